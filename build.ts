@@ -1,0 +1,64 @@
+// Builds the standalone binary: `bun build.ts` → dist/swamp for this host;
+// `bun build.ts --all` also builds dist/swamp-{linux,darwin}-{x64,arm64} and dist/SHA256SUMS.
+// Cross-target Bun runtimes come from the npm registry (@oven/bun-<os>-<arch>), never from elsewhere.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pkg from "./package.json" with { type: "json" };
+
+const bunVersion = pkg.devDependencies.bun;
+const root = import.meta.dir;
+const dist = join(root, "dist");
+const targets = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const;
+
+function run(cmd: string[], cwd = root): void {
+  const result = Bun.spawnSync(cmd, { cwd, stdout: "inherit", stderr: "inherit" });
+  if (result.exitCode !== 0) throw new Error(`build step failed (${result.exitCode}): ${cmd.join(" ")}`);
+}
+
+function compile(outfile: string, target?: string, executablePath?: string): void {
+  const cmd = [
+    process.execPath,
+    "build",
+    "cli/main.ts",
+    "--compile",
+    "--minify",
+    "--bytecode",
+    "--format=esm",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    `--define=SWAMP_VERSION=${JSON.stringify(pkg.version)}`,
+    `--outfile=${outfile}`,
+  ];
+  if (target) cmd.push(`--target=bun-${target}`);
+  if (executablePath) cmd.push(`--compile-executable-path=${executablePath}`);
+  run(cmd);
+}
+
+/** Unpacks the Bun runtime for a target from the npm registry package and returns its path. */
+function runtimeFor(target: string): string {
+  const cache = join(dist, ".runtimes", `${target}-${bunVersion}`);
+  const binary = join(cache, "package", "bin", "bun");
+  if (existsSync(binary)) return binary;
+  mkdirSync(cache, { recursive: true });
+  run(["npm", "pack", "--silent", `@oven/bun-${target}@${bunVersion}`], cache);
+  run(["tar", "-xzf", `oven-bun-${target}-${bunVersion}.tgz`], cache);
+  return binary;
+}
+
+const hostTarget = `${process.platform}-${process.arch}`;
+mkdirSync(dist, { recursive: true });
+compile(join(dist, "swamp"));
+console.log(`built dist/swamp (${hostTarget})`);
+
+if (process.argv.includes("--all")) {
+  const sums: string[] = [];
+  for (const target of targets) {
+    const out = join(dist, `swamp-${target}`);
+    compile(out, target, target === hostTarget ? undefined : runtimeFor(target));
+    sums.push(`${createHash("sha256").update(readFileSync(out)).digest("hex")}  swamp-${target}`);
+    console.log(`built dist/swamp-${target}`);
+  }
+  writeFileSync(join(dist, "SHA256SUMS"), `${sums.join("\n")}\n`);
+  console.log("wrote dist/SHA256SUMS");
+}

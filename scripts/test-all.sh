@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every check and test: typecheck, lint, architecture, build, unit + conformance tests, UAT on dist/swamp.
+# Ends with one line "N passed, N failed" (the totals) and exits non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+export PATH="$PWD/node_modules/.bin:$PATH"
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+passed=0 failed=0 skipped=0
+
+step() { # name, command...
+  local name=$1; shift
+  if "$@" >"$reports/$name.log" 2>&1; then
+    passed=$((passed + 1)); echo "ok    $name"
+  else
+    failed=$((failed + 1)); echo "FAIL  $name"; tail -n 40 "$reports/$name.log" | sed 's/^/      /'
+  fi
+}
+
+suite() { # name, paths...
+  local name=$1; shift
+  local xml="$reports/$name.xml" rc
+  echo "== bun test $* ($name)"
+  bun test --reporter=junit --reporter-outfile="$xml" "$@" >"$reports/$name.log" 2>&1
+  rc=$?
+  local total=0 fails=0 skips=0
+  if [[ -f $xml ]]; then
+    read -r total fails skips < <(sed -n 's/.*<testsuites[^>]* tests="\([0-9]*\)"[^>]* failures="\([0-9]*\)" skipped="\([0-9]*\)".*/\1 \2 \3/p' "$xml" | head -n 1)
+  fi
+  total=${total:-0} fails=${fails:-0} skips=${skips:-0}
+  # A suite that crashed or failed to load counts as a failure even when no test case says so.
+  if [[ $rc -ne 0 && $fails -eq 0 ]]; then fails=1; total=$((total + 1)); fi
+  passed=$((passed + total - fails - skips)); failed=$((failed + fails)); skipped=$((skipped + skips))
+  echo "   $((total - fails - skips)) passed, $fails failed, $skips skipped"
+  if [[ $rc -ne 0 ]]; then grep -E "^(\(fail\)|error:|  [0-9]+ \|)|Error|expect" "$reports/$name.log" | head -n 80 | sed 's/^/      /'; fi
+}
+
+step typecheck tsc --noEmit -p .
+step lint biome check .
+if [[ -x ../shared/tools/check-architecture ]]; then
+  step architecture ../shared/tools/check-architecture .
+else
+  echo "skip  architecture (../shared/tools/check-architecture is not beside this checkout)"
+  skipped=$((skipped + 1))
+fi
+step build bun build.ts
+suite unit tests
+suite uat uat
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[[ $failed -eq 0 ]]
