@@ -1,0 +1,23 @@
+import { hostname } from "node:os";
+import type { Host } from "../../core/ports/host.ts";
+
+export function systemHost(): Host {
+  return {
+    hostname: hostname(),
+    pid: process.pid,
+    user: process.env.USER || process.env.USERNAME || "unknown",
+    isPidAlive,
+    uuid: () => crypto.randomUUID(),
+  };
+}
+
+function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Where leases live in a datastore. Every caller (structural commands, writers, the drain,
+ * `lock status`, `lock release --force`) must build keys here so they always agree.
+ * Per-model leases sit under one prefix per namespace, so the drain lists one small folder
+ * instead of walking the whole datastore (SPEC §11.14).
+ */
+
+/** The global (structural) lease: `.datastore.lock` in solo mode, `.locks/{ns}.lock` otherwise. */
+export function globalLockKey(namespace: string): string {
+  return namespace === "" ? ".datastore.lock" : `.locks/${namespace}.lock`;
+}
+
+/** Folder holding every per-model lease of a namespace (solo mode uses `_solo`). */
+export function modelLockPrefix(namespace: string): string {
+  return `.locks/models/${namespace === "" ? "_solo" : namespace}/`;
+}
+
+/** The per-model lease of `type/id`. Types may contain `/` (e.g. `@org/name`). */
+export function modelLockKey(namespace: string, type: string, id: string): string {
+  return `${modelLockPrefix(namespace)}${type}/${id}.lock`;
+}
+
+/** The model a per-model lease key belongs to; split at the right-most `/`. Null if not one. */
+export function parseModelLockKey(namespace: string, key: string): { type: string; id: string } | null {
+  const prefix = modelLockPrefix(namespace);
+  if (!key.startsWith(prefix) || !key.endsWith(".lock")) return null;
+  const rest = key.slice(prefix.length, -".lock".length);
+  const slash = rest.lastIndexOf("/");
+  if (slash <= 0 || slash === rest.length - 1) return null;
+  return { type: rest.slice(0, slash), id: rest.slice(slash + 1) };
+}

@@ -1,0 +1,66 @@
+/** What a lease object holds (SPEC §3.3, plus the fencing epoch). Serialized as 2-space JSON. */
+export interface LockInfo {
+  /** `<user>@<hostname>` */
+  holder: string;
+  hostname: string;
+  pid: number;
+  /** ISO time this holder acquired the lease (not refreshed by heartbeats). */
+  acquiredAt: string;
+  /** ISO time of the last successful heartbeat (equals acquiredAt right after acquisition). */
+  renewedAt: string;
+  ttlMs: number;
+  /** Unique per acquisition; release and forceRelease check it. */
+  nonce: string;
+  /** Fencing token: strictly increases with every acquisition of this key. */
+  epoch: number;
+  /** What the holder is doing, e.g. `data put`. */
+  operation?: string;
+}
+
+/** The lease as an inspector sees it, judged on the store's clock. */
+export interface LockState {
+  key: string;
+  info: LockInfo;
+  /** How long ago (store time) the lease object was last written. */
+  ageMs: number;
+  /** Time left before others may take it over; 0 when stale. */
+  expiresInMs: number;
+  stale: boolean;
+  /** Why it is stale, when it is. */
+  staleReason?: "expired" | "holder_dead";
+  /**
+   * The lock object is unreadable. `info` then holds placeholders and `info.nonce` is
+   * `corrupt:<version>`, which `forceRelease` accepts to clear it.
+   */
+  corrupt?: true;
+}
+
+export interface AcquireOptions {
+  /** Overall wait budget (SWAMP_LOCK_TIMEOUT_MS, default 60 000). */
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+  operation?: string;
+}
+
+/** A held lease. `signal` aborts when the lease is lost (self-revocation) or released. */
+export interface Lease {
+  readonly key: string;
+  readonly info: LockInfo;
+  readonly signal: AbortSignal;
+  /** Throws `lock_lost` if the lease is no longer ours; writers call it before committing. */
+  assertHeld(): void;
+  /** Nonce-checked; idempotent; never deletes a successor's lease. */
+  release(): Promise<void>;
+}
+
+export interface Lock {
+  readonly key: string;
+  /** Retries with jittered backoff until `maxWaitMs`; throws SwampError("lock_timeout") naming the holder. */
+  acquire(options?: AcquireOptions): Promise<Lease>;
+  /** No side effects. Null when free. */
+  inspect(signal?: AbortSignal): Promise<LockState | null>;
+  /** Frees the lease only if it still carries `nonce`. True when it was freed. */
+  forceRelease(nonce: string): Promise<boolean>;
+  /** Acquires, runs `fn` with the lease, and always releases. */
+  withLock<T>(fn: (lease: Lease) => Promise<T>, options?: AcquireOptions): Promise<T>;
+}
