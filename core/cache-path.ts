@@ -1,0 +1,36 @@
+import type { DatastoreBackend } from "./datastore-config.ts";
+import { SwampError } from "./errors.ts";
+import { joinPosix } from "./posix-path.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `$SWAMP_HOME` when set, else `{home}/.swamp`. */
+export function swampDataDir(env: Env, homeDir: string): string {
+  const home = env.SWAMP_HOME;
+  return home !== undefined && home !== "" ? joinPosix(home) : joinPosix(homeDir, ".swamp");
+}
+
+/**
+ * The data-tier base: the filesystem datastore path, or for a remote store its local cache
+ * `{swampData}/repos/{repoId}`. Without a repoId this throws instead of falling back to a
+ * shared "unknown" dir (SPEC §11.8), which repos would then trample.
+ */
+export function dataTierBase(
+  backend: DatastoreBackend,
+  context: { env: Env; homeDir: string; repoId: string | undefined },
+): string {
+  if (backend.kind === "filesystem") return backend.path;
+  if (context.repoId === undefined || context.repoId === "") {
+    throw new SwampError(
+      "config_invalid",
+      "This repository has no repoId in .swamp.yaml, so its datastore cache cannot be located. Run 'swamp repo init' in the repo to add one.",
+    );
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(context.repoId)) {
+    throw new SwampError(
+      "config_invalid",
+      `The repoId "${context.repoId}" in .swamp.yaml is not a plain id (letters, digits, ".", "_", "-"). Restore the original repoId, or remove it and run 'swamp repo init' to create a new one.`,
+    );
+  }
+  return joinPosix(swampDataDir(context.env, context.homeDir), "repos", context.repoId);
+}

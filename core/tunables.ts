@@ -1,0 +1,78 @@
+import { SwampError } from "./errors.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+export const DEFAULT_SYNC_TIMEOUT_MS = 300_000;
+export const MAX_SYNC_TIMEOUT_FLAG_SECONDS = 21_600;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_PULL_CONCURRENCY = 50;
+export const DEFAULT_PUSH_CONCURRENCY = 25;
+
+/**
+ * Lock acquire timeout: `SWAMP_LOCK_TIMEOUT_MS` (positive integer; anything else is ignored, as
+ * in the reference) > `.swamp.yaml` `datastore.lockTimeoutMs` > 60 s. The env var wins so one
+ * invocation (e.g. a CI job) can wait longer than the repo's setting.
+ */
+export function lockTimeoutMs(env: Env, config: { lockTimeoutMs?: number } = {}): number {
+  return positiveInt(env.SWAMP_LOCK_TIMEOUT_MS) ?? config.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+}
+
+/**
+ * Sync timeout per direction (SPEC §2.4): `--timeout <sec>` (validated, at most 6 h) >
+ * `datastore.syncTimeoutMs` > `SWAMP_DATASTORE_SYNC_TIMEOUT_MS` (uncapped; bad values ignored) > 5 min.
+ */
+export function syncTimeoutMs(
+  flag: string | number | undefined,
+  config: { syncTimeoutMs?: number } = {},
+  env: Env = {},
+): number {
+  if (flag !== undefined) return parseTimeoutFlag(flag) * 1000;
+  return config.syncTimeoutMs ?? positiveInt(env.SWAMP_DATASTORE_SYNC_TIMEOUT_MS) ?? DEFAULT_SYNC_TIMEOUT_MS;
+}
+
+/** Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with SPEC §1.3's messages. */
+export function parseTimeoutFlag(flag: string | number): number {
+  const text = String(flag).trim();
+  if (!/^[-+]?\d+$/.test(text)) {
+    throw new SwampError(
+      "validation_failed",
+      `--timeout must be a positive integer (seconds); got ${flag}. Example: --timeout 600.`,
+    );
+  }
+  const seconds = Number(text);
+  if (seconds <= 0) {
+    throw new SwampError("validation_failed", `--timeout must be greater than 0; got ${flag}.`);
+  }
+  if (seconds > MAX_SYNC_TIMEOUT_FLAG_SECONDS) {
+    throw new SwampError(
+      "validation_failed",
+      `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}. For higher values, set the SWAMP_DATASTORE_SYNC_TIMEOUT_MS env var instead.`,
+    );
+  }
+  return seconds;
+}
+
+/** Per-request timeout of a remote store: `SWAMP_S3_REQUEST_TIMEOUT_MS` / `SWAMP_GCS_REQUEST_TIMEOUT_MS` > config > 30 s. */
+export function requestTimeoutMs(
+  env: Env,
+  kind: "s3" | "gcs",
+  config: { requestTimeoutMs?: number } = {},
+): number {
+  const variable = kind === "s3" ? "SWAMP_S3_REQUEST_TIMEOUT_MS" : "SWAMP_GCS_REQUEST_TIMEOUT_MS";
+  return positiveInt(env[variable]) ?? config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+}
+
+export function pullConcurrency(config: { pullConcurrency?: number } = {}): number {
+  return config.pullConcurrency ?? DEFAULT_PULL_CONCURRENCY;
+}
+
+export function pushConcurrency(config: { pushConcurrency?: number } = {}): number {
+  return config.pushConcurrency ?? DEFAULT_PUSH_CONCURRENCY;
+}
+
+function positiveInt(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  const n = Number(value.trim());
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, test } from "bun:test";
+import { SwampError } from "../../core/errors.ts";
+import {
+  lockTimeoutMs,
+  parseTimeoutFlag,
+  pullConcurrency,
+  pushConcurrency,
+  requestTimeoutMs,
+  syncTimeoutMs,
+} from "../../core/tunables.ts";
+
+describe("lockTimeoutMs", () => {
+  test("default 60 s", () => {
+    expect(lockTimeoutMs({})).toBe(60_000);
+  });
+  test("SWAMP_LOCK_TIMEOUT_MS wins over config when it is a positive integer", () => {
+    expect(lockTimeoutMs({ SWAMP_LOCK_TIMEOUT_MS: "5000" }, { lockTimeoutMs: 9000 })).toBe(5000);
+    expect(lockTimeoutMs({}, { lockTimeoutMs: 9000 })).toBe(9000);
+  });
+  test.each(["", "0", "-5", "abc", "1.5", "1e3", " "])("bad env value %p is ignored", (value) => {
+    expect(lockTimeoutMs({ SWAMP_LOCK_TIMEOUT_MS: value })).toBe(60_000);
+    expect(lockTimeoutMs({ SWAMP_LOCK_TIMEOUT_MS: value }, { lockTimeoutMs: 7000 })).toBe(7000);
+  });
+});
+
+describe("syncTimeoutMs", () => {
+  test("source order: flag > config > env > default", () => {
+    const env = { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "900000" };
+    expect(syncTimeoutMs("10", { syncTimeoutMs: 5000 }, env)).toBe(10_000);
+    expect(syncTimeoutMs(undefined, { syncTimeoutMs: 5000 }, env)).toBe(5000);
+    expect(syncTimeoutMs(undefined, {}, env)).toBe(900_000);
+    expect(syncTimeoutMs(undefined, {}, {})).toBe(300_000);
+    expect(syncTimeoutMs(undefined)).toBe(300_000);
+  });
+  test("the env value is uncapped and bad env values are ignored", () => {
+    expect(syncTimeoutMs(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "86400000" })).toBe(86_400_000);
+    expect(syncTimeoutMs(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "soon" })).toBe(300_000);
+  });
+  test("numeric flags work too, up to 6 hours", () => {
+    expect(syncTimeoutMs(21_600)).toBe(21_600_000);
+  });
+});
+
+describe("parseTimeoutFlag", () => {
+  const messageOf = (flag: string | number) => {
+    try {
+      parseTimeoutFlag(flag);
+    } catch (e) {
+      expect(e).toBeInstanceOf(SwampError);
+      expect((e as SwampError).code).toBe("validation_failed");
+      return (e as SwampError).message;
+    }
+    throw new Error("expected a throw");
+  };
+  test.each(["abc", "1.5", "", "10s", 2.5])("non-integer %p", (flag) => {
+    expect(messageOf(flag)).toBe(
+      `--timeout must be a positive integer (seconds); got ${flag}. Example: --timeout 600.`,
+    );
+  });
+  test.each(["0", "-3", 0])("not positive %p", (flag) => {
+    expect(messageOf(flag)).toBe(`--timeout must be greater than 0; got ${flag}.`);
+  });
+  test("more than 6 hours points at the env var", () => {
+    expect(messageOf("21601")).toBe(
+      "--timeout must be at most 21600 seconds (6 hours); got 21601. For higher values, set the SWAMP_DATASTORE_SYNC_TIMEOUT_MS env var instead.",
+    );
+  });
+  test("valid values", () => {
+    expect(parseTimeoutFlag("1")).toBe(1);
+    expect(parseTimeoutFlag(" 600 ")).toBe(600);
+  });
+});
+
+describe("remote tunables", () => {
+  test("request timeout: env > config > 30 s, per backend", () => {
+    expect(requestTimeoutMs({}, "s3")).toBe(30_000);
+    expect(requestTimeoutMs({}, "s3", { requestTimeoutMs: 2000 })).toBe(2000);
+    expect(requestTimeoutMs({ SWAMP_S3_REQUEST_TIMEOUT_MS: "4000" }, "s3", { requestTimeoutMs: 2000 })).toBe(
+      4000,
+    );
+    expect(requestTimeoutMs({ SWAMP_S3_REQUEST_TIMEOUT_MS: "4000" }, "gcs")).toBe(30_000);
+    expect(requestTimeoutMs({ SWAMP_GCS_REQUEST_TIMEOUT_MS: "5000" }, "gcs")).toBe(5000);
+    expect(requestTimeoutMs({ SWAMP_GCS_REQUEST_TIMEOUT_MS: "x" }, "gcs")).toBe(30_000);
+  });
+  test("concurrency defaults 50 / 25", () => {
+    expect(pullConcurrency()).toBe(50);
+    expect(pushConcurrency()).toBe(25);
+    expect(pullConcurrency({ pullConcurrency: 3 })).toBe(3);
+    expect(pushConcurrency({ pushConcurrency: 4 })).toBe(4);
+  });
+});
