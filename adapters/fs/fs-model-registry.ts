@@ -1,0 +1,125 @@
+import type { Dirent } from "node:fs";
+import { link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { ModelRef } from "../../core/data-record.ts";
+import { validateModelName } from "../../core/data-rules.ts";
+import { invalid } from "../../core/errors.ts";
+import { normalizeModelType } from "../../core/model-type.ts";
+import type { Host } from "../../core/ports/host.ts";
+import type { ModelRegistry } from "../../core/ports/model-registry.ts";
+
+const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/** Model definitions at `{repo}/models/{type…}/{name}.yaml`; the type is the directory path. */
+export class FsModelRegistry implements ModelRegistry {
+  private readonly modelsDir: string;
+  private readonly host: Pick<Host, "uuid">;
+
+  constructor(repoDir: string, host: Pick<Host, "uuid">) {
+    this.modelsDir = join(resolve(repoDir), "models");
+    this.host = host;
+  }
+
+  async resolve(nameOrId: string): Promise<ModelRef | null> {
+    const all = await this.list();
+    const byId = all.find((m) => m.id === nameOrId);
+    if (byId) return byId;
+    const byName = all.filter((m) => m.name === nameOrId);
+    if (byName.length > 1) {
+      throw invalid(
+        `Model "${nameOrId}" exists under several types: ${byName.map((m) => m.type).join(", ")}. Pass --model-type <type> to choose one.`,
+        { types: byName.map((m) => m.type) },
+      );
+    }
+    return byName[0] ?? null;
+  }
+
+  async resolveTyped(name: string, type: string): Promise<ModelRef | null> {
+    validateModelName(name);
+    const normalized = normalizeModelType(type);
+    return this.read(this.definitionPath(name, normalized), normalized, name);
+  }
+
+  async create(name: string, type: string): Promise<ModelRef> {
+    validateModelName(name);
+    const normalized = normalizeModelType(type);
+    const path = this.definitionPath(name, normalized);
+    const dir = join(path, "..");
+    await mkdir(dir, { recursive: true });
+    const ref: ModelRef = { type: normalized, id: this.host.uuid(), name };
+    const tmp = join(dir, `.${this.host.uuid()}.tmp`);
+    await writeFile(
+      tmp,
+      Bun.YAML.stringify({ id: ref.id, name, type: normalized, version: 1, tags: {} }, null, 2),
+    );
+    try {
+      // link() is create-only: of several racing creators exactly one definition wins.
+      await link(tmp, path);
+      return ref;
+    } catch (e) {
+      if (errno(e) !== "EEXIST") throw e;
+      const winner = await this.read(path, normalized, name);
+      if (!winner) throw e;
+      return winner;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async list(): Promise<ModelRef[]> {
+    const found: ModelRef[] = [];
+    const visit = async (segments: string[]): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(join(this.modelsDir, ...segments), { withFileTypes: true });
+      } catch (e) {
+        if (errno(e) === "ENOENT" || errno(e) === "ENOTDIR") return;
+        throw e;
+      }
+      await Promise.all(
+        entries.map(async (entry) => {
+          if (entry.isDirectory()) return visit([...segments, entry.name]);
+          if (!entry.isFile() || !entry.name.endsWith(".yaml") || segments.length === 0) return;
+          const type = segments.join("/");
+          const ref = await this.read(
+            join(this.modelsDir, ...segments, entry.name),
+            type,
+            entry.name.slice(0, -5),
+          );
+          if (ref) found.push(ref);
+        }),
+      );
+    };
+    await visit([]);
+    return found.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
+  }
+
+  private definitionPath(name: string, normalizedType: string): string {
+    return join(this.modelsDir, ...normalizedType.split("/"), `${name}.yaml`);
+  }
+
+  /** The definition in `path`, or null when the file does not exist. */
+  private async read(path: string, type: string, fileName: string): Promise<ModelRef | null> {
+    let text: string;
+    try {
+      text = await Bun.file(path).text();
+    } catch (e) {
+      if (errno(e) === "ENOENT" || errno(e) === "ENOTDIR") return null;
+      throw e;
+    }
+    let parsed: { id?: unknown; name?: unknown } | null;
+    try {
+      parsed = Bun.YAML.parse(text) as { id?: unknown; name?: unknown } | null;
+    } catch (e) {
+      throw unreadable(path, (e as Error).message);
+    }
+    if (typeof parsed?.id !== "string" || parsed.id === "") throw unreadable(path, "it has no id");
+    return { type, id: parsed.id, name: typeof parsed.name === "string" ? parsed.name : fileName };
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function unreadable(path: string, why: string) {
+  return invalid(`Unreadable model definition ${path}: ${why}. Fix the file or remove it.`);
+}

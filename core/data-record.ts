@@ -1,0 +1,50 @@
+/** The metadata of one version of a named data record (SPEC §3.2), as stored in metadata.yaml. */
+export type OwnerType = "model-method" | "workflow-step" | "manual";
+
+export interface OwnerDefinition {
+  ownerType: OwnerType;
+  ownerRef: string;
+  definitionHash?: string;
+  workflowId?: string;
+  workflowRunId?: string;
+  workflowName?: string;
+  jobName?: string;
+  stepName?: string;
+  source?: string;
+}
+
+export interface DataTags {
+  type: string;
+  modelName?: string;
+  specName?: string;
+  [key: string]: string | undefined;
+}
+
+export interface DataMetadata {
+  /** Stable across every version of one name. */
+  id: string;
+  name: string;
+  version: number;
+  contentType: string;
+  lifetime: string;
+  /** Keep N versions (number) or a duration string. */
+  garbageCollection: number | string;
+  streaming: boolean;
+  tags: DataTags;
+  ownerDefinition: OwnerDefinition;
+  createdAt: string;
+  size?: number;
+  checksum?: string;
+  lifecycle?: "deleted";
+  renamedTo?: string;
+}
+
+/** Which model a record belongs to: the normalized type path and the definition id. */
+export interface ModelRef {
+  /** Normalized model type, e.g. `aws/ec2/vpc`. */
+  type: string;
+  /** Definition UUID. */
+  id: string;
+  /** Definition name. */
+  name: string;
+}

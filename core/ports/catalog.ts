@@ -1,0 +1,72 @@
+/** One row of the catalog (SPEC §7.1): one version of one data name. */
+export interface CatalogRow {
+  namespace: string;
+  typeNormalized: string;
+  modelId: string;
+  dataName: string;
+  id: string;
+  version: number;
+  isLatest: boolean;
+  modelName: string;
+  specName: string;
+  dataType: string;
+  contentType: string;
+  lifetime: string;
+  ownerType: string;
+  streaming: boolean;
+  size: number;
+  createdAt: string;
+  tags: Record<string, string>;
+  ownerRef: string;
+  workflowRunId: string;
+  workflowName: string;
+  jobName: string;
+  stepName: string;
+  source: string;
+}
+
+/** What SQL can answer for a query; CEL stays authoritative on top of it. */
+export interface CatalogFilter {
+  latestOnly?: boolean;
+  modelName?: string;
+  /** Exact namespace; undefined means every namespace. */
+  namespace?: string;
+  dataName?: string;
+  typeNormalized?: string;
+  modelId?: string;
+  version?: number;
+  /** `tags` JSON must hold this key with this value. */
+  tag?: { key: string; value: string };
+  specName?: string;
+}
+
+export interface CatalogPage {
+  rows: CatalogRow[];
+  /** Pass as `afterRowid` for the next page; null when there is none. */
+  nextRowid: number | null;
+}
+
+/**
+ * The repo-local index of every data version. Synchronous: the SQLite adapter answers in-process.
+ * Every mutation of the data repository is written through in one transaction.
+ */
+export interface Catalog {
+  /** Clears is_latest on the other versions of the same (ns, type, model, name, step) and upserts `row` as latest. */
+  upsertNewVersion(row: CatalogRow): void;
+  /** Removes every row of one data name. */
+  removeName(namespace: string, typeNormalized: string, modelId: string, dataName: string): void;
+  /** Removes one version; the highest remaining version becomes latest. */
+  removeVersion(namespace: string, typeNormalized: string, modelId: string, dataName: string, version: number): void;
+  /** INSERT OR REPLACE in one transaction (backfill, additive). */
+  bulkUpsert(rows: CatalogRow[]): void;
+  /** Rows matching `filter`, ordered by rowid, strictly after `afterRowid`, at most `limit`. */
+  scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage;
+  count(filter: CatalogFilter): number;
+  isPopulated(): boolean;
+  markPopulated(): void;
+  /** Forgets that the catalog is complete; rows stay, the next query backfills. */
+  invalidate(): void;
+  /** WAL checkpoint + VACUUM. */
+  compact(): { walPagesTotal: number; walPagesCheckpointed: number; dbBytesReclaimed: number };
+  close(): void;
+}

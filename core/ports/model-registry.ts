@@ -1,0 +1,16 @@
+import type { ModelRef } from "../data-record.ts";
+
+/** Model definitions (`models/{type}/{name}.yaml` in the repo): how commands find a model's id and type. */
+export interface ModelRegistry {
+  /**
+   * The model with this definition id, else with this name; null when there is none.
+   * Throws `validation_failed` when the name exists under several types.
+   */
+  resolve(nameOrId: string): Promise<ModelRef | null>;
+  /** The model with this name under this type (normalized here), or null. */
+  resolveTyped(name: string, type: string): Promise<ModelRef | null>;
+  /** Creates a minimal definition; when one already exists (e.g. a racing process won), returns it. */
+  create(name: string, type: string): Promise<ModelRef>;
+  /** Every definition, sorted by type then name. */
+  list(): Promise<ModelRef[]>;
+}
