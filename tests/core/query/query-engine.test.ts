@@ -1,0 +1,169 @@
+import { describe, expect, test } from "bun:test";
+import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
+import type { CatalogRow } from "../../../core/ports/catalog.ts";
+import { type QueryOutcome, runQuery } from "../../../core/query/query-engine.ts";
+import { planQuery } from "../../../core/query/query-plan.ts";
+import { FakeContentReader, queryRow } from "../../support/query-rows.ts";
+
+function setup(rows: CatalogRow[], ownNamespace = "") {
+  const catalog = new MemoryCatalog();
+  const content = new FakeContentReader();
+  for (const row of rows) catalog.upsertNewVersion(row);
+  const query = (predicate: string, select?: string, limit?: number): Promise<QueryOutcome> =>
+    runQuery({ catalog, content, ownNamespace, plan: planQuery(predicate, select), limit });
+  const names = async (predicate: string) => {
+    const outcome = await query(predicate);
+    if (outcome.kind !== "records") throw new Error("expected records");
+    return outcome.results.map((r) => `${r.namespace}:${r.modelName}/${r.name}@${r.version}`);
+  };
+  return { catalog, content, query, names };
+}
+
+describe("records", () => {
+  test("implicit latest hides older versions unless the predicate reads version or isLatest", async () => {
+    const { names } = setup([queryRow({ version: 1 }), queryRow({ version: 2 })]);
+    expect(await names("size > 0")).toEqual([":vpc/main@2"]);
+    expect(await names('name != "version"')).toEqual([":vpc/main@2"]);
+    expect(await names("version >= 1")).toEqual([":vpc/main@1", ":vpc/main@2"]);
+    expect(await names("!isLatest")).toEqual([":vpc/main@1"]);
+  });
+
+  test("results have the DataRecord fields; content follows the JSON output rules", async () => {
+    const json = queryRow({ dataName: "j" });
+    const text = queryRow({ dataName: "t", contentType: "text/plain" });
+    const bin = queryRow({ dataName: "b", contentType: "application/octet-stream" });
+    const { query, content } = setup([json, text, bin]);
+    content.set(json, { cidr: "10.0.0.0/16" }).set(text, "hello").set(bin, "zz");
+    const outcome = await query("true");
+    expect(outcome.kind).toBe("records");
+    if (outcome.kind !== "records") return;
+    const [j, t, b] = outcome.results;
+    expect(j).toMatchObject({
+      id: "vpc-j",
+      name: "j",
+      version: 1,
+      isLatest: true,
+      namespace: "",
+      modelName: "vpc",
+      modelId: "id-vpc",
+      modelType: "aws/ec2/vpc",
+      size: 100,
+      attributes: { cidr: "10.0.0.0/16" },
+      content: { cidr: "10.0.0.0/16" },
+    });
+    expect(Object.keys(j ?? {}).sort()).toEqual(
+      [
+        "id",
+        "name",
+        "version",
+        "isLatest",
+        "createdAt",
+        "namespace",
+        "attributes",
+        "tags",
+        "modelName",
+        "modelId",
+        "modelType",
+        "specName",
+        "dataType",
+        "contentType",
+        "lifetime",
+        "ownerType",
+        "streaming",
+        "size",
+        "content",
+        "ownerRef",
+        "workflowRunId",
+        "workflowName",
+        "jobName",
+        "stepName",
+        "source",
+      ].sort(),
+    );
+    expect(t).toMatchObject({ attributes: {}, content: "" });
+    expect(b).toMatchObject({ attributes: {}, content: "" });
+    // Only the JSON record's bytes were needed for the output.
+    expect(content.reads).toBe(1);
+  });
+
+  test("content is not read for predicates that do not reference it", async () => {
+    const rows = [
+      queryRow({ dataName: "a", contentType: "text/plain" }),
+      queryRow({ dataName: "b", contentType: "text/plain" }),
+    ];
+    const { query, content } = setup(rows);
+    await query("size > 0");
+    expect(content.reads).toBe(0);
+    await query('content == "x"');
+    expect(content.reads).toBe(2);
+  });
+
+  test("attributes and content in predicates", async () => {
+    const a = queryRow({ dataName: "a" });
+    const b = queryRow({ dataName: "b" });
+    const t = queryRow({ dataName: "t", contentType: "text/yaml" });
+    const { names, content } = setup([a, b, t]);
+    content.set(a, { cidr: "10.0.0.0/16", n: 3 }).set(b, { n: 1 }).set(t, "key: value\n");
+    expect(await names('attributes.cidr == "10.0.0.0/16"')).toEqual([":vpc/a@1"]);
+    expect(await names("attributes.n > 2")).toEqual([":vpc/a@1"]);
+    expect(await names('content.contains("key: value")')).toEqual([":vpc/t@1"]);
+    expect(await names("has(content.n)")).toEqual([":vpc/a@1", ":vpc/b@1"]);
+  });
+
+  test("a row whose evaluation throws is skipped", async () => {
+    const a = queryRow({ dataName: "a" });
+    const b = queryRow({ dataName: "b" });
+    const { names, content } = setup([a, b]);
+    content.set(a, { x: 1 }).set(b, { y: 1 });
+    expect(await names("attributes.x == 1")).toEqual([":vpc/a@1"]);
+    expect(await names("attributes.x == 1 || size > 0")).toEqual([":vpc/a@1", ":vpc/b@1"]);
+  });
+
+  test('ns == "" matches solo data; ns pushdown picks one namespace', async () => {
+    const { names } = setup([queryRow(), queryRow({ namespace: "infra" })]);
+    expect(await names('ns == ""')).toEqual([":vpc/main@1"]);
+    expect(await names('ns == "infra"')).toEqual(["infra:vpc/main@1"]);
+    expect(await names('modelName == "vpc"')).toEqual([":vpc/main@1", "infra:vpc/main@1"]);
+  });
+
+  test("paging crosses the 1000-row page boundary", async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => queryRow({ dataName: `d${i}`, size: i }));
+    const { query } = setup(rows);
+    const outcome = await query("size % 2 == 0");
+    expect(outcome.total).toBe(1250);
+    expect(outcome.limited).toBe(false);
+  });
+});
+
+describe("limit", () => {
+  test("stops at the limit and says so", async () => {
+    const rows = Array.from({ length: 5 }, (_, i) => queryRow({ dataName: `d${i}` }));
+    const { query } = setup(rows);
+    expect(await query("true", undefined, 2)).toMatchObject({ total: 2, limited: true });
+    expect(await query("true", undefined, 10)).toMatchObject({ total: 5, limited: false });
+    expect(await query("true")).toMatchObject({ total: 5, limited: false });
+  });
+});
+
+describe("select", () => {
+  test("projects values, converts BigInt to numbers, and yields null where the projection fails", async () => {
+    const a = queryRow({ dataName: "a", size: 7 });
+    const b = queryRow({ dataName: "b", size: 9 });
+    const { query, content } = setup([a, b]);
+    content.set(a, { x: { deep: 1 } }).set(b, {});
+    expect(await query("true", "size * 2")).toEqual({
+      kind: "select",
+      results: [14, 18],
+      total: 2,
+      limited: false,
+    });
+    expect((await query("true", '{"n": name, "v": [version, 1u]}')).results).toEqual([
+      { n: "a", v: [1, 1] },
+      { n: "b", v: [1, 1] },
+    ]);
+    expect((await query("true", "attributes.x")).results).toEqual([{ deep: 1 }, null]);
+    expect((await query("true", 'timestamp("2026-01-02T03:04:05Z")')).results[0]).toBe(
+      "2026-01-02T03:04:05.000Z",
+    );
+  });
+});
