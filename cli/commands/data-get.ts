@@ -1,0 +1,96 @@
+import { relative } from "node:path";
+import type { DataMetadata, ModelRef } from "../../core/data-record.ts";
+import { SwampError } from "../../core/errors.ts";
+import type { DataRepository } from "../../core/ports/data-repository.ts";
+import { decodeContent } from "../../core/query/record-content.ts";
+import type { Invocation } from "../run.ts";
+import { formatSize, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
+
+interface Opts {
+  model?: string;
+  name?: string;
+  version?: string;
+  content: boolean;
+}
+
+/** Renames leave a tombstone pointing forward; follow at most this many hops. */
+const MAX_RENAME_HOPS = 5;
+
+export async function run(inv: Invocation<Opts>): Promise<void> {
+  const { opts } = inv;
+  const modelRef = pick(inv.args[0], opts.model, "model", "swamp data get vpc main");
+  const name = pick(inv.args[1], opts.name, "name", `swamp data get ${modelRef} main`);
+  const version = opts.version === undefined ? undefined : parsePositiveInt(opts.version, "--version");
+  const ctx = await openRepo(inv);
+  const model = await requireModel(ctx, modelRef);
+  const repo = ctx.data();
+  const meta =
+    version === undefined
+      ? await latestFollowingRenames(repo, model, name)
+      : await repo.get(model, name, version);
+  if (!meta) {
+    const which = version === undefined ? name : `${name} v${version}`;
+    throw new SwampError(
+      "not_found",
+      `Data not found: ${which} of model ${model.name}. List what exists with 'swamp data list ${model.name}'.`,
+    );
+  }
+  const path = repo.contentPath(model, meta.name, meta.version);
+  const doc: Record<string, unknown> = {
+    id: meta.id,
+    name: meta.name,
+    modelId: model.id,
+    modelName: model.name,
+    modelType: model.type,
+    version: meta.version,
+    contentType: meta.contentType,
+    lifetime: meta.lifetime,
+    garbageCollection: meta.garbageCollection,
+    streaming: meta.streaming,
+    tags: meta.tags,
+    ownerDefinition: meta.ownerDefinition,
+    createdAt: meta.createdAt,
+    ...(meta.size !== undefined ? { size: meta.size } : {}),
+    ...(meta.checksum !== undefined ? { checksum: meta.checksum } : {}),
+    contentPath: relative(ctx.repoDir, path),
+  };
+  let text = "";
+  if (opts.content !== false) {
+    const bytes = await repo.readContent(model, meta.name, meta.version);
+    const decoded = decodeContent(meta.contentType, bytes);
+    doc.content =
+      decoded.attributes !== undefined && meta.contentType.includes("json")
+        ? decoded.attributes
+        : decoded.content;
+    text = typeof doc.content === "string" ? doc.content : JSON.stringify(doc.content, null, 2);
+  }
+  inv.out.result(doc, () => {
+    const tags = Object.entries(meta.tags).map(([k, v]) => `${k}=${v}`);
+    const lines = [
+      `Data:     ${meta.name} (v${meta.version})`,
+      `Model:    ${model.name} (${model.type})`,
+      `Content:  ${meta.contentType}, ${formatSize(meta.size ?? 0)}`,
+      `Lifetime: ${meta.lifetime} | GC: ${meta.garbageCollection}`,
+      `Tags:     ${tags.join(", ")}`,
+      `Owner:    ${meta.ownerDefinition.ownerType} (${meta.ownerDefinition.ownerRef})`,
+      `Created:  ${meta.createdAt}`,
+      `Path:     ${doc.contentPath}`,
+    ];
+    return opts.content === false ? lines.join("\n") : `${lines.join("\n")}\n\n${text}`;
+  });
+}
+
+async function latestFollowingRenames(
+  repo: DataRepository,
+  model: ModelRef,
+  name: string,
+): Promise<DataMetadata | null> {
+  let current = name;
+  for (let hop = 0; hop <= MAX_RENAME_HOPS; hop++) {
+    const meta = await repo.latest(model, current);
+    if (meta?.lifecycle !== "deleted") return meta;
+    if (!meta.renamedTo) return null;
+    current = meta.renamedTo;
+  }
+  return null;
+}

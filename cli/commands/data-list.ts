@@ -1,0 +1,77 @@
+import type { CatalogRow } from "../../core/ports/catalog.ts";
+import { scanAll } from "../../core/query/scan-catalog.ts";
+import type { Invocation } from "../run.ts";
+import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
+
+interface Opts {
+  model?: string;
+  type?: string;
+}
+
+const STANDARD_ORDER = ["log", "file", "resource", "data"];
+
+export async function run(inv: Invocation<Opts>): Promise<void> {
+  const modelRef = pick(inv.args[0], inv.opts.model, "model", "swamp data list vpc");
+  const ctx = await openRepo(inv);
+  const model = await requireModel(ctx, modelRef);
+  const catalog = await ctx.catalog();
+  const rows = scanAll(catalog, {
+    latestOnly: true,
+    namespace: ctx.namespace,
+    typeNormalized: model.type,
+    modelId: model.id,
+  }).filter((row) => inv.opts.type === undefined || row.dataType === inv.opts.type);
+
+  const groups = groupByType(rows).map(([type, items]) => ({
+    type,
+    items: items
+      .sort((a, b) => (a.dataName < b.dataName ? -1 : a.dataName > b.dataName ? 1 : 0))
+      .map((r) => ({
+        id: r.id,
+        name: r.dataName,
+        version: r.version,
+        contentType: r.contentType,
+        type: r.dataType,
+        streaming: r.streaming,
+        size: r.size,
+        createdAt: r.createdAt,
+      })),
+  }));
+  const doc = {
+    modelId: model.id,
+    modelName: model.name,
+    modelType: model.type,
+    ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+    groups,
+    total: rows.length,
+  };
+  inv.out.result(doc, () => {
+    const title = `Data for ${ctx.namespace ? `${ctx.namespace}:` : ""}${model.name} (${model.type})`;
+    if (rows.length === 0)
+      return `${title}\n  No data yet. Write some with 'swamp data put ${model.name} <name> --value …'.`;
+    const width = process.stdout.columns ?? 120;
+    const lines = [title];
+    for (const group of groups) {
+      lines.push(`${group.type} (${group.items.length} item${group.items.length === 1 ? "" : "s"}):`);
+      for (const item of group.items) {
+        const line = `  ${item.name}  v${item.version}  ${item.contentType}  ${formatSize(item.size)}  ${item.createdAt.slice(0, 10)}`;
+        lines.push(line.length > width ? `${line.slice(0, width - 1)}…` : line);
+      }
+    }
+    return lines.join("\n");
+  });
+}
+
+function groupByType(rows: CatalogRow[]): [string, CatalogRow[]][] {
+  const byType = new Map<string, CatalogRow[]>();
+  for (const row of rows) {
+    const list = byType.get(row.dataType);
+    if (list) list.push(row);
+    else byType.set(row.dataType, [row]);
+  }
+  const rank = (t: string) => {
+    const i = STANDARD_ORDER.indexOf(t);
+    return i === -1 ? STANDARD_ORDER.length : i;
+  };
+  return [...byType.entries()].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}

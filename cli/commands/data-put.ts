@@ -1,0 +1,88 @@
+import { readFile } from "node:fs/promises";
+import { SwampError } from "../../core/errors.ts";
+import { dataPut } from "../../core/use-cases/data-put.ts";
+import type { Invocation } from "../run.ts";
+import { formatSize, modelLeases, openRepo } from "./shared.ts";
+
+interface Opts {
+  value?: string;
+  file?: string;
+  stdin?: boolean;
+  modelType?: string;
+  contentType?: string;
+  kind: string;
+  spec?: string;
+  tag: string[];
+  lifetime: string;
+  gc: string;
+  adopt?: boolean;
+}
+
+export async function run(inv: Invocation<Opts>): Promise<void> {
+  const [model = "", name = ""] = inv.args;
+  const { opts } = inv;
+  const sources = [opts.value !== undefined, opts.file !== undefined, opts.stdin === true].filter(
+    Boolean,
+  ).length;
+  if (sources !== 1) {
+    throw new SwampError(
+      "usage",
+      `Give the content with exactly one of --value, --file or --stdin (got ${sources}). Example: swamp data put ${model || "vpc"} ${name || "main"} --value '{"cidr":"10.0.0.0/16"}'`,
+    );
+  }
+  const tags = parseTags(opts.tag);
+  const ctx = await openRepo(inv);
+  const result = await dataPut(
+    {
+      models: ctx.models(),
+      repo: ctx.data(),
+      catalog: () => ctx.catalogForWrite(),
+      withModelLeases: modelLeases(ctx, inv.signal),
+      namespace: ctx.namespace,
+    },
+    {
+      model,
+      name,
+      content: () => readContent(opts),
+      ...(opts.file !== undefined ? { fileName: opts.file } : {}),
+      ...(opts.contentType !== undefined ? { contentType: opts.contentType } : {}),
+      ...(opts.modelType !== undefined ? { modelType: opts.modelType } : {}),
+      ...(opts.spec !== undefined ? { spec: opts.spec } : {}),
+      kind: opts.kind,
+      tags,
+      lifetime: opts.lifetime,
+      gc: opts.gc,
+      adopt: opts.adopt === true,
+    },
+  );
+  inv.out.result(
+    result,
+    () => `Wrote ${result.name} v${result.version} (${formatSize(result.size)}) for ${result.modelName}`,
+  );
+}
+
+function parseTags(values: string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf("=");
+    if (eq <= 0)
+      throw new SwampError("usage", `Invalid --tag "${value}": expected key=value, e.g. --tag env=prod.`);
+    tags[value.slice(0, eq)] = value.slice(eq + 1);
+  }
+  return tags;
+}
+
+async function readContent(opts: Opts): Promise<Uint8Array> {
+  if (opts.value !== undefined) return new TextEncoder().encode(opts.value);
+  if (opts.file !== undefined) {
+    try {
+      return new Uint8Array(await readFile(opts.file));
+    } catch (e) {
+      throw new SwampError(
+        "not_found",
+        `Cannot read --file ${opts.file}: ${(e as Error).message}. Check the path.`,
+      );
+    }
+  }
+  return new Uint8Array(await Bun.stdin.arrayBuffer());
+}

@@ -1,0 +1,50 @@
+import { SwampError } from "../../core/errors.ts";
+import type { Invocation } from "../run.ts";
+import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
+
+interface Opts {
+  model?: string;
+  name?: string;
+}
+
+export async function run(inv: Invocation<Opts>): Promise<void> {
+  const modelRef = pick(inv.args[0], inv.opts.model, "model", "swamp data versions vpc main");
+  const name = pick(inv.args[1], inv.opts.name, "name", `swamp data versions ${modelRef} main`);
+  const ctx = await openRepo(inv);
+  const model = await requireModel(ctx, modelRef);
+  const repo = ctx.data();
+  const numbers = (await repo.versions(model, name)).reverse();
+  if (numbers.length === 0) {
+    throw new SwampError(
+      "not_found",
+      `Data not found: ${name} of model ${model.name}. List what exists with 'swamp data list ${model.name}'.`,
+    );
+  }
+  const metas = await Promise.all(numbers.map((v) => repo.get(model, name, v)));
+  const versions = metas
+    .filter((m) => m !== null)
+    .map((m, i) => ({
+      version: m.version,
+      createdAt: m.createdAt,
+      ...(m.size !== undefined ? { size: m.size } : {}),
+      ...(m.checksum !== undefined ? { checksum: m.checksum } : {}),
+      isLatest: i === 0,
+    }));
+  const doc = {
+    dataName: name,
+    modelId: model.id,
+    modelName: model.name,
+    modelType: model.type,
+    versions,
+    total: versions.length,
+  };
+  inv.out.result(doc, () =>
+    [
+      `Versions of ${name} (${model.name}, ${model.type}): ${versions.length}`,
+      ...versions.map(
+        (v) =>
+          `  v${v.version}${v.isLatest ? " (latest)" : ""}  ${v.createdAt}  ${formatSize(v.size ?? 0)}  ${(v.checksum ?? "").slice(0, 12)}`,
+      ),
+    ].join("\n"),
+  );
+}

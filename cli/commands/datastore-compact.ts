@@ -1,0 +1,27 @@
+import type { Invocation } from "../run.ts";
+import { openRepo } from "./shared.ts";
+
+export async function run(inv: Invocation<Record<string, never>>): Promise<void> {
+  const ctx = await openRepo(inv);
+  inv.out.info("Checkpointing WAL and vacuuming the catalog (this may take a moment)...");
+  const result = await ctx.locks().withStructural(
+    async () => {
+      const catalog = await ctx.catalogForWrite();
+      try {
+        return catalog.compact();
+      } finally {
+        catalog.close();
+      }
+    },
+    { operation: "datastore compact", signal: inv.signal },
+  );
+  const doc = { ...result, vacuumSkipped: false };
+  inv.out.result(doc, () =>
+    [
+      `WAL checkpointed and truncated (${result.walPagesCheckpointed}/${result.walPagesTotal} pages)`,
+      result.dbBytesReclaimed > 0
+        ? `Catalog compacted: reclaimed ${result.dbBytesReclaimed} bytes`
+        : "Catalog already compact",
+    ].join("\n"),
+  );
+}

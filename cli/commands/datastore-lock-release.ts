@@ -1,0 +1,52 @@
+import { SwampError } from "../../core/errors.ts";
+import type { Invocation } from "../run.ts";
+import { openRepo } from "./shared.ts";
+
+interface Opts {
+  force?: boolean;
+  model?: string;
+}
+
+/** Breakglass: never takes a lease itself, and frees only the exact lease it inspected (by nonce). */
+export async function run(inv: Invocation<Opts>): Promise<void> {
+  if (inv.opts.force !== true) {
+    throw new SwampError(
+      "usage",
+      "The --force flag is required to release a lock. This is a breakglass operation — only use it when a lock is stuck: check 'swamp datastore lock status' first, then run 'swamp datastore lock release --force'.",
+    );
+  }
+  const scope = inv.opts.model === undefined ? undefined : parseModelScope(inv.opts.model);
+  const ctx = await openRepo(inv);
+  const locks = ctx.locks();
+  const lock = scope ? locks.modelLock(scope.type, scope.id) : locks.globalLock();
+  const state = await lock.inspect(inv.signal);
+  const lockScope = scope ? `${scope.type}/${scope.id}` : "global";
+  let doc: Record<string, unknown>;
+  if (!state) {
+    doc = { released: false, reason: "no lock held", lockScope };
+  } else if (await lock.forceRelease(state.info.nonce)) {
+    doc = { released: true, previousHolder: state.info, lockScope };
+  } else {
+    doc = {
+      released: false,
+      reason: "lock holder changed — aborting to avoid breaking an active lock",
+      lockScope,
+    };
+  }
+  inv.out.result(doc, () =>
+    doc.released
+      ? `Lock Released (${lockScope})\n  Previous holder: ${state?.info.holder} (pid ${state?.info.pid})`
+      : `Lock Release (${lockScope}): ${doc.reason}`,
+  );
+}
+
+function parseModelScope(value: string): { type: string; id: string } {
+  const slash = value.lastIndexOf("/");
+  if (slash <= 0 || slash === value.length - 1) {
+    throw new SwampError(
+      "usage",
+      `Invalid --model format: "${value}". Expected "type/id" (e.g. aws/ec2/vpc/6f0c1d2e-…, or @org/name/my-server for scoped types); 'swamp datastore lock status' lists the held model leases.`,
+    );
+  }
+  return { type: value.slice(0, slash), id: value.slice(slash + 1) };
+}

@@ -1,0 +1,46 @@
+import { globalLockKey, parseModelLockKey } from "../../core/lock-keys.ts";
+import type { RepoContext } from "../context.ts";
+import type { Invocation } from "../run.ts";
+import { describeLease } from "../status/lease-text.ts";
+import { type LeaseDoc, leaseDoc } from "../status/status-snapshot.ts";
+import { openRepo } from "./shared.ts";
+
+/** Every lease of this namespace as one document (SPEC §11.13: never several concatenated documents). */
+export async function leaseDocs(
+  ctx: RepoContext,
+  signal?: AbortSignal,
+): Promise<{ global: LeaseDoc; models: LeaseDoc[] }> {
+  const states = await ctx.locks().inspectAll(signal);
+  return {
+    global: leaseDoc(globalLockKey(ctx.namespace), states.global),
+    models: states.models.map((s) => {
+      const model = parseModelLockKey(ctx.namespace, s.key);
+      return leaseDoc(s.key, s, model ? `${model.type}/${model.id}` : s.key);
+    }),
+  };
+}
+
+export async function run(inv: Invocation<Record<string, never>>): Promise<void> {
+  const ctx = await openRepo(inv);
+  const doc = {
+    datastoreType: ctx.config.kind,
+    namespace: ctx.namespace,
+    ...(await leaseDocs(ctx, inv.signal)),
+  };
+  inv.out.result(doc, () => {
+    const lines = [`Global lease (${doc.global.key}): ${describeLease(doc.global)}`];
+    if (doc.global.held && doc.global.info && !doc.global.corrupt) {
+      const i = doc.global.info;
+      lines.push(
+        `  Holder:   ${i.holder}`,
+        `  PID:      ${i.pid}`,
+        `  Hostname: ${i.hostname}`,
+        `  Acquired: ${i.acquiredAt} · renewed ${i.renewedAt}`,
+        `  TTL:      ${i.ttlMs}ms · epoch ${i.epoch}${i.operation ? ` · ${i.operation}` : ""}`,
+      );
+    }
+    if (doc.models.length === 0) lines.push("Model leases: none held");
+    for (const m of doc.models) lines.push(`Model lease ${m.lockScope}: ${describeLease(m)}`);
+    return lines.join("\n");
+  });
+}

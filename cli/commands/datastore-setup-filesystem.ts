@@ -1,0 +1,154 @@
+import { mkdir } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { FsDatastoreVerifier } from "../../adapters/fs/fs-datastore-verifier.ts";
+import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
+import { copyFiles, listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
+import { toYamlDatastoreBlock } from "../../core/datastore-config.ts";
+import { effectiveSubdirs, isDatastoreSubdir } from "../../core/datastore-subdirs.ts";
+import { SwampError } from "../../core/errors.ts";
+import { expandPath } from "../../core/expand-path.ts";
+import { PathResolver } from "../../core/path-resolver.ts";
+import type { Invocation } from "../run.ts";
+import { openRepo } from "./shared.ts";
+
+interface Opts {
+  path: string;
+  directories?: string;
+  skipMigration?: boolean;
+}
+
+const RETRY_HINT = "Re-run the same command to retry. Local data is preserved and the retry is safe.";
+
+/** Never moved: the repo-local catalog, crash leftovers, and lease objects. */
+const internal = (rel: string) => {
+  const base = rel.slice(rel.lastIndexOf("/") + 1);
+  return (
+    base.startsWith("_catalog.db") || base.endsWith(".tmp") || base.endsWith(".mutex") || base === ".lock"
+  );
+};
+
+export async function run(inv: Invocation<Opts>): Promise<void> {
+  const ctx = await openRepo(inv);
+  const home = process.env.HOME || homedir();
+  const target = expandPath(inv.opts.path, { env: process.env, homeDir: home, baseDir: ctx.repoDir });
+  const directories = parseDirectories(inv.opts.directories);
+  const source = ctx.resolver;
+  const destination = new PathResolver({
+    repoDir: ctx.repoDir,
+    datastoreBase: target,
+    namespace: source.namespace,
+    directories: directories ?? ctx.config.directories,
+    exclude: source.excludePatterns(),
+  });
+
+  const doc = await ctx.locks().withStructural(
+    async (lease) => {
+      await mkdir(target, { recursive: true }).catch((e: Error) => {
+        throw new SwampError(
+          "validation_failed",
+          `Cannot create ${target}: ${e.message}. Choose a path you can write to.`,
+        );
+      });
+      const health = await new FsDatastoreVerifier(target, ctx.clock, ctx.host).verify();
+      if (!health.healthy) throw new SwampError("validation_failed", health.message);
+
+      const migrated: string[] = [];
+      const errors: string[] = [];
+      const moved: { from: string; files: string[] }[] = [];
+      let filesCopied = 0;
+      let bytesCopied = 0;
+      for (const sub of destination.effectiveDirectories()) {
+        const to = destination.resolve(sub).path;
+        await mkdir(to, { recursive: true });
+        const from = source.resolve(sub);
+        if (inv.opts.skipMigration || from.tier !== "datastore" || from.path === to) continue;
+        const files = await listFiles(from.path, internal);
+        if (files.length === 0) continue;
+        lease.assertHeld();
+        const copy = await copyFiles(from.path, to, files);
+        filesCopied += copy.copied;
+        bytesCopied += copy.bytes;
+        for (const rel of copy.conflicts)
+          errors.push(
+            `${sub}/${rel} already exists at ${to} with different content; move it away and re-run.`,
+          );
+        const landed = (await listFiles(to, internal)).filter((f) => files.includes(f)).length;
+        if (landed !== files.length)
+          errors.push(`${sub}: ${files.length} file(s) at the source but ${landed} at ${to}.`);
+        migrated.push(sub);
+        moved.push({ from: from.path, files });
+      }
+      if (errors.length === 0) {
+        const block = toYamlDatastoreBlock(
+          { kind: "filesystem", path: collapseHome(target, home) },
+          {
+            namespace: source.namespace,
+            directories: directories ?? ctx.config.directories,
+            exclude: ctx.config.exclude,
+          },
+        );
+        await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
+        for (const m of moved) await removeFiles(m.from, m.files);
+      }
+      return {
+        type: "filesystem",
+        path: target,
+        filesCopied,
+        filesPulled: 0,
+        bytesCopied,
+        directoriesMigrated: migrated,
+        errors,
+        ...(errors.length ? { retryHint: RETRY_HINT } : {}),
+        ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+        sourcePath: source.datastoreRoot(),
+        destinationPath: destination.datastoreRoot(),
+        warnings:
+          ctx.config.source === "env"
+            ? ["SWAMP_DATASTORE is set and overrides .swamp.yaml; unset it to use the new datastore."]
+            : [],
+      };
+    },
+    { operation: "datastore setup", signal: inv.signal },
+  );
+
+  inv.out.result(doc, () => {
+    const lines = [
+      doc.errors.length ? "Datastore Setup Incomplete" : "Datastore Setup Complete",
+      `  Type:      filesystem`,
+      `  Path:      ${doc.path}`,
+      ...(doc.namespace ? [`  Namespace: ${doc.namespace}`] : []),
+      `  Files:     ${doc.filesCopied} copied (${doc.bytesCopied} bytes)`,
+    ];
+    if (doc.directoriesMigrated.length)
+      lines.push(
+        `Relocated: ${doc.directoriesMigrated.join(", ")} now resolve under ${doc.destinationPath}`,
+        `Moved from: ${doc.sourcePath}`,
+      );
+    for (const w of doc.warnings) lines.push(`Warning: ${w}`);
+    for (const e of doc.errors) lines.push(`Error: ${e}`);
+    if (doc.errors.length) lines.push(RETRY_HINT);
+    return lines.join("\n");
+  });
+  if (doc.errors.length) process.exitCode = 1;
+}
+
+function parseDirectories(list: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  const dirs = list
+    .split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const unknown = dirs.filter((d) => !isDatastoreSubdir(d));
+  if (unknown.length) {
+    throw new SwampError(
+      "usage",
+      `Unknown datastore directories: ${unknown.join(", ")}. Choose from: ${effectiveSubdirs().join(", ")}.`,
+    );
+  }
+  return dirs;
+}
+
+function collapseHome(path: string, home: string): string {
+  return path === home || path.startsWith(`${home}/`) ? join("~", path.slice(home.length)) : path;
+}

@@ -1,0 +1,44 @@
+import { FsDatastoreVerifier } from "../../adapters/fs/fs-datastore-verifier.ts";
+import type { RepoContext } from "../context.ts";
+import type { Invocation } from "../run.ts";
+import type { StatusSnapshot } from "../status/status-snapshot.ts";
+import { renderStatusText } from "../status/status-text.ts";
+import { leaseDocs } from "./datastore-lock-status.ts";
+import { openRepo } from "./shared.ts";
+
+interface Opts {
+  once?: boolean;
+}
+
+export async function run(inv: Invocation<Opts>): Promise<void> {
+  const ctx = await openRepo(inv);
+  const load = () => snapshot(ctx, inv.signal);
+  if (inv.out.interactive && inv.opts.once !== true) {
+    const { runStatusView } = await import("../status/status-view.tsx");
+    await runStatusView(load);
+    return;
+  }
+  const snap = await load();
+  inv.out.result(snap, () => renderStatusText(snap, (sgr, t) => inv.out.paint(sgr, t)));
+}
+
+async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSnapshot> {
+  const [health, locks] = await Promise.all([
+    new FsDatastoreVerifier(ctx.datastoreBase, ctx.clock, ctx.host).verify(),
+    leaseDocs(ctx, signal),
+  ]);
+  const exclude = ctx.resolver.excludePatterns();
+  return {
+    type: ctx.config.kind,
+    path: ctx.datastoreBase,
+    ...health,
+    directories: ctx.resolver.effectiveDirectories(),
+    ...(exclude.length ? { exclude: [...exclude] } : {}),
+    namespace: ctx.namespace,
+    repoId: ctx.repoId,
+    repoDir: ctx.repoDir,
+    namespaces: [{ namespace: ctx.namespace, repoId: ctx.repoId, registeredAt: "", isCurrent: true }],
+    locks,
+    checkedAt: new Date(ctx.clock.now()).toISOString(),
+  };
+}

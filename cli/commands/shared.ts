@@ -1,0 +1,57 @@
+import type { ModelRef } from "../../core/data-record.ts";
+import { SwampError } from "../../core/errors.ts";
+import type { WithModelLeases } from "../../core/use-cases/model-leases.ts";
+import { RepoContext } from "../context.ts";
+import type { Invocation } from "../run.ts";
+
+export const openRepo = (inv: Invocation<unknown>) => RepoContext.open(inv.out, inv.globals.repoDir);
+
+/** The per-model lease protocol bound to this command's interrupt signal. */
+export function modelLeases(ctx: RepoContext, signal: AbortSignal): WithModelLeases {
+  const coordinator = ctx.locks();
+  return (models, fn, operation) => coordinator.withModels(models, (s) => fn(s), { operation, signal });
+}
+
+/** `[model]` positional or `--model`; one is required. */
+export function pick(
+  positional: string | undefined,
+  flag: string | undefined,
+  what: string,
+  example: string,
+): string {
+  const value = flag ?? positional;
+  if (value === undefined || value === "") {
+    throw new SwampError("usage", `Missing ${what}. Example: ${example}`);
+  }
+  if (flag !== undefined && positional !== undefined && flag !== positional) {
+    throw new SwampError(
+      "usage",
+      `The ${what} is given twice ("${positional}" and --${what.split(" ")[0]} "${flag}"); give it once.`,
+    );
+  }
+  return value;
+}
+
+export function parsePositiveInt(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new SwampError("usage", `${flag} must be a positive whole number; got "${value}".`);
+  }
+  return Number(value);
+}
+
+/** Resolves a model by name or id, or fails naming how to see the models there are. */
+export async function requireModel(ctx: RepoContext, ref: string): Promise<ModelRef> {
+  const model = await ctx.models().resolve(ref);
+  if (model) return model;
+  throw new SwampError(
+    "not_found",
+    `Model not found: ${ref}. Check the name (models live in ${ctx.repoDir}/models/), or write data with 'swamp data put ${ref} <name> --model-type <type> --value …' to create it.`,
+  );
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes}B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)}KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)}MB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)}GB`;
+}

@@ -1,0 +1,18 @@
+import { createInterface } from "node:readline/promises";
+import type { Output } from "./output.ts";
+
+/**
+ * Destructive commands run when `--yes` is given. Otherwise they ask on a terminal, and never
+ * ask in --json mode or without a TTY: there they only preview (the caller prints the preview).
+ */
+export async function confirmed(out: Output, yes: boolean | undefined, question: string): Promise<boolean> {
+  if (yes === true) return true;
+  if (!out.interactive) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,79 @@
+import { type ErrorCode, SwampError } from "../core/errors.ts";
+
+export interface GlobalOptions {
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  repoDir?: string;
+}
+
+/**
+ * Where every command's words go. Results go to stdout (one JSON document with --json);
+ * progress, warnings and errors go to stderr so stdout stays parseable.
+ */
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly color: boolean;
+  readonly interactive: boolean;
+
+  constructor(opts: GlobalOptions, env: Record<string, string | undefined> = process.env) {
+    this.json = opts.json === true;
+    this.quiet = opts.quiet === true;
+    this.verbose = opts.verbose === true;
+    this.interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY) && !this.json;
+    this.color = opts.color !== false && !env.NO_COLOR && Boolean(process.stderr.isTTY) && !this.json;
+  }
+
+  /** The command's result: JSON document in json mode, the rendered text otherwise. */
+  result(doc: unknown, text: () => string): void {
+    if (this.json) {
+      process.stdout.write(`${JSON.stringify(doc, jsonReplacer, 2)}\n`);
+      return;
+    }
+    const rendered = text();
+    if (rendered !== "") process.stdout.write(rendered.endsWith("\n") ? rendered : `${rendered}\n`);
+  }
+
+  /** Progress and notices for humans; silent with --quiet and in json mode. */
+  info(message: string): void {
+    if (!this.quiet && !this.json) process.stderr.write(`${message}\n`);
+  }
+
+  debug(message: string): void {
+    if (this.verbose && !this.json) process.stderr.write(`${this.paint("2", message)}\n`);
+  }
+
+  warn(message: string): void {
+    if (this.json) process.stderr.write(`${JSON.stringify({ warning: message })}\n`);
+    else process.stderr.write(`${this.paint("33", `Warning: ${message}`)}\n`);
+  }
+
+  error(err: unknown): void {
+    const known = err instanceof SwampError;
+    const message = err instanceof Error ? err.message : String(err);
+    const code: ErrorCode = known ? err.code : "internal";
+    if (this.json) {
+      const doc: Record<string, unknown> = { error: message, code };
+      if (known && err.details) Object.assign(doc, { details: err.details });
+      if (!known && err instanceof Error && err.stack) doc.stack = err.stack;
+      process.stderr.write(`${JSON.stringify(doc, jsonReplacer, 2)}\n`);
+      return;
+    }
+    process.stderr.write(`${this.paint("31", "Error:")} ${message}\n`);
+    if (!known && err instanceof Error && err.stack && this.verbose) process.stderr.write(`${err.stack}\n`);
+  }
+
+  /** ANSI colour when allowed (`NO_COLOR`, `--no-color`, no TTY and --json turn it off). */
+  paint(sgr: string, text: string): string {
+    return this.color ? `\x1b[${sgr}m${text}\x1b[0m` : text;
+  }
+}
+
+/** BigInt from CEL and Error objects must not break JSON output. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  return value;
+}

@@ -1,0 +1,212 @@
+import { Command, Option } from "commander";
+import { lazyAction } from "./run.ts";
+
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The whole command tree. Every action is loaded lazily so start-up stays fast. */
+export function buildProgram(): Command {
+  const program = new Command("swamp")
+    .description(
+      "Versioned runtime data in a datastore: the repo's .swamp/ folder, an external folder, S3 or GCS.",
+    )
+    .option("--json", "print one JSON document on stdout (errors as {error, code} on stderr)")
+    .option("-q, --quiet", "print only results and errors")
+    .option("-v, --verbose", "print more detail")
+    .option("--no-color", "never use colour (NO_COLOR is honoured too)")
+    .option(
+      "--repo-dir <dir>",
+      "the repository to work on (default: $SWAMP_REPO_DIR or the current directory)",
+    )
+    .showSuggestionAfterError(true)
+    // `swamp --version` is answered in main.ts, first argument only: subcommands use --version N.
+    .addHelpText("after", "\nVersion:\n  swamp --version (or -V) prints the version")
+    .addHelpText(
+      "after",
+      examples(
+        "swamp repo init",
+        'swamp data put vpc main --model-type aws::ec2::vpc --value \'{"cidr":"10.0.0.0/16"}\'',
+        "swamp data query 'modelName == \"vpc\"' --json",
+        "swamp ds status",
+      ),
+    );
+
+  const repo = program.command("repo").description("create and inspect swamp repositories");
+  repo
+    .command("init")
+    .description("make the directory a swamp repository (.swamp.yaml with a repoId, .swamp/, models/)")
+    .addHelpText("after", examples("swamp repo init", "swamp repo init --repo-dir ./infra --json"))
+    .action(lazyAction(() => import("./commands/repo-init.ts")));
+
+  const data = program.command("data").description("write, read, query and clean up versioned data records");
+  data
+    .command("put")
+    .description("write a new version of a data record (takes the model's lease)")
+    .argument("<model>", "model name (or definition id)")
+    .argument("<name>", "data name")
+    .option("--value <text>", "the content, inline")
+    .option("--file <path>", "read the content from a file")
+    .option("--stdin", "read the content from standard input")
+    .option(
+      "--model-type <type>",
+      "create the model with this type if it does not exist (e.g. aws::ec2::vpc)",
+    )
+    .option("--content-type <mime>", "content type (default: inferred from --file's extension or the value)")
+    .option("--kind <kind>", "tags.type: resource, file, log, data or your own", "resource")
+    .option("--spec <specName>", "tags.specName (default: the data name)")
+    .option("--tag <key=value>", "extra tag (repeatable)", collect, [])
+    .option("--lifetime <lifetime>", "ephemeral, infinite, job, workflow or a duration like 7d", "infinite")
+    .option("--gc <policy>", "keep N versions, or a duration", "10")
+    .option("--adopt", "take over a name written by another owner")
+    .addHelpText(
+      "after",
+      examples(
+        'swamp data put vpc main --model-type aws::ec2::vpc --value \'{"cidr":"10.0.0.0/16"}\'',
+        "swamp data put vpc plan --file plan.json --tag env=prod",
+        "terraform show -json | swamp data put vpc state --stdin --content-type application/json",
+      ),
+    )
+    .action(lazyAction(() => import("./commands/data-put.ts")));
+  data
+    .command("get")
+    .description("show one version of a data record (latest by default) with its content")
+    .argument("[model]", "model name or id")
+    .argument("[name]", "data name")
+    .option("--model <model>", "model name or id (instead of the positional)")
+    .option("--name <name>", "data name (instead of the positional)")
+    .option("--version <n>", "a specific version")
+    .option("--no-content", "omit the content")
+    .addHelpText("after", examples("swamp data get vpc main", "swamp data get vpc main --version 2 --json"))
+    .action(lazyAction(() => import("./commands/data-get.ts")));
+  data
+    .command("list")
+    .description("list a model's data (latest version of each name), grouped by type")
+    .argument("[model]", "model name or id")
+    .option("--model <model>", "model name or id (instead of the positional)")
+    .option("--type <type>", "only this tags.type (log, file, resource, data, …)")
+    .addHelpText("after", examples("swamp data list vpc", "swamp data list vpc --type resource --json"))
+    .action(lazyAction(() => import("./commands/data-list.ts")));
+  data
+    .command("versions")
+    .description("list every version of a data record, newest first")
+    .argument("[model]", "model name or id")
+    .argument("[name]", "data name")
+    .option("--model <model>", "model name or id")
+    .option("--name <name>", "data name")
+    .addHelpText("after", examples("swamp data versions vpc main"))
+    .action(lazyAction(() => import("./commands/data-versions.ts")));
+  data
+    .command("query")
+    .description(
+      "query every record with a CEL predicate (latest versions unless it mentions version/isLatest)",
+    )
+    .argument("[predicate]", "CEL predicate over the record fields")
+    .option("--select <cel>", "project each result with a CEL expression")
+    .option("--limit <n>", "stop after N results")
+    .addHelpText(
+      "after",
+      examples(
+        "swamp data query 'modelName == \"vpc\"'",
+        "swamp data query 'size > 1000 && tags.env == \"prod\"' --select 'name' --json",
+        "swamp data query 'attributes.cidr.startsWith(\"10.\")' --limit 5",
+        "swamp data query 'name == \"main\" && version >= 2'",
+      ),
+    )
+    .action(lazyAction(() => import("./commands/data-query.ts")));
+  data
+    .command("delete")
+    .description("delete a version, a whole name, or names by prefix (takes the model's lease)")
+    .argument("[model]", "model name or id")
+    .argument("[name]", "data name")
+    .option("--model <model>", "model name or id")
+    .option("--name <name>", "data name")
+    .option("--version <n>", "delete only this version")
+    .option("--prefix <prefix>", "delete every name starting with this prefix")
+    .option("--all", "delete every name of the model")
+    .option("--dry-run", "show what would be deleted")
+    .option("-y, --yes", "do not ask for confirmation")
+    .addOption(new Option("-f, --force", "same as --yes").hideHelp())
+    .addHelpText(
+      "after",
+      examples(
+        "swamp data delete vpc main --yes",
+        "swamp data delete vpc main --version 1 -y",
+        "swamp data delete vpc --prefix tmp- --dry-run",
+      ),
+    )
+    .action(lazyAction(() => import("./commands/data-delete.ts")));
+  data
+    .command("rename")
+    .description("rename a data record: copy the latest to the new name and leave a tombstone behind")
+    .argument("[model]", "model name or id")
+    .argument("[old]", "current data name")
+    .argument("[new]", "new data name")
+    .option("--model <model>", "model name or id")
+    .option("--new-name <name>", "new data name")
+    .addHelpText("after", examples("swamp data rename vpc main primary"))
+    .action(lazyAction(() => import("./commands/data-rename.ts")));
+  data
+    .command("gc")
+    .description("delete expired data and versions beyond each record's gc policy (takes the global lease)")
+    .option("--dry-run", "show what would be deleted")
+    .option("-y, --yes", "do not ask for confirmation")
+    .addOption(new Option("-f, --force", "same as --yes").hideHelp())
+    .addHelpText("after", examples("swamp data gc --dry-run", "swamp data gc --yes --json"))
+    .action(lazyAction(() => import("./commands/data-gc.ts")));
+
+  const ds = program
+    .command("datastore")
+    .alias("ds")
+    .description("configure and inspect the datastore (alias: ds)");
+  ds.command("status")
+    .description("datastore type, path, health, namespaces and leases; live on a terminal (q quits)")
+    .option("--once", "print one snapshot even on a terminal")
+    .addHelpText("after", examples("swamp ds status", "swamp ds status --json", "swamp ds status --once"))
+    .action(lazyAction(() => import("./commands/datastore-status.ts")));
+  const setup = ds.command("setup").description("point the repo at a datastore, migrating existing data");
+  setup
+    .command("filesystem")
+    .description("use a folder (shared disk, NFS, …) as the datastore")
+    .requiredOption("--path <path>", "the folder (~ and $VAR are expanded; relative to the repo)")
+    .option("--directories <list>", "comma-separated datastore subdirectories to keep there")
+    .option("--skip-migration", "do not copy existing data")
+    .addHelpText(
+      "after",
+      examples(
+        "swamp ds setup filesystem --path /mnt/shared/swamp",
+        "swamp ds setup filesystem --path ~/swamp-data --json",
+      ),
+    )
+    .action(lazyAction(() => import("./commands/datastore-setup-filesystem.ts")));
+  ds.command("sync")
+    .description("pull and push the local cache of a remote datastore")
+    .option("--pull", "only pull")
+    .option("--push", "only push")
+    .option("--timeout <seconds>", "give up after this many seconds")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(lazyAction(() => import("./commands/datastore-sync.ts")));
+  ds.command("compact")
+    .description("checkpoint the catalog's WAL and vacuum it (takes the global lease)")
+    .addHelpText("after", examples("swamp ds compact --json"))
+    .action(lazyAction(() => import("./commands/datastore-compact.ts")));
+  const lock = ds.command("lock").description("inspect and break leases");
+  lock
+    .command("status")
+    .description("show the global lease and every per-model lease (never takes a lease)")
+    .addHelpText("after", examples("swamp ds lock status", "swamp ds lock status --json | jq .global"))
+    .action(lazyAction(() => import("./commands/datastore-lock-status.ts")));
+  lock
+    .command("release")
+    .description("breakglass: free a stuck lease (the global one, or one model's with --model)")
+    .option("--force", "required: confirms you know no swamp command is using the lease")
+    .option("--model <type/id>", "free this model's lease instead of the global one")
+    .addHelpText(
+      "after",
+      examples(
+        "swamp ds lock release --force",
+        "swamp ds lock release --force --model aws/ec2/vpc/6f0c1d2e-…",
+      ),
+    )
+    .action(lazyAction(() => import("./commands/datastore-lock-release.ts")));
+  return program;
+}

@@ -1,0 +1,28 @@
+import type { LeaseDoc } from "./status-snapshot.ts";
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** One-line description of a lease: `free`, `bob@ci-7 (pid 412) 8 s · ttl 22 s`, or `stale: …`. */
+export function describeLease(lease: LeaseDoc): string {
+  if (!lease.held || !lease.info) return "free";
+  if (lease.corrupt)
+    return `corrupt lock object (${formatDuration(lease.ageMs ?? 0)} old) — run 'swamp ds lock release --force'`;
+  const who = `${lease.info.holder} (pid ${lease.info.pid})`;
+  const age = formatDuration(
+    Date.parse(lease.info.renewedAt) - Date.parse(lease.info.acquiredAt) + (lease.ageMs ?? 0),
+  );
+  if (lease.stale) {
+    const why =
+      lease.staleReason === "holder_dead"
+        ? "holder process is gone"
+        : `not renewed for ${formatDuration(lease.ageMs ?? 0)}`;
+    return `stale: ${who} ${why} (takeover allowed)`;
+  }
+  return `${who} ${age} · ttl ${formatDuration(lease.expiresInMs ?? 0)}`;
+}

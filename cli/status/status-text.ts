@@ -1,0 +1,22 @@
+import { describeLease } from "./lease-text.ts";
+import type { StatusSnapshot } from "./status-snapshot.ts";
+
+/** The plain-text status (no TTY, --once, or log mode). */
+export function renderStatusText(s: StatusSnapshot, paint: (sgr: string, t: string) => string): string {
+  const health = s.healthy
+    ? `${paint("32", "● healthy")} (${s.latencyMs}ms)`
+    : `${paint("31", "● unhealthy")}\n  Error:     ${s.message}`;
+  const lines = [
+    "Datastore Status",
+    `  Type:      ${s.type}`,
+    ...(s.path ? [`  Path:      ${s.path}`] : []),
+    `  Health:    ${health}`,
+    `  Namespace: ${s.namespace || "(solo)"}`,
+    `  Repo:      ${s.repoDir} (${s.repoId || "no repoId"})`,
+    `  Dirs:      ${s.directories.join(", ")}`,
+    ...(s.exclude?.length ? [`  Exclude:   ${s.exclude.join(", ")}`] : []),
+    `  Lease:     ${describeLease(s.locks.global)}`,
+  ];
+  for (const m of s.locks.models) lines.push(`    model ${m.lockScope}: ${describeLease(m)}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,11 @@
+/** Health of a datastore as `datastore status` reports it (SPEC §1.1). */
+export interface HealthResult {
+  healthy: boolean;
+  /** What is wrong and how to fix it, or a short "ok" description. */
+  message: string;
+  latencyMs: number;
+}
+
+export interface DatastoreVerifier {
+  verify(signal?: AbortSignal): Promise<HealthResult>;
+}

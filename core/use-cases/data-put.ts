@@ -1,0 +1,119 @@
+import { toCatalogRow } from "../catalog-row.ts";
+import type { DataMetadata, ModelRef, OwnerDefinition } from "../data-record.ts";
+import {
+  checkOwnership,
+  inferContentType,
+  validateDataName,
+  validateGcPolicy,
+  validateLifetime,
+} from "../data-rules.ts";
+import { notFound } from "../errors.ts";
+import { normalizeModelType } from "../model-type.ts";
+import type { Catalog } from "../ports/catalog.ts";
+import type { DataRepository } from "../ports/data-repository.ts";
+import type { ModelRegistry } from "../ports/model-registry.ts";
+import { assertStillHeld, type WithModelLeases } from "./model-leases.ts";
+
+export interface DataPutInput {
+  model: string;
+  name: string;
+  /** Read under the model's lease, so a slow source never races another writer's version. */
+  content: () => Promise<Uint8Array>;
+  /** Used to infer the content type. */
+  fileName?: string;
+  contentType?: string;
+  modelType?: string;
+  kind: string;
+  spec?: string;
+  tags: Record<string, string>;
+  lifetime: string;
+  gc: string;
+  adopt: boolean;
+}
+
+export interface DataPutDeps {
+  models: ModelRegistry;
+  repo: DataRepository;
+  catalog: () => Promise<Catalog>;
+  withModelLeases: WithModelLeases;
+  namespace: string;
+}
+
+export interface DataPutResult {
+  id: string;
+  name: string;
+  modelId: string;
+  modelName: string;
+  modelType: string;
+  namespace: string;
+  version: number;
+  size: number;
+  checksum: string;
+  contentType: string;
+  createdAt: string;
+}
+
+/** `swamp data put` (SPEC §9): validate, resolve or create the model, write one version under its lease. */
+export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<DataPutResult> {
+  validateDataName(input.name);
+  const lifetime = validateLifetime(input.lifetime);
+  const garbageCollection = validateGcPolicy(input.gc);
+  const model = await resolveOrCreateModel(deps.models, input.model, input.modelType);
+  const owner: OwnerDefinition = { ownerType: "manual", ownerRef: `cli:${model.name}` };
+
+  const meta = await deps.withModelLeases(
+    [model],
+    async (signal) => {
+      const content = await input.content();
+      const existing = await deps.repo.latest(model, input.name);
+      checkOwnership(existing?.ownerDefinition, owner, { adopt: input.adopt, dataName: input.name });
+      assertStillHeld(signal);
+      const written = await deps.repo.write(model, input.name, content, {
+        contentType: input.contentType ?? inferContentType(input.fileName, content),
+        lifetime,
+        garbageCollection,
+        streaming: false,
+        tags: { ...input.tags, type: input.kind, specName: input.spec ?? input.name, modelName: model.name },
+        ownerDefinition: owner,
+      });
+      (await deps.catalog()).upsertNewVersion(toCatalogRow(deps.namespace, model, written, true));
+      return written;
+    },
+    "data put",
+  );
+  return toResult(model, deps.namespace, meta);
+}
+
+async function resolveOrCreateModel(
+  models: ModelRegistry,
+  ref: string,
+  modelType?: string,
+): Promise<ModelRef> {
+  if (modelType !== undefined) {
+    const type = normalizeModelType(modelType);
+    return (await models.resolveTyped(ref, type)) ?? (await models.create(ref, type));
+  }
+  const found = await models.resolve(ref);
+  if (found) return found;
+  throw notFound(
+    "Model",
+    ref,
+    `Pass --model-type to create it, e.g. 'swamp data put ${ref} <name> --model-type aws::ec2::vpc --value …'`,
+  );
+}
+
+function toResult(model: ModelRef, namespace: string, meta: DataMetadata): DataPutResult {
+  return {
+    id: meta.id,
+    name: meta.name,
+    modelId: model.id,
+    modelName: model.name,
+    modelType: model.type,
+    namespace,
+    version: meta.version,
+    size: meta.size ?? 0,
+    checksum: meta.checksum ?? "",
+    contentType: meta.contentType,
+    createdAt: meta.createdAt,
+  };
+}

@@ -1,0 +1,16 @@
+import type { ModelRef } from "../data-record.ts";
+
+/**
+ * Runs `fn` holding the per-model leases of `models` (SPEC §4.6). The signal aborts when a
+ * lease is lost or the user interrupts; writers check it before committing.
+ */
+export type WithModelLeases = <T>(
+  models: Pick<ModelRef, "type" | "id">[],
+  fn: (signal: AbortSignal) => Promise<T>,
+  operation: string,
+) => Promise<T>;
+
+/** Throws the abort reason when the lease behind `signal` is gone: nothing is committed without it. */
+export function assertStillHeld(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason;
+}

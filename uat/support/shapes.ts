@@ -1,0 +1,160 @@
+// The JSON documents swamp prints (SPEC §1, §9; DESIGN "Interface"), as the UAT reads them.
+
+export interface ErrorDoc {
+  error: string;
+  code: string;
+}
+
+export interface RepoInitDoc {
+  repoDir: string;
+  repoId: string;
+  created: boolean;
+}
+
+export interface PutDoc {
+  id: string;
+  name: string;
+  modelId: string;
+  modelName: string;
+  modelType: string;
+  namespace: string;
+  version: number;
+  size: number;
+  checksum: string;
+  contentType: string;
+  createdAt: string;
+}
+
+export interface OwnerDefinition {
+  ownerType: string;
+  ownerRef: string;
+}
+
+export interface GetDoc {
+  id: string;
+  name: string;
+  modelId: string;
+  modelName: string;
+  modelType: string;
+  version: number;
+  contentType: string;
+  lifetime: string;
+  garbageCollection: number | string;
+  streaming: boolean;
+  tags: Record<string, string>;
+  ownerDefinition: OwnerDefinition;
+  createdAt: string;
+  size?: number;
+  checksum?: string;
+  contentPath: string;
+  content?: unknown;
+}
+
+export interface ListItem {
+  id: string;
+  name: string;
+  version: number;
+  contentType: string;
+  type: string;
+  streaming: boolean;
+  size?: number;
+  createdAt: string;
+}
+
+export interface ListDoc {
+  modelId: string;
+  modelName: string;
+  modelType: string;
+  namespace?: string;
+  groups: { type: string; items: ListItem[] }[];
+  total: number;
+}
+
+export interface VersionEntry {
+  version: number;
+  createdAt: string;
+  size?: number;
+  checksum?: string;
+  isLatest: boolean;
+}
+
+export interface VersionsDoc {
+  dataName: string;
+  modelId: string;
+  modelName: string;
+  modelType: string;
+  versions: VersionEntry[];
+  total: number;
+}
+
+export interface QueryRecord {
+  id: string;
+  name: string;
+  version: number;
+  isLatest: boolean;
+  createdAt: string;
+  namespace: string;
+  tags: Record<string, string>;
+  modelName: string;
+  modelId: string;
+  modelType: string;
+  contentType: string;
+  size?: number;
+  content: unknown;
+}
+
+export interface QueryDoc {
+  predicate: string;
+  results: QueryRecord[];
+  total: number;
+  limited: boolean;
+}
+
+export interface SelectDoc {
+  results: unknown[];
+  total: number;
+  limited: boolean;
+}
+
+export interface LockInfo {
+  holder: string;
+  hostname: string;
+  pid: number;
+  acquiredAt: string;
+  renewedAt?: string;
+  ttlMs: number;
+  nonce: string;
+  epoch?: number;
+}
+
+export interface LockEntry {
+  held: boolean;
+  info?: LockInfo;
+  stale?: boolean;
+  expiresInMs?: number;
+  lockScope?: string;
+}
+
+export interface LockStatusDoc {
+  global: LockEntry;
+  models: LockEntry[];
+}
+
+export interface ReleaseDoc {
+  released: boolean;
+  previousHolder?: LockInfo;
+  reason?: string;
+}
+
+export interface StatusDoc {
+  type: string;
+  path?: string;
+  healthy: boolean;
+  message: string;
+  latencyMs: number;
+  directories: string[];
+  namespace: string;
+  repoId: string;
+  namespaces: unknown;
+  locks: LockStatusDoc;
+}
