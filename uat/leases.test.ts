@@ -18,36 +18,38 @@ async function lockStatus(repo: Repo): Promise<LockStatusDoc> {
 
 const heldModelLeases = (doc: LockStatusDoc): LockEntry[] => doc.models.filter((m) => m.held);
 
+/** Starts `data put --file <fifo>`: it takes the model's lease, then blocks reading a FIFO nobody writes to. */
+async function startBlockedWriter(repo: Repo) {
+  const fifo = join(tempDir("fifo"), "content.fifo");
+  expectExit(await repo.run(["data", "put", "m", "seed", "--model-type", "t", "--value", "0"]), 0);
+  expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+  const writer = repo.spawn(["data", "put", "m", "n", "--file", fifo]);
+  const seen = await waitUntil(
+    async (): Promise<{ ended: RunResult } | { lease: LockEntry } | undefined> => {
+      if (writer.proc.exitCode !== null) return { ended: await writer.result };
+      const lease = heldModelLeases(await lockStatus(repo))[0];
+      return lease && { lease };
+    },
+    {
+      what: "`ds lock status` to show the blocked writer's model lease",
+      timeoutMs: 10_000,
+      intervalMs: 150,
+    },
+  );
+  if ("ended" in seen)
+    throw new Error(`the writer ended instead of blocking on the FIFO.\n${describeRun(seen.ended)}`);
+  const held = seen.lease;
+  expect(held.info?.pid).toBe(writer.pid);
+  expect(held.info?.hostname).toBe(thisHost);
+  expect(held.lockScope).toMatch(/^t\/[0-9a-f-]{36}$/);
+  expect(held.stale).toBe(false);
+  return writer;
+}
+
 describe("a writer killed with kill -9", () => {
   test("leaves a model lease that the next writer takes over at once (same host, dead pid)", async () => {
     const repo = await makeRepo();
-    const fifo = join(tempDir("fifo"), "content.fifo");
-    expectExit(await repo.run(["data", "put", "m", "seed", "--model-type", "t", "--value", "0"]), 0);
-    const mk = Bun.spawnSync(["mkfifo", fifo]);
-    expect(mk.exitCode).toBe(0);
-
-    // It takes the model's lease, then blocks reading a FIFO nobody writes to.
-    const writer = repo.spawn(["data", "put", "m", "n", "--file", fifo]);
-    const seen = await waitUntil(
-      async (): Promise<{ ended: RunResult } | { lease: LockEntry } | undefined> => {
-        if (writer.proc.exitCode !== null) return { ended: await writer.result };
-        const lease = heldModelLeases(await lockStatus(repo))[0];
-        return lease && { lease };
-      },
-      {
-        what: "`ds lock status` to show the blocked writer's model lease",
-        timeoutMs: 10_000,
-        intervalMs: 150,
-      },
-    );
-    if ("ended" in seen)
-      throw new Error(`the writer ended instead of blocking on the FIFO.\n${describeRun(seen.ended)}`);
-    const held = seen.lease;
-    expect(held.info?.pid).toBe(writer.pid);
-    expect(held.info?.hostname).toBe(thisHost);
-    expect(held.lockScope).toMatch(/^t\/[0-9a-f-]{36}$/);
-    expect(held.stale).toBe(false);
-
+    const writer = await startBlockedWriter(repo);
     writer.kill("SIGKILL");
     expect((await writer.result).code).not.toBe(0);
 
@@ -55,6 +57,21 @@ describe("a writer killed with kill -9", () => {
     const next = await repo.run(["data", "put", "m", "n", "--value", "x", "--json"], { env: SHORT_WAIT });
     expect(expectExit(next, 0).json<PutDoc>()).toMatchObject({ name: "n", version: 1 });
     expect(heldModelLeases(await lockStatus(repo))).toEqual([]);
+  });
+});
+
+describe("a writer interrupted with Ctrl-C", () => {
+  test("releases its lease, writes nothing and exits 130", async () => {
+    const repo = await makeRepo();
+    const writer = await startBlockedWriter(repo);
+    writer.kill("SIGINT");
+    const ended = await writer.result;
+    expect(ended.code).toBe(130);
+    expect(ended.stderr).toContain("Interrupted");
+    expect(heldModelLeases(await lockStatus(repo))).toEqual([]);
+    const versions = await repo.run(["data", "versions", "m", "n", "--json"]);
+    expect(versions.code).toBe(1);
+    expect(versions.errorJson()).toMatchObject({ code: "not_found" });
   });
 });
 
