@@ -41,8 +41,10 @@ function runtimeFor(target: string): string {
   const binary = join(cache, "package", "bin", "bun");
   if (existsSync(binary)) return binary;
   mkdirSync(cache, { recursive: true });
-  run(["npm", "pack", "--silent", `@oven/bun-${target}@${bunVersion}`], cache);
-  run(["tar", "-xzf", `oven-bun-${target}-${bunVersion}.tgz`], cache);
+  // The registry names ARM packages "aarch64" where Bun's --target says "arm64".
+  const name = `bun-${target.replace("arm64", "aarch64")}`;
+  run(["npm", "pack", "--silent", `@oven/${name}@${bunVersion}`], cache);
+  run(["tar", "-xzf", `oven-${name}-${bunVersion}.tgz`], cache);
   return binary;
 }
 

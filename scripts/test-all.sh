@@ -21,7 +21,7 @@ suite() { # name, paths...
   local name=$1; shift
   local xml="$reports/$name.xml" rc
   echo "== bun test $* ($name)"
-  bun test --reporter=junit --reporter-outfile="$xml" "$@" >"$reports/$name.log" 2>&1
+  bun test --timeout 60000 --reporter=junit --reporter-outfile="$xml" "$@" >"$reports/$name.log" 2>&1
   rc=$?
   local total=0 fails=0 skips=0
   if [[ -f $xml ]]; then

@@ -6,7 +6,11 @@
 export interface ObjectInfo {
   key: string;
   size: number;
-  /** Opaque token that changes on every write (S3 ETag, GCS generation, fs inode+mtime+size). */
+  /**
+   * Opaque token that changes whenever the bytes change (S3 ETag, GCS generation, fs inode+mtime+size).
+   * Rewriting identical bytes may keep it (S3's ETag is the body's MD5), so every conditional
+   * writer above this port writes bytes that differ from the last (a fresh timestamp or counter).
+   */
   version: string;
   /** When the object was last written, on the store's own clock (ms since epoch). */
   modifiedAt: number;
