@@ -56,7 +56,13 @@ export interface Catalog {
   /** Removes every row of one data name. */
   removeName(namespace: string, typeNormalized: string, modelId: string, dataName: string): void;
   /** Removes one version; the highest remaining version becomes latest. */
-  removeVersion(namespace: string, typeNormalized: string, modelId: string, dataName: string, version: number): void;
+  removeVersion(
+    namespace: string,
+    typeNormalized: string,
+    modelId: string,
+    dataName: string,
+    version: number,
+  ): void;
   /** INSERT OR REPLACE in one transaction (backfill, additive). */
   bulkUpsert(rows: CatalogRow[]): void;
   /** Rows matching `filter`, ordered by rowid, strictly after `afterRowid`, at most `limit`. */

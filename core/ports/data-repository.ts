@@ -32,7 +32,11 @@ export interface DataRepository {
   versions(model: Pick<ModelRef, "type" | "id">, name: string): Promise<number[]>;
   /** Data names under one model, sorted. */
   names(model: Pick<ModelRef, "type" | "id">): Promise<string[]>;
-  readContent(model: Pick<ModelRef, "type" | "id">, name: string, version: number): Promise<Uint8Array | null>;
+  readContent(
+    model: Pick<ModelRef, "type" | "id">,
+    name: string,
+    version: number,
+  ): Promise<Uint8Array | null>;
   /** Absolute path of a version's raw content (for `contentPath` output). */
   contentPath(model: Pick<ModelRef, "type" | "id">, name: string, version: number): string;
   /** Deletes one version; returns how many versions were removed (0 or 1). */
