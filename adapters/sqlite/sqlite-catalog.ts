@@ -257,7 +257,8 @@ export class SqliteCatalog implements Catalog {
         // Another process may have replaced the corrupt file already: only move aside the file we saw.
         if (statSync(dbPath, { throwIfNoEntry: false })?.ino !== inode && attempt < OPEN_ATTEMPTS) continue;
         const movedTo = moveAside(dbPath, clock.now());
-        const reason = `The catalog ${dbPath} was unreadable (${(e as Error).message}); moved it to ${movedTo} and started an empty one, rebuilt on the next query.`;
+        const why = (e as Error).message.replace(/\s+/g, " ").slice(0, 200);
+        const reason = `The catalog ${dbPath} was unreadable (${why}); moved it to ${movedTo} and started an empty one, rebuilt on the next query.`;
         return new SqliteCatalog(connect(dbPath), reason);
       }
     }
