@@ -1,0 +1,112 @@
+// Times whole runs of the compiled binary. Wall time of a spawned process, as a user sees it.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** One invocation of the binary. */
+export interface Command {
+  argv: string[];
+  cwd: string;
+}
+
+export interface Captured {
+  ms: number;
+  stdout: string;
+}
+
+export function summarize(samples: number[]): Stats {
+  if (samples.length === 0) throw new Error("no samples to summarize");
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number, runs: samples.length };
+}
+
+/** The caller's environment without SWAMP_* settings, so a developer's shell cannot skew the numbers. */
+export const cleanEnv: Record<string, string> = Object.fromEntries([
+  ...Object.entries(process.env).filter(
+    (entry): entry is [string, string] => !entry[0].startsWith("SWAMP_") && entry[1] !== undefined,
+  ),
+  ["NO_COLOR", "1"],
+]);
+
+function spawn(command: Command, keepStdout: boolean): { ms: number; stdout: string } {
+  const started = performance.now();
+  const result = Bun.spawnSync(command.argv, {
+    cwd: command.cwd,
+    env: cleanEnv,
+    stdout: keepStdout ? "pipe" : "ignore",
+    stderr: "pipe",
+  });
+  const ms = performance.now() - started;
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `'${command.argv.join(" ")}' exited ${result.exitCode} in ${command.cwd}:\n${result.stderr.toString()}`,
+    );
+  }
+  return { ms, stdout: result.stdout?.toString() ?? "" };
+}
+
+/** Runs once and returns the output, e.g. to check a result count; also serves as a warm-up. */
+export function capture(command: Command): Captured {
+  return spawn(command, true);
+}
+
+/**
+ * Times `runs` invocations; `command(i)` may vary per run (e.g. a fresh data name) and `prepare(i)`
+ * runs untimed before each one. Stdout goes to /dev/null: what a consumer does with it is not ours.
+ */
+export function timeRuns(
+  runs: number,
+  command: (i: number) => Command,
+  prepare?: (i: number) => void,
+): Stats {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    prepare?.(i);
+    samples.push(spawn(command(i), false).ms);
+  }
+  return summarize(samples);
+}
+
+export const hasHyperfine = (): boolean => Bun.which("hyperfine") !== null;
+
+/** Times one fixed command with hyperfine (no shell in between), warm-up runs excluded. */
+export function hyperfine(command: Command, runs: number, warmup: number): Stats {
+  const dir = mkdtempSync(join(tmpdir(), "swamp-bench-hf-"));
+  try {
+    const out = join(dir, "result.json");
+    const quoted = command.argv.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
+    const result = Bun.spawnSync(
+      [
+        "hyperfine",
+        "-N",
+        "--style",
+        "none",
+        "--warmup",
+        String(warmup),
+        "--runs",
+        String(runs),
+        "--export-json",
+        out,
+        quoted,
+      ],
+      { cwd: command.cwd, env: cleanEnv, stdout: "ignore", stderr: "pipe" },
+    );
+    if (result.exitCode !== 0) throw new Error(`hyperfine failed: ${result.stderr.toString()}`);
+    const { results } = JSON.parse(readFileSync(out, "utf8")) as { results: { times: number[] }[] };
+    return summarize((results[0]?.times ?? []).map((seconds) => seconds * 1000));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
