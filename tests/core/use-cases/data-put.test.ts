@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FsDataRepository } from "../../../adapters/fs/fs-data-repository.ts";
+import { FsModelRegistry } from "../../../adapters/fs/fs-model-registry.ts";
+import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
+import { systemHost } from "../../../adapters/system/system-host.ts";
+import { SwampError } from "../../../core/errors.ts";
+import { type DataPutInput, dataPut } from "../../../core/use-cases/data-put.ts";
+import type { WithModelLeases } from "../../../core/use-cases/model-leases.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function setup(lease: { lost?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "swamp-put-"));
+  dirs.push(dir);
+  const clock = new FakeClock({ start: Date.parse("2026-06-01T00:00:00Z") });
+  const host = systemHost();
+  const catalog = new MemoryCatalog();
+  const repo = new FsDataRepository(join(dir, ".swamp"), { clock, host });
+  const leased: string[] = [];
+  const withModelLeases: WithModelLeases = async (models, fn, operation) => {
+    leased.push(`${operation}:${models.map((m) => m.type).join(",")}`);
+    const controller = new AbortController();
+    if (lease.lost) controller.abort(new SwampError("lock_lost", "lease lost"));
+    return fn(controller.signal);
+  };
+  const deps = {
+    models: new FsModelRegistry(dir, host),
+    repo,
+    catalog: async () => catalog,
+    withModelLeases,
+    namespace: "",
+  };
+  return { deps, catalog, dir, leased };
+}
+
+const input = (overrides: Partial<DataPutInput> = {}): DataPutInput => ({
+  model: "vpc",
+  name: "main",
+  content: async () => new TextEncoder().encode('{"cidr":"10.0.0.0/16"}'),
+  modelType: "AWS::EC2::VPC",
+  kind: "resource",
+  tags: { env: "prod" },
+  lifetime: "infinite",
+  gc: "10",
+  adopt: false,
+  ...overrides,
+});
+
+describe("dataPut", () => {
+  test("creates the model, writes under its lease, and writes the catalog through", async () => {
+    const { deps, catalog, leased } = setup();
+    const first = await dataPut(deps, input());
+    const second = await dataPut(deps, input({ modelType: undefined }));
+    expect(first).toMatchObject({
+      name: "main",
+      modelName: "vpc",
+      modelType: "aws/ec2/vpc",
+      version: 1,
+      contentType: "application/json",
+    });
+    expect(second.version).toBe(2);
+    expect(second.id).toBe(first.id);
+    expect(leased).toEqual(["data put:aws/ec2/vpc", "data put:aws/ec2/vpc"]);
+    const rows = catalog.scan({}, null, 10).rows;
+    expect(rows.map((r) => [r.version, r.isLatest])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(rows[1]?.tags).toMatchObject({
+      env: "prod",
+      type: "resource",
+      specName: "main",
+      modelName: "vpc",
+    });
+  });
+
+  test("an unknown model without --model-type is not_found and names the flag", async () => {
+    const { deps } = setup();
+    const err = await dataPut(deps, input({ modelType: undefined })).catch((e) => e);
+    expect(err).toBeInstanceOf(SwampError);
+    expect(err.code).toBe("not_found");
+    expect(err.message).toContain("--model-type");
+  });
+
+  test("bad names, lifetimes and gc policies fail before anything is written", async () => {
+    const { deps, dir } = setup();
+    for (const bad of [
+      input({ name: "a/b" }),
+      input({ name: "latest" }),
+      input({ lifetime: "soon" }),
+      input({ gc: "0" }),
+    ]) {
+      await expect(dataPut(deps, bad)).rejects.toBeInstanceOf(SwampError);
+    }
+    expect(existsSync(join(dir, ".swamp", "data"))).toBe(false);
+    expect(existsSync(join(dir, "models"))).toBe(false);
+  });
+
+  test("a lost lease commits nothing", async () => {
+    const { deps, catalog } = setup({ lost: true });
+    const err = await dataPut(deps, input()).catch((e) => e);
+    expect(err.code).toBe("lock_lost");
+    expect(catalog.count({})).toBe(0);
+  });
+});
