@@ -1,0 +1,100 @@
+import { lstat, mkdir, realpath, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import type { Host } from "../../core/ports/host.ts";
+import { checkRemoteRel, INTERNAL_FILE, isUnder } from "../../core/sync/sync-keys.ts";
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The engine's only way to touch the cache: every path is checked (SPEC §5.4 rules, and no
+ * parent directory that is a symlink leading out of the cache) before anything is written or
+ * removed, and writes are atomic (temp file in the same directory, then rename).
+ */
+export class CacheFiles {
+  #root: Promise<string> | undefined;
+
+  /** `reserved`: cache-relative dirs the engine owns (its state dir when inside the cache). */
+  constructor(
+    readonly cacheDir: string,
+    private readonly host: Host,
+    private readonly reserved: readonly string[] = [],
+  ) {}
+
+  /** Null when `rel` may cross between cache and store; otherwise why not. */
+  check(rel: string): string | null {
+    return checkRemoteRel(rel) ?? (this.reserved.some((dir) => isUnder(rel, dir)) ? INTERNAL_FILE : null);
+  }
+
+  /** The cache dir with symlinks resolved (created if missing). */
+  root(): Promise<string> {
+    this.#root ??= mkdir(this.cacheDir, { recursive: true }).then(() => realpath(this.cacheDir));
+    return this.#root;
+  }
+
+  /** The absolute path of `rel`, or why it may not be touched. */
+  async resolve(rel: string): Promise<{ path: string } | { reason: string }> {
+    const reason = this.check(rel);
+    if (reason !== null) return { reason };
+    const root = await this.root();
+    const segments = rel.split("/");
+    let current = root;
+    for (const segment of segments.slice(0, -1)) {
+      current = join(current, segment);
+      const info = await lstat(current).catch(() => null);
+      if (info === null) break;
+      if (info.isSymbolicLink()) {
+        const target = await realpath(current).catch(() => null);
+        if (target === null || !isInside(root, target)) {
+          return {
+            reason: `a parent directory (${relative(root, current)}) is a symlink leading out of the cache`,
+          };
+        }
+      } else if (!info.isDirectory()) {
+        return { reason: `a parent (${relative(root, current)}) is a file, not a directory` };
+      }
+    }
+    return { path: join(root, ...segments) };
+  }
+
+  /** Size and mtime of a regular file; null when absent or not a regular file. */
+  async statFile(path: string): Promise<FileStat | null> {
+    const info = await lstat(path).catch(() => null);
+    return info?.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : null;
+  }
+
+  /** Writes `bytes` to `path` atomically and returns the new file's stat. */
+  async writeAtomic(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<FileStat> {
+    const dir = dirname(path);
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${this.host.uuid()}.tmp`);
+    try {
+      await writeFile(tmp, bytes);
+      signal?.throwIfAborted();
+      await rename(tmp, path);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    const info = await stat(path);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  /** Removes a file, then the directories it leaves empty (up to the cache dir). */
+  async remove(path: string): Promise<void> {
+    await rm(path, { force: true });
+    const root = await this.root();
+    for (let dir = dirname(path); isInside(root, dir) && dir !== root; dir = dirname(dir)) {
+      const removed = await rmdir(dir).then(
+        () => true,
+        () => false,
+      );
+      if (!removed) break;
+    }
+  }
+}
+
+export function isInside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}

@@ -1,0 +1,114 @@
+import { SwampError } from "../../core/errors.ts";
+import type { Clock } from "../../core/ports/clock.ts";
+import { partitionKey } from "../../core/sync/partition-key.ts";
+import {
+  byPartition,
+  type EntryMap,
+  type IndexEntry,
+  type IndexMeta,
+  type PartitionRef,
+} from "../../core/sync/sync-index.ts";
+import { applyDelta, type IndexDelta, splitDelta } from "../../core/sync/sync-plan.ts";
+import type { RemoteIndex, VersionedMeta } from "./remote-index.ts";
+import { slidingWindow } from "./sliding-window.ts";
+import type { SyncRun } from "./sync-run.ts";
+
+/** Commit attempts before giving up when other writers keep committing first. */
+const MAX_COMMIT_ATTEMPTS = 10;
+
+export interface CommitInput {
+  /** The meta read when the operation started; null when the store had none. */
+  base: VersionedMeta | null;
+  /** What this client knows of the remote index (its local index)... */
+  entries: ReadonlyMap<string, IndexEntry>;
+  /** ...and which partition shards that knowledge reflects. */
+  known: Readonly<Record<string, { sha256: string }>>;
+  delta: IndexDelta;
+  beforeCommit?: (() => Promise<void>) | undefined;
+  /** On a lost race, re-read the meta and re-apply the delta (push); or give up (discovery). */
+  retry: boolean;
+}
+
+export interface Committed {
+  meta: IndexMeta;
+  version: string;
+  /** The new entries of every partition this commit rewrote (empty maps for removed ones). */
+  rewritten: Map<string, EntryMap>;
+}
+
+/**
+ * Commits a delta by one conditional write of the meta: writes new shards for the touched
+ * partitions on top of the meta's current shards, then replaces the meta only if nobody
+ * committed since it was read. When the meta is absent, every known partition is published.
+ */
+export async function commitIndex(
+  remote: RemoteIndex,
+  run: SyncRun,
+  context: { clock: Clock; concurrency: { push: number } },
+  input: CommitInput,
+): Promise<Committed | null> {
+  const known = byPartition(input.entries);
+  const deltas = splitDelta(input.delta, partitionKey);
+  const noChange: IndexDelta = { upserts: new Map(), deletions: new Set() };
+  const written = new Map<string, PartitionRef | null>();
+  let current = input.base;
+  for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+    const touched = new Set(deltas.keys());
+    if (current === null) for (const pk of known.keys()) touched.add(pk);
+    const partitions = new Map(current?.meta.partitions ?? []);
+    const rewritten = new Map<string, EntryMap>();
+    let done = 0;
+    run.progress("commit", 0, touched.size + 1);
+    await slidingWindow(
+      [...touched],
+      context.concurrency.push,
+      async (pk) => {
+        const ref = current?.meta.partitions.get(pk);
+        const memo = `${pk}\n${ref?.sha256 ?? ""}`;
+        const entries = applyDelta(await baseOf(pk, ref), deltas.get(pk) ?? noChange);
+        rewritten.set(pk, entries);
+        if (!written.has(memo)) {
+          written.set(memo, entries.size === 0 ? null : await remote.writeShard(pk, entries, run.signal));
+        }
+        const next = written.get(memo) ?? null;
+        if (next === null) partitions.delete(pk);
+        else partitions.set(pk, next);
+        run.progress("commit", ++done, touched.size + 1);
+      },
+      run.signal,
+    );
+    const meta: IndexMeta = {
+      version: 2,
+      commitSeq: (current?.meta.commitSeq ?? 0) + 1,
+      partitions,
+      committedAt: new Date(context.clock.now()).toISOString(),
+    };
+    run.signal.throwIfAborted();
+    await input.beforeCommit?.();
+    const version = await remote.commit(meta, current?.version ?? null, run.signal);
+    if (version !== null) {
+      run.progress("commit", touched.size + 1, touched.size + 1);
+      return { meta, version, rewritten };
+    }
+    if (!input.retry) return null;
+    current = await remote.readMeta(run.signal);
+  }
+  throw new SwampError(
+    "sync_failed",
+    `other writers kept committing to the index first (${MAX_COMMIT_ATTEMPTS} attempts)`,
+  );
+
+  async function baseOf(pk: string, ref: PartitionRef | undefined): Promise<ReadonlyMap<string, IndexEntry>> {
+    if (current === null) return known.get(pk) ?? new Map();
+    if (ref === undefined) return new Map();
+    if (input.known[pk]?.sha256 === ref.sha256) return known.get(pk) ?? new Map();
+    const shard = await remote.readShard(pk, ref, run.signal);
+    if (shard === null) {
+      throw new SwampError(
+        "sync_failed",
+        `the index shard ${ref.key} named by the meta is missing from the store`,
+      );
+    }
+    return shard.entries;
+  }
+}

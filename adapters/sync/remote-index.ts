@@ -1,0 +1,97 @@
+import { SwampError } from "../../core/errors.ts";
+import type { ObjectStore } from "../../core/ports/object-store.ts";
+import {
+  type EntryMap,
+  type IndexMeta,
+  META_KEY,
+  type PartitionRef,
+  parseMeta,
+  parseShard,
+  type Rejected,
+  serializeMeta,
+  serializeShard,
+  shardKey,
+} from "../../core/sync/sync-index.ts";
+import { sha256Hex } from "./hash-file.ts";
+
+export interface VersionedMeta {
+  meta: IndexMeta;
+  /** The store's version of the meta object, for the conditional commit. */
+  version: string;
+}
+
+/** Reads and writes the shard-first index of one namespace in the store (SPEC §5.7). */
+export class RemoteIndex {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly prefix: string,
+  ) {}
+
+  /** The meta, or null when the namespace has no index yet. Anything else unreadable throws. */
+  async readMeta(signal?: AbortSignal): Promise<VersionedMeta | null> {
+    const object = await this.store.get(this.prefix + META_KEY, signal);
+    if (object === null) return null;
+    const meta = parseMeta(new TextDecoder().decode(object.body));
+    if (typeof meta === "string") {
+      throw new SwampError(
+        "sync_failed",
+        `The index ${this.prefix}${META_KEY} on ${this.store.description} is unreadable (${meta}). Delete that object to have the next 'swamp datastore sync' rebuild the index by listing the store.`,
+      );
+    }
+    return { meta, version: object.version };
+  }
+
+  /** A shard's entries, checked against the checksum in the meta; unsafe entries are reported, not kept. */
+  async readShard(
+    partition: string,
+    ref: PartitionRef,
+    signal?: AbortSignal,
+  ): Promise<{ entries: EntryMap; rejected: Rejected[] } | null> {
+    const object = await this.store.get(this.prefix + ref.key, signal);
+    if (object === null) return null;
+    const text = new TextDecoder().decode(object.body);
+    const problem =
+      sha256Hex(object.body) !== ref.sha256
+        ? "its checksum does not match the meta"
+        : parseShard(text, partition);
+    if (typeof problem === "string") {
+      throw new SwampError(
+        "sync_failed",
+        `The index shard ${this.prefix}${ref.key} on ${this.store.description} is unreadable (${problem}). Delete ${this.prefix}${META_KEY} to have the next 'swamp datastore sync' rebuild the index by listing the store.`,
+      );
+    }
+    return problem;
+  }
+
+  /** Writes a shard (immutable and content-addressed, so create-only; an existing one is the same bytes). */
+  async writeShard(partition: string, entries: EntryMap, signal?: AbortSignal): Promise<PartitionRef> {
+    const body = serializeShard(entries);
+    const sha256 = sha256Hex(body);
+    const ref = { key: shardKey(partition, sha256), sha256, entries: entries.size };
+    const result = await this.store.put(
+      this.prefix + ref.key,
+      new TextEncoder().encode(body),
+      { absent: true },
+      signal,
+    );
+    if (!result.ok && result.reason !== "exists") {
+      throw new SwampError(
+        "sync_failed",
+        `Writing the index shard ${this.prefix}${ref.key} failed (${result.reason}).`,
+      );
+    }
+    return ref;
+  }
+
+  /** The commit: replaces the meta only if it is still `expected` (null: only if there is none). */
+  async commit(meta: IndexMeta, expected: string | null, signal?: AbortSignal): Promise<string | null> {
+    const body = new TextEncoder().encode(serializeMeta(meta));
+    const result = await this.store.put(
+      this.prefix + META_KEY,
+      body,
+      expected === null ? { absent: true } : { version: expected },
+      signal,
+    );
+    return result.ok ? result.version : null;
+  }
+}

@@ -1,0 +1,321 @@
+import { SwampError } from "../../core/errors.ts";
+import type { PullResult } from "../../core/ports/sync-service.ts";
+import {
+  byPartition,
+  type EntryMap,
+  type IndexEntry,
+  type IndexMeta,
+  type Rejected,
+} from "../../core/sync/sync-index.ts";
+import { INTERNAL_FILE } from "../../core/sync/sync-keys.ts";
+import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
+import { hashFile, sha256Hex } from "./hash-file.ts";
+import { commitIndex } from "./index-commit.ts";
+import { RemoteIndex } from "./remote-index.ts";
+import { slidingWindow } from "./sliding-window.ts";
+import type { EngineParts } from "./sync-engine.ts";
+import type { SyncRun } from "./sync-run.ts";
+import type { LocalEntry, Snapshot } from "./sync-state-file.ts";
+
+/** The remote index moved under a pull (an object or shard no longer matches): start over. */
+class IndexMoved extends Error {}
+
+const MAX_ATTEMPTS = 3;
+
+export interface PullMode {
+  /**
+   * Keep every local file that differs from the remote (a `--push` on a cache whose state was
+   * lost: the local copy is what the user wants uploaded). Otherwise the remote wins, except for
+   * dirty paths, and for locally changed files when a bulk change is pending.
+   */
+  preferLocal: boolean;
+}
+
+/**
+ * Brings the cache to the remote index (SPEC §5.3 with §11.1/§11.2 fixed): one request when
+ * nothing changed; otherwise only the changed shards are read, changed entries downloaded
+ * (atomically, checked against their sha256), and entries deleted remotely removed locally,
+ * except where the local copy changed and is waiting to be pushed.
+ */
+export async function pull(parts: EngineParts, run: SyncRun, mode: PullMode): Promise<PullResult> {
+  const remote = new RemoteIndex(run.store, parts.config.remotePrefix);
+  for (let attempt = 1; ; attempt++) {
+    const state = parts.state.readState();
+    const trusted = await parts.state.indexTrusted(state);
+    run.progress("index", 0, 1);
+    const meta = await remote.readMeta(run.signal);
+    if (meta && trusted && state.commitSeq === meta.meta.commitSeq && state.metaVersion === meta.version) {
+      return { downloaded: 0, deleted: 0, changed: [], rejected: [], requests: run.store.total() };
+    }
+    const snapshot = await parts.state.snapshot();
+    try {
+      const puller = new Puller(parts, run, snapshot, mode, remote, meta?.version ?? null);
+      return meta ? await puller.fromIndex(meta.meta) : await puller.discover();
+    } catch (error) {
+      if (!(error instanceof IndexMoved) || attempt >= MAX_ATTEMPTS) throw unwrapMoved(error);
+    }
+  }
+}
+
+function unwrapMoved(error: unknown): unknown {
+  return error instanceof IndexMoved && error.cause !== undefined ? error.cause : error;
+}
+
+class Puller {
+  readonly #local: Map<string, LocalEntry>;
+  readonly #isDirty: (rel: string) => boolean;
+  readonly #keepLocalChanges: boolean;
+  readonly #rejected: Rejected[] = [];
+  readonly #changed: string[] = [];
+  #downloaded = 0;
+  #deleted = 0;
+
+  constructor(
+    private readonly parts: EngineParts,
+    private readonly run: SyncRun,
+    private readonly snapshot: Snapshot,
+    mode: PullMode,
+    private readonly remote: RemoteIndex,
+    private readonly metaVersion: string | null,
+  ) {
+    this.#local = snapshot.index ?? new Map();
+    const pending = parts.marks.pending(snapshot.state);
+    this.#isDirty = dirtyMatcher(pending.paths);
+    this.#keepLocalChanges = mode.preferLocal || (snapshot.index !== null && pending.bulk);
+  }
+
+  async fromIndex(meta: IndexMeta): Promise<PullResult> {
+    const known = this.snapshot.index ? this.snapshot.state.partitions : {};
+    const localByPartition = byPartition(this.#local);
+    const entries: EntryMap = new Map();
+    const toFetch = [...meta.partitions].filter(([pk, ref]) => known[pk]?.sha256 !== ref.sha256);
+    const fetched = new Set(toFetch.map(([pk]) => pk));
+    for (const [pk] of meta.partitions) {
+      if (fetched.has(pk)) continue;
+      for (const [rel, e] of localByPartition.get(pk) ?? []) entries.set(rel, entryOf(e));
+    }
+    let done = 0;
+    await slidingWindow(
+      toFetch,
+      this.parts.config.concurrency.pull,
+      async ([pk, ref]) => {
+        const shard = await this.remote.readShard(pk, ref, this.run.signal);
+        if (shard === null) {
+          await this.#raceCheck(
+            new SwampError(
+              "sync_failed",
+              `The index names the shard ${this.parts.config.remotePrefix}${ref.key}, which is missing from the store. Delete ${this.parts.config.remotePrefix}_index/_meta.json to have the next 'swamp datastore sync' rebuild the index by listing the store.`,
+            ),
+          );
+          return;
+        }
+        for (const [rel, e] of shard.entries) entries.set(rel, e);
+        this.#rejected.push(...shard.rejected);
+        this.run.progress("index", ++done, toFetch.length);
+      },
+      this.run.signal,
+    );
+    const index = await this.#apply(entries, null);
+    await this.#record(index, meta, this.metaVersion);
+    return this.#result();
+  }
+
+  /** No index in the store: list the namespace, fetch and hash every object, and publish the index if we may. */
+  async discover(): Promise<PullResult> {
+    const prefix = this.parts.config.remotePrefix;
+    const listed: { rel: string; modifiedAt: number }[] = [];
+    for await (const info of this.run.store.list(prefix, undefined, this.run.signal)) {
+      listed.push({ rel: info.key.slice(prefix.length), modifiedAt: info.modifiedAt });
+    }
+    const foreign = prefix === "" ? namespaceDirs(listed.map((o) => o.rel)) : new Set<string>();
+    const wanted = listed.filter(({ rel }) => {
+      if (foreign.has(rel.split("/")[0] ?? "")) return false;
+      const reason = this.parts.files.check(rel);
+      if (reason !== null && reason !== INTERNAL_FILE) this.#rejected.push({ key: prefix + rel, reason });
+      return reason === null;
+    });
+    const { state } = this.snapshot;
+    if (
+      wanted.length === 0 &&
+      this.#local.size === 0 &&
+      state.metaVersion === null &&
+      state.commitSeq === 0
+    ) {
+      return this.#result();
+    }
+    const entries: EntryMap = new Map();
+    const bodies = new Map<string, Uint8Array>();
+    let done = 0;
+    await slidingWindow(
+      wanted,
+      this.parts.config.concurrency.pull,
+      async ({ rel, modifiedAt }) => {
+        const object = await this.run.store.get(prefix + rel, this.run.signal);
+        if (object !== null) {
+          const entry = { size: object.body.byteLength, sha256: sha256Hex(object.body), modifiedAt };
+          entries.set(rel, entry);
+          bodies.set(rel, object.body);
+        }
+        this.run.progress("download", ++done, wanted.length);
+      },
+      this.run.signal,
+    );
+    const index = await this.#apply(entries, bodies);
+    const beforeCommit = this.run.options.beforeCommit;
+    if (beforeCommit && index.size > 0) {
+      const committed = await commitIndex(this.remote, this.run, this.parts.config, {
+        base: null,
+        entries: index,
+        known: {},
+        delta: { upserts: new Map(), deletions: new Set() },
+        beforeCommit,
+        retry: false,
+      });
+      if (committed === null) throw new IndexMoved("another client published the index meanwhile");
+      await this.#record(index, committed.meta, committed.version);
+    } else {
+      await this.#record(index, null, null);
+    }
+    return this.#result();
+  }
+
+  /**
+   * Applies the remote entries to the cache; returns the new local index (the remote view, with
+   * local mtimes where the file is known to match). `bodies` holds what discovery already fetched.
+   */
+  async #apply(remote: EntryMap, bodies: Map<string, Uint8Array> | null): Promise<Map<string, LocalEntry>> {
+    const plan = planPull(remote, this.#local, this.#isDirty);
+    const index = new Map<string, LocalEntry>();
+    for (const [rel, entry] of remote) {
+      const old = this.#local.get(rel);
+      index.set(rel, old?.sha256 === entry.sha256 ? old : { ...entry });
+    }
+    let done = 0;
+    await slidingWindow(
+      plan.downloads,
+      this.parts.config.concurrency.pull,
+      async (rel) => {
+        await this.#bringIn(rel, remote.get(rel) as IndexEntry, bodies?.get(rel), index);
+        this.run.progress("download", ++done, plan.downloads.length);
+      },
+      this.run.signal,
+    );
+    done = 0;
+    await slidingWindow(
+      plan.localDeletions,
+      this.parts.config.concurrency.pull,
+      async (rel) => {
+        await this.#removeLocal(rel);
+        this.run.progress("delete", ++done, plan.localDeletions.length);
+      },
+      this.run.signal,
+    );
+    return index;
+  }
+
+  async #bringIn(
+    rel: string,
+    entry: IndexEntry,
+    body: Uint8Array | undefined,
+    index: Map<string, LocalEntry>,
+  ): Promise<void> {
+    const target = await this.parts.files.resolve(rel);
+    if ("reason" in target) {
+      this.#rejected.push({ key: this.parts.config.remotePrefix + rel, reason: target.reason });
+      index.delete(rel);
+      return;
+    }
+    const local = await this.parts.files.statFile(target.path);
+    if (local !== null) {
+      const sha = await hashFile(target.path);
+      if (sha === entry.sha256) {
+        index.set(rel, { ...entry, localMtimeMs: local.mtimeMs });
+        return;
+      }
+      if (this.#keepLocalChanges && this.#local.get(rel)?.sha256 !== sha) return;
+    }
+    const key = this.parts.config.remotePrefix + rel;
+    const bytes = body ?? (await this.run.store.get(key, this.run.signal))?.body;
+    if (bytes === undefined) {
+      this.#rejected.push({ key, reason: "listed in the index but missing from the store" });
+      index.delete(rel);
+      return;
+    }
+    const sha = body ? entry.sha256 : sha256Hex(bytes);
+    if (sha !== entry.sha256) {
+      await this.#raceCheck(
+        new SwampError(
+          "sync_failed",
+          `${key} on ${this.run.store.description} does not match the index (sha256 ${sha.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…): it was overwritten by a push that has not committed. Run the command again; if this persists, run 'swamp datastore sync --push' on the machine that last wrote it.`,
+        ),
+      );
+    }
+    this.run.signal.throwIfAborted();
+    const written = await this.parts.files.writeAtomic(target.path, bytes, this.run.signal);
+    index.set(rel, { ...entry, localMtimeMs: written.mtimeMs });
+    this.#downloaded++;
+    this.#changed.push(rel);
+  }
+
+  async #removeLocal(rel: string): Promise<void> {
+    const target = await this.parts.files.resolve(rel);
+    if ("reason" in target) return;
+    if ((await this.parts.files.statFile(target.path)) === null) return;
+    if (this.#keepLocalChanges && (await hashFile(target.path)) !== this.#local.get(rel)?.sha256) return;
+    this.run.signal.throwIfAborted();
+    await this.parts.files.remove(target.path);
+    this.#deleted++;
+    this.#changed.push(rel);
+  }
+
+  /** A mismatch is a race when the meta moved since we read it (retry the pull); else it is `error`. */
+  async #raceCheck(error: SwampError): Promise<never> {
+    const now = await this.remote.readMeta(this.run.signal).catch(() => null);
+    if ((now?.version ?? null) !== this.metaVersion) throw new IndexMoved(error.message, { cause: error });
+    throw error;
+  }
+
+  async #record(
+    index: Map<string, LocalEntry>,
+    meta: IndexMeta | null,
+    metaVersion: string | null,
+  ): Promise<void> {
+    this.run.signal.throwIfAborted();
+    const id = await this.parts.state.writeIndex(index);
+    this.run.signal.throwIfAborted();
+    const now = new Date(this.parts.config.clock.now()).toISOString();
+    this.parts.state.update((state) => {
+      state.commitSeq = meta?.commitSeq ?? 0;
+      state.metaVersion = metaVersion;
+      state.partitions = Object.fromEntries(
+        [...(meta?.partitions ?? [])].map(([pk, ref]) => [pk, { key: ref.key, sha256: ref.sha256 }]),
+      );
+      state.indexId = id;
+      state.lastPullAt = now;
+    });
+  }
+
+  #result(): PullResult {
+    return {
+      downloaded: this.#downloaded,
+      deleted: this.#deleted,
+      changed: this.#changed.sort(),
+      rejected: this.#rejected,
+      requests: this.run.store.total(),
+    };
+  }
+}
+
+function entryOf(e: IndexEntry): IndexEntry {
+  return { size: e.size, sha256: e.sha256, modifiedAt: e.modifiedAt };
+}
+
+/** Top-level dirs holding a `.namespace.json`: other namespaces' trees, never part of a solo cache. */
+function namespaceDirs(rels: string[]): Set<string> {
+  const dirs = new Set<string>();
+  for (const rel of rels) {
+    const [dir, file, ...rest] = rel.split("/");
+    if (dir !== undefined && file === ".namespace.json" && rest.length === 0) dirs.add(dir);
+  }
+  return dirs;
+}

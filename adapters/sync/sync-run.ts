@@ -1,0 +1,123 @@
+import { SwampError } from "../../core/errors.ts";
+import type { Clock } from "../../core/ports/clock.ts";
+import type { ObjectStore } from "../../core/ports/object-store.ts";
+import type { SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
+import { CountingObjectStore } from "../store-decorators/counting-object-store.ts";
+
+export type Direction = "pull" | "push";
+
+/** What one pull or push works with: a request-counting view of the store and one signal. */
+export interface SyncRun {
+  direction: Direction;
+  store: CountingObjectStore;
+  signal: AbortSignal;
+  options: SyncOptions;
+  progress(phase: SyncProgress["phase"], done: number, total: number): void;
+}
+
+class EngineDeadline extends Error {
+  constructor(readonly ms: number) {
+    super(`sync deadline of ${ms} ms reached`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** Errors the caller acts on by code, passed through unchanged (a lost lease, Ctrl-C). */
+const PASS_THROUGH = new Set(["lock_lost", "lock_timeout", "interrupted"]);
+
+/**
+ * Runs one sync operation under one signal: the caller's, plus the engine's own deadline.
+ * When it fires, the operation rejects at once, even if a request ignores the signal; the work
+ * left behind checks the signal before recording anything.
+ */
+export async function runSync<T>(
+  direction: Direction,
+  context: { store: ObjectStore; clock: Clock; deadlineMs?: number },
+  options: SyncOptions,
+  work: (run: SyncRun) => Promise<T>,
+): Promise<T> {
+  const started = context.clock.now();
+  const deadline = new AbortController();
+  const stopTimer = new AbortController();
+  if (context.deadlineMs !== undefined) {
+    const ms = context.deadlineMs;
+    context.clock.sleep(ms, stopTimer.signal).then(
+      () => deadline.abort(new EngineDeadline(ms)),
+      () => {},
+    );
+  }
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const run: SyncRun = {
+    direction,
+    store: new CountingObjectStore(context.store),
+    signal,
+    options,
+    progress: (phase, done, total) => options.onProgress?.({ phase, done, total }),
+  };
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  const task = work(run);
+  task.catch(() => {});
+  try {
+    return await Promise.race([task, aborted]);
+  } catch (error) {
+    if (signal.aborted) {
+      throw abortError(
+        direction,
+        context.store.description,
+        signal.reason,
+        options,
+        context.clock.now() - started,
+      );
+    }
+    throw wrapFailure(direction, context.store.description, error);
+  } finally {
+    stopTimer.abort();
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function abortError(
+  direction: Direction,
+  store: string,
+  reason: unknown,
+  options: SyncOptions,
+  elapsedMs: number,
+): SwampError {
+  if (reason instanceof SwampError) return reason;
+  const ms = reason instanceof EngineDeadline ? reason.ms : (options.timeoutMs ?? elapsedMs);
+  const what = direction === "pull" ? `Pull from ${store}` : `Push to ${store}`;
+  const left =
+    direction === "pull"
+      ? "The cache was not recorded as synced."
+      : "Nothing more was committed and local changes stay pending.";
+  const error = new SwampError(
+    "sync_failed",
+    `${what} timed out after ${Math.round(ms / 1000)}s. ${left} Run 'swamp datastore sync' again when the store is reachable (or raise --timeout).`,
+    { direction, timedOut: true },
+  );
+  error.cause = reason;
+  return error;
+}
+
+function wrapFailure(direction: Direction, store: string, error: unknown): unknown {
+  if (error instanceof SwampError && PASS_THROUGH.has(error.code)) return error;
+  const words = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
+  const wrapped =
+    direction === "pull"
+      ? new SwampError(
+          "sync_failed",
+          `Pull from ${store} failed: ${words}. The cache was not recorded as synced; run 'swamp datastore sync --pull' again once the cause is fixed.`,
+        )
+      : new SwampError(
+          "sync_failed",
+          `Push to ${store} failed: ${words}. Local changes stay pending; run 'swamp datastore sync --push' to retry.`,
+        );
+  wrapped.cause = error;
+  return wrapped;
+}

@@ -1,0 +1,157 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Host } from "../../core/ports/host.ts";
+import type { IndexEntry } from "../../core/sync/sync-index.ts";
+
+/**
+ * The engine's local state, in its state dir and never uploaded:
+ * - `state.json`: what the cache was last synced to (commitSeq, meta version, each partition's
+ *   shard), the dirty set and the bulk flag. Written synchronously so markDirty is persisted
+ *   before it returns; every write re-reads the file, so writers in one process never undo
+ *   each other's changes.
+ * - `index.json`: every entry of the remote index as of the last sync, plus the local mtime of
+ *   files known to match it. It is trusted only when its id matches the one in state.json, so a
+ *   crash between the two writes (or two processes interleaving) falls back to the slow path.
+ * Missing or corrupt files never throw: they mean "first sync".
+ */
+export interface LocalEntry extends IndexEntry {
+  /** The local file's mtime when it was last known to hold exactly this entry's bytes. */
+  localMtimeMs?: number;
+}
+
+export interface SyncState {
+  version: 3;
+  /** -1: unknown (never synced, or the local index is not trusted). */
+  commitSeq: number;
+  /** The store's version of `_index/_meta.json` as of the last sync; null when it had none. */
+  metaVersion: string | null;
+  partitions: Record<string, { key: string; sha256: string }>;
+  dirty: string[];
+  bulk: boolean;
+  /** Pairs this state with one index.json; null when no index has been recorded. */
+  indexId: string | null;
+  lastPullAt?: string;
+  lastPushAt?: string;
+}
+
+export interface Snapshot {
+  state: SyncState;
+  /** The local index when it is trusted; null means "first sync". */
+  index: Map<string, LocalEntry> | null;
+}
+
+const STATE_FILE = "state.json";
+const INDEX_FILE = "index.json";
+
+export function freshState(): SyncState {
+  return {
+    version: 3,
+    commitSeq: -1,
+    metaVersion: null,
+    partitions: {},
+    dirty: [],
+    bulk: false,
+    indexId: null,
+  };
+}
+
+export class SyncStateFile {
+  constructor(
+    readonly stateDir: string,
+    private readonly host: Host,
+  ) {}
+
+  readState(): SyncState {
+    try {
+      return parseState(readFileSync(join(this.stateDir, STATE_FILE), "utf8")) ?? freshState();
+    } catch {
+      return freshState();
+    }
+  }
+
+  /** Applies `change` to the state on disk (re-read first) and writes it atomically. */
+  update(change: (state: SyncState) => void): SyncState {
+    const state = this.readState();
+    change(state);
+    mkdirSync(this.stateDir, { recursive: true });
+    const path = join(this.stateDir, STATE_FILE);
+    const tmp = `${path}.${this.host.uuid()}.tmp`;
+    try {
+      writeFileSync(tmp, `${JSON.stringify(state)}\n`);
+      renameSync(tmp, path);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return state;
+  }
+
+  /**
+   * Whether index.json is the one state.json was recorded with, without parsing it: the fast
+   * paths (zero-diff pull, clean push) must stay cheap however large the index grows.
+   */
+  async indexTrusted(state: SyncState): Promise<boolean> {
+    if (state.indexId === null) return false;
+    const head = await readHead(join(this.stateDir, INDEX_FILE), 160);
+    return head.includes(`"id":${JSON.stringify(state.indexId)}`);
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    const state = this.readState();
+    if (state.indexId === null) return { state, index: null };
+    try {
+      const doc = JSON.parse(await readFile(join(this.stateDir, INDEX_FILE), "utf8")) as {
+        id?: unknown;
+        entries?: Record<string, LocalEntry>;
+      };
+      if (doc.id !== state.indexId || typeof doc.entries !== "object" || doc.entries === null) {
+        return { state, index: null };
+      }
+      return { state, index: new Map(Object.entries(doc.entries)) };
+    } catch {
+      return { state, index: null };
+    }
+  }
+
+  /** Writes a new index.json and returns its id; record it in state.json afterwards. */
+  async writeIndex(entries: ReadonlyMap<string, LocalEntry>): Promise<string> {
+    const id = this.host.uuid();
+    await mkdir(this.stateDir, { recursive: true });
+    const path = join(this.stateDir, INDEX_FILE);
+    const tmp = `${path}.${id}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify({ version: 1, id, entries: Object.fromEntries(entries) }));
+      await rename(tmp, path);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return id;
+  }
+}
+
+async function readHead(path: string, bytes: number): Promise<string> {
+  const file = await open(path, "r").catch(() => null);
+  if (file === null) return "";
+  try {
+    const buffer = new Uint8Array(bytes);
+    const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+    return new TextDecoder().decode(buffer.subarray(0, bytesRead));
+  } finally {
+    await file.close();
+  }
+}
+
+function parseState(text: string): SyncState | null {
+  const doc = JSON.parse(text) as Partial<SyncState> | null;
+  if (doc?.version !== 3) return null;
+  if (!Number.isSafeInteger(doc.commitSeq)) return null;
+  if (!Array.isArray(doc.dirty) || !doc.dirty.every((p) => typeof p === "string")) return null;
+  if (typeof doc.partitions !== "object" || doc.partitions === null) return null;
+  return {
+    ...freshState(),
+    ...doc,
+    metaVersion: typeof doc.metaVersion === "string" ? doc.metaVersion : null,
+    indexId: typeof doc.indexId === "string" ? doc.indexId : null,
+    bulk: doc.bulk === true,
+  } as SyncState;
+}

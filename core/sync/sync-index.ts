@@ -1,0 +1,169 @@
+import { partitionKey } from "./partition-key.ts";
+import { checkRemoteRel } from "./sync-keys.ts";
+
+/**
+ * The remote index, shard-first (SPEC §5.7): `_index/_meta.json` names one immutable,
+ * content-addressed shard per partition; a push commits by one conditional write of the meta.
+ * Keys here are relative to the namespace root in the bucket.
+ */
+export interface IndexEntry {
+  size: number;
+  sha256: string;
+  /** When the uploader wrote it (ms since epoch, the uploader's clock). */
+  modifiedAt: number;
+}
+
+export type EntryMap = Map<string, IndexEntry>;
+
+export interface PartitionRef {
+  /** The shard object, e.g. `_index/data--aws--3f…--1.0123456789abcdef.json`. */
+  key: string;
+  sha256: string;
+  entries: number;
+}
+
+export interface IndexMeta {
+  version: 2;
+  commitSeq: number;
+  partitions: Map<string, PartitionRef>;
+  committedAt: string;
+}
+
+export interface Rejected {
+  key: string;
+  reason: string;
+}
+
+export const INDEX_PREFIX = "_index/";
+export const META_KEY = `${INDEX_PREFIX}_meta.json`;
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function shardKey(partition: string, sha256: string): string {
+  return `${INDEX_PREFIX}${partition}.${sha256.slice(0, 16)}.json`;
+}
+
+export function serializeMeta(meta: IndexMeta): string {
+  const partitions = Object.fromEntries(
+    [...meta.partitions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([pk, ref]) => [pk, { ...ref }]),
+  );
+  return JSON.stringify({
+    version: 2,
+    commitSeq: meta.commitSeq,
+    partitions,
+    committedAt: meta.committedAt,
+  });
+}
+
+/** The meta, or why it cannot be trusted. */
+export function parseMeta(text: string): IndexMeta | string {
+  const doc = parseObject(text);
+  if (doc === null) return "not a JSON object";
+  if (doc.version !== 2) return `unsupported index version ${JSON.stringify(doc.version)}`;
+  if (!Number.isSafeInteger(doc.commitSeq) || (doc.commitSeq as number) < 0) return "bad commitSeq";
+  const raw = doc.partitions;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "bad partitions";
+  const partitions = new Map<string, PartitionRef>();
+  for (const [pk, value] of Object.entries(raw)) {
+    const ref = value as Partial<PartitionRef> | null;
+    if (
+      typeof ref?.key !== "string" ||
+      !ref.key.startsWith(INDEX_PREFIX) ||
+      checkShardName(ref.key.slice(INDEX_PREFIX.length)) !== null ||
+      typeof ref.sha256 !== "string" ||
+      !SHA256.test(ref.sha256) ||
+      !Number.isSafeInteger(ref.entries)
+    ) {
+      return `bad partition ${JSON.stringify(pk)}`;
+    }
+    partitions.set(pk, { key: ref.key, sha256: ref.sha256, entries: ref.entries as number });
+  }
+  return {
+    version: 2,
+    commitSeq: doc.commitSeq as number,
+    partitions,
+    committedAt: typeof doc.committedAt === "string" ? doc.committedAt : "",
+  };
+}
+
+/** Canonical bytes of a shard: entries sorted by path, fixed field order, so equal content hashes equal. */
+export function serializeShard(entries: Iterable<[string, IndexEntry]>): string {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify({
+    version: 1,
+    entries: Object.fromEntries(
+      sorted.map(([rel, e]) => [rel, { size: e.size, sha256: e.sha256, modifiedAt: e.modifiedAt }]),
+    ),
+  });
+}
+
+/**
+ * A shard's entries. Unsafe paths, malformed entries and entries filed under another partition
+ * are left out and reported; a shard that is not a shard at all is a string (the reason).
+ */
+export function parseShard(
+  text: string,
+  partition: string,
+): { entries: EntryMap; rejected: Rejected[] } | string {
+  const doc = parseObject(text);
+  if (doc === null) return "not a JSON object";
+  if (doc.version !== 1) return `unsupported shard version ${JSON.stringify(doc.version)}`;
+  const raw = doc.entries;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "bad entries";
+  const entries: EntryMap = new Map();
+  const rejected: Rejected[] = [];
+  for (const [rel, value] of Object.entries(raw)) {
+    const reason = checkRemoteRel(rel) ?? checkEntry(value) ?? checkPartition(rel, partition);
+    if (reason !== null) rejected.push({ key: rel, reason });
+    else {
+      const e = value as IndexEntry;
+      entries.set(rel, { size: e.size, sha256: e.sha256, modifiedAt: e.modifiedAt });
+    }
+  }
+  return { entries, rejected };
+}
+
+function checkEntry(value: unknown): string | null {
+  const e = value as Partial<IndexEntry> | null;
+  if (typeof e !== "object" || e === null) return "malformed index entry";
+  if (!Number.isSafeInteger(e.size) || (e.size as number) < 0) return "malformed index entry (size)";
+  if (typeof e.sha256 !== "string" || !SHA256.test(e.sha256)) return "malformed index entry (sha256)";
+  if (typeof e.modifiedAt !== "number" || !Number.isFinite(e.modifiedAt))
+    return "malformed index entry (modifiedAt)";
+  return null;
+}
+
+function checkPartition(rel: string, partition: string): string | null {
+  const expected = partitionKey(rel);
+  return expected === partition ? null : `filed under index partition ${partition}, belongs to ${expected}`;
+}
+
+function checkShardName(name: string): string | null {
+  return name.endsWith(".json") && !/[/\\\0]/.test(name) ? null : "bad shard key";
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const doc: unknown = JSON.parse(text);
+    return typeof doc === "object" && doc !== null && !Array.isArray(doc)
+      ? (doc as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Groups entries by partition. */
+export function byPartition<E>(entries: Iterable<[string, E]>): Map<string, Map<string, E>> {
+  const groups = new Map<string, Map<string, E>>();
+  for (const [rel, entry] of entries) {
+    const pk = partitionKey(rel);
+    let group = groups.get(pk);
+    if (!group) {
+      group = new Map();
+      groups.set(pk, group);
+    }
+    group.set(rel, entry);
+  }
+  return groups;
+}

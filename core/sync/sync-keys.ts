@@ -1,0 +1,52 @@
+/**
+ * Which cache-relative paths may cross between the cache and the bucket. Every remote key and
+ * index entry is checked here before anything is written locally, and every local file before
+ * it is uploaded (SPEC §5.4, DESIGN "Sync").
+ */
+
+/** Where the sync engine keeps its own files when they sit inside the cache; never synced. */
+export const SYNC_STATE_DIRNAME = ".swamp-sync";
+
+const INTERNAL_ROOT_FILES: ReadonlySet<string> = new Set([
+  ".datastore-index.json",
+  ".push-queue.json",
+  ".datastore.lock",
+  ".datastore-sync-state.json",
+]);
+const INTERNAL_ROOT_DIRS: ReadonlySet<string> = new Set(["_index", "_control", ".locks", SYNC_STATE_DIRNAME]);
+const INTERNAL_BASENAMES: ReadonlySet<string> = new Set([".lock", ".namespace.json", "_catalog.db"]);
+// Atomic writes stage in `.<uuid>.tmp` files and dirs; the fs store's key mutexes end in `.mutex`.
+const INTERNAL_SUFFIXES = [".tmp", ".mutex"];
+
+export const INTERNAL_FILE = "internal file (never synced)";
+
+/** Null when `rel` is a safe, syncable cache-relative path; otherwise why it is refused. */
+export function checkRemoteRel(rel: string): string | null {
+  if (rel === "") return "empty path";
+  if (rel.includes("\0")) return "contains a NUL byte";
+  if (rel.includes("\\")) return "contains a backslash";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0001-\u001f\u007f]/.test(rel)) return "contains a control character";
+  if (rel.startsWith("/") || /^[A-Za-z]:/.test(rel)) return "absolute path";
+  const segments = rel.split("/");
+  for (const segment of segments) {
+    if (segment === "") return "empty path segment";
+    if (segment === "..") return "'..' path segment (would leave the cache)";
+    if (segment === ".") return "'.' path segment";
+  }
+  return isInternal(segments) ? INTERNAL_FILE : null;
+}
+
+function isInternal(segments: string[]): boolean {
+  const first = segments[0] ?? "";
+  const base = segments[segments.length - 1] ?? "";
+  if (segments.length === 1 && INTERNAL_ROOT_FILES.has(first)) return true;
+  if (INTERNAL_ROOT_DIRS.has(first)) return true;
+  if (INTERNAL_BASENAMES.has(base) || base.startsWith("_catalog.db-")) return true;
+  return segments.some((segment) => INTERNAL_SUFFIXES.some((suffix) => segment.endsWith(suffix)));
+}
+
+/** Whether `rel` is `path` itself or lies under it. */
+export function isUnder(rel: string, path: string): boolean {
+  return rel === path || rel.startsWith(`${path}/`);
+}

@@ -1,0 +1,110 @@
+import type { EntryMap, IndexEntry } from "./sync-index.ts";
+
+/**
+ * The pure halves of pull and push: which files move, given the remote index, the local
+ * index (the remote as of the last sync) and the paths changed locally since then.
+ */
+
+/** Whether a path is covered by the dirty set (itself or under a dirty directory). */
+export function dirtyMatcher(dirty: Iterable<string>): (rel: string) => boolean {
+  const paths = new Set(dirty);
+  if (paths.size === 0) return () => false;
+  return (rel) => {
+    if (paths.has(rel)) return true;
+    for (let cut = rel.lastIndexOf("/"); cut > 0; cut = rel.lastIndexOf("/", cut - 1)) {
+      if (paths.has(rel.slice(0, cut))) return true;
+    }
+    return false;
+  };
+}
+
+export interface PullPlan {
+  /** Remote entries new or changed since the last sync: bring them into the cache. */
+  downloads: string[];
+  /** Entries the remote no longer has: remove them from the cache (remote deletions propagate). */
+  localDeletions: string[];
+  /** Remote changes to paths that are dirty locally: the local change wins and is pushed later. */
+  keptLocal: string[];
+}
+
+export function planPull(
+  remote: ReadonlyMap<string, IndexEntry>,
+  local: ReadonlyMap<string, IndexEntry>,
+  isDirty: (rel: string) => boolean,
+): PullPlan {
+  const plan: PullPlan = { downloads: [], localDeletions: [], keptLocal: [] };
+  for (const [rel, entry] of remote) {
+    if (local.get(rel)?.sha256 === entry.sha256) continue;
+    (isDirty(rel) ? plan.keptLocal : plan.downloads).push(rel);
+  }
+  for (const rel of local.keys()) {
+    if (remote.has(rel)) continue;
+    (isDirty(rel) ? plan.keptLocal : plan.localDeletions).push(rel);
+  }
+  return plan;
+}
+
+export interface LocalFile {
+  size: number;
+  sha256: string;
+}
+
+export interface PushPlan {
+  /** Local files that differ from the index (or are not in it). */
+  uploads: string[];
+  /** Index entries inside the walked scope whose local file is gone. */
+  remoteDeletions: string[];
+}
+
+/**
+ * `scope` is the walked paths (the dirty set), or null for a walk of the whole cache; `files`
+ * is every syncable file found in that scope. `shielded` paths were not walked (e.g. behind a
+ * symlink), so their absence proves nothing.
+ */
+export function planPush(
+  index: ReadonlyMap<string, IndexEntry>,
+  files: ReadonlyMap<string, LocalFile>,
+  scope: readonly string[] | null,
+  shielded: readonly string[] = [],
+): PushPlan {
+  const uploads = [...files]
+    .filter(([rel, file]) => index.get(rel)?.sha256 !== file.sha256)
+    .map(([rel]) => rel);
+  const inScope = scope === null ? () => true : dirtyMatcher(scope);
+  const isShielded = dirtyMatcher(shielded);
+  const remoteDeletions = [...index.keys()].filter(
+    (rel) => !files.has(rel) && inScope(rel) && !isShielded(rel),
+  );
+  return { uploads: uploads.sort(), remoteDeletions: remoteDeletions.sort() };
+}
+
+/** A push's own changes, re-applied on top of whatever the remote holds at commit time. */
+export interface IndexDelta {
+  upserts: EntryMap;
+  deletions: ReadonlySet<string>;
+}
+
+/** Entries after this push's changes: the newer local change wins. */
+export function applyDelta(base: ReadonlyMap<string, IndexEntry>, delta: IndexDelta): EntryMap {
+  const next: EntryMap = new Map(base);
+  for (const rel of delta.deletions) next.delete(rel);
+  for (const [rel, entry] of delta.upserts) next.set(rel, entry);
+  return next;
+}
+
+/** Splits a delta by index partition, so each shard is rebuilt from its own changes only. */
+export function splitDelta(delta: IndexDelta, partitionOf: (rel: string) => string): Map<string, IndexDelta> {
+  const parts = new Map<string, { upserts: EntryMap; deletions: Set<string> }>();
+  const part = (rel: string) => {
+    const pk = partitionOf(rel);
+    let found = parts.get(pk);
+    if (!found) {
+      found = { upserts: new Map(), deletions: new Set() };
+      parts.set(pk, found);
+    }
+    return found;
+  };
+  for (const rel of delta.deletions) part(rel).deletions.add(rel);
+  for (const [rel, entry] of delta.upserts) part(rel).upserts.set(rel, entry);
+  return parts;
+}

@@ -1,0 +1,8 @@
+import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
+import { syncConformance } from "../../conformance/sync-suite.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
+
+syncConformance("memory", async () => ({
+  store: new MemoryObjectStore(new FakeClock()),
+  cleanup: async () => {},
+}));

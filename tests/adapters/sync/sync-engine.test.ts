@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
+import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
+import { systemHost } from "../../../adapters/system/system-host.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
+
+/** Engine behaviour that does not depend on the store (the store suite is tests/conformance/sync-suite.ts). */
+describe("SyncEngine", () => {
+  let root: string;
+  let clock: FakeClock;
+  let store: MemoryObjectStore;
+  let count = 0;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "swamp-sync-engine-"));
+    clock = new FakeClock();
+    store = new MemoryObjectStore(clock);
+  });
+
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const engine = (ns = "") => {
+    const base = join(root, `c${++count}`);
+    const cache = ns ? join(base, ns) : base;
+    const sync = new SyncEngine({
+      store,
+      cacheDir: cache,
+      remotePrefix: ns ? `${ns}/` : "",
+      stateDir: join(base, ".swamp-sync", ns || "_solo"),
+      clock,
+      host: systemHost(),
+      concurrency: { pull: 4, push: 4 },
+    });
+    const write = async (rel: string, body: string, mark = true) => {
+      if (mark) sync.markDirty(rel);
+      await mkdir(dirname(join(cache, rel)), { recursive: true });
+      await writeFile(join(cache, rel), body);
+    };
+    const read = (rel: string) => readFile(join(cache, rel), "utf8").catch(() => null);
+    return { sync, cache, write, read };
+  };
+
+  test("a dirty local change wins over the remote one, and is pushed next", async () => {
+    const a = engine();
+    const b = engine();
+    await a.write("files/x", "a1");
+    await a.sync.pushChanged();
+    await b.sync.pullChanged();
+    await a.write("files/x", "a2");
+    await a.sync.pushChanged();
+    await b.write("files/x", "b2");
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.downloaded).toBe(0);
+    expect(await b.read("files/x")).toBe("b2");
+    await b.sync.pushChanged();
+    await a.sync.pullChanged();
+    expect(await a.read("files/x")).toBe("b2");
+  });
+
+  test("while a bulk change is pending, pull keeps locally changed files and takes the rest", async () => {
+    const a = engine();
+    const b = engine();
+    await a.write("files/x", "1");
+    await a.write("files/y", "1");
+    await a.sync.pushChanged();
+    await b.sync.pullChanged();
+    await a.write("files/x", "2");
+    await a.write("files/y", "2");
+    await a.sync.pushChanged();
+    b.sync.markDirty(null);
+    await b.write("files/x", "local", false);
+    await b.sync.pullChanged();
+    expect(await b.read("files/x")).toBe("local");
+    expect(await b.read("files/y")).toBe("2");
+  });
+
+  test("a download under a parent symlinked out of the cache is refused, and nothing is written there", async () => {
+    const a = engine();
+    await a.write("files/sub/x", "payload");
+    await a.sync.pushChanged();
+    const b = engine();
+    const outside = join(root, "outside");
+    await mkdir(outside);
+    await mkdir(join(b.cache, "files"), { recursive: true });
+    await symlink(outside, join(b.cache, "files", "sub"));
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.rejected).toEqual([
+      { key: "files/sub/x", reason: "a parent directory (files/sub) is a symlink leading out of the cache" },
+    ]);
+    expect(await readFile(join(outside, "x"), "utf8").catch(() => null)).toBeNull();
+  });
+
+  test("markDirty: persisted at once, internal paths ignored, paths outside the cache or past 1,000 mean bulk", async () => {
+    const a = engine();
+    a.sync.markDirty("data/t/m/n");
+    a.sync.markDirty("data/t/m/n");
+    a.sync.markDirty("_index/_meta.json");
+    expect(await a.sync.status()).toEqual({ pendingPaths: 1, pendingBulk: false });
+    // A second engine on the same state dir sees it: the set is on disk.
+    const again = new SyncEngine({ ...a.sync.config });
+    expect((await again.status()).pendingPaths).toBe(1);
+    a.sync.markDirty("../elsewhere");
+    expect((await again.status()).pendingBulk).toBe(true);
+
+    const b = engine();
+    for (let i = 0; i <= 1_000; i++) b.sync.markDirty(`files/f${i}`);
+    expect(await new SyncEngine({ ...b.sync.config }).status()).toEqual({
+      pendingPaths: 0,
+      pendingBulk: true,
+    });
+  });
+
+  test("namespaced: keys live under {ns}/ and the state dir outside the namespace root is never walked", async () => {
+    const a = engine("infra");
+    await a.write("files/x", "1");
+    await a.sync.pushChanged();
+    const keys: string[] = [];
+    for await (const info of store.list("")) keys.push(info.key);
+    expect(keys.filter((k) => !k.startsWith("infra/_index/"))).toEqual(["infra/files/x"]);
+    const status = await a.sync.status();
+    expect(status.commitSeq).toBe(1);
+    expect(status.lastPushAt).toBe(new Date(clock.now()).toISOString());
+  });
+
+  test("temp files and crash leftovers are never uploaded", async () => {
+    const a = engine();
+    await a.write("data/t/m/n/.0a1b.tmp/raw", "half", false);
+    await a.write("files/x.tmp", "half", false);
+    await a.write("files/ok", "ok", false);
+    a.sync.markDirty(null);
+    expect((await a.sync.pushChanged()).uploaded).toBe(1);
+  });
+});

@@ -1,0 +1,438 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { CountingObjectStore } from "../../adapters/store-decorators/counting-object-store.ts";
+import { sha256Hex } from "../../adapters/sync/hash-file.ts";
+import { SyncEngine } from "../../adapters/sync/sync-engine.ts";
+import { systemHost } from "../../adapters/system/system-host.ts";
+import { SwampError } from "../../core/errors.ts";
+import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/object-store.ts";
+import { serializeMeta } from "../../core/sync/sync-index.ts";
+import { FakeClock } from "../support/fake-clock.ts";
+
+export interface SyncStoreFixture {
+  store: ObjectStore;
+  cleanup(): Promise<void>;
+}
+
+const MODEL_1 = "data/aws/ec2/0b6c9a52-8f1e-4d7a-9c39-1f0d2a6b7c11";
+const MODEL_2 = "data/aws/ec2/7d3e1f40-2a9b-4c6d-8e5f-0a1b2c3d4e5f";
+const META = "_index/_meta.json";
+const HOSTILE = ["../../x", "/etc/x", "a/../../x", "a\\b", "a\u0000b"];
+
+/** One "machine": its own cache and state dir, an engine over a (possibly wrapped) shared store. */
+class Machine {
+  engine: SyncEngine;
+
+  constructor(
+    readonly root: string,
+    readonly cache: string,
+    readonly clock: FakeClock,
+    store: ObjectStore,
+    readonly prefix: string,
+  ) {
+    this.engine = this.engineOver(store);
+  }
+
+  engineOver(store: ObjectStore, deadlineMs?: number): SyncEngine {
+    return new SyncEngine({
+      store,
+      cacheDir: this.cache,
+      remotePrefix: this.prefix,
+      stateDir: join(this.cache, ".swamp-sync"),
+      clock: this.clock,
+      host: systemHost(),
+      concurrency: { pull: 8, push: 8 },
+      ...(deadlineMs === undefined ? {} : { deadlineMs }),
+    });
+  }
+
+  /** Writes a file as swamp does: markDirty first, then the write. */
+  async write(rel: string, body: string | Uint8Array): Promise<void> {
+    this.engine.markDirty(rel);
+    await mkdir(dirname(join(this.cache, rel)), { recursive: true });
+    await writeFile(join(this.cache, rel), body);
+  }
+
+  async remove(rel: string): Promise<void> {
+    this.engine.markDirty(rel);
+    await rm(join(this.cache, rel), { recursive: true, force: true });
+  }
+
+  async read(rel: string): Promise<string | null> {
+    return readFile(join(this.cache, rel), "utf8").catch(() => null);
+  }
+
+  async bytes(rel: string): Promise<Uint8Array | null> {
+    return readFile(join(this.cache, rel)).catch(() => null);
+  }
+}
+
+/** Every file under `dir` → size, mtime and hash, to prove that nothing was written. */
+async function fingerprint(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const visit = async (path: string): Promise<void> => {
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) await visit(full);
+      else {
+        const info = await stat(full);
+        out.set(relative(dir, full), `${info.size}:${info.mtimeMs}:${sha256Hex(await readFile(full))}`);
+      }
+    }
+  };
+  await visit(dir);
+  return out;
+}
+
+async function failure(promise: Promise<unknown>): Promise<SwampError> {
+  const error = await promise.then(
+    () => new Error("expected a failure"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SwampError);
+  return error as SwampError;
+}
+
+async function keysOf(store: ObjectStore, prefix = ""): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const info of store.list(prefix)) keys.push(info.key);
+  return keys;
+}
+
+/** A store whose `put` fails on every `every`-th call while `armed`. */
+function failingEvery(inner: ObjectStore, every: number): ObjectStore & { armed: boolean } {
+  let puts = 0;
+  return {
+    armed: true,
+    description: inner.description,
+    head: (key, signal) => inner.head(key, signal),
+    get: (key, signal) => inner.get(key, signal),
+    delete: (key, when, signal) => inner.delete(key, when, signal),
+    list: (prefix, after, signal) => inner.list(prefix, after, signal),
+    async put(
+      key: string,
+      body: Uint8Array,
+      when?: Precondition,
+      signal?: AbortSignal,
+    ): Promise<WriteResult> {
+      if (this.armed && ++puts % every === 0) throw new Error(`injected failure on put ${key}`);
+      return inner.put(key, body, when, signal);
+    },
+  };
+}
+
+/** A store whose data puts never answer and ignore the signal: only the engine's own race can end them. */
+function stalling(inner: ObjectStore, started: () => void): ObjectStore {
+  return {
+    description: inner.description,
+    head: (key, signal) => inner.head(key, signal),
+    get: (key, signal) => inner.get(key, signal),
+    delete: (key, when, signal) => inner.delete(key, when, signal),
+    list: (prefix, after, signal) => inner.list(prefix, after, signal),
+    put(): Promise<WriteResult> {
+      started();
+      return new Promise(() => {});
+    },
+  };
+}
+
+/**
+ * Every store the sync engine runs on must pass this: two "machines" (two caches) sharing one
+ * store. A new backend adds one line calling it.
+ */
+export function syncConformance(name: string, makeStore: () => Promise<SyncStoreFixture>): void {
+  describe(`Sync conformance: ${name}`, () => {
+    let fixture: SyncStoreFixture;
+    let store: ObjectStore;
+    let root: string;
+    let clock: FakeClock;
+    let machines = 0;
+
+    const machine = async (prefix = "", over: ObjectStore = store): Promise<Machine> => {
+      const home = join(root, `m${++machines}`, "parent");
+      await mkdir(home, { recursive: true });
+      return new Machine(root, join(home, "cache"), clock, over, prefix);
+    };
+
+    const sample = async (m: Machine) => {
+      await m.write(`${MODEL_1}/web/1/raw`, "one");
+      await m.write(`${MODEL_1}/web/1/metadata.yaml`, "name: web\nversion: 1\n");
+      await m.write(`${MODEL_1}/web/latest`, "1");
+      await m.write("workflow-runs/wf-1/workflow-run-1.yaml", "status: ok\n");
+      await m.write(".catalog-export.json", "[]\n");
+      await m.write("files/blob.bin", new Uint8Array([0, 255, 1, 254, 10, 13]));
+    };
+
+    beforeEach(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+      root = await mkdtemp(join(tmpdir(), "swamp-sync-"));
+      clock = new FakeClock();
+    });
+
+    afterEach(async () => {
+      await fixture.cleanup();
+      await rm(root, { recursive: true, force: true });
+    });
+
+    test("A pushes, B pulls the same bytes; the index is shard-first under the namespace", async () => {
+      const a = await machine("team/");
+      const b = await machine("team/");
+      await sample(a);
+      const pushed = await a.engine.pushChanged();
+      expect(pushed.uploaded).toBe(6);
+      const keys = await keysOf(store, "team/");
+      expect(keys).toContain(`team/${META}`);
+      expect(keys).toContain(`team/${MODEL_1}/web/latest`);
+      expect(keys.filter((k) => k.startsWith("team/_index/") && k !== `team/${META}`).length).toBe(4);
+      expect(keys.some((k) => k.includes(".swamp-sync"))).toBe(false);
+
+      const pulled = await b.engine.pullChanged();
+      expect(pulled.downloaded).toBe(6);
+      expect(pulled.rejected).toEqual([]);
+      for (const rel of [
+        `${MODEL_1}/web/1/raw`,
+        `${MODEL_1}/web/latest`,
+        ".catalog-export.json",
+        "files/blob.bin",
+      ]) {
+        expect(await b.bytes(rel)).toEqual(await a.bytes(rel));
+      }
+      expect((await b.engine.status()).pendingPaths).toBe(0);
+    });
+
+    test("deletions propagate both ways and a full push never resurrects them", async () => {
+      const a = await machine();
+      const b = await machine();
+      await sample(a);
+      await a.engine.pushChanged();
+      await b.engine.pullChanged();
+      await b.remove(`${MODEL_1}/web/1`);
+      expect((await b.engine.pushChanged()).deleted).toBe(2);
+      expect(await store.head(`${MODEL_1}/web/1/raw`)).toBeNull();
+
+      const pulled = await a.engine.pullChanged();
+      expect(pulled.deleted).toBe(2);
+      expect(pulled.changed).toContain(`${MODEL_1}/web/1/raw`);
+      expect(await a.read(`${MODEL_1}/web/1/raw`)).toBeNull();
+      a.engine.markDirty(null);
+      expect((await a.engine.pushChanged()).uploaded).toBe(0);
+      expect(await store.head(`${MODEL_1}/web/1/raw`)).toBeNull();
+      await b.engine.pullChanged();
+      expect(await b.read(`${MODEL_1}/web/1/raw`)).toBeNull();
+      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("1");
+    });
+
+    test("a same-size change (latest 2 → 3) propagates", async () => {
+      const a = await machine();
+      const b = await machine();
+      await a.write(`${MODEL_1}/web/latest`, "2");
+      await a.engine.pushChanged();
+      await b.engine.pullChanged();
+      await a.write(`${MODEL_1}/web/latest`, "3");
+      expect((await a.engine.pushChanged()).uploaded).toBe(1);
+      expect((await b.engine.pullChanged()).downloaded).toBe(1);
+      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("3");
+    });
+
+    test("a zero-diff pull makes exactly one request and writes nothing; a clean push makes none", async () => {
+      const a = await machine();
+      await sample(a);
+      await a.engine.pushChanged();
+      const b = await machine();
+      await b.engine.pullChanged();
+      const counting = new CountingObjectStore(store);
+      b.engine = b.engineOver(counting);
+      const before = await fingerprint(b.cache);
+      const pulled = await b.engine.pullChanged();
+      expect(pulled).toEqual({ downloaded: 0, deleted: 0, changed: [], rejected: [], requests: 1 });
+      expect(counting.total()).toBe(1);
+      expect(await fingerprint(b.cache)).toEqual(before);
+
+      counting.reset();
+      expect(await b.engine.pushChanged()).toEqual({ uploaded: 0, deleted: 0, requests: 0 });
+      expect(counting.total()).toBe(0);
+    });
+
+    test("concurrent pushes to different partitions both land (the meta commit retries and merges)", async () => {
+      const a = await machine();
+      const b = await machine();
+      await a.write(`${MODEL_1}/web/latest`, "1");
+      await a.engine.pushChanged();
+      await b.engine.pullChanged();
+      await a.write(`${MODEL_1}/web/latest`, "2");
+      await b.write(`${MODEL_2}/db/latest`, "7");
+      let raced = false;
+      const pushed = await a.engine.pushChanged({
+        beforeCommit: async () => {
+          if (raced) return;
+          raced = true;
+          await b.engine.pushChanged();
+        },
+      });
+      expect(pushed.uploaded).toBe(1);
+      await a.engine.pullChanged();
+      await b.engine.pullChanged();
+      for (const m of [a, b]) {
+        expect(await m.read(`${MODEL_1}/web/latest`)).toBe("2");
+        expect(await m.read(`${MODEL_2}/db/latest`)).toBe("7");
+      }
+      const meta = JSON.parse(new TextDecoder().decode((await store.get(META))?.body));
+      expect(meta.commitSeq).toBe(3);
+    });
+
+    test("a push whose beforeCommit throws commits nothing and leaves the cache dirty", async () => {
+      const a = await machine();
+      await a.write(`${MODEL_1}/web/latest`, "1");
+      await a.engine.pushChanged();
+      const metaBefore = await store.head(META);
+      await a.write(`${MODEL_2}/db/latest`, "1");
+      const lost = new SwampError("lock_lost", "lease taken over");
+      const error = await failure(
+        a.engine.pushChanged({
+          beforeCommit: async () => {
+            throw lost;
+          },
+        }),
+      );
+      expect(error).toBe(lost);
+      expect((await store.head(META))?.version).toBe(metaBefore?.version ?? "");
+      expect((await a.engine.status()).pendingPaths).toBe(1);
+      expect((await a.engine.pushChanged()).uploaded).toBe(1);
+      const b = await machine();
+      await b.engine.pullChanged();
+      expect(await b.read(`${MODEL_2}/db/latest`)).toBe("1");
+    });
+
+    test("hostile index entries are rejected and nothing is written outside the cache", async () => {
+      const good = "files/ok.txt";
+      const body = new TextEncoder().encode("ok");
+      const entry = { size: 2, sha256: sha256Hex(body), modifiedAt: 0 };
+      for (const key of [good, ...HOSTILE]) await store.put(key, body).catch(() => null);
+      const shard = JSON.stringify({
+        version: 1,
+        entries: Object.fromEntries([good, ...HOSTILE].map((rel) => [rel, entry])),
+      });
+      const shardSha = sha256Hex(shard);
+      const shardKey = `_index/files.${shardSha.slice(0, 16)}.json`;
+      await store.put(shardKey, new TextEncoder().encode(shard));
+      const partitions = new Map([["files", { key: shardKey, sha256: shardSha, entries: 6 }]]);
+      const meta = serializeMeta({ version: 2, commitSeq: 1, partitions, committedAt: "" });
+      await store.put(META, new TextEncoder().encode(meta));
+
+      const b = await machine();
+      const pulled = await b.engine.pullChanged();
+      expect(pulled.downloaded).toBe(1);
+      expect(pulled.rejected.map((r) => r.key).sort()).toEqual([...HOSTILE].sort());
+      expect(await b.read(good)).toBe("ok");
+      await expectOnlyInside(root, b.cache);
+    });
+
+    test("hostile keys found by discovery are rejected and nothing is written outside the cache", async () => {
+      const body = new TextEncoder().encode("x");
+      await store.put("files/ok.txt", body);
+      for (const key of HOSTILE) await store.put(key, body).catch(() => null);
+      const listed = (await keysOf(store)).filter((k) => k !== "files/ok.txt");
+      expect(listed.length).toBeGreaterThan(0);
+      const b = await machine();
+      const pulled = await b.engine.pullChanged();
+      expect(pulled.downloaded).toBe(1);
+      expect(pulled.rejected.map((r) => r.key).sort()).toEqual(listed.sort());
+      await expectOnlyInside(root, b.cache);
+    });
+
+    test("discovery: objects written without an index are pulled, and published by a lease holder", async () => {
+      await store.put(`${MODEL_1}/web/1/raw`, new TextEncoder().encode("old data"));
+      await store.put("workflow-runs/wf-9/workflow-run-1.yaml", new TextEncoder().encode("ok\n"));
+      await store.put(".datastore.lock", new TextEncoder().encode("{}"));
+      const reader = await machine();
+      expect((await reader.engine.pullChanged()).downloaded).toBe(2);
+      expect(await store.head(META)).toBeNull();
+      expect(await reader.read(".datastore.lock")).toBeNull();
+
+      const holder = await machine();
+      const pulled = await holder.engine.pullChanged({ beforeCommit: async () => {} });
+      expect(pulled.downloaded).toBe(2);
+      expect(await store.head(META)).not.toBeNull();
+      const third = await machine();
+      await third.engine.pullChanged();
+      expect(await third.read(`${MODEL_1}/web/1/raw`)).toBe("old data");
+    });
+
+    test("a store failing mid-push leaves the cache dirty; a later push completes", async () => {
+      const flaky = failingEvery(store, 5);
+      const a = await machine("", flaky);
+      for (let i = 0; i < 12; i++) await a.write(`files/f${i}.txt`, `file ${i}`);
+      const error = await failure(a.engine.pushChanged());
+      expect(error.code).toBe("sync_failed");
+      expect(error.message).toContain("swamp datastore sync --push");
+      expect((await a.engine.status()).pendingPaths).toBe(12);
+      flaky.armed = false;
+      expect((await a.engine.pushChanged()).uploaded).toBeGreaterThan(0);
+      expect((await a.engine.status()).pendingPaths).toBe(0);
+      const b = await machine();
+      expect((await b.engine.pullChanged()).downloaded).toBe(12);
+    });
+
+    test("an aborted push rejects at once with a timeout error and stays pending", async () => {
+      const a = await machine();
+      await a.write("files/a.txt", "a");
+      let started!: () => void;
+      const putStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      a.engine = a.engineOver(stalling(store, () => started()));
+      const controller = new AbortController();
+      const pushing = a.engine.pushChanged({ signal: controller.signal, timeoutMs: 30_000 });
+      await putStarted;
+      controller.abort(new DOMException("deadline", "TimeoutError"));
+      const error = await failure(pushing);
+      expect(error.code).toBe("sync_failed");
+      expect(error.message).toContain("timed out after 30s");
+      expect(error.message).toContain("swamp datastore sync");
+      expect((await a.engine.status()).pendingPaths).toBe(1);
+    });
+
+    test("the engine's own deadline ends a stalled push", async () => {
+      const a = await machine();
+      await a.write("files/a.txt", "a");
+      let started!: () => void;
+      const putStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      a.engine = a.engineOver(
+        stalling(store, () => started()),
+        5_000,
+      );
+      const outcome = failure(a.engine.pushChanged());
+      await putStarted;
+      await clock.advance(5_000);
+      expect((await outcome).message).toContain("timed out after 5s");
+    });
+
+    test("a lost or corrupt state takes the slow path: nothing re-sent, nothing lost", async () => {
+      const a = await machine();
+      await sample(a);
+      await a.engine.pushChanged();
+      const b = await machine();
+      await b.engine.pullChanged();
+      await rm(join(b.cache, ".swamp-sync"), { recursive: true });
+      expect((await b.engine.pullChanged()).downloaded).toBe(0);
+      await writeFile(join(b.cache, ".swamp-sync", "state.json"), "{not json");
+      const pushed = await b.engine.pushChanged();
+      expect(pushed.uploaded).toBe(0);
+      expect(pushed.deleted).toBe(0);
+      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("1");
+    });
+  });
+}
+
+/** Every file under `root` lies inside `cache`. */
+async function expectOnlyInside(root: string, cache: string): Promise<void> {
+  const outside = [...(await fingerprint(root)).keys()]
+    .map((rel) => join(root, rel))
+    .filter((path) => !path.startsWith(`${cache}/`));
+  expect(outside).toEqual([]);
+}

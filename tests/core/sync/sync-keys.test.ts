@@ -1,0 +1,54 @@
+import { describe, expect, test } from "bun:test";
+import { checkRemoteRel, INTERNAL_FILE, isUnder } from "../../../core/sync/sync-keys.ts";
+
+describe("checkRemoteRel", () => {
+  test("ordinary cache paths, dotfiles and the catalog export are fine", () => {
+    for (const rel of ["data/a/b/1/raw", ".catalog-export.json", "files/.hidden", "a..b/c", "x/...json"]) {
+      expect(checkRemoteRel(rel)).toBeNull();
+    }
+  });
+
+  test("paths that could leave the cache or confuse it are refused", () => {
+    expect(checkRemoteRel("")).toBe("empty path");
+    expect(checkRemoteRel("../../x")).toContain("'..'");
+    expect(checkRemoteRel("a/../../x")).toContain("'..'");
+    expect(checkRemoteRel("a/..")).toContain("'..'");
+    expect(checkRemoteRel("./a")).toContain("'.'");
+    expect(checkRemoteRel("/etc/x")).toBe("absolute path");
+    expect(checkRemoteRel("C:/x")).toBe("absolute path");
+    expect(checkRemoteRel("a\\b")).toBe("contains a backslash");
+    expect(checkRemoteRel("a\u0000b")).toBe("contains a NUL byte");
+    expect(checkRemoteRel("a\nb")).toBe("contains a control character");
+    expect(checkRemoteRel("a//b")).toBe("empty path segment");
+    expect(checkRemoteRel("a/")).toBe("empty path segment");
+  });
+
+  test("internal files never cross (SPEC §5.4, plus locks, temp files and the engine's state)", () => {
+    for (const rel of [
+      ".datastore-index.json",
+      ".push-queue.json",
+      ".datastore.lock",
+      ".datastore-sync-state.json",
+      "_index/_meta.json",
+      "_control/x",
+      ".locks/ns.lock",
+      ".swamp-sync/state.json",
+      "data/t/id/.lock",
+      ".namespace.json",
+      "x/_catalog.db",
+      "_catalog.db-wal",
+      "data/t/id/n/.1f2e.tmp/raw",
+      "files/a.txt.tmp",
+      "files/a.txt.mutex",
+    ]) {
+      expect(checkRemoteRel(rel)).toBe(INTERNAL_FILE);
+    }
+    expect(checkRemoteRel("files/.datastore.lock")).toBeNull();
+  });
+
+  test("isUnder", () => {
+    expect(isUnder("a/b", "a")).toBe(true);
+    expect(isUnder("a", "a")).toBe(true);
+    expect(isUnder("ab", "a")).toBe(false);
+  });
+});
