@@ -25,6 +25,7 @@ function compile(outfile: string, target?: string, executablePath?: string): voi
     "--minify",
     "--bytecode",
     "--format=esm",
+    "--splitting",
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
     `--define=SWAMP_VERSION=${JSON.stringify(pkg.version)}`,

@@ -1,16 +1,9 @@
+/** The commander program: parses argv, runs the command, maps usage errors to exit code 2. */
 import { CommanderError } from "commander";
 import { ExitCode } from "../core/errors.ts";
 import { buildProgram } from "./program.ts";
 
-declare const SWAMP_VERSION: string | undefined;
-const version = typeof SWAMP_VERSION === "string" ? SWAMP_VERSION : "0.0.0-dev";
 const json = process.argv.includes("--json");
-
-if (process.argv[2] === "--version" || process.argv[2] === "-V") {
-  process.stdout.write(`${version}\n`);
-  process.exit(ExitCode.ok);
-}
-
 const program = buildProgram();
 program.exitOverride();
 program.configureOutput({

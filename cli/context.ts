@@ -3,19 +3,22 @@ import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import { FsObjectStore } from "../adapters/fs/fs-object-store.ts";
 import { locateRepo, readRepoConfig } from "../adapters/fs/repo-config-file.ts";
-import { LockCoordinator, type LockWait } from "../adapters/lease-lock/lock-coordinator.ts";
+import { LockCoordinator, type LockWait, type ModelRef } from "../adapters/lease-lock/lock-coordinator.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
+import { dataTierBase } from "../core/cache-path.ts";
 import { backfillCatalog } from "../core/catalog-backfill.ts";
-import { type ResolvedDatastore, resolveDatastoreConfig } from "../core/datastore-config.ts";
-import { SwampError } from "../core/errors.ts";
+import { backendOf, type ResolvedDatastore, resolveDatastoreConfig } from "../core/datastore-config.ts";
 import { PathResolver } from "../core/path-resolver.ts";
 import type { Catalog } from "../core/ports/catalog.ts";
 import type { Clock } from "../core/ports/clock.ts";
 import type { Host } from "../core/ports/host.ts";
+import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
+import type { SyncService } from "../core/ports/sync-service.ts";
 import { lockTimeoutMs } from "../core/tunables.ts";
 import type { Output } from "./output.ts";
+import { RemoteSession } from "./remote-session.ts";
 import { describeLease } from "./status/lease-text.ts";
 import { leaseDoc } from "./status/status-snapshot.ts";
 
@@ -24,13 +27,17 @@ const MODEL_LEASE_RETRY_MS = 100;
 
 /**
  * The composition root: everything a command needs for one repo, wired from the real adapters.
- * Built once per command; heavy parts (catalog) open only when asked for.
+ * Built once per command; heavy parts (catalog, SDKs) load only when asked for.
  */
 export class RepoContext {
   readonly clock: Clock = systemClock;
   readonly host: Host = systemHost();
   readonly resolver: PathResolver;
-  readonly #catalog: { value?: Promise<Catalog> } = {};
+  #catalog?: Promise<Catalog>;
+  #store?: Promise<ObjectStore>;
+  #remote?: Promise<RemoteSession>;
+  /** Set once the remote session is open; cache mutations need it synchronously (markDirty). */
+  #session?: RemoteSession;
 
   private constructor(
     readonly repoDir: string,
@@ -39,15 +46,9 @@ export class RepoContext {
     readonly out: Output,
     readonly env: Readonly<Record<string, string | undefined>>,
   ) {
-    if (config.kind !== "filesystem") {
-      throw new SwampError(
-        "sync_not_supported",
-        `The ${config.kind} datastore is not available in this build yet. Use a filesystem datastore: unset SWAMP_DATASTORE or run 'swamp datastore setup filesystem --path <dir>'.`,
-      );
-    }
     this.resolver = new PathResolver({
       repoDir,
-      datastoreBase: config.path,
+      datastoreBase: dataTierBase(backendOf(config), { env, homeDir: env.HOME || homedir(), repoId }),
       namespace: config.namespace,
       directories: config.directories,
       exclude: config.exclude,
@@ -68,24 +69,54 @@ export class RepoContext {
     return new RepoContext(repoDir, file.repoId ?? "", config, out, env);
   }
 
+  /** The same repo pointed at another datastore (for `datastore setup`: the migration's target). */
+  withDatastore(config: ResolvedDatastore): RepoContext {
+    return new RepoContext(this.repoDir, this.repoId, config, this.out, this.env);
+  }
+
   get namespace(): string {
     return this.resolver.namespace.toString();
   }
 
-  /** The datastore base (filesystem path); leases live at its root. */
+  /** The data-tier base: the filesystem datastore's path, or a remote store's local cache. */
   get datastoreBase(): string {
     return this.resolver.datastoreBase;
   }
 
-  lockStore(): ObjectStore {
-    return new FsObjectStore(this.datastoreBase, this.clock, this.host);
+  get isRemote(): boolean {
+    return this.config.kind !== "filesystem";
+  }
+
+  /** Where leases live: the filesystem datastore itself, or the bucket. */
+  store(): Promise<ObjectStore> {
+    this.#store ??=
+      this.config.kind === "filesystem"
+        ? Promise.resolve(new FsObjectStore(this.datastoreBase, this.clock, this.host))
+        : import("./remote-store.ts").then((m) =>
+            m.openRemoteStore(this.config as never, this.env, this.clock),
+          );
+    return this.#store;
+  }
+
+  /** The sync engine of a remote datastore; null for a filesystem one. */
+  async remote(): Promise<RemoteSession | null> {
+    if (!this.isRemote) return null;
+    this.#remote ??= this.store().then((store) => {
+      this.#session = RemoteSession.open(this, store);
+      return this.#session;
+    });
+    return this.#remote;
+  }
+
+  async sync(): Promise<SyncService | null> {
+    return (await this.remote())?.sync ?? null;
   }
 
   /** Leases: global for structural commands, per model for writers (SPEC §4.6). */
-  locks(): LockCoordinator {
+  async locks(): Promise<LockCoordinator> {
     const holderPid = Number(this.env.SWAMP_LOCK_HOLDER_PID);
     return new LockCoordinator({
-      store: this.lockStore(),
+      store: await this.store(),
       clock: this.clock,
       host: this.host,
       random: Math.random,
@@ -97,9 +128,68 @@ export class RepoContext {
     });
   }
 
+  /** A structural command: the global lease, then pull, run, push (remote stores), release. */
+  async withStructural<T>(
+    operation: string,
+    signal: AbortSignal,
+    fn: (lease: Lease) => Promise<T>,
+  ): Promise<T> {
+    const locks = await this.locks();
+    const remote = await this.remote();
+    return locks.withStructural(
+      async (lease) => {
+        if (!remote) return fn(lease);
+        const verify = () => remote.verifyLeases([lease]);
+        return remote.around(signal, lease.signal, verify, () => fn(lease));
+      },
+      { operation, signal },
+    );
+  }
+
+  /** The global lease without the implicit pull and push: for commands that sync themselves. */
+  async withStructuralNoSync<T>(
+    operation: string,
+    signal: AbortSignal,
+    fn: (lease: Lease) => Promise<T>,
+  ): Promise<T> {
+    return (await this.locks()).withStructural(fn, { operation, signal });
+  }
+
+  /** A writer: the models' leases, then pull, run, push (remote stores), release. */
+  async withModels<T>(
+    models: ModelRef[],
+    operation: string,
+    signal: AbortSignal,
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const locks = await this.locks();
+    const remote = await this.remote();
+    return locks.withModels(
+      models,
+      async (leaseSignal, leases) => {
+        if (!remote) return fn(leaseSignal);
+        const verify = () => remote.verifyLeases(leases);
+        return remote.around(signal, leaseSignal, verify, () => fn(leaseSignal));
+      },
+      { operation, signal },
+    );
+  }
+
   data(): FsDataRepository {
     const dataDir = this.resolver.resolve("data").path;
-    return new FsDataRepository(dataDir.slice(0, -"/data".length), { clock: this.clock, host: this.host });
+    const root = dataDir.slice(0, -"/data".length);
+    return new FsDataRepository(root, {
+      clock: this.clock,
+      host: this.host,
+      // Recorded before each mutation, so a crash leaves the cache dirty for the next push.
+      ...(this.isRemote ? { onMutate: (rel: string | null) => this.#dirty(rel) } : {}),
+    });
+  }
+
+  #dirty(rel: string | null): void {
+    if (!this.#session)
+      throw new Error("internal: the cache was changed outside a lease (no remote session open)");
+    this.#session.sync.markDirty(rel);
   }
 
   models(): FsModelRegistry {
@@ -108,8 +198,8 @@ export class RepoContext {
 
   /** The catalog, backfilled from the datastore when it is not known to be complete. */
   catalog(): Promise<Catalog> {
-    this.#catalog.value ??= this.#openCatalog();
-    return this.#catalog.value;
+    this.#catalog ??= this.#openCatalog();
+    return this.#catalog;
   }
 
   /** The catalog without backfill, for write-through: rows added now are kept by the next backfill. */

@@ -178,12 +178,81 @@ export function buildProgram(): Command {
       ),
     )
     .action(lazyAction(() => import("./commands/datastore-setup-filesystem.ts")));
+  const remoteSetupOptions = (cmd: Command) =>
+    cmd
+      .option("--namespace <slug>", "this repo's namespace in the shared bucket")
+      .option("--skip-migration", "do not copy existing data")
+      .option("--timeout <seconds>", "give up the migration's transfers after this many seconds");
+  remoteSetupOptions(
+    setup
+      .command("s3")
+      .description("use an S3 bucket (AWS, or any S3-compatible store with --endpoint) as the datastore")
+      .requiredOption("--bucket <name>", "the bucket")
+      .option("--prefix <prefix>", "keep everything under this key prefix")
+      .option("--region <region>", "the bucket's region (default: the AWS SDK's)")
+      .option("--endpoint <url>", "an S3-compatible endpoint, e.g. http://minio:9000")
+      .option("--force-path-style", "path-style addressing (MinIO and most S3-compatible stores)"),
+  )
+    .addHelpText(
+      "after",
+      examples(
+        "swamp ds setup s3 --bucket team-bucket --prefix swamp --region eu-west-1",
+        "swamp ds setup s3 --bucket b --endpoint http://127.0.0.1:9000 --force-path-style --json",
+      ),
+    )
+    .action(lazyAction(() => import("./commands/datastore-setup-s3.ts")));
+  remoteSetupOptions(
+    setup
+      .command("minio")
+      .description("use a MinIO (or other S3-compatible) bucket: S3 with path-style addressing")
+      .requiredOption("--endpoint <url>", "the server, e.g. http://minio:9000")
+      .requiredOption("--bucket <name>", "the bucket")
+      .option("--prefix <prefix>", "keep everything under this key prefix")
+      .option("--region <region>", "region name the server expects", "us-east-1"),
+  )
+    .addHelpText("after", examples("swamp ds setup minio --endpoint http://minio:9000 --bucket swamp"))
+    .action(lazyAction(() => import("./commands/datastore-setup-minio.ts")));
+  remoteSetupOptions(
+    setup
+      .command("gcs")
+      .description("use a Google Cloud Storage bucket as the datastore (application-default credentials)")
+      .requiredOption("--bucket <name>", "the bucket")
+      .option("--prefix <prefix>", "keep everything under this key prefix")
+      .option("--project <id>", "the GCP project")
+      .option(
+        "--api-endpoint <url>",
+        "a GCS-compatible endpoint (emulators; STORAGE_EMULATOR_HOST works too)",
+      ),
+  )
+    .addHelpText("after", examples("swamp ds setup gcs --bucket team-bucket --prefix swamp"))
+    .action(lazyAction(() => import("./commands/datastore-setup-gcs.ts")));
+  remoteSetupOptions(
+    setup
+      .command("extension")
+      .description("the reference's form: a datastore type and its JSON config")
+      .argument("<type>", "s3, gcs, @swamp/s3-datastore or @swamp/gcs-datastore")
+      .requiredOption("--config <json>", "the type's config as JSON"),
+  )
+    .addHelpText(
+      "after",
+      examples(
+        `swamp ds setup extension @swamp/s3-datastore --config '{"bucket":"team-bucket","region":"us-east-1"}'`,
+      ),
+    )
+    .action(lazyAction(() => import("./commands/datastore-setup-extension.ts")));
   ds.command("sync")
-    .description("pull and push the local cache of a remote datastore")
+    .description("pull and push the local cache of a remote datastore (push takes the global lease)")
     .option("--pull", "only pull")
     .option("--push", "only push")
-    .option("--timeout <seconds>", "give up after this many seconds")
-    .option("-y, --yes", "do not ask for confirmation")
+    .option(
+      "--timeout <seconds>",
+      "give up after this many seconds (default: SWAMP_DATASTORE_SYNC_TIMEOUT_MS or 300)",
+    )
+    .option("-y, --yes", "accepted for compatibility; sync never asks")
+    .addHelpText(
+      "after",
+      examples("swamp ds sync", "swamp ds sync --pull --json", "swamp ds sync --push --timeout 600"),
+    )
     .action(lazyAction(() => import("./commands/datastore-sync.ts")));
   ds.command("compact")
     .description("checkpoint the catalog's WAL and vacuum it (takes the global lease)")

@@ -14,65 +14,61 @@ interface Opts {
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const ctx = await openRepo(inv);
   const repo = ctx.data();
-  const locks = ctx.locks();
-  const doc = await locks.withStructural(
-    async (lease) => {
-      const plan = planGc(await collect(repo), ctx.clock.now());
-      const expiredEntries = plan.expired.map((e) => ({
-        type: e.model.type,
-        modelId: e.model.id,
-        dataName: e.name,
-        reason: e.reason,
-      }));
-      const bytes = [...plan.expired.flatMap((e) => e.versions), ...plan.excess.map((e) => e.version)].reduce(
-        (n, v) => n + (v.size ?? 0),
-        0,
-      );
-      const total = plan.expired.length + plan.excess.length;
-      const go =
-        inv.opts.dryRun !== true &&
-        total > 0 &&
-        (await confirmed(
-          inv.out,
-          inv.opts.yes || inv.opts.force,
-          `Delete ${plan.expired.length} expired record(s) and ${plan.excess.length} old version(s)? Proceed with garbage collection?`,
-        ));
-      if (!go) {
-        return {
-          dataEntriesExpired: plan.expired.length,
-          versionsDeleted: plan.excess.length,
-          bytesReclaimed: bytes,
-          dryRun: true,
-          expiredEntries,
-          walPagesTotal: 0,
-          walPagesCheckpointed: 0,
-        };
-      }
-      const catalog = await ctx.catalogForWrite();
-      let versionsDeleted = 0;
-      for (const e of plan.expired) {
-        lease.assertHeld();
-        versionsDeleted += await repo.deleteName(e.model, e.name);
-        catalog.removeName(ctx.namespace, e.model.type, e.model.id, e.name);
-      }
-      for (const e of plan.excess) {
-        lease.assertHeld();
-        versionsDeleted += await repo.deleteVersion(e.model, e.name, e.version.version);
-        catalog.removeVersion(ctx.namespace, e.model.type, e.model.id, e.name, e.version.version);
-      }
-      const wal = catalog.compact();
+  const doc = await ctx.withStructural("data gc", inv.signal, async (lease) => {
+    const plan = planGc(await collect(repo), ctx.clock.now());
+    const expiredEntries = plan.expired.map((e) => ({
+      type: e.model.type,
+      modelId: e.model.id,
+      dataName: e.name,
+      reason: e.reason,
+    }));
+    const bytes = [...plan.expired.flatMap((e) => e.versions), ...plan.excess.map((e) => e.version)].reduce(
+      (n, v) => n + (v.size ?? 0),
+      0,
+    );
+    const total = plan.expired.length + plan.excess.length;
+    const go =
+      inv.opts.dryRun !== true &&
+      total > 0 &&
+      (await confirmed(
+        inv.out,
+        inv.opts.yes || inv.opts.force,
+        `Delete ${plan.expired.length} expired record(s) and ${plan.excess.length} old version(s)? Proceed with garbage collection?`,
+      ));
+    if (!go) {
       return {
         dataEntriesExpired: plan.expired.length,
-        versionsDeleted,
+        versionsDeleted: plan.excess.length,
         bytesReclaimed: bytes,
-        dryRun: false,
+        dryRun: true,
         expiredEntries,
-        walPagesTotal: wal.walPagesTotal,
-        walPagesCheckpointed: wal.walPagesCheckpointed,
+        walPagesTotal: 0,
+        walPagesCheckpointed: 0,
       };
-    },
-    { operation: "data gc", signal: inv.signal },
-  );
+    }
+    const catalog = await ctx.catalogForWrite();
+    let versionsDeleted = 0;
+    for (const e of plan.expired) {
+      lease.assertHeld();
+      versionsDeleted += await repo.deleteName(e.model, e.name);
+      catalog.removeName(ctx.namespace, e.model.type, e.model.id, e.name);
+    }
+    for (const e of plan.excess) {
+      lease.assertHeld();
+      versionsDeleted += await repo.deleteVersion(e.model, e.name, e.version.version);
+      catalog.removeVersion(ctx.namespace, e.model.type, e.model.id, e.name, e.version.version);
+    }
+    const wal = catalog.compact();
+    return {
+      dataEntriesExpired: plan.expired.length,
+      versionsDeleted,
+      bytesReclaimed: bytes,
+      dryRun: false,
+      expiredEntries,
+      walPagesTotal: wal.walPagesTotal,
+      walPagesCheckpointed: wal.walPagesCheckpointed,
+    };
+  });
   inv.out.result(doc, () => summary(doc));
 }
 

@@ -52,7 +52,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     createdAt: meta.createdAt,
     ...(meta.size !== undefined ? { size: meta.size } : {}),
     ...(meta.checksum !== undefined ? { checksum: meta.checksum } : {}),
-    contentPath: relative(ctx.repoDir, path),
+    contentPath: repoRelative(ctx.repoDir, path),
   };
   let text = "";
   if (opts.content !== false) {
@@ -78,6 +78,12 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     ];
     return opts.content === false ? lines.join("\n") : `${lines.join("\n")}\n\n${text}`;
   });
+}
+
+/** Relative to the repo when inside it; a remote store's cache (outside the repo) stays absolute. */
+function repoRelative(repoDir: string, path: string): string {
+  const rel = relative(repoDir, path);
+  return rel.startsWith("..") ? path : rel;
 }
 
 async function latestFollowingRenames(

@@ -4,17 +4,15 @@ import { openRepo } from "./shared.ts";
 export async function run(inv: Invocation<Record<string, never>>): Promise<void> {
   const ctx = await openRepo(inv);
   inv.out.info("Checkpointing WAL and vacuuming the catalog (this may take a moment)...");
-  const result = await ctx.locks().withStructural(
-    async () => {
-      const catalog = await ctx.catalogForWrite();
-      try {
-        return catalog.compact();
-      } finally {
-        catalog.close();
-      }
-    },
-    { operation: "datastore compact", signal: inv.signal },
-  );
+  // Only the repo-local catalog changes: no pull or push (SPEC §11.17).
+  const result = await ctx.withStructuralNoSync("datastore compact", inv.signal, async () => {
+    const catalog = await ctx.catalogForWrite();
+    try {
+      return catalog.compact();
+    } finally {
+      catalog.close();
+    }
+  });
   const doc = { ...result, vacuumSkipped: false };
   inv.out.result(doc, () =>
     [

@@ -17,7 +17,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   }
   const scope = inv.opts.model === undefined ? undefined : parseModelScope(inv.opts.model);
   const ctx = await openRepo(inv);
-  const locks = ctx.locks();
+  const locks = await ctx.locks();
   const lock = scope ? locks.modelLock(scope.type, scope.id) : locks.globalLock();
   const state = await lock.inspect(inv.signal);
   const lockScope = scope ? `${scope.type}/${scope.id}` : "global";

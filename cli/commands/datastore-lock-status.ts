@@ -10,7 +10,7 @@ export async function leaseDocs(
   ctx: RepoContext,
   signal?: AbortSignal,
 ): Promise<{ global: LeaseDoc; models: LeaseDoc[] }> {
-  const states = await ctx.locks().inspectAll(signal);
+  const states = await (await ctx.locks()).inspectAll(signal);
   return {
     global: leaseDoc(globalLockKey(ctx.namespace), states.global),
     models: states.models.map((s) => {

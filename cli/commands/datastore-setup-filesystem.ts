@@ -10,6 +10,7 @@ import { SwampError } from "../../core/errors.ts";
 import { expandPath } from "../../core/expand-path.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
 import type { Invocation } from "../run.ts";
+import { isInternalFile, RETRY_HINT } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 interface Opts {
@@ -17,16 +18,6 @@ interface Opts {
   directories?: string;
   skipMigration?: boolean;
 }
-
-const RETRY_HINT = "Re-run the same command to retry. Local data is preserved and the retry is safe.";
-
-/** Never moved: the repo-local catalog, crash leftovers, and lease objects. */
-const internal = (rel: string) => {
-  const base = rel.slice(rel.lastIndexOf("/") + 1);
-  return (
-    base.startsWith("_catalog.db") || base.endsWith(".tmp") || base.endsWith(".mutex") || base === ".lock"
-  );
-};
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const ctx = await openRepo(inv);
@@ -42,75 +33,70 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     exclude: source.excludePatterns(),
   });
 
-  const doc = await ctx.locks().withStructural(
-    async (lease) => {
-      await mkdir(target, { recursive: true }).catch((e: Error) => {
-        throw new SwampError(
-          "validation_failed",
-          `Cannot create ${target}: ${e.message}. Choose a path you can write to.`,
-        );
-      });
-      const health = await new FsDatastoreVerifier(target, ctx.clock, ctx.host).verify();
-      if (!health.healthy) throw new SwampError("validation_failed", health.message);
+  const doc = await ctx.withStructural("datastore setup", inv.signal, async (lease) => {
+    await mkdir(target, { recursive: true }).catch((e: Error) => {
+      throw new SwampError(
+        "validation_failed",
+        `Cannot create ${target}: ${e.message}. Choose a path you can write to.`,
+      );
+    });
+    const health = await new FsDatastoreVerifier(target, ctx.clock, ctx.host).verify();
+    if (!health.healthy) throw new SwampError("validation_failed", health.message);
 
-      const migrated: string[] = [];
-      const errors: string[] = [];
-      const moved: { from: string; files: string[] }[] = [];
-      let filesCopied = 0;
-      let bytesCopied = 0;
-      for (const sub of destination.effectiveDirectories()) {
-        const to = destination.resolve(sub).path;
-        await mkdir(to, { recursive: true });
-        const from = source.resolve(sub);
-        if (inv.opts.skipMigration || from.tier !== "datastore" || from.path === to) continue;
-        const files = await listFiles(from.path, internal);
-        if (files.length === 0) continue;
-        lease.assertHeld();
-        const copy = await copyFiles(from.path, to, files);
-        filesCopied += copy.copied;
-        bytesCopied += copy.bytes;
-        for (const rel of copy.conflicts)
-          errors.push(
-            `${sub}/${rel} already exists at ${to} with different content; move it away and re-run.`,
-          );
-        const landed = (await listFiles(to, internal)).filter((f) => files.includes(f)).length;
-        if (landed !== files.length)
-          errors.push(`${sub}: ${files.length} file(s) at the source but ${landed} at ${to}.`);
-        migrated.push(sub);
-        moved.push({ from: from.path, files });
-      }
-      if (errors.length === 0) {
-        const block = toYamlDatastoreBlock(
-          { kind: "filesystem", path: collapseHome(target, home) },
-          {
-            namespace: source.namespace,
-            directories: directories ?? ctx.config.directories,
-            exclude: ctx.config.exclude,
-          },
-        );
-        await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
-        for (const m of moved) await removeFiles(m.from, m.files);
-      }
-      return {
-        type: "filesystem",
-        path: target,
-        filesCopied,
-        filesPulled: 0,
-        bytesCopied,
-        directoriesMigrated: migrated,
-        errors,
-        ...(errors.length ? { retryHint: RETRY_HINT } : {}),
-        ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
-        sourcePath: source.datastoreRoot(),
-        destinationPath: destination.datastoreRoot(),
-        warnings:
-          ctx.config.source === "env"
-            ? ["SWAMP_DATASTORE is set and overrides .swamp.yaml; unset it to use the new datastore."]
-            : [],
-      };
-    },
-    { operation: "datastore setup", signal: inv.signal },
-  );
+    const migrated: string[] = [];
+    const errors: string[] = [];
+    const moved: { from: string; files: string[] }[] = [];
+    let filesCopied = 0;
+    let bytesCopied = 0;
+    for (const sub of destination.effectiveDirectories()) {
+      const to = destination.resolve(sub).path;
+      await mkdir(to, { recursive: true });
+      const from = source.resolve(sub);
+      if (inv.opts.skipMigration || from.tier !== "datastore" || from.path === to) continue;
+      const files = await listFiles(from.path, isInternalFile);
+      if (files.length === 0) continue;
+      lease.assertHeld();
+      const copy = await copyFiles(from.path, to, files);
+      filesCopied += copy.copied;
+      bytesCopied += copy.bytes;
+      for (const rel of copy.conflicts)
+        errors.push(`${sub}/${rel} already exists at ${to} with different content; move it away and re-run.`);
+      const landed = (await listFiles(to, isInternalFile)).filter((f) => files.includes(f)).length;
+      if (landed !== files.length)
+        errors.push(`${sub}: ${files.length} file(s) at the source but ${landed} at ${to}.`);
+      migrated.push(sub);
+      moved.push({ from: from.path, files });
+    }
+    if (errors.length === 0) {
+      const block = toYamlDatastoreBlock(
+        { kind: "filesystem", path: collapseHome(target, home) },
+        {
+          namespace: source.namespace,
+          directories: directories ?? ctx.config.directories,
+          exclude: ctx.config.exclude,
+        },
+      );
+      await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
+      for (const m of moved) await removeFiles(m.from, m.files);
+    }
+    return {
+      type: "filesystem",
+      path: target,
+      filesCopied,
+      filesPulled: 0,
+      bytesCopied,
+      directoriesMigrated: migrated,
+      errors,
+      ...(errors.length ? { retryHint: RETRY_HINT } : {}),
+      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+      sourcePath: source.datastoreRoot(),
+      destinationPath: destination.datastoreRoot(),
+      warnings:
+        ctx.config.source === "env"
+          ? ["SWAMP_DATASTORE is set and overrides .swamp.yaml; unset it to use the new datastore."]
+          : [],
+    };
+  });
 
   inv.out.result(doc, () => {
     const lines = [

@@ -23,14 +23,18 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
 }
 
 async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSnapshot> {
-  const [health, locks] = await Promise.all([
-    new FsDatastoreVerifier(ctx.datastoreBase, ctx.clock, ctx.host).verify(),
+  const session = await ctx.remote();
+  const [health, locks, remote] = await Promise.all([
+    session
+      ? session.verify(signal)
+      : new FsDatastoreVerifier(ctx.datastoreBase, ctx.clock, ctx.host).verify(),
     leaseDocs(ctx, signal),
+    session ? session.remoteStatus() : undefined,
   ]);
   const exclude = ctx.resolver.excludePatterns();
   return {
     type: ctx.config.kind,
-    path: ctx.datastoreBase,
+    ...(session ? {} : { path: ctx.datastoreBase }),
     ...health,
     directories: ctx.resolver.effectiveDirectories(),
     ...(exclude.length ? { exclude: [...exclude] } : {}),
@@ -39,6 +43,7 @@ async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSn
     repoDir: ctx.repoDir,
     namespaces: [{ namespace: ctx.namespace, repoId: ctx.repoId, registeredAt: "", isCurrent: true }],
     locks,
+    ...(remote ? { remote } : {}),
     checkedAt: new Date(ctx.clock.now()).toISOString(),
   };
 }

@@ -8,8 +8,7 @@ export const openRepo = (inv: Invocation<unknown>) => RepoContext.open(inv.out, 
 
 /** The per-model lease protocol bound to this command's interrupt signal. */
 export function modelLeases(ctx: RepoContext, signal: AbortSignal): WithModelLeases {
-  const coordinator = ctx.locks();
-  return (models, fn, operation) => coordinator.withModels(models, (s) => fn(s), { operation, signal });
+  return (models, fn, operation) => ctx.withModels(models, operation, signal, fn);
 }
 
 /** `[model]` positional or `--model`; one is required. */

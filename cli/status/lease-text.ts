@@ -1,4 +1,4 @@
-import type { LeaseDoc } from "./status-snapshot.ts";
+import type { LeaseDoc, RemoteStatus } from "./status-snapshot.ts";
 
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -25,4 +25,27 @@ export function describeLease(lease: LeaseDoc): string {
     return `stale: ${who} ${why} (takeover allowed)`;
   }
   return `${who} ${age} · ttl ${formatDuration(lease.expiresInMs ?? 0)}`;
+}
+
+/** `clean · pulled 14 s ago`, `3 pending · pushed 2 min ago`, or `—` for a filesystem datastore. */
+export function describeSync(remote: RemoteStatus | undefined, now: number): string {
+  if (!remote) return "local";
+  const pending = remote.pendingBulk
+    ? "changes pending (full walk)"
+    : remote.pendingPaths > 0
+      ? `${remote.pendingPaths} pending`
+      : "clean";
+  const pulled = remote.lastPullAt
+    ? ` · pulled ${formatDuration(now - Date.parse(remote.lastPullAt))} ago`
+    : " · never pulled";
+  return `${pending}${pulled}`;
+}
+
+export function describeTransfer(remote: RemoteStatus | undefined): string | undefined {
+  const t = remote?.transfer;
+  if (!t) return undefined;
+  const pct = t.total > 0 ? Math.floor((t.done / t.total) * 100) : 0;
+  const width = 20;
+  const filled = Math.round((pct / 100) * width);
+  return `${t.phase} ${"█".repeat(filled)}${"░".repeat(width - filled)} ${t.done}/${t.total} (${pct}%) · pid ${t.pid}`;
 }

@@ -21,6 +21,22 @@ export interface NamespaceRow {
   isCurrent: boolean;
 }
 
+/** A remote datastore's side of the status: where the bucket is and how the cache stands. */
+export interface RemoteStatus {
+  store: string;
+  bucket: string;
+  prefix?: string;
+  endpoint?: string;
+  cachePath: string;
+  pendingPaths: number;
+  pendingBulk: boolean;
+  lastPullAt?: string;
+  lastPushAt?: string;
+  commitSeq?: number;
+  /** A transfer running right now in another swamp process on this machine. */
+  transfer?: { phase: string; done: number; total: number; pid: number };
+}
+
 /** Everything `swamp datastore status` shows; its --json output. */
 export interface StatusSnapshot {
   type: string;
@@ -35,6 +51,7 @@ export interface StatusSnapshot {
   repoDir: string;
   namespaces: NamespaceRow[];
   locks: { global: LeaseDoc; models: LeaseDoc[] };
+  remote?: RemoteStatus;
   checkedAt: string;
 }
 

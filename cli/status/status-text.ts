@@ -1,4 +1,4 @@
-import { describeLease } from "./lease-text.ts";
+import { describeLease, describeSync, describeTransfer } from "./lease-text.ts";
 import type { StatusSnapshot } from "./status-snapshot.ts";
 
 /** The plain-text status (no TTY, --once, or log mode). */
@@ -11,6 +11,14 @@ export function renderStatusText(s: StatusSnapshot, paint: (sgr: string, t: stri
     `  Type:      ${s.type}`,
     ...(s.path ? [`  Path:      ${s.path}`] : []),
     `  Health:    ${health}`,
+    ...(s.remote
+      ? [
+          `  Store:     ${s.remote.store}`,
+          `  Cache:     ${s.remote.cachePath}`,
+          `  Sync:      ${describeSync(s.remote, Date.parse(s.checkedAt))}${s.remote.lastPushAt ? ` · last push ${s.remote.lastPushAt}` : ""}`,
+        ]
+      : []),
+    ...(describeTransfer(s.remote) ? [`  Transfer:  ${describeTransfer(s.remote)}`] : []),
     `  Namespace: ${s.namespace || "(solo)"}`,
     `  Repo:      ${s.repoDir} (${s.repoId || "no repoId"})`,
     `  Dirs:      ${s.directories.join(", ")}`,

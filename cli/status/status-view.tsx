@@ -1,6 +1,6 @@
 import { Box, render, Text, useApp, useInput } from "ink";
 import { useEffect, useState } from "react";
-import { describeLease } from "./lease-text.ts";
+import { describeLease, describeSync, describeTransfer, formatDuration } from "./lease-text.ts";
 import type { StatusSnapshot } from "./status-snapshot.ts";
 
 interface Props {
@@ -51,7 +51,7 @@ function StatusView({ load, intervalMs }: Props) {
   return (
     <Box flexDirection="column">
       <Text>
-        <Text bold>swamp</Text> · {snap.type} {snap.path ?? ""} ·{" "}
+        <Text bold>swamp</Text> · {snap.remote ? snap.remote.store : `${snap.type} ${snap.path ?? ""}`} ·{" "}
         <Text color={snap.healthy ? "green" : "red"}>
           {snap.healthy ? `healthy ${snap.latencyMs} ms` : `unhealthy: ${snap.message}`}
         </Text>
@@ -61,13 +61,19 @@ function StatusView({ load, intervalMs }: Props) {
       >{`  ${pad("NAMESPACE", 14)}${pad("REPO", 12)}${pad("REGISTERED", 13)}${pad("LEASE", 44)}SYNC`}</Text>
       {rows.map((row, i) => (
         <Text key={row.namespace || "(solo)"} inverse={i === current}>
-          {`${row.isCurrent ? "▸ " : "  "}${pad(row.namespace || "(solo)", 14)}${pad(row.repoId ? `${row.repoId.slice(0, 8)}…` : "—", 12)}${pad(row.registeredAt.slice(0, 10) || "—", 13)}${pad(row.isCurrent ? describeLease(snap.locks.global) : "—", 44)}${snap.type === "filesystem" ? "local" : "—"}`}
+          {`${row.isCurrent ? "▸ " : "  "}${pad(row.namespace || "(solo)", 14)}${pad(row.repoId ? `${row.repoId.slice(0, 8)}…` : "—", 12)}${pad(row.registeredAt.slice(0, 10) || "—", 13)}${pad(row.isCurrent ? describeLease(snap.locks.global) : "—", 44)}${row.isCurrent ? describeSync(snap.remote, Date.parse(snap.checkedAt)) : "—"}`}
         </Text>
       ))}
       {snap.locks.models.length > 0 && <Text dimColor>{"  MODEL LEASES"}</Text>}
       {snap.locks.models.map((m) => (
         <Text key={m.key}>{`  ${pad(m.lockScope ?? m.key, 40)}${describeLease(m)}`}</Text>
       ))}
+      {describeTransfer(snap.remote) && <Text color="cyan">{`  ${describeTransfer(snap.remote)}`}</Text>}
+      {snap.remote && (
+        <Text
+          dimColor
+        >{`  pending push: ${snap.remote.pendingBulk ? "full walk" : `${snap.remote.pendingPaths} path(s)`}${snap.remote.lastPushAt ? ` · last push ${formatDuration(Date.parse(snap.checkedAt) - Date.parse(snap.remote.lastPushAt))} ago` : ""}`}</Text>
+      )}
       {error && <Text color="red">{`refresh failed: ${error}`}</Text>}
       <Text dimColor>{`updated ${snap.checkedAt.slice(11, 19)} · q quit · r refresh · ↑↓ select`}</Text>
     </Box>

@@ -1,0 +1,138 @@
+import { homedir } from "node:os";
+import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
+import { copyFiles, listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
+import {
+  type DatastoreBackend,
+  resolveDatastoreConfig,
+  toYamlDatastoreBlock,
+} from "../../core/datastore-config.ts";
+import { SwampError } from "../../core/errors.ts";
+import { parseTimeoutFlag } from "../../core/tunables.ts";
+import type { RepoContext } from "../context.ts";
+import type { Invocation } from "../run.ts";
+import { isInternalFile, RETRY_HINT } from "./setup-common.ts";
+import { openRepo } from "./shared.ts";
+
+export interface RemoteSetupOpts {
+  namespace?: string;
+  skipMigration?: boolean;
+  timeout?: string;
+}
+
+/**
+ * Points the repo at a bucket: copies the current datastore's data into the bucket's cache,
+ * pushes it under the bucket's global lease, then rewrites `.swamp.yaml`. Each step is
+ * idempotent, so an interrupted setup is completed by running the same command again.
+ */
+export async function setupRemote(
+  inv: Invocation<RemoteSetupOpts>,
+  backend: DatastoreBackend,
+): Promise<void> {
+  const timeout = inv.opts.timeout === undefined ? undefined : parseTimeoutFlag(inv.opts.timeout);
+  const ctx = await openRepo(inv);
+  const target = ctx.withDatastore(validated(ctx, backend, inv.opts.namespace));
+  const remote = await target.remote();
+  if (!remote) throw new SwampError("internal", "setupRemote needs a remote backend");
+  const signal = AbortSignal.any([inv.signal, remote.deadline(timeout)]);
+
+  const health = await remote.verify(signal);
+  if (!health.healthy) throw new SwampError("store_unavailable", health.message);
+
+  const doc = await target.withStructuralNoSync("datastore setup", inv.signal, async (lease) => {
+    const verify = () => remote.verifyLeases([lease]);
+    const leaseSignal = AbortSignal.any([signal, lease.signal]);
+    const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify });
+    const migrated: string[] = [];
+    const moved: { from: string; files: string[] }[] = [];
+    const errors: string[] = [];
+    let filesCopied = 0;
+    let bytesCopied = 0;
+    if (!inv.opts.skipMigration && ctx.datastoreBase !== target.datastoreBase) {
+      remote.sync.markDirty(null);
+      for (const sub of target.resolver.effectiveDirectories()) {
+        const from = ctx.resolver.resolve(sub);
+        const to = target.resolver.resolve(sub).path;
+        if (from.tier !== "datastore") continue;
+        const files = await listFiles(from.path, isInternalFile);
+        if (files.length === 0) continue;
+        const copy = await copyFiles(from.path, to, files);
+        filesCopied += copy.copied;
+        bytesCopied += copy.bytes;
+        for (const rel of copy.conflicts)
+          errors.push(
+            `${sub}/${rel} already exists in the bucket's cache with different content; move it away and re-run.`,
+          );
+        migrated.push(sub);
+        moved.push({ from: from.path, files });
+      }
+    }
+    const pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify });
+    if (errors.length === 0) {
+      await editRepoConfig(ctx.repoDir, [
+        { path: ["datastore"], value: toYamlDatastoreBlock(backend, target.config) },
+      ]);
+      // Only a local source is emptied: a remote source's bucket keeps its data.
+      if (!ctx.isRemote) for (const m of moved) await removeFiles(m.from, m.files);
+    }
+    return {
+      type: backend.kind,
+      ...configSummary(backend),
+      filesCopied,
+      filesPushed: pushed.uploaded,
+      filesPulled: pulled.downloaded,
+      bytesCopied,
+      directoriesMigrated: migrated,
+      errors,
+      ...(errors.length ? { retryHint: RETRY_HINT } : {}),
+      ...(target.namespace ? { namespace: target.namespace } : {}),
+      sourcePath: ctx.resolver.datastoreRoot(),
+      destinationPath: target.resolver.datastoreRoot(),
+      cachePath: target.datastoreBase,
+      warnings:
+        ctx.config.source === "env"
+          ? ["SWAMP_DATASTORE is set and overrides .swamp.yaml; unset it to use the new datastore."]
+          : [],
+    };
+  });
+
+  inv.out.result(doc, () => {
+    const lines = [
+      doc.errors.length ? "Datastore Setup Incomplete" : "Datastore Setup Complete",
+      `  Type:      ${doc.type}`,
+      `  Store:     ${remote.store.description}`,
+      `  Cache:     ${doc.cachePath}`,
+      ...(doc.namespace ? [`  Namespace: ${doc.namespace}`] : []),
+      `  Files:     ${doc.filesCopied} copied (${doc.bytesCopied} bytes), ${doc.filesPushed} pushed`,
+      `  Hydrated:  ${doc.filesPulled} pulled`,
+    ];
+    if (doc.directoriesMigrated.length)
+      lines.push(`Relocated: ${doc.directoriesMigrated.join(", ")} from ${doc.sourcePath}`);
+    for (const w of doc.warnings) lines.push(`Warning: ${w}`);
+    for (const e of doc.errors) lines.push(`Error: ${e}`);
+    if (doc.errors.length) lines.push(RETRY_HINT);
+    return lines.join("\n");
+  });
+  if (doc.errors.length) process.exitCode = 1;
+}
+
+/** The new block, checked exactly as `.swamp.yaml` will be read back, keeping the repo's other settings. */
+function validated(ctx: RepoContext, backend: DatastoreBackend, namespace: string | undefined) {
+  const block = toYamlDatastoreBlock(backend, {
+    ...ctx.config,
+    ...(namespace !== undefined ? { namespace: undefined } : {}),
+  });
+  if (namespace !== undefined) block.namespace = namespace;
+  const { SWAMP_DATASTORE: _ignored, ...env } = ctx.env;
+  return resolveDatastoreConfig({
+    env,
+    yamlDatastore: block,
+    repoDir: ctx.repoDir,
+    homeDir: ctx.env.HOME || homedir(),
+  });
+}
+
+function configSummary(backend: DatastoreBackend): Record<string, unknown> {
+  if (backend.kind === "filesystem") return { path: backend.path };
+  const { kind: _kind, ...config } = backend;
+  return { config };
+}

@@ -1,0 +1,185 @@
+import { join } from "node:path";
+import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
+import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
+import { SyncEngine } from "../adapters/sync/sync-engine.ts";
+import { refreshCatalogNames } from "../core/catalog-refresh.ts";
+import { type DataNameRef, parseDataPath } from "../core/data-path.ts";
+import type { GcsBackend, S3Backend } from "../core/datastore-config.ts";
+import { SwampError } from "../core/errors.ts";
+import type { HealthResult } from "../core/ports/datastore-verifier.ts";
+import type { Lease } from "../core/ports/lock.ts";
+import type { ObjectStore } from "../core/ports/object-store.ts";
+import type { PullResult, PushResult, SyncOptions, SyncService } from "../core/ports/sync-service.ts";
+import { pullConcurrency, pushConcurrency, syncTimeoutMs } from "../core/tunables.ts";
+import type { RepoContext } from "./context.ts";
+import type { RemoteStatus } from "./status/status-snapshot.ts";
+
+/**
+ * A remote datastore for one command: the bucket, the sync engine over it and the local
+ * cache, and the command lifecycle around writing work (pull, run, push).
+ */
+export class RemoteSession {
+  readonly #progress: TransferProgressFile;
+
+  private constructor(
+    private readonly ctx: RepoContext,
+    readonly store: ObjectStore,
+    readonly sync: SyncService,
+    stateDir: string,
+  ) {
+    this.#progress = new TransferProgressFile(join(stateDir, "progress.json"), ctx.clock, ctx.host);
+  }
+
+  static open(ctx: RepoContext, store: ObjectStore): RemoteSession {
+    const ns = ctx.namespace;
+    const stateDir = join(ctx.datastoreBase, ".swamp-sync", ns || "_solo");
+    const engine = new SyncEngine({
+      store,
+      cacheDir: ctx.resolver.datastoreRoot(),
+      remotePrefix: ns ? `${ns}/` : "",
+      stateDir,
+      clock: ctx.clock,
+      host: ctx.host,
+      concurrency: { pull: pullConcurrency(ctx.config as never), push: pushConcurrency(ctx.config as never) },
+    });
+    return new RemoteSession(ctx, store, engine, stateDir);
+  }
+
+  /** One deadline per command: `--timeout`, then the config, then SWAMP_DATASTORE_SYNC_TIMEOUT_MS, then 5 min. */
+  deadline(timeoutFlagSeconds?: number): AbortSignal {
+    return AbortSignal.timeout(syncTimeoutMs(timeoutFlagSeconds, this.ctx.config, this.ctx.env));
+  }
+
+  async pull(options: SyncOptions): Promise<PullResult> {
+    const result = await this.sync
+      .pullChanged(this.#reporting(options))
+      .finally(() => this.#progress.clear())
+      .catch((e: unknown) => {
+        throw new SwampError(
+          "sync_failed",
+          `Datastore sync failed: could not pull from ${this.store.description}: ${(e as Error).message}. Nothing was changed; retry when the store is reachable.`,
+        );
+      });
+    for (const bad of result.rejected)
+      this.ctx.out.warn(`Skipped unsafe remote entry "${bad.key}": ${bad.reason}.`);
+    await this.#refreshCatalog(result.changed);
+    return result;
+  }
+
+  /** The catalog follows what the pull changed, name by name (a full backfill would cost a walk). */
+  async #refreshCatalog(changed: string[]): Promise<void> {
+    const names = new Map<string, DataNameRef>();
+    for (const rel of changed) {
+      const ref = parseDataPath(rel);
+      if (ref) names.set(`${ref.type}/${ref.id}/${ref.name}`, ref);
+    }
+    if (names.size === 0) return;
+    const catalog = await this.ctx.catalogForWrite();
+    await refreshCatalogNames(this.ctx.data(), catalog, this.ctx.namespace, names.values());
+  }
+
+  async push(options: SyncOptions): Promise<PushResult> {
+    return this.sync
+      .pushChanged(this.#reporting(options))
+      .finally(() => this.#progress.clear())
+      .catch((e: unknown) => {
+        throw new SwampError(
+          "sync_failed",
+          `Datastore push to ${this.store.description} failed: ${(e as Error).message}. Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.`,
+        );
+      });
+  }
+
+  #reporting(options: SyncOptions): SyncOptions {
+    return {
+      ...options,
+      onProgress: (p) => {
+        this.#progress.record(p);
+        options.onProgress?.(p);
+      },
+    };
+  }
+
+  /** Pull, run, then push even if the work failed part-way (so what was written is not stranded). */
+  async around<T>(
+    interrupt: AbortSignal,
+    leaseSignal: AbortSignal,
+    verify: () => Promise<void>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const signal = AbortSignal.any([interrupt, leaseSignal, this.deadline()]);
+    await this.pull({ signal, beforeCommit: verify });
+    let result: T;
+    try {
+      result = await work();
+    } catch (workError) {
+      await this.push({ signal, beforeCommit: verify }).catch((e: Error) => this.ctx.out.warn(e.message));
+      throw workError;
+    }
+    await this.push({ signal, beforeCommit: verify });
+    return result;
+  }
+
+  async remoteStatus(): Promise<RemoteStatus> {
+    const backend = this.ctx.config as S3Backend | GcsBackend;
+    const status = await this.sync.status();
+    const running = await this.#progress.read();
+    const transfer = running && {
+      phase: running.phase,
+      done: running.done,
+      total: running.total,
+      pid: running.pid,
+    };
+    return {
+      store: this.store.description,
+      bucket: backend.bucket,
+      ...(backend.prefix ? { prefix: backend.prefix } : {}),
+      ...(backend.kind === "s3" && backend.endpoint ? { endpoint: backend.endpoint } : {}),
+      ...(backend.kind === "gcs" && backend.apiEndpoint ? { endpoint: backend.apiEndpoint } : {}),
+      cachePath: this.ctx.datastoreBase,
+      pendingPaths: status.pendingPaths,
+      pendingBulk: status.pendingBulk,
+      ...(status.lastPullAt ? { lastPullAt: status.lastPullAt } : {}),
+      ...(status.lastPushAt ? { lastPushAt: status.lastPushAt } : {}),
+      ...(status.commitSeq !== undefined ? { commitSeq: status.commitSeq } : {}),
+      ...(transfer ? { transfer } : {}),
+    };
+  }
+
+  /** Health: one listing request against the bucket (a missing bucket or bad credentials fail it). */
+  async verify(signal?: AbortSignal): Promise<HealthResult> {
+    const started = performance.now();
+    const latencyMs = () => Math.round(performance.now() - started);
+    try {
+      for await (const _ of this.store.list("_index/", undefined, signal)) break;
+      return { healthy: true, message: `${this.store.description} is reachable`, latencyMs: latencyMs() };
+    } catch (e) {
+      return {
+        healthy: false,
+        message: `${this.store.description} is not reachable: ${(e as Error).message}. Check the bucket name, endpoint and credentials.`,
+        latencyMs: latencyMs(),
+      };
+    }
+  }
+
+  /** Fencing before a commit: every lease must still carry our nonce in the bucket. */
+  async verifyLeases(leases: Lease[]): Promise<void> {
+    for (const lease of leases) {
+      lease.assertHeld();
+      const lock = new LeaseLock({
+        store: this.store,
+        key: lease.key,
+        clock: this.ctx.clock,
+        host: this.ctx.host,
+        random: Math.random,
+      });
+      const state = await lock.inspect();
+      if (!state || state.info.nonce !== lease.info.nonce) {
+        throw new SwampError(
+          "lock_lost",
+          `The lease ${lease.key} was taken over by ${state?.info.holder ?? "nobody (it is free)"} before this command could commit; nothing was committed. Your changes stay in the local cache: run 'swamp datastore sync --push' once the other writer is done.`,
+        );
+      }
+    }
+  }
+}
