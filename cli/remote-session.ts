@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
 import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
@@ -6,6 +7,7 @@ import { refreshCatalogNames } from "../core/catalog-refresh.ts";
 import { type DataNameRef, parseDataPath } from "../core/data-path.ts";
 import type { GcsBackend, S3Backend } from "../core/datastore-config.ts";
 import { SwampError } from "../core/errors.ts";
+import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import type { HealthResult } from "../core/ports/datastore-verifier.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
@@ -13,6 +15,13 @@ import type { PullResult, PushResult, SyncOptions, SyncService } from "../core/p
 import { pullConcurrency, pushConcurrency, syncTimeoutMs } from "../core/tunables.ts";
 import type { RepoContext } from "./context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
+
+/** A short stable id of a bucket location: kind, bucket, prefix and endpoint. */
+function storeKey(backend: S3Backend | GcsBackend): string {
+  const endpoint = backend.kind === "s3" ? backend.endpoint : backend.apiEndpoint;
+  const id = JSON.stringify([backend.kind, backend.bucket, backend.prefix ?? "", endpoint ?? ""]);
+  return createHash("sha256").update(id).digest("hex").slice(0, 12);
+}
 
 /**
  * A remote datastore for one command: the bucket, the sync engine over it and the local
@@ -32,7 +41,9 @@ export class RemoteSession {
 
   static open(ctx: RepoContext, store: ObjectStore): RemoteSession {
     const ns = ctx.namespace;
-    const stateDir = join(ctx.datastoreBase, ".swamp-sync", ns || "_solo");
+    // Keyed by the bucket too: a repo moved from one bucket to another keeps one cache, and each
+    // store's sync state must start fresh (a new store's first sync never deletes local files).
+    const stateDir = join(ctx.datastoreBase, SYNC_STATE_DIRNAME, storeKey(ctx.config as S3Backend | GcsBackend), ns || "_solo");
     const engine = new SyncEngine({
       store,
       cacheDir: ctx.resolver.datastoreRoot(),

@@ -47,8 +47,11 @@ export async function setupRemote(
     const errors: string[] = [];
     let filesCopied = 0;
     let bytesCopied = 0;
-    if (!inv.opts.skipMigration && ctx.datastoreBase !== target.datastoreBase) {
+    if (!inv.opts.skipMigration) {
+      // Everything in the cache goes up, also when the source is another bucket sharing this cache.
       remote.sync.markDirty(null);
+    }
+    if (!inv.opts.skipMigration && ctx.datastoreBase !== target.datastoreBase) {
       for (const sub of target.resolver.effectiveDirectories()) {
         const from = ctx.resolver.resolve(sub);
         const to = target.resolver.resolve(sub).path;
@@ -123,12 +126,22 @@ function validated(ctx: RepoContext, backend: DatastoreBackend, namespace: strin
   });
   if (namespace !== undefined) block.namespace = namespace;
   const { SWAMP_DATASTORE: _ignored, ...env } = ctx.env;
-  return resolveDatastoreConfig({
-    env,
-    yamlDatastore: block,
-    repoDir: ctx.repoDir,
-    homeDir: ctx.env.HOME || homedir(),
-  });
+  try {
+    return resolveDatastoreConfig({
+      env,
+      yamlDatastore: block,
+      repoDir: ctx.repoDir,
+      homeDir: ctx.env.HOME || homedir(),
+    });
+  } catch (e) {
+    // The values came from this command's flags, not from the file the message would name.
+    if (!(e instanceof SwampError) || e.code !== "config_invalid") throw e;
+    const what = e.message.split(". Set in ")[0];
+    throw new SwampError(
+      "validation_failed",
+      `${what}. Fix the flag and run the command again (see 'swamp datastore setup --help').`,
+    );
+  }
 }
 
 function configSummary(backend: DatastoreBackend): Record<string, unknown> {
