@@ -240,7 +240,7 @@ export class S3ObjectStore implements ObjectStore {
 
   #hint(error: unknown): string {
     const name = errorName(error);
-    if (isTimeout(error)) {
+    if (isTimeout(error) && !isConnectionReset(error)) {
       return `The server at ${this.#endpoint} did not answer within ${this.#timeoutMs} ms; check that it is reachable, or raise requestTimeoutMs (SWAMP_S3_REQUEST_TIMEOUT_MS).`;
     }
     if (name === "NoSuchBucket") {
@@ -253,6 +253,12 @@ export class S3ObjectStore implements ObjectStore {
     if (status === undefined) return `Check that ${this.#endpoint} is reachable from this machine.`;
     return "Run `swamp datastore status` to check the datastore, then retry.";
   }
+}
+
+/** The SDK renames a reset or broken connection "TimeoutError" (so that it is retried); it is no timeout. */
+function isConnectionReset(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === "ECONNRESET" || code === "EPIPE";
 }
 
 function errorName(error: unknown): string | undefined {

@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { join } from "node:path";
 
 /** A moto S3 server on a free loopback port, for tests and benchmarks. */
 export interface MotoServer {
@@ -29,13 +30,14 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `python3 -m moto.server` and waits until `GET /moto-api/` answers. Throws when it
+ * Starts moto's S3 server (serialized: moto_serial.py) and waits until `GET /moto-api/` answers. Throws when it
  * cannot start, so the test that needs it fails rather than skips. Call `stop()` in `afterAll`.
  */
 export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const proc = Bun.spawn(["python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+  const serial = join(import.meta.dir, "moto_serial.py");
+  const proc = Bun.spawn(["python3", serial, "127.0.0.1", String(port)], {
     stdout: "ignore",
     stderr: "pipe",
   });

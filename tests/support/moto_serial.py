@@ -1,0 +1,22 @@
+"""moto's S3 server, answering one request at a time.
+
+moto 5 checks If-None-Match / If-Match and then writes without a lock on a threaded server,
+so two concurrent conditional PUTs can both win. Real S3 applies them atomically; serializing
+requests gives the tests that guarantee. Usage: python3 moto_serial.py HOST PORT
+"""
+import sys
+import threading
+
+from moto.server import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import run_simple
+
+app = DomainDispatcherApplication(create_backend_app)
+lock = threading.Lock()
+
+
+def serial(environ, start_response):
+    with lock:
+        return list(app(environ, start_response))
+
+
+run_simple(sys.argv[1], int(sys.argv[2]), serial, threaded=True)
