@@ -7,11 +7,11 @@ import { refreshCatalogNames } from "../core/catalog-refresh.ts";
 import { type DataNameRef, parseDataPath } from "../core/data-path.ts";
 import type { GcsBackend, S3Backend } from "../core/datastore-config.ts";
 import { SwampError } from "../core/errors.ts";
-import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import type { HealthResult } from "../core/ports/datastore-verifier.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
 import type { PullResult, PushResult, SyncOptions, SyncService } from "../core/ports/sync-service.ts";
+import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import { pullConcurrency, pushConcurrency, syncTimeoutMs } from "../core/tunables.ts";
 import type { RepoContext } from "./context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
@@ -43,7 +43,12 @@ export class RemoteSession {
     const ns = ctx.namespace;
     // Keyed by the bucket too: a repo moved from one bucket to another keeps one cache, and each
     // store's sync state must start fresh (a new store's first sync never deletes local files).
-    const stateDir = join(ctx.datastoreBase, SYNC_STATE_DIRNAME, storeKey(ctx.config as S3Backend | GcsBackend), ns || "_solo");
+    const stateDir = join(
+      ctx.datastoreBase,
+      SYNC_STATE_DIRNAME,
+      storeKey(ctx.config as S3Backend | GcsBackend),
+      ns || "_solo",
+    );
     const engine = new SyncEngine({
       store,
       cacheDir: ctx.resolver.datastoreRoot(),

@@ -28,6 +28,8 @@ export class TransferProgressFile {
   ) {}
 
   record(progress: SyncProgress): void {
+    // Reading the index is not a transfer: a sync with nothing to move writes nothing at all.
+    if (progress.phase === "index" || progress.total === 0) return;
     const now = this.clock.now();
     if (now - this.#lastWrite < WRITE_EVERY_MS && progress.done !== progress.total) return;
     this.#lastWrite = now;
@@ -43,6 +45,8 @@ export class TransferProgressFile {
   }
 
   clear(): void {
+    if (this.#lastWrite === 0) return;
+    this.#lastWrite = 0;
     rmSync(this.path, { force: true });
   }
 

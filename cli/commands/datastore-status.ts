@@ -1,4 +1,5 @@
 import { FsDatastoreVerifier } from "../../adapters/fs/fs-datastore-verifier.ts";
+import { globalLockKey } from "../../core/lock-keys.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import type { StatusSnapshot } from "../status/status-snapshot.ts";
@@ -28,7 +29,10 @@ async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSn
     session
       ? session.verify(signal)
       : new FsDatastoreVerifier(ctx.datastoreBase, ctx.clock, ctx.host).verify(),
-    leaseDocs(ctx, signal),
+    leaseDocs(ctx, signal).catch((e: Error) => ({
+      global: { key: globalLockKey(ctx.namespace), held: false, stale: false, error: e.message },
+      models: [],
+    })),
     session ? session.remoteStatus() : undefined,
   ]);
   const exclude = ctx.resolver.excludePatterns();

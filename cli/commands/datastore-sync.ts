@@ -31,43 +31,34 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         : "Syncing with remote...",
   );
 
-  // A pull only refreshes this cache: no lease (SPEC §1.0). Pushing commits to the bucket: the global lease.
-  if (mode === "pull") {
-    const pulled = await remote.pull({ signal, onProgress });
-    const doc = {
-      mode,
-      filesPulled: pulled.downloaded,
-      filesDeleted: pulled.deleted,
-      rejected: pulled.rejected,
-      requests: pulled.requests,
-    };
-    inv.out.result(
-      doc,
-      () => `Pulled ${pulled.downloaded} file(s), removed ${pulled.deleted} deleted remotely`,
-    );
-    return;
-  }
-  const doc = await ctx.withStructuralNoSync("datastore sync", inv.signal, async (lease) => {
-    const verify = () => remote.verifyLeases([lease]);
-    const leaseSignal = AbortSignal.any([signal, lease.signal]);
-    const pulled =
-      mode === "sync"
-        ? await remote.pull({ signal: leaseSignal, onProgress, beforeCommit: verify })
-        : undefined;
-    const pushed = await remote.push({ signal: leaseSignal, onProgress, beforeCommit: verify });
-    return {
-      mode,
-      ...(pulled ? { filesPulled: pulled.downloaded, filesDeleted: pulled.deleted } : {}),
-      filesPushed: pushed.uploaded,
-      remoteDeleted: pushed.deleted,
-      errors: [] as string[],
-    };
+  // Pulling only refreshes this cache: no lease (SPEC §1.0). Only a push with something to send
+  // takes the global lease, so a sync with nothing to do costs the one request of the pull.
+  const pulled = mode === "push" ? undefined : await remote.pull({ signal, onProgress });
+  const pending = await remote.sync.status();
+  const pushed =
+    mode === "pull" || (pending.pendingPaths === 0 && !pending.pendingBulk)
+      ? { uploaded: 0, deleted: 0 }
+      : await ctx.withStructuralNoSync("datastore sync", inv.signal, (lease) =>
+          remote.push({
+            signal: AbortSignal.any([signal, lease.signal]),
+            onProgress,
+            beforeCommit: () => remote.verifyLeases([lease]),
+          }),
+        );
+  const doc = {
+    mode,
+    ...(pulled
+      ? { filesPulled: pulled.downloaded, filesDeleted: pulled.deleted, rejected: pulled.rejected }
+      : {}),
+    ...(mode === "pull" ? {} : { filesPushed: pushed.uploaded, remoteDeleted: pushed.deleted }),
+    errors: [] as string[],
+  };
+  inv.out.result(doc, () => {
+    const pulledText = `${pulled?.downloaded ?? 0} pulled, ${pulled?.deleted ?? 0} removed (deleted remotely)`;
+    if (mode === "pull") return `Pull complete: ${pulledText}`;
+    if (mode === "push") return `Pushed ${pushed.uploaded} file(s), deleted ${pushed.deleted} remotely`;
+    return `Sync complete: ${pulledText}, ${pushed.uploaded} pushed`;
   });
-  inv.out.result(doc, () =>
-    mode === "push"
-      ? `Pushed ${doc.filesPushed} file(s)`
-      : `Sync complete: ${doc.filesPulled ?? 0} pulled, ${doc.filesPushed} pushed`,
-  );
 }
 
 /** "Still pushing…"-style progress on stderr, at most every 5 s per phase. */

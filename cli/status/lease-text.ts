@@ -10,6 +10,7 @@ export function formatDuration(ms: number): string {
 
 /** One-line description of a lease: `free`, `bob@ci-7 (pid 412) 8 s · ttl 22 s`, or `stale: …`. */
 export function describeLease(lease: LeaseDoc): string {
+  if (lease.error) return `unknown (${lease.error})`;
   if (!lease.held || !lease.info) return "free";
   if (lease.corrupt)
     return `corrupt lock object (${formatDuration(lease.ageMs ?? 0)} old) — run 'swamp ds lock release --force'`;

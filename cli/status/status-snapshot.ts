@@ -12,6 +12,8 @@ export interface LeaseDoc {
   expiresInMs?: number;
   /** `type/id` for a per-model lease. */
   lockScope?: string;
+  /** The lease could not be read (store unreachable): its state is unknown. */
+  error?: string;
 }
 
 export interface NamespaceRow {

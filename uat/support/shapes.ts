@@ -157,4 +157,50 @@ export interface StatusDoc {
   repoId: string;
   namespaces: unknown;
   locks: LockStatusDoc;
+  /** Only on a remote datastore. */
+  remote?: RemoteStatusDoc;
+}
+
+/** `ds setup s3|gcs|minio|extension|filesystem --json`. */
+export interface SetupDoc {
+  type: string;
+  config?: Record<string, unknown>;
+  path?: string;
+  filesCopied: number;
+  filesPushed?: number;
+  filesPulled?: number;
+  bytesCopied: number;
+  directoriesMigrated: string[];
+  errors: string[];
+  retryHint?: string;
+  namespace?: string;
+  sourcePath: string;
+  destinationPath: string;
+  cachePath?: string;
+  warnings: string[];
+}
+
+/** `ds sync [--pull|--push] --json`. */
+export interface SyncDoc {
+  mode: "sync" | "pull" | "push";
+  filesPulled?: number;
+  filesDeleted?: number;
+  filesPushed?: number;
+  remoteDeleted?: number;
+  rejected?: { key: string; reason: string }[];
+  errors?: string[];
+}
+
+/** The `remote` part of `ds status --json` on a bucket. */
+export interface RemoteStatusDoc {
+  store: string;
+  bucket: string;
+  prefix?: string;
+  endpoint?: string;
+  cachePath: string;
+  pendingPaths: number;
+  pendingBulk: boolean;
+  lastPullAt?: string;
+  lastPushAt?: string;
+  commitSeq?: number;
 }

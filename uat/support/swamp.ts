@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
@@ -44,8 +44,8 @@ export interface Repo extends Sandbox {
   repoId: string;
   /** Runs swamp in the repo with the sandbox environment. */
   run(args: string[], options?: RunOptions): Promise<RunResult>;
-  /** Starts swamp in the repo in the background. */
-  spawn(args: string[], options?: Omit<RunOptions, "timeoutMs">): Background;
+  /** Starts swamp in the repo in the background (killed after `timeoutMs`, default DEFAULT_TIMEOUT_MS). */
+  spawn(args: string[], options?: RunOptions): Background;
 }
 
 export interface Background {
@@ -181,12 +181,32 @@ export function expectExit(r: RunResult, expected: number): RunResult {
   return r;
 }
 
-/** A new repo (`swamp repo init` already run) with its own HOME and SWAMP_HOME. */
-export async function makeRepo(): Promise<Repo> {
+/** A new repo (`swamp repo init` already run) with its own HOME and SWAMP_HOME; `env` goes to every command. */
+export async function makeRepo(env: Env = {}): Promise<Repo> {
   const dir = tempDir("repo");
-  const sandbox = makeSandbox();
+  const sandbox = withEnv(makeSandbox(), env);
   const init = expectExit(await run(["repo", "init", "--json"], { cwd: dir, env: sandbox.env }), 0);
-  const { repoId } = init.json<RepoInitDoc>();
+  return repoAt(dir, sandbox, init.json<RepoInitDoc>().repoId);
+}
+
+/**
+ * The same repo checked out on another machine: `.swamp.yaml` and `models/` copied into a new
+ * dir, with a fresh HOME and SWAMP_HOME (so no cache), and the source's extra environment.
+ */
+export function cloneRepo(source: Repo): Repo {
+  const dir = tempDir("clone");
+  copyFileSync(join(source.dir, ".swamp.yaml"), join(dir, ".swamp.yaml"));
+  if (existsSync(join(source.dir, "models")))
+    cpSync(join(source.dir, "models"), join(dir, "models"), { recursive: true });
+  const fresh = makeSandbox();
+  return repoAt(dir, withEnv(fresh, source.env), source.repoId);
+}
+
+function withEnv(sandbox: Sandbox, env: Env): Sandbox {
+  return { ...sandbox, env: { ...env, ...sandbox.env } };
+}
+
+function repoAt(dir: string, sandbox: Sandbox, repoId: string): Repo {
   const merge = (options: RunOptions = {}): RunOptions => ({
     ...options,
     cwd: options.cwd ?? dir,

@@ -22,3 +22,41 @@ export function snapshotTree(base: string, roots: string[], ignore: (path: strin
 export function sha256Hex(bytes: string | Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
+
+/** Every file and directory under `dir` with its size and mtime: what changes if anything writes. */
+export function statTree(dir: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  const visit = (abs: string) => {
+    const stats = statSync(abs);
+    entries[relative(dir, abs) || "."] = `${stats.isDirectory() ? "dir" : stats.size} @${stats.mtimeMs}`;
+    if (stats.isDirectory()) for (const name of readdirSync(abs).sort()) visit(join(abs, name));
+  };
+  if (existsSync(dir)) visit(dir);
+  return entries;
+}
+
+/**
+ * Fails, listing at most `shown` differences, unless `actual` has exactly the files of
+ * `expected` with the same hashes. Large trees make `toEqual` diffs unreadable.
+ */
+export function expectSameFiles(
+  what: string,
+  actual: Record<string, string>,
+  expected: Record<string, string>,
+  shown = 10,
+): void {
+  const paths = [...new Set([...Object.keys(actual), ...Object.keys(expected)])].sort();
+  const differences = paths
+    .filter((path) => actual[path] !== expected[path])
+    .map((path) =>
+      actual[path] === undefined
+        ? `missing: ${path}`
+        : expected[path] === undefined
+          ? `unexpected: ${path}`
+          : `different bytes: ${path}`,
+    );
+  if (differences.length === 0) return;
+  throw new Error(
+    `${what}: ${Object.keys(actual).length} file(s), expected ${Object.keys(expected).length}; ${differences.length} difference(s):\n  ${differences.slice(0, shown).join("\n  ")}${differences.length > shown ? "\n  …" : ""}`,
+  );
+}

@@ -1,0 +1,170 @@
+import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { installCleanup } from "./support/cleanup.ts";
+import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
+import { cacheDir, isNotData, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
+import type { GetDoc, SyncDoc } from "./support/shapes.ts";
+import { cloneRepo, describeRun, type Repo, type RunResult } from "./support/swamp.ts";
+import { sha256Hex, snapshotTree } from "./support/tree.ts";
+
+installCleanup();
+
+/** Enough `..` to climb from any cache dir to `/`. */
+const CLIMB = "../".repeat(16);
+
+interface Hostile {
+  /** The path relative to the swamp prefix (what an index entry or a listing yields). */
+  rel: string;
+  /** Where a naive engine would have written it; must never exist. */
+  landing?: string;
+  /** Put an object at `{prefix}/{rel}` too, so a naive engine finds bytes to write. */
+  withObject: boolean;
+}
+
+/** Hostile paths, each with a unique marker so a stray write is found and blamed. */
+function hostilePaths(): Hostile[] {
+  const id = crypto.randomUUID().slice(0, 8);
+  return [
+    {
+      rel: `data/${CLIMB}tmp/swamp-uat-climb-${id}`,
+      landing: `/tmp/swamp-uat-climb-${id}`,
+      withObject: true,
+    },
+    { rel: `/tmp/swamp-uat-abs-${id}`, landing: `/tmp/swamp-uat-abs-${id}`, withObject: true },
+    { rel: `../../swamp-uat-up-${id}`, withObject: true },
+    { rel: `data/a/../../../swamp-uat-mid-${id}`, withObject: true },
+    { rel: `data\\..\\..\\swamp-uat-bs-${id}`, withObject: true },
+    // No object: a naive engine must not even try to touch this file.
+    { rel: "/etc/passwd", withObject: false },
+  ];
+}
+
+describe.each(REMOTE_KINDS)("hostile bucket content (%s)", (kind) => {
+  let server: RemoteServer;
+  let writer: RemoteRepo;
+
+  beforeAll(async () => {
+    server = await startRemote(kind);
+  });
+  beforeEach(async () => {
+    await server.reset();
+    writer = await makeRemoteRepo(server, { prefix: "p" });
+    await put(writer.repo, "vpc", "main", '{"good":1}');
+    await put(writer.repo, "vpc", "other", '{"good":2}');
+  });
+
+  test("objects with traversal and absolute keys, found by listing (no index): refused, the good ones pulled", async () => {
+    // Without an index, the first client discovers the bucket's content by listing it.
+    for (const key of await writer.bucket.keys("p/_index/")) await writer.bucket.delete(key);
+    const hostile = hostilePaths().filter((h) => h.withObject);
+    for (const h of hostile) await writer.bucket.put(`p/${h.rel}`, `evil ${h.rel}`);
+
+    const clone = cloneRepo(writer.repo);
+    const r = await pullGuarded(clone, hostile);
+    expect(r.code).toBe(0);
+    expectReported(r, hostile);
+    await expectGoodPulled(clone, writer.repo);
+  });
+
+  test("an index shard whose entries point outside the cache: refused, the good entries pulled", async () => {
+    const hostile = hostilePaths();
+    for (const h of hostile) if (h.withObject) await writer.bucket.put(`p/${h.rel}`, `evil ${h.rel}`);
+    await addIndexEntries(
+      writer.bucket,
+      "p",
+      hostile.map((h) => h.rel),
+    );
+
+    const clone = cloneRepo(writer.repo);
+    const r = await pullGuarded(clone, hostile);
+    expect(r.code).toBe(0);
+    expectReported(r, hostile);
+    await expectGoodPulled(clone, writer.repo);
+  });
+});
+
+/** `ds sync --pull --json` in `clone`, checking that nothing was written outside its cache. */
+async function pullGuarded(clone: Repo, hostile: Hostile[]): Promise<RunResult> {
+  const cache = cacheDir(clone);
+  // Everything in the sandbox HOME but the cache itself and the folders that lead to it.
+  const cacheRel = join(".swamp-home", "repos", clone.repoId);
+  const outside = () =>
+    Object.keys(snapshotTree(clone.home, ["."], (rel) => rel === cacheRel)).filter(
+      (rel) => !(rel.endsWith("/") && `${cacheRel}/`.startsWith(rel)),
+    );
+  const homeBefore = outside();
+  const passwd = sha256Hex(readFileSync("/etc/passwd"));
+  const r = await clone.run(["datastore", "sync", "--pull", "--json"]);
+  expect(outside()).toEqual(homeBefore);
+  for (const h of hostile)
+    if (h.landing)
+      expect({ landing: h.landing, exists: existsSync(h.landing) }).toMatchObject({ exists: false });
+  expect(sha256Hex(readFileSync("/etc/passwd"))).toBe(passwd);
+  // Inside the cache, nothing but safe paths either.
+  for (const rel of Object.keys(snapshotTree(cache, ["."])))
+    expect({ rel, hostile: /swamp-uat-/.test(rel) }).toMatchObject({ hostile: false });
+  return r;
+}
+
+/** Every hostile path is named in the JSON `rejected` list or in a warning on stderr. */
+function expectReported(r: RunResult, hostile: Hostile[]): void {
+  let rejected: string[] = [];
+  try {
+    rejected = (JSON.parse(r.stdout) as SyncDoc).rejected?.map((x) => x.key) ?? [];
+  } catch {
+    // not JSON: the warnings on stderr must say it all
+  }
+  const missing = hostile.filter(
+    (h) => !rejected.some((k) => k.includes(marker(h))) && !r.stderr.includes(marker(h)),
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `these hostile entries were not reported: ${missing.map((h) => h.rel).join(", ")}\n${describeRun(r)}`,
+    );
+}
+
+const marker = (h: Hostile) =>
+  h.rel === "/etc/passwd" ? "/etc/passwd" : (/swamp-uat-[a-z]+-[0-9a-f]+/.exec(h.rel)?.[0] ?? h.rel);
+
+/** The clone holds exactly the writer's data, and reads it. */
+async function expectGoodPulled(clone: Repo, writer: Repo): Promise<void> {
+  expect(snapshotTree(cacheDir(clone), ["data"], isNotData)).toEqual(
+    snapshotTree(cacheDir(writer), ["data"], isNotData),
+  );
+  const r = await clone.run(["data", "get", "vpc", "main", "--json"]);
+  expect(r.code).toBe(0);
+  expect(r.json<GetDoc>().content).toEqual({ good: 1 });
+}
+
+/**
+ * Adds `rels` to one data shard of the index, as a malicious or broken client would: a new
+ * content-addressed shard object and a meta that names it, with the next commitSeq.
+ */
+async function addIndexEntries(bucket: BucketClient, prefix: string, rels: string[]): Promise<void> {
+  const metaKey = `${prefix}/_index/_meta.json`;
+  const metaBytes = await bucket.get(metaKey);
+  if (metaBytes === null) throw new Error(`no index meta at ${metaKey}: did the writer push?`);
+  const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as {
+    commitSeq: number;
+    partitions: Record<string, { key: string; sha256: string; entries: number }>;
+  };
+  const [partition, ref] = Object.entries(meta.partitions).find(([pk]) => pk.startsWith("data--")) ?? [];
+  if (!partition || !ref) throw new Error(`no data partition in ${JSON.stringify(meta)}`);
+  const shardBytes = await bucket.get(`${prefix}/${ref.key}`);
+  if (shardBytes === null) throw new Error(`the meta names ${ref.key}, which is missing`);
+  const shard = JSON.parse(new TextDecoder().decode(shardBytes)) as {
+    version: number;
+    entries: Record<string, unknown>;
+  };
+  const evil = new TextEncoder().encode("evil");
+  for (const rel of rels)
+    shard.entries[rel] = { size: evil.byteLength, sha256: sha256Hex(evil), modifiedAt: Date.now() };
+  const body = JSON.stringify(shard);
+  const sha256 = sha256Hex(body);
+  const key = `_index/${partition}.${sha256.slice(0, 16)}.json`;
+  await bucket.put(`${prefix}/${key}`, body);
+  meta.partitions[partition] = { key, sha256, entries: Object.keys(shard.entries).length };
+  meta.commitSeq += 1;
+  await bucket.put(metaKey, JSON.stringify(meta));
+}

@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import type { BucketClient, RemoteServer } from "./remote.ts";
+import type { LockStatusDoc, PutDoc, SetupDoc } from "./shapes.ts";
+import { expectExit, makeRepo, type Repo } from "./swamp.ts";
+import { sha256Hex } from "./tree.ts";
+
+/** A repo whose datastore is a fresh bucket on `server`, under `prefix`. */
+export interface RemoteRepo {
+  repo: Repo;
+  bucket: BucketClient;
+  prefix: string;
+  setup: SetupDoc;
+}
+
+/** `repo init` + `ds setup <kind> --json` on a new bucket; `endpoint` puts a proxy in the way. */
+export async function makeRemoteRepo(
+  server: RemoteServer,
+  options: { prefix?: string; endpoint?: string; bucket?: BucketClient } = {},
+): Promise<RemoteRepo> {
+  const prefix = options.prefix ?? "swamp";
+  const bucket = options.bucket ?? (await server.createBucket());
+  const repo = await makeRepo(server.env);
+  const args = [...server.setupArgs(bucket.name, { prefix, endpoint: options.endpoint }), "--json"];
+  const setup = expectExit(await repo.run(args), 0).json<SetupDoc>();
+  return { repo, bucket, prefix, setup };
+}
+
+/** Where a repo's remote datastore is cached: `$SWAMP_HOME/repos/{repoId}`. */
+export function cacheDir(repo: Repo): string {
+  return join(repo.swampHome, "repos", repo.repoId);
+}
+
+/** `data put model name --value value --json` (with `--model-type` the first time). */
+export async function put(
+  repo: Repo,
+  model: string,
+  name: string,
+  value: string,
+  type = "uat",
+): Promise<PutDoc> {
+  const r = await repo.run(["data", "put", model, name, "--model-type", type, "--value", value, "--json"]);
+  return expectExit(r, 0).json<PutDoc>();
+}
+
+/**
+ * The data objects in the bucket under `{prefix}/data/`, as `data/…` path → SHA-256 of the
+ * bytes, read with the vendor's SDK. Lease objects are left out.
+ */
+export async function bucketData(bucket: BucketClient, prefix: string): Promise<Record<string, string>> {
+  const root = `${prefix}/`;
+  const out: Record<string, string> = {};
+  const keys = (await bucket.keys(`${root}data/`)).filter((k) => !k.endsWith(".lock"));
+  await inBatches(keys, 32, async (key) => {
+    const body = await bucket.get(key);
+    if (body !== null) out[key.slice(root.length)] = sha256Hex(body);
+  });
+  return sorted(out);
+}
+
+/** Runs `fn` over `items`, `width` at a time. */
+async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
+}
+
+function sorted(entries: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The leases `ds lock status --json` reports as held (global and per model). */
+export async function heldLeases(repo: Repo): Promise<string[]> {
+  const doc = expectExit(await repo.run(["datastore", "lock", "status", "--json"]), 0).json<LockStatusDoc>();
+  const held: string[] = [];
+  if (doc.global.held) held.push(`global: ${JSON.stringify(doc.global.info)}`);
+  for (const m of doc.models) if (m.held) held.push(`${m.lockScope}: ${JSON.stringify(m.info)}`);
+  return held;
+}
+
+/** Not data: the engine's temp files, lease objects and the repo-local catalog. */
+export function isNotData(rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf("/") + 1);
+  return base.endsWith(".tmp") || base === ".lock" || base.startsWith("_catalog.db");
+}
