@@ -14,6 +14,8 @@ export interface Stats {
 export interface Command {
   argv: string[];
   cwd: string;
+  /** The whole environment of the child; `cleanEnv` when absent. */
+  env?: Record<string, string>;
 }
 
 export interface Captured {
@@ -44,7 +46,7 @@ function spawn(command: Command, keepStdout: boolean): { ms: number; stdout: str
   const started = performance.now();
   const result = Bun.spawnSync(command.argv, {
     cwd: command.cwd,
-    env: cleanEnv,
+    env: command.env ?? cleanEnv,
     stdout: keepStdout ? "pipe" : "ignore",
     stderr: "pipe",
   });
@@ -77,6 +79,40 @@ export function timeRuns(
     samples.push(spawn(command(i), false).ms);
   }
   return summarize(samples);
+}
+
+/** One run of a child with what it cost: wall time, and the CPU time the child itself used. */
+export interface ChildRun extends Captured {
+  /** User + system CPU time of the child, in milliseconds. */
+  cpuMs: number;
+  userMs: number;
+  systemMs: number;
+}
+
+/**
+ * Runs a child without blocking this process's event loop (a server or proxy in this process
+ * keeps answering it) and reports wall and CPU time. Throws when it exits non-zero.
+ */
+export async function runChild(command: Command): Promise<ChildRun> {
+  const started = performance.now();
+  const proc = Bun.spawn(command.argv, {
+    cwd: command.cwd,
+    env: command.env ?? cleanEnv,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`'${command.argv.join(" ")}' exited ${code} in ${command.cwd}:\n${stderr}`);
+  const usage = proc.resourceUsage();
+  const userMs = Number(usage?.cpuTime.user ?? 0n) / 1000;
+  const systemMs = Number(usage?.cpuTime.system ?? 0n) / 1000;
+  return { ms, stdout, cpuMs: userMs + systemMs, userMs, systemMs };
 }
 
 export const hasHyperfine = (): boolean => Bun.which("hyperfine") !== null;

@@ -47,7 +47,7 @@ function targetCell(r: BenchResult): string {
   return `${meetsTarget(r) ? "✓" : "✗"} ≤ ${formatMs(r.targetMs)}`;
 }
 
-function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
+export function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? "").length)));
   const line = (cells: string[]) =>
     cells

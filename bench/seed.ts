@@ -31,7 +31,8 @@ export const recordName = (j: number) => `rec-${j}`;
 /** Latest records in a seeded repo: the bulk ones plus one `seed` per model. */
 export const latestCount = (records: number) => records + MODEL_COUNT;
 
-async function forEachConcurrent(
+/** Runs `fn(0…count-1)` with at most `concurrency` calls in flight. */
+export async function forEachConcurrent(
   count: number,
   concurrency: number,
   fn: (i: number) => Promise<void>,
