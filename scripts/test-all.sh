@@ -17,11 +17,11 @@ step() { # name, command...
   fi
 }
 
-suite() { # name, paths...
-  local name=$1; shift
+suite() { # name, per-test timeout in ms, paths...
+  local name=$1 timeout=$2; shift 2
   local xml="$reports/$name.xml" rc
   echo "== bun test $* ($name)"
-  bun test --timeout 60000 --reporter=junit --reporter-outfile="$xml" "$@" >"$reports/$name.log" 2>&1
+  bun test --timeout "$timeout" --reporter=junit --reporter-outfile="$xml" "$@" >"$reports/$name.log" 2>&1
   rc=$?
   local total=0 fails=0 skips=0
   if [[ -f $xml ]]; then
@@ -44,8 +44,8 @@ else
   skipped=$((skipped + 1))
 fi
 step build bun build.ts
-suite unit tests
-suite uat uat
+suite unit 60000 tests
+suite uat 120000 uat
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]
