@@ -1,47 +1,20 @@
-import { afterAll, beforeAll } from "bun:test";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { S3ObjectStore } from "../../../adapters/s3/s3-object-store.ts";
+import type { S3ObjectStore } from "../../../adapters/s3/s3-object-store.ts";
 import type { Clock } from "../../../core/ports/clock.ts";
 import { lockClientsConformance } from "../../conformance/lock-clients-suite.ts";
 import { lockConformance } from "../../conformance/lock-suite.ts";
 import { FakeTimeStore, FakeWriteTimes } from "../../support/fake-time-store.ts";
-import { type MotoServer, startMoto } from "../../support/moto-server.ts";
+import { motoBucketFixture } from "../../support/s3-fixture.ts";
 
-const BUCKET = "swamp-leases";
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-let moto: MotoServer;
-let fixtures = 0;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  const client = new S3Client({
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials,
-  });
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  client.destroy();
-});
-
-afterAll(async () => {
-  await moto?.stop();
-});
+const s3 = motoBucketFixture();
 
 /** Independent S3 clients on one fresh prefix, their answers put on the fake clock. */
 function fixture(clock: Clock) {
-  const prefix = `lease-${++fixtures}`;
+  const prefix = s3.freshPrefix();
   const writes = new FakeWriteTimes();
   const opened: S3ObjectStore[] = [];
   return {
     client() {
-      const store = new S3ObjectStore({
-        bucket: BUCKET,
-        prefix,
-        endpoint: moto.endpoint,
-        forcePathStyle: true,
-        credentials,
-      });
+      const store = s3.store({ prefix });
       opened.push(store);
       return new FakeTimeStore(store, clock, writes);
     },

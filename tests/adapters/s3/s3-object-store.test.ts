@@ -1,45 +1,16 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { S3ObjectStore, type S3ObjectStoreConfig } from "../../../adapters/s3/s3-object-store.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { S3ObjectStoreConfig } from "../../../adapters/s3/s3-object-store.ts";
 import { objectStoreConformance } from "../../conformance/object-store-suite.ts";
-import { type MotoServer, startMoto } from "../../support/moto-server.ts";
-
-const BUCKET = "swamp-test";
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-let moto: MotoServer;
-let fixtures = 0;
+import { motoBucketFixture } from "../../support/s3-fixture.ts";
 
 // moto answers ~220 requests/s; the 1,100-key paging test alone takes several seconds.
 setDefaultTimeout(60_000);
 
-beforeAll(async () => {
-  moto = await startMoto();
-  const client = rawClient();
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  client.destroy();
-});
+const s3 = motoBucketFixture();
 
-afterAll(async () => {
-  await moto?.stop();
-});
+const makeStore = (config: Partial<S3ObjectStoreConfig> = {}) => s3.store({ maxSockets: 32, ...config });
 
-function rawClient(): S3Client {
-  return new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: "us-east-1", credentials });
-}
-
-function makeStore(config: Partial<S3ObjectStoreConfig> = {}): S3ObjectStore {
-  return new S3ObjectStore({
-    bucket: BUCKET,
-    prefix: `t${++fixtures}`,
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    credentials,
-    maxSockets: 32,
-    ...config,
-  });
-}
-
-// Each test gets its own prefix in one bucket: cheaper than wiping moto between tests.
 objectStoreConformance("s3 (moto)", async () => {
   const store = makeStore();
   return { store, cleanup: async () => store.close() };
@@ -48,13 +19,15 @@ objectStoreConformance("s3 (moto)", async () => {
 describe("S3ObjectStore", () => {
   test("keys live under {prefix}/ in the bucket and come back relative", async () => {
     const store = makeStore({ prefix: "/team/repo/" });
-    const client = rawClient();
+    const client = s3.client();
     try {
-      expect(store.description).toBe(`s3://${BUCKET}/team/repo (endpoint ${moto.endpoint})`);
+      expect(store.description).toBe(`s3://${s3.bucket}/team/repo (endpoint ${s3.endpoint()})`);
       await store.put("data/a.yaml", new TextEncoder().encode("a"));
-      const raw = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: "team/repo/data/a.yaml" }));
+      const raw = await client.send(
+        new GetObjectCommand({ Bucket: s3.bucket, Key: "team/repo/data/a.yaml" }),
+      );
       expect(await raw.Body?.transformToString()).toBe("a");
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "team/repo-other/x", Body: "x" }));
+      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: "team/repo-other/x", Body: "x" }));
       const keys: string[] = [];
       for await (const info of store.list("")) keys.push(info.key);
       expect(keys).toEqual(["data/a.yaml"]);
@@ -67,7 +40,7 @@ describe("S3ObjectStore", () => {
   test("without a prefix, keys are the bucket's object names", async () => {
     const store = makeStore({ prefix: "" });
     try {
-      expect(store.description).toBe(`s3://${BUCKET} (endpoint ${moto.endpoint})`);
+      expect(store.description).toBe(`s3://${s3.bucket} (endpoint ${s3.endpoint()})`);
       await store.put("rootless-key", new Uint8Array([1]));
       expect((await store.head("rootless-key"))?.key).toBe("rootless-key");
     } finally {
