@@ -4,6 +4,7 @@ moto 5 checks If-None-Match / If-Match and then writes without a lock on a threa
 so two concurrent conditional PUTs can both win. Real S3 applies them atomically; serializing
 requests gives the tests that guarantee. Usage: python3 moto_serial.py HOST PORT
 """
+import io
 import sys
 import threading
 
@@ -15,6 +16,16 @@ lock = threading.Lock()
 
 
 def serial(environ, start_response):
+    # The body is read before taking the lock: a client that stalls mid-upload must not hold up
+    # every other request.
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        body = environ["wsgi.input"].read(int(length))
+    elif environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+        body = environ["wsgi.input"].read()
+    else:
+        body = b""
+    environ["wsgi.input"] = io.BytesIO(body)
     with lock:
         return list(app(environ, start_response))
 
