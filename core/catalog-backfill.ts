@@ -2,9 +2,6 @@ import { toCatalogRow } from "./catalog-row.ts";
 import type { Catalog, CatalogRow } from "./ports/catalog.ts";
 import type { DataRepository, StoredVersion } from "./ports/data-repository.ts";
 
-/** Rows per `bulkUpsert` transaction: large enough to amortize a commit, small enough to bound memory. */
-const CHUNK_SIZE = 5000;
-
 const stepOf = (v: StoredVersion) => v.metadata.ownerDefinition?.stepName ?? "";
 
 /**
@@ -25,14 +22,9 @@ export async function backfillCatalog(
     else byName.set(key, [stored]);
   }
 
-  let written = 0;
-  let chunk: CatalogRow[] = [];
-  const flush = () => {
-    if (chunk.length === 0) return;
-    catalog.bulkUpsert(chunk);
-    written += chunk.length;
-    chunk = [];
-  };
+  // One transaction for every row (SPEC §7.3): the catalog can then build its indexes once, and the
+  // rows are already in memory as the metadata they come from.
+  const rows: CatalogRow[] = [];
   for (const versions of byName.values()) {
     const newest = versions.reduce((a, b) => (b.metadata.version > a.metadata.version ? b : a));
     if (newest.metadata.lifecycle === "deleted") continue;
@@ -43,13 +35,12 @@ export async function backfillCatalog(
       maxByStep.set(step, Math.max(maxByStep.get(step) ?? 0, v.metadata.version));
     }
     for (const v of versions) {
-      chunk.push(
+      rows.push(
         toCatalogRow(namespace, v.model, v.metadata, v.metadata.version === maxByStep.get(stepOf(v))),
       );
     }
-    if (chunk.length >= CHUNK_SIZE) flush();
   }
-  flush();
+  catalog.bulkUpsert(rows);
   catalog.markPopulated();
-  return written;
+  return rows.length;
 }

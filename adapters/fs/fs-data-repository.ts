@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, readFileSync } from "node:fs";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { DataMetadata, ModelRef } from "../../core/data-record.ts";
@@ -7,8 +7,15 @@ import { invalid, SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { DataRepository, NewVersion, StoredVersion } from "../../core/ports/data-repository.ts";
 import type { Host } from "../../core/ports/host.ts";
+import { formatMetadata, parseMetadataText } from "./metadata-file.ts";
 
 type ModelKey = Pick<ModelRef, "type" | "id">;
+
+/** A directory the walk has still to visit: its path and its segments below `data/`. */
+interface WalkDir {
+  path: string;
+  segments: string[];
+}
 
 export interface FsDataRepositoryOptions {
   clock: Pick<Clock, "now">;
@@ -56,6 +63,8 @@ export class FsDataRepository implements DataRepository {
   private readonly root: string;
   private readonly dataDir: string;
   private readonly options: FsDataRepositoryOptions;
+  /** Checked model dirs: a query reads content of thousands of versions of the same few models. */
+  private readonly modelDirs = new Map<string, string>();
 
   constructor(datastoreDir: string, options: FsDataRepositoryOptions) {
     this.root = resolve(datastoreDir);
@@ -96,7 +105,7 @@ export class FsDataRepository implements DataRepository {
       await writeFile(join(tmp, RAW), content);
       for (let attempt = 1, next = (previous ?? 0) + 1; metadata === undefined; attempt++, next++) {
         const candidate = withoutUndefined({ id, name, version: next, ...rest });
-        await writeFile(join(tmp, METADATA), Bun.YAML.stringify(candidate, null, 2));
+        await writeFile(join(tmp, METADATA), formatMetadata(candidate));
         try {
           await rename(tmp, join(nameDir, String(next)));
           metadata = candidate;
@@ -155,9 +164,12 @@ export class FsDataRepository implements DataRepository {
 
   async readContent(model: ModelKey, name: string, version: number): Promise<Uint8Array | null> {
     const dir = this.versionDir(model, name, version);
-    if (!(await exists(join(dir, METADATA)))) return null;
+    // Synchronous: a query reads thousands of small files, and every async call costs a round trip
+    // through the thread pool, several times what the read itself costs.
     try {
-      return await Bun.file(join(dir, RAW)).bytes();
+      // Without metadata.yaml the dir is a crash leftover, not a version.
+      statSync(join(dir, METADATA));
+      return readFileSync(join(dir, RAW));
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -206,10 +218,9 @@ export class FsDataRepository implements DataRepository {
   async *walk(): AsyncIterable<StoredVersion> {
     // Synchronous reads are markedly faster than async ones over 100k small files; yielding to
     // the event loop between batches keeps timers (lease heartbeats) running during a long walk.
-    const queue: string[][] = [[]];
+    const queue: WalkDir[] = [{ path: this.dataDir, segments: [] }];
     for (let visited = 1; queue.length > 0; visited++) {
-      const segments = queue.pop() as string[];
-      const { dirs, versions } = this.visit(segments);
+      const { dirs, versions } = this.visit(queue.pop() as WalkDir);
       queue.push(...dirs);
       yield* versions;
       if (visited % WALK_YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -220,24 +231,25 @@ export class FsDataRepository implements DataRepository {
    * One directory of the walk: numeric child dirs holding metadata.yaml are versions; every other
    * non-hidden dir (including a numeric data name) is walked further.
    */
-  private visit(segments: string[]): { dirs: string[][]; versions: StoredVersion[] } {
-    const dir = join(this.dataDir, ...segments);
-    const dirs: string[][] = [];
+  private visit({ path, segments }: WalkDir): { dirs: WalkDir[]; versions: StoredVersion[] } {
+    const dirs: WalkDir[] = [];
     const versions: StoredVersion[] = [];
     // data/{type…}/{modelId}/{name}/{version}: a version needs at least three levels above it.
     const canHoldVersions = segments.length >= 3;
     const model = { type: segments.slice(0, -2).join("/"), id: segments[segments.length - 2] ?? "" };
-    for (const { name } of readdirSyncOrEmpty(dir)) {
+    for (const { name } of readdirSyncOrEmpty(path)) {
       if (name.startsWith(".")) continue;
+      // Plain concatenation: a name read from a directory never holds a separator or needs normalizing.
+      const child = path + sep + name;
       if (canHoldVersions && VERSION_DIR.test(name)) {
-        const path = join(dir, name, METADATA);
-        const text = readTextSyncOrNull(path);
+        const metadataPath = child + sep + METADATA;
+        const text = readTextSyncOrNull(metadataPath);
         if (text !== null) {
-          versions.push({ model, metadata: parseMetadata(text, path) });
+          versions.push({ model, metadata: parseMetadata(text, metadataPath) });
           continue;
         }
       }
-      dirs.push([...segments, name]);
+      dirs.push({ path: child, segments: [...segments, name] });
     }
     return { dirs, versions };
   }
@@ -306,28 +318,32 @@ export class FsDataRepository implements DataRepository {
   }
 
   private modelDir(model: ModelKey): string {
+    const key = `${model.type}\0${model.id}`;
+    const known = this.modelDirs.get(key);
+    if (known !== undefined) return known;
     const segments = [...model.type.split("/"), model.id];
     const dir = join(this.dataDir, ...segments);
     const plain = segments.every((s) => s !== "" && s !== "." && s !== ".." && !/[/\\\0]/.test(s));
     if (!plain || dir !== this.dataDir + sep + segments.join(sep)) {
       throw traversal(`model type "${model.type}" with id "${model.id}"`, this.dataDir);
     }
+    this.modelDirs.set(key, dir);
     return dir;
   }
 
   private nameDir(model: ModelKey, name: string): string {
     validateDataName(name);
     const modelDir = this.modelDir(model);
-    const dir = join(modelDir, name);
-    if (dir !== modelDir + sep + name) throw traversal(`data name "${name}"`, modelDir);
-    return dir;
+    // Valid names hold no separator and no "..": only "." would not be a directory of its own.
+    if (name === ".") throw traversal(`data name "${name}"`, modelDir);
+    return modelDir + sep + name;
   }
 
   private versionDir(model: ModelKey, name: string, version: number): string {
     if (!Number.isSafeInteger(version) || version < 1) {
       throw invalid(`Invalid version ${version}: versions are whole numbers starting at 1.`);
     }
-    return join(this.nameDir(model, name), String(version));
+    return this.nameDir(model, name) + sep + version;
   }
 }
 
@@ -356,7 +372,7 @@ function parseMetadata(text: string, path: string): DataMetadata {
     );
   let meta: Partial<DataMetadata> | null;
   try {
-    meta = Bun.YAML.parse(text) as Partial<DataMetadata> | null;
+    meta = parseMetadataText(text) as Partial<DataMetadata> | null;
   } catch (e) {
     throw unreadable((e as Error).message);
   }

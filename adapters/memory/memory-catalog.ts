@@ -1,12 +1,20 @@
-import type { Catalog, CatalogFilter, CatalogPage, CatalogRow } from "../../core/ports/catalog.ts";
+import type {
+  Catalog,
+  CatalogFilter,
+  CatalogPage,
+  CatalogRow,
+  CatalogSlice,
+  CatalogSlicePage,
+} from "../../core/ports/catalog.ts";
 
 const nameKey = (ns: string, type: string, modelId: string, dataName: string) =>
   `${ns}\0${type}\0${modelId}\0${dataName}`;
 const rowKey = (r: CatalogRow) =>
   `${nameKey(r.namespace, r.typeNormalized, r.modelId, r.dataName)}\0${r.version}`;
 
-function matchesCatalogFilter(row: CatalogRow, f: CatalogFilter): boolean {
+function matchesCatalogFilter(rowid: number, row: CatalogRow, f: CatalogFilter): boolean {
   return (
+    (f.rowids === undefined || f.rowids.includes(rowid)) &&
     (!f.latestOnly || row.isLatest) &&
     (f.modelName === undefined || row.modelName === f.modelName) &&
     (f.namespace === undefined || row.namespace === f.namespace) &&
@@ -71,13 +79,35 @@ export class MemoryCatalog implements Catalog {
   }
 
   scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
-    const rows: CatalogRow[] = [];
+    return this.page(filter, afterRowid, limit, (_, row) => ({ ...row, tags: { ...row.tags } }));
+  }
+
+  scanFields<F extends keyof CatalogRow>(
+    filter: CatalogFilter,
+    afterRowid: number | null,
+    limit: number,
+    fields: readonly F[],
+  ): CatalogSlicePage<F> {
+    return this.page(filter, afterRowid, limit, (rowid, row) => {
+      const slice: Record<string, unknown> = { rowid };
+      for (const field of fields) slice[field] = field === "tags" ? { ...row.tags } : row[field];
+      return slice as CatalogSlice<F>;
+    });
+  }
+
+  private page<R>(
+    filter: CatalogFilter,
+    afterRowid: number | null,
+    limit: number,
+    copy: (rowid: number, row: CatalogRow) => R,
+  ): { rows: R[]; nextRowid: number | null } {
+    const rows: R[] = [];
     let lastRowid = 0;
     for (const { rowid, row } of this.rows.values()) {
       if (afterRowid !== null && rowid <= afterRowid) continue;
-      if (!matchesCatalogFilter(row, filter)) continue;
+      if (!matchesCatalogFilter(rowid, row, filter)) continue;
       if (rows.length === limit) return { rows, nextRowid: lastRowid };
-      rows.push({ ...row, tags: { ...row.tags } });
+      rows.push(copy(rowid, row));
       lastRowid = rowid;
     }
     return { rows, nextRowid: null };
@@ -85,7 +115,7 @@ export class MemoryCatalog implements Catalog {
 
   count(filter: CatalogFilter): number {
     let n = 0;
-    for (const { row } of this.rows.values()) if (matchesCatalogFilter(row, filter)) n++;
+    for (const { rowid, row } of this.rows.values()) if (matchesCatalogFilter(rowid, row, filter)) n++;
     return n;
   }
 

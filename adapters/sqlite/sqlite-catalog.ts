@@ -1,57 +1,29 @@
-import { Database, type SQLQueryBindings } from "bun:sqlite";
-import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { SwampError } from "../../core/errors.ts";
-import type { Catalog, CatalogFilter, CatalogPage, CatalogRow } from "../../core/ports/catalog.ts";
+import type {
+  Catalog,
+  CatalogFilter,
+  CatalogPage,
+  CatalogRow,
+  CatalogSlicePage,
+} from "../../core/ports/catalog.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import { systemClock } from "../system/system-clock.ts";
+import { connect, inodeOf, isBusy, isCorrupt, moveAside } from "./catalog-connection.ts";
+import { ALL_COLUMNS, columnsOf, fromValues, sliceDecoder, toBindings } from "./catalog-row-codec.ts";
+import { createSecondaryIndexes, dropSecondaryIndexes } from "./catalog-schema.ts";
 
-export const CATALOG_SCHEMA_VERSION = "4";
+export { CATALOG_SCHEMA_VERSION } from "./catalog-schema.ts";
 
 const OPEN_ATTEMPTS = 5;
+/** From this many rows on, a load into a table no larger than it rebuilds the indexes afterwards. */
+const REINDEX_MIN_ROWS = 5000;
+/** Rows ANALYZE samples per index after a bulk load: enough for the planner, cheap at any size. */
+const ANALYSIS_LIMIT = 1000;
 
-const TEXT = "TEXT NOT NULL DEFAULT ''";
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS catalog (
-  namespace ${TEXT},
-  type_normalized TEXT NOT NULL,
-  model_id TEXT NOT NULL,
-  data_name TEXT NOT NULL,
-  id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  is_latest INTEGER NOT NULL DEFAULT 1,
-  model_name TEXT NOT NULL,
-  spec_name ${TEXT},
-  data_type ${TEXT},
-  content_type ${TEXT},
-  lifetime ${TEXT},
-  owner_type ${TEXT},
-  streaming INTEGER NOT NULL DEFAULT 0,
-  size INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL,
-  tags TEXT NOT NULL DEFAULT '{}',
-  owner_ref ${TEXT},
-  workflow_run_id ${TEXT},
-  workflow_name ${TEXT},
-  job_name ${TEXT},
-  step_name ${TEXT},
-  source ${TEXT},
-  PRIMARY KEY (namespace, type_normalized, model_id, data_name, version)
-);
-CREATE INDEX IF NOT EXISTS idx_catalog_model_name ON catalog (model_name);
-CREATE INDEX IF NOT EXISTS idx_catalog_spec_name ON catalog (spec_name);
-CREATE INDEX IF NOT EXISTS idx_catalog_data_type ON catalog (data_type);
-CREATE INDEX IF NOT EXISTS idx_catalog_created_at ON catalog (created_at);
-CREATE INDEX IF NOT EXISTS idx_catalog_workflow_run_id ON catalog (workflow_run_id);
-CREATE INDEX IF NOT EXISTS idx_catalog_step_name ON catalog (step_name);
-CREATE INDEX IF NOT EXISTS idx_catalog_namespace ON catalog (namespace);
-CREATE INDEX IF NOT EXISTS idx_catalog_name_latest ON catalog (namespace, type_normalized, model_id, data_name, is_latest);
-CREATE INDEX IF NOT EXISTS idx_catalog_latest_lookup ON catalog (model_name, data_name, is_latest, namespace);
-`;
-
-const INSERT = `INSERT OR REPLACE INTO catalog (namespace, type_normalized, model_id, data_name, id, version,
-  is_latest, model_name, spec_name, data_type, content_type, lifetime, owner_type, streaming, size, created_at,
-  tags, owner_ref, workflow_run_id, workflow_name, job_name, step_name, source)
+const INSERT = `INSERT OR REPLACE INTO catalog (${ALL_COLUMNS})
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const NAME_WHERE = "namespace = ? AND type_normalized = ? AND model_id = ? AND data_name = ?";
@@ -62,84 +34,7 @@ const RECOMPUTE_LATEST = `UPDATE catalog SET is_latest = (version = (SELECT MAX(
     AND c.model_id = catalog.model_id AND c.data_name = catalog.data_name AND c.step_name = catalog.step_name))
   WHERE ${NAME_WHERE}`;
 
-interface DbRow {
-  rowid: number;
-  namespace: string;
-  type_normalized: string;
-  model_id: string;
-  data_name: string;
-  id: string;
-  version: number;
-  is_latest: number;
-  model_name: string;
-  spec_name: string;
-  data_type: string;
-  content_type: string;
-  lifetime: string;
-  owner_type: string;
-  streaming: number;
-  size: number;
-  created_at: string;
-  tags: string;
-  owner_ref: string;
-  workflow_run_id: string;
-  workflow_name: string;
-  job_name: string;
-  step_name: string;
-  source: string;
-}
-
-const toBindings = (r: CatalogRow, isLatest: boolean): SQLQueryBindings[] => [
-  r.namespace,
-  r.typeNormalized,
-  r.modelId,
-  r.dataName,
-  r.id,
-  r.version,
-  isLatest ? 1 : 0,
-  r.modelName,
-  r.specName,
-  r.dataType,
-  r.contentType,
-  r.lifetime,
-  r.ownerType,
-  r.streaming ? 1 : 0,
-  r.size,
-  r.createdAt,
-  JSON.stringify(r.tags),
-  r.ownerRef,
-  r.workflowRunId,
-  r.workflowName,
-  r.jobName,
-  r.stepName,
-  r.source,
-];
-
-const fromDb = (r: DbRow): CatalogRow => ({
-  namespace: r.namespace,
-  typeNormalized: r.type_normalized,
-  modelId: r.model_id,
-  dataName: r.data_name,
-  id: r.id,
-  version: r.version,
-  isLatest: r.is_latest === 1,
-  modelName: r.model_name,
-  specName: r.spec_name,
-  dataType: r.data_type,
-  contentType: r.content_type,
-  lifetime: r.lifetime,
-  ownerType: r.owner_type,
-  streaming: r.streaming === 1,
-  size: r.size,
-  createdAt: r.created_at,
-  tags: JSON.parse(r.tags) as Record<string, string>,
-  ownerRef: r.owner_ref,
-  workflowRunId: r.workflow_run_id,
-  workflowName: r.workflow_name,
-  jobName: r.job_name,
-  stepName: r.step_name,
-  source: r.source,
-});
+type SqlValue = string | number;
 
 function whereClause(f: CatalogFilter): { sql: string; params: SQLQueryBindings[] } {
   const clauses: string[] = [];
@@ -161,87 +56,70 @@ function whereClause(f: CatalogFilter): { sql: string; params: SQLQueryBindings[
     clauses.push("EXISTS (SELECT 1 FROM json_each(catalog.tags) t WHERE t.key = ? AND t.value = ?)");
     params.push(f.tag.key, f.tag.value);
   }
+  if (f.rowids) {
+    // One bound JSON array keeps the statement text (and its cached plan) the same for any count.
+    clauses.push("rowid IN (SELECT value FROM json_each(?))");
+    params.push(JSON.stringify(f.rowids));
+  }
   return { sql: clauses.length ? clauses.join(" AND ") : "1", params };
 }
 
-class CorruptCatalogError extends Error {}
-
-const errorCode = (e: unknown) => (e instanceof Error ? (e as Error & { code?: unknown }).code : undefined);
-const isBusy = (e: unknown) => errorCode(e) === "SQLITE_BUSY" || errorCode(e) === "SQLITE_LOCKED";
-const isCorrupt = (e: unknown) =>
-  e instanceof CorruptCatalogError || errorCode(e) === "SQLITE_CORRUPT" || errorCode(e) === "SQLITE_NOTADB";
-
-function connect(dbPath: string): Database {
-  const db = new Database(dbPath, { create: true });
-  try {
-    db.run("PRAGMA busy_timeout = 5000");
-    const { journal_mode } = db.query("PRAGMA journal_mode").get() as { journal_mode: string };
-    if (journal_mode.toLowerCase() !== "wal") db.query("PRAGMA journal_mode = WAL").get();
-    // The catalog is a rebuildable index: losing the last commits on power loss is acceptable.
-    db.run("PRAGMA synchronous = NORMAL");
-    const check = db.query("PRAGMA quick_check").all() as { quick_check: string }[];
-    if (check.length !== 1 || check[0]?.quick_check !== "ok") {
-      throw new CorruptCatalogError(check.map((r) => r.quick_check).join("; "));
-    }
-    db.transaction(() => {
-      db.run("CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-      const version = db.query("SELECT value FROM catalog_meta WHERE key = 'schema_version'").get() as {
-        value: string;
-      } | null;
-      if (version?.value !== CATALOG_SCHEMA_VERSION) {
-        // Older layouts are dropped and backfilled lazily; foreign rows must be pulled again.
-        db.run("DROP TABLE IF EXISTS catalog");
-        db.run("DELETE FROM catalog_meta");
-        db.query("INSERT INTO catalog_meta (key, value) VALUES ('schema_version', ?)").run(
-          CATALOG_SCHEMA_VERSION,
-        );
-      }
-      db.run(SCHEMA);
-    }).immediate();
-    return db;
-  } catch (e) {
-    db.close();
-    throw e;
-  }
+/** At most `limit` decoded rows of `found` (fetched with `limit + 1`), and the cursor past them. */
+function toPage<R>(found: SqlValue[][], limit: number, decode: (v: SqlValue[]) => R) {
+  const page = found.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page.map(decode), nextRowid: found.length > limit && last ? (last[0] as number) : null };
 }
 
-function moveAside(dbPath: string, now: number): string {
-  const target = `${dbPath}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, "-")}`;
-  renameSync(dbPath, target);
-  for (const suffix of ["-wal", "-shm"]) {
-    if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, target + suffix);
-  }
-  return target;
+function rebuiltNotice(dbPath: string, e: unknown, movedTo: string | null): string {
+  const why = (e as Error).message.replace(/\s+/g, " ").slice(0, 200);
+  const what = movedTo === null ? "another swamp process replaced it" : `moved it to ${movedTo}`;
+  return `The catalog ${dbPath} was unreadable (${why}); ${what} and started an empty one, rebuilt on the next query.`;
 }
 
 export interface SqliteCatalogOptions {
   clock?: Pick<Clock, "now" | "sleep">;
   random?: Random;
+  /** Told, in one line, whenever a damaged catalog is replaced by an empty one (at open or later). */
+  onRebuilt?: (notice: string) => void;
 }
 
-/** The catalog in `{repo}/.swamp/data/_catalog.db` (SPEC §7), one connection per process. */
+/**
+ * The catalog in `{repo}/.swamp/data/_catalog.db` (SPEC §7), one connection per process.
+ * A damaged file is never fatal: the statement that finds it moves it aside to
+ * `<db>.corrupt-<time>`, starts an empty, unpopulated catalog and runs once more on that.
+ */
 export class SqliteCatalog implements Catalog {
-  /** Set when the file was unreadable and replaced by an empty catalog: a one-line notice for the user. */
-  readonly rebuiltReason: string | null;
-  private readonly db: Database;
+  readonly #path: string;
+  readonly #clock: Pick<Clock, "now">;
+  readonly #onRebuilt: ((notice: string) => void) | undefined;
+  #db: Database;
+  /** The file this connection opened: only that one may be moved aside. */
+  #inode: number | undefined;
+  #rebuiltReason: string | null = null;
 
-  private constructor(db: Database, rebuiltReason: string | null) {
-    this.db = db;
-    this.rebuiltReason = rebuiltReason;
+  private constructor(path: string, db: Database, options: SqliteCatalogOptions) {
+    this.#path = path;
+    this.#db = db;
+    this.#inode = inodeOf(path);
+    this.#clock = options.clock ?? systemClock;
+    this.#onRebuilt = options.onRebuilt;
   }
 
-  /**
-   * Opens (creating if needed) the catalog. Retries while another process holds the database
-   * locked; a corrupt file is moved aside to `<db>.corrupt-<time>` and replaced by an empty catalog.
-   */
+  /** Set once the file was unreadable and replaced by an empty catalog: a one-line notice for the user. */
+  get rebuiltReason(): string | null {
+    return this.#rebuiltReason;
+  }
+
+  /** Opens (creating if needed) the catalog, retrying while another process holds it locked. */
   static async open(dbPath: string, options: SqliteCatalogOptions = {}): Promise<SqliteCatalog> {
     const clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
     mkdirSync(dirname(dbPath), { recursive: true });
     for (let attempt = 1; ; attempt++) {
-      const inode = statSync(dbPath, { throwIfNoEntry: false })?.ino;
+      const inode = inodeOf(dbPath);
       try {
-        return new SqliteCatalog(connect(dbPath), null);
+        return new SqliteCatalog(dbPath, connect(dbPath), options);
       } catch (e) {
         if (isBusy(e) && attempt < OPEN_ATTEMPTS) {
           await clock.sleep(100 * 2 ** (attempt - 1) + random() * 100);
@@ -255,34 +133,32 @@ export class SqliteCatalog implements Catalog {
         }
         if (!isCorrupt(e)) throw e;
         // Another process may have replaced the corrupt file already: only move aside the file we saw.
-        if (statSync(dbPath, { throwIfNoEntry: false })?.ino !== inode && attempt < OPEN_ATTEMPTS) continue;
+        if (inodeOf(dbPath) !== inode && attempt < OPEN_ATTEMPTS) continue;
         const movedTo = moveAside(dbPath, clock.now());
-        const why = (e as Error).message.replace(/\s+/g, " ").slice(0, 200);
-        const reason = `The catalog ${dbPath} was unreadable (${why}); moved it to ${movedTo} and started an empty one, rebuilt on the next query.`;
-        return new SqliteCatalog(connect(dbPath), reason);
+        const catalog = new SqliteCatalog(dbPath, connect(dbPath), options);
+        catalog.#rebuilt(rebuiltNotice(dbPath, e, movedTo));
+        return catalog;
       }
     }
   }
 
   upsertNewVersion(row: CatalogRow): void {
-    this.db
-      .transaction(() => {
-        this.db
-          .query(`UPDATE catalog SET is_latest = 0 WHERE ${NAME_WHERE} AND step_name = ? AND is_latest = 1`)
-          .run(row.namespace, row.typeNormalized, row.modelId, row.dataName, row.stepName);
-        this.db.query(INSERT).run(...toBindings(row, true));
-      })
-      .immediate();
+    this.#guard((db) =>
+      db
+        .transaction(() => {
+          db.query(
+            `UPDATE catalog SET is_latest = 0 WHERE ${NAME_WHERE} AND step_name = ? AND is_latest = 1`,
+          ).run(row.namespace, row.typeNormalized, row.modelId, row.dataName, row.stepName);
+          db.query(INSERT).run(...toBindings(row, true));
+        })
+        .immediate(),
+    );
   }
 
   removeName(namespace: string, typeNormalized: string, modelId: string, dataName: string): void {
-    this.db
-      .transaction(() => {
-        this.db
-          .query(`DELETE FROM catalog WHERE ${NAME_WHERE}`)
-          .run(namespace, typeNormalized, modelId, dataName);
-      })
-      .immediate();
+    this.#guard((db) =>
+      db.query(`DELETE FROM catalog WHERE ${NAME_WHERE}`).run(namespace, typeNormalized, modelId, dataName),
+    );
   }
 
   removeVersion(
@@ -292,82 +168,153 @@ export class SqliteCatalog implements Catalog {
     dataName: string,
     version: number,
   ): void {
-    this.db
-      .transaction(() => {
-        this.db
-          .query(`DELETE FROM catalog WHERE ${NAME_WHERE} AND version = ?`)
-          .run(namespace, typeNormalized, modelId, dataName, version);
-        this.db.query(RECOMPUTE_LATEST).run(namespace, typeNormalized, modelId, dataName);
-      })
-      .immediate();
+    this.#guard((db) =>
+      db
+        .transaction(() => {
+          db.query(`DELETE FROM catalog WHERE ${NAME_WHERE} AND version = ?`).run(
+            namespace,
+            typeNormalized,
+            modelId,
+            dataName,
+            version,
+          );
+          db.query(RECOMPUTE_LATEST).run(namespace, typeNormalized, modelId, dataName);
+        })
+        .immediate(),
+    );
   }
 
   bulkUpsert(rows: CatalogRow[]): void {
-    const insert = this.db.query(INSERT);
-    this.db
-      .transaction(() => {
-        for (const row of rows) insert.run(...toBindings(row, row.isLatest));
-      })
-      .immediate();
+    if (rows.length === 0) return;
+    this.#guard((db) => {
+      const insert = db.query(INSERT);
+      const reindexed = db
+        .transaction(() => {
+          // Building the indexes once after a big load is several times faster than row by row.
+          const reindex = rows.length >= REINDEX_MIN_ROWS && this.#rowCount(db) <= rows.length;
+          if (reindex) dropSecondaryIndexes(db);
+          for (const row of rows) insert.run(...toBindings(row, row.isLatest));
+          if (reindex) createSecondaryIndexes(db);
+          return reindex;
+        })
+        .immediate();
+      if (reindexed) {
+        db.run(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
+        db.run("PRAGMA optimize = 0x10002");
+      }
+    });
   }
 
   scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
-    const where = whereClause(filter);
-    const found = this.db
-      .query(`SELECT rowid, * FROM catalog WHERE ${where.sql} AND rowid > ? ORDER BY rowid LIMIT ?`)
-      .all(...where.params, afterRowid ?? 0, limit + 1) as DbRow[];
-    const page = found.slice(0, limit);
-    const last = page[page.length - 1];
-    return { rows: page.map(fromDb), nextRowid: found.length > limit && last ? last.rowid : null };
+    return this.#guard((db) => {
+      const where = whereClause(filter);
+      const found = db
+        .query(
+          `SELECT rowid, ${ALL_COLUMNS} FROM catalog WHERE ${where.sql} AND rowid > ? ORDER BY rowid LIMIT ?`,
+        )
+        .values(...where.params, afterRowid ?? 0, limit + 1) as SqlValue[][];
+      return toPage(found, limit, fromValues);
+    });
+  }
+
+  scanFields<F extends keyof CatalogRow>(
+    filter: CatalogFilter,
+    afterRowid: number | null,
+    limit: number,
+    fields: readonly F[],
+  ): CatalogSlicePage<F> {
+    return this.#guard((db) => {
+      const where = whereClause(filter);
+      const columns = fields.length ? `, ${columnsOf(fields)}` : "";
+      const found = db
+        .query(`SELECT rowid${columns} FROM catalog WHERE ${where.sql} AND rowid > ? ORDER BY rowid LIMIT ?`)
+        .values(...where.params, afterRowid ?? 0, limit + 1) as SqlValue[][];
+      return toPage(found, limit, sliceDecoder(fields));
+    });
   }
 
   count(filter: CatalogFilter): number {
-    const where = whereClause(filter);
-    const { n } = this.db
-      .query(`SELECT COUNT(*) AS n FROM catalog WHERE ${where.sql}`)
-      .get(...where.params) as {
-      n: number;
-    };
-    return n;
+    return this.#guard((db) => {
+      const where = whereClause(filter);
+      const { n } = db.query(`SELECT COUNT(*) AS n FROM catalog WHERE ${where.sql}`).get(...where.params) as {
+        n: number;
+      };
+      return n;
+    });
   }
 
   isPopulated(): boolean {
-    const row = this.db.query("SELECT value FROM catalog_meta WHERE key = 'populated'").get() as {
-      value: string;
-    } | null;
-    return row?.value === "true";
+    return this.#guard((db) => {
+      const row = db.query("SELECT value FROM catalog_meta WHERE key = 'populated'").get() as {
+        value: string;
+      } | null;
+      return row?.value === "true";
+    });
   }
 
   markPopulated(): void {
-    this.db.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')");
+    this.#guard((db) =>
+      db.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')"),
+    );
   }
 
   invalidate(): void {
-    this.db.run("DELETE FROM catalog_meta WHERE key = 'populated'");
+    this.#guard((db) => db.run("DELETE FROM catalog_meta WHERE key = 'populated'"));
   }
 
   compact() {
-    const bytes = () => {
-      const { page_count } = this.db.query("PRAGMA page_count").get() as { page_count: number };
-      const { page_size } = this.db.query("PRAGMA page_size").get() as { page_size: number };
-      return page_count * page_size;
-    };
-    const before = bytes();
-    const checkpoint = this.db.query("PRAGMA wal_checkpoint(TRUNCATE)").get() as {
-      log: number;
-      checkpointed: number;
-    };
-    this.db.run("VACUUM");
-    // VACUUM rewrites the whole database through the WAL; fold it back so the -wal file stays small.
-    this.db.query("PRAGMA wal_checkpoint(TRUNCATE)").get();
-    return {
-      walPagesTotal: Math.max(checkpoint.log, 0),
-      walPagesCheckpointed: Math.max(checkpoint.checkpointed, 0),
-      dbBytesReclaimed: Math.max(before - bytes(), 0),
-    };
+    return this.#guard((db) => {
+      const bytes = () => {
+        const { page_count } = db.query("PRAGMA page_count").get() as { page_count: number };
+        const { page_size } = db.query("PRAGMA page_size").get() as { page_size: number };
+        return page_count * page_size;
+      };
+      const before = bytes();
+      const checkpoint = db.query("PRAGMA wal_checkpoint(TRUNCATE)").get() as {
+        log: number;
+        checkpointed: number;
+      };
+      db.run("VACUUM");
+      // VACUUM rewrites the whole database through the WAL; fold it back so the -wal file stays small.
+      db.query("PRAGMA wal_checkpoint(TRUNCATE)").get();
+      return {
+        walPagesTotal: Math.max(checkpoint.log, 0),
+        walPagesCheckpointed: Math.max(checkpoint.checkpointed, 0),
+        dbBytesReclaimed: Math.max(before - bytes(), 0),
+      };
+    });
   }
 
   close(): void {
-    this.db.close();
+    this.#db.close();
+  }
+
+  #rowCount(db: Database): number {
+    return (db.query("SELECT COUNT(*) AS n FROM catalog").get() as { n: number }).n;
+  }
+
+  /** Runs `operation`; if it finds the file damaged, recovers and runs it once more on the empty catalog. */
+  #guard<T>(operation: (db: Database) => T): T {
+    try {
+      return operation(this.#db);
+    } catch (e) {
+      if (!isCorrupt(e)) throw e;
+      this.#recover(e);
+      return operation(this.#db);
+    }
+  }
+
+  #recover(e: unknown): void {
+    this.#db.close();
+    // Another process may have replaced the damaged file already: only move aside the one we opened.
+    const movedTo = inodeOf(this.#path) === this.#inode ? moveAside(this.#path, this.#clock.now()) : null;
+    this.#db = connect(this.#path);
+    this.#inode = inodeOf(this.#path);
+    this.#rebuilt(rebuiltNotice(this.#path, e, movedTo));
+  }
+
+  #rebuilt(notice: string): void {
+    this.#rebuiltReason = notice;
+    this.#onRebuilt?.(notice);
   }
 }

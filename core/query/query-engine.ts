@@ -7,7 +7,7 @@ import { type CompiledExpression, planQuery, type QueryPlan } from "./query-plan
 import { type DataRecord, loadContents, toCelRecord, toDataRecord } from "./query-record.ts";
 import { contentKind, EMPTY_CONTENT, type RecordContent } from "./record-content.ts";
 import { RecordContext } from "./record-context.ts";
-import { scanCatalog } from "./scan-catalog.ts";
+import { scanAll, scanCatalog, scanCatalogFields } from "./scan-catalog.ts";
 
 export interface QuerySources {
   catalog: Catalog;
@@ -70,23 +70,83 @@ async function findMatches(
 ): Promise<{ matches: Match[]; limited: boolean }> {
   const matches: Match[] = [];
   if (limit <= 0) return { matches, limited: true };
-  for (const page of scanCatalog(sources.catalog, plan.pushdown)) {
-    const loaded = plan.readsContent ? await loadContents(page, sources.content) : undefined;
-    for (let i = 0; i < page.length; i++) {
-      const row = page[i] as CatalogRow;
+  const wanted = () => limit - matches.length;
+  const candidates = plan.predicateReadsContent
+    ? candidatesWithContent(plan, sources, data, wanted)
+    : candidatesBySlice(plan, sources, data, wanted);
+  for await (const page of candidates) {
+    const loaded =
+      page.loaded ?? (plan.readsContent ? await loadContents(page.rows, sources.content) : undefined);
+    for (let i = 0; i < page.rows.length; i++) {
+      const row = page.rows[i] as CatalogRow;
       if (plan.latestOnly && !row.isLatest) continue;
-      const context = new RecordContext(row, loaded?.[i], data);
-      let keep = attempt(plan.evaluatePredicate, context, false);
-      if (keep instanceof Promise) keep = await keep;
-      if (keep !== true) continue;
       let selected =
-        plan.evaluateSelect === undefined ? undefined : attempt(plan.evaluateSelect, context, null);
+        plan.evaluateSelect === undefined
+          ? undefined
+          : attempt(plan.evaluateSelect, new RecordContext(row, loaded?.[i], data), null);
       if (selected instanceof Promise) selected = await selected;
       matches.push({ row, loaded: loaded?.[i], selected });
       if (matches.length >= limit) return { matches, limited: true };
     }
   }
   return { matches, limited: false };
+}
+
+/** Rows the predicate holds for, page by page, with their content when it was loaded for the predicate. */
+interface Candidates {
+  rows: CatalogRow[];
+  loaded?: RecordContent[];
+}
+
+/** Whole rows and their content for every row the pushdown lets through: the predicate reads content. */
+async function* candidatesWithContent(
+  plan: QueryPlan,
+  sources: QuerySources,
+  data: DataFunctions,
+  wanted: () => number,
+): AsyncGenerator<Candidates> {
+  for (const page of scanCatalog(sources.catalog, plan.pushdown)) {
+    const loaded = await loadContents(page, sources.content);
+    const keep = await holds(
+      plan,
+      page.map((row, i) => new RecordContext(row, loaded[i], data)),
+      wanted(),
+    );
+    yield { rows: page.filter((_, i) => keep[i]), loaded: loaded.filter((_, i) => keep[i]) };
+  }
+}
+
+/**
+ * Only the fields the predicate reads for every row, then whole rows for the few it holds for:
+ * reading and decoding every column of every row is what makes a full scan slow.
+ */
+async function* candidatesBySlice(
+  plan: QueryPlan,
+  sources: QuerySources,
+  data: DataFunctions,
+  wanted: () => number,
+): AsyncGenerator<Candidates> {
+  for (const page of scanCatalogFields(sources.catalog, plan.pushdown, plan.predicateFields)) {
+    // The slice holds every field the predicate reads, so it can stand in for the row.
+    const contexts = page.map((slice) => new RecordContext(slice as unknown as CatalogRow, undefined, data));
+    const keep = await holds(plan, contexts, wanted());
+    const rowids = page.filter((_, i) => keep[i]).map((slice) => slice.rowid);
+    // With the pushdown again: a row rewritten since its slice was read must still qualify.
+    if (rowids.length > 0) yield { rows: scanAll(sources.catalog, { ...plan.pushdown, rowids }) };
+  }
+}
+
+/** Whether the predicate holds for each context; once `max` have held, the rest are not evaluated. */
+async function holds(plan: QueryPlan, contexts: RecordContext[], max: number): Promise<boolean[]> {
+  const keep = new Array<boolean>(contexts.length).fill(false);
+  let held = 0;
+  for (let i = 0; i < contexts.length && held < max; i++) {
+    let result = attempt(plan.evaluatePredicate, contexts[i] as RecordContext, false);
+    if (result instanceof Promise) result = await result;
+    keep[i] = result === true;
+    if (keep[i]) held++;
+  }
+  return keep;
 }
 
 /** Loads the content of matches the predicate did not need it for, where `wanted` asks for it. */

@@ -1,7 +1,14 @@
 import type { ASTNode, ParseResult } from "@marcbachmann/cel-js";
 import { SwampError } from "../errors.ts";
-import type { CatalogFilter } from "../ports/catalog.ts";
-import { DATA_VARIABLE, isBuiltinIdentifier, queryEnvironment, RECORD_FIELDS } from "./cel-environment.ts";
+import type { CatalogFilter, CatalogRow } from "../ports/catalog.ts";
+import {
+  DATA_VARIABLE,
+  isBuiltinIdentifier,
+  queryEnvironment,
+  RECORD_FIELDS,
+  type RecordField,
+} from "./cel-environment.ts";
+import { ROW_FIELD } from "./record-context.ts";
 import { rootIdentifiers } from "./root-identifiers.ts";
 
 /** A compiled CEL expression; returns a Promise when it calls async `data.*` functions. */
@@ -17,6 +24,10 @@ export interface QueryPlan {
   readonly latestOnly: boolean;
   /** The predicate or select reads `attributes` or `content`, so content must be loaded first. */
   readonly readsContent: boolean;
+  /** The predicate itself reads content: it needs whole rows and their content for every candidate. */
+  readonly predicateReadsContent: boolean;
+  /** The row fields the predicate reads: all a candidate needs before it is known to match. */
+  readonly predicateFields: readonly (keyof CatalogRow)[];
   /** The predicate or select calls `data.*`. */
   readonly usesData: boolean;
   readonly evaluatePredicate: CompiledExpression;
@@ -49,11 +60,25 @@ export function planQuery(predicate: string, select?: string): QueryPlan {
     select,
     pushdown: { ...equalityPushdown(filter.ast), ...(latestOnly ? { latestOnly: true } : {}) },
     latestOnly,
-    readsContent: referenced.has("attributes") || referenced.has("content"),
+    readsContent: readsContent(referenced),
+    predicateReadsContent: readsContent(filter.identifiers),
+    predicateFields: rowFields(filter.identifiers),
     usesData: referenced.has(DATA_VARIABLE),
     evaluatePredicate: filter.evaluate,
     evaluateSelect: projection?.evaluate,
   };
+}
+
+const readsContent = (identifiers: ReadonlySet<string>) =>
+  identifiers.has("attributes") || identifiers.has("content");
+
+function rowFields(identifiers: ReadonlySet<string>): (keyof CatalogRow)[] {
+  const fields = new Set<keyof CatalogRow>();
+  for (const name of identifiers) {
+    const field = Object.hasOwn(ROW_FIELD, name) ? ROW_FIELD[name as RecordField] : null;
+    if (field !== null) fields.add(field);
+  }
+  return [...fields];
 }
 
 function compile(source: string, what: string, invalid: string, example: string) {

@@ -3,6 +3,35 @@ import type { RecordField } from "./cel-environment.ts";
 import type { DataFunctions } from "./data-functions.ts";
 import type { RecordContent } from "./record-content.ts";
 
+/** The row field behind each context field; attributes and content come from the record's bytes. */
+export const ROW_FIELD: Readonly<Record<RecordField, keyof CatalogRow | null>> = {
+  id: "id",
+  name: "dataName",
+  version: "version",
+  isLatest: "isLatest",
+  createdAt: "createdAt",
+  attributes: null,
+  tags: "tags",
+  modelName: "modelName",
+  modelId: "modelId",
+  modelType: "typeNormalized",
+  specName: "specName",
+  dataType: "dataType",
+  contentType: "contentType",
+  lifetime: "lifetime",
+  ownerType: "ownerType",
+  streaming: "streaming",
+  size: "size",
+  content: null,
+  ownerRef: "ownerRef",
+  workflowRunId: "workflowRunId",
+  workflowName: "workflowName",
+  jobName: "jobName",
+  stepName: "stepName",
+  source: "source",
+  ns: "namespace",
+};
+
 /**
  * The CEL context of one catalog row. Getters, not a copied object: cel-js reads only the
  * identifiers an expression names, so a row costs one small allocation and BigInts are made on demand.

@@ -209,6 +209,39 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       expect(catalog.scan({}, null, 10).rows.map((r) => r.dataName)).toEqual(["b", "a"]);
     });
 
+    test("scanFields reads only the asked fields, with rowids that fetch the whole rows", () => {
+      catalog.bulkUpsert([
+        catalogRow({ dataName: "a", size: 1, isLatest: false, tags: { env: "prod" } }),
+        catalogRow({ dataName: "b", size: 2, streaming: true }),
+        catalogRow({ dataName: "c", size: 3 }),
+      ]);
+      const first = catalog.scanFields({}, null, 2, ["size", "isLatest", "tags", "streaming"]);
+      expect(first.rows.map(({ rowid: _, ...slice }) => slice)).toEqual([
+        { size: 1, isLatest: false, tags: { env: "prod" }, streaming: false },
+        {
+          size: 2,
+          isLatest: true,
+          tags: { type: "resource", modelName: "vpc", specName: "state" },
+          streaming: true,
+        },
+      ]);
+      const rest = catalog.scanFields({}, first.nextRowid, 2, ["dataName"]);
+      expect(rest).toMatchObject({ rows: [{ dataName: "c" }], nextRowid: null });
+      expect(Object.keys(rest.rows[0] ?? {}).sort()).toEqual(["dataName", "rowid"]);
+      const latest = catalog.scanFields({ latestOnly: true }, null, 10, []);
+      const rowids = latest.rows.map((slice) => slice.rowid);
+      expect(catalog.scan({ rowids }, null, 10).rows.map((r) => r.dataName)).toEqual(["b", "c"]);
+      expect(catalog.count({ rowids })).toBe(2);
+    });
+
+    test("scan by rowids leaves out rows rewritten since", () => {
+      catalog.bulkUpsert([catalogRow({ dataName: "a" }), catalogRow({ dataName: "b" })]);
+      const rowids = catalog.scanFields({}, null, 10, []).rows.map((slice) => slice.rowid);
+      catalog.upsertNewVersion(catalogRow({ dataName: "a" }));
+      expect(catalog.scan({ rowids }, null, 10).rows.map((r) => r.dataName)).toEqual(["b"]);
+      expect(catalog.scan({ rowids: [] }, null, 10).rows).toEqual([]);
+    });
+
     test("populated is set by markPopulated and cleared by invalidate, keeping rows", () => {
       expect(catalog.isPopulated()).toBe(false);
       catalog.upsertNewVersion(catalogRow());

@@ -195,7 +195,7 @@ describe("FsDataRepository", () => {
       manualVersion({ lifecycle: "deleted", renamedTo: "new", streaming: true }),
     );
     const yaml = readFileSync(join(nameDir("old"), "1", "metadata.yaml"), "utf8");
-    expect(yaml).toContain("lifecycle: deleted");
+    expect(Bun.YAML.parse(yaml)).toMatchObject({ lifecycle: "deleted", renamedTo: "new" });
     expect(yaml).not.toContain("undefined");
     expect(await repo.get(VPC, "old", 1)).toEqual(meta);
     const plain = await repo.write(VPC, "plain", bytes("x"), manualVersion());
@@ -282,6 +282,18 @@ describe("FsDataRepository", () => {
       "gcp|m-2|12|1",
     ]);
     expect(await repo.names(VPC)).toEqual(["7", "main"]);
+  });
+
+  test("metadata written as block YAML (the reference implementation, older builds) is read and walked", async () => {
+    const written = await repo.write(VPC, "main", bytes("x"), manualVersion());
+    const path = join(nameDir("main"), "1", "metadata.yaml");
+    expect(readFileSync(path, "utf8")).toStartWith("{\n");
+    writeFileSync(path, Bun.YAML.stringify(written, null, 2));
+    expect(readFileSync(path, "utf8")).toStartWith("id: ");
+    expect(await repo.get(VPC, "main", 1)).toEqual(written);
+    const found: StoredVersion[] = [];
+    for await (const v of repo.walk()) found.push(v);
+    expect(found.map((v) => v.metadata)).toEqual([written]);
   });
 
   test("walk of an empty datastore yields nothing", async () => {

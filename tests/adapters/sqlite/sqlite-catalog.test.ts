@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CATALOG_SCHEMA_VERSION, SqliteCatalog } from "../../../adapters/sqlite/sqlite-catalog.ts";
+import type { CatalogRow } from "../../../core/ports/catalog.ts";
 import { catalogConformance, catalogRow } from "../../conformance/catalog-suite.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
@@ -70,21 +71,74 @@ describe("SqliteCatalog", () => {
     expect(files).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
   });
 
-  test("a corrupted page is detected by the integrity check and rebuilt", async () => {
+  /** A populated catalog of 2000 rows whose pages are scrambled, except those `keep` names. */
+  async function damagedCatalog(keep: (db: Database) => number[]): Promise<void> {
     const catalog = await SqliteCatalog.open(dbPath, { clock });
     catalog.bulkUpsert(Array.from({ length: 2000 }, (_, i) => catalogRow({ dataName: `name-${i}` })));
     catalog.markPopulated();
     catalog.compact();
     catalog.close();
+    const db = new Database(dbPath);
+    const kept = new Set(keep(db));
+    const { page_size } = db.query("PRAGMA page_size").get() as { page_size: number };
+    db.close();
     const bytes = new Uint8Array(await Bun.file(dbPath).arrayBuffer());
-    // Leave the header (page 1) intact so the file still opens, and scramble the pages after it.
-    for (let i = 4096 * 2; i < bytes.length; i += 7) bytes[i] = (bytes[i] ?? 0) ^ 0x5a;
+    for (let i = 0; i < bytes.length; i += 7) {
+      if (!kept.has(Math.floor(i / page_size) + 1)) bytes[i] = (bytes[i] ?? 0) ^ 0x5a;
+    }
     writeFileSync(dbPath, bytes);
+  }
+
+  /** The schema page and catalog_meta's pages: the file opens and still claims to be populated. */
+  const metaPages = (db: Database) => [
+    1,
+    ...(
+      db.query("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'catalog_meta'").values() as [number][]
+    ).map(([page]) => page),
+  ];
+
+  const movedAside = () => readdirSync(join(dir, ".swamp", "data")).filter((f) => f.includes(".corrupt-"));
+
+  test("scrambled pages after the header: the caller ends up with an empty, unpopulated catalog", async () => {
+    await damagedCatalog(() => [1]);
     const reopened = await SqliteCatalog.open(dbPath, { clock });
-    expect(reopened.rebuiltReason).not.toBeNull();
     expect(reopened.isPopulated()).toBe(false);
     expect(reopened.count({})).toBe(0);
+    expect(reopened.rebuiltReason).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
+    expect(movedAside()).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
     reopened.close();
+  });
+
+  test("damage found by a later query: moved aside once, the query answers from an empty catalog", async () => {
+    await damagedCatalog(metaPages);
+    const notices: string[] = [];
+    const catalog = await SqliteCatalog.open(dbPath, { clock, onRebuilt: (n) => notices.push(n) });
+    expect(catalog.rebuiltReason).toBeNull();
+    expect(catalog.isPopulated()).toBe(true);
+    expect(catalog.scan({}, null, 100)).toEqual({ rows: [], nextRowid: null });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).not.toContain("\n");
+    expect(notices[0]).toContain("moved it to");
+    expect(catalog.rebuiltReason).toBe(notices[0] as string);
+    expect(catalog.isPopulated()).toBe(false);
+    expect(catalog.scanFields({}, null, 100, ["size"]).rows).toEqual([]);
+    expect(notices).toHaveLength(1);
+    expect(movedAside()).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
+    catalog.close();
+  });
+
+  test("damage found by a write: the write lands in the fresh catalog, which is not populated", async () => {
+    await damagedCatalog(metaPages);
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    catalog.upsertNewVersion(catalogRow({ dataName: "name-7", version: 2 }));
+    expect(catalog.rebuiltReason).not.toBeNull();
+    expect(catalog.scan({}, null, 10).rows.map((r) => `${r.dataName}@${r.version}`)).toEqual(["name-7@2"]);
+    expect(catalog.isPopulated()).toBe(false);
+    catalog.close();
+    const again = await SqliteCatalog.open(dbPath, { clock });
+    expect(again.count({})).toBe(1);
+    expect(again.rebuiltReason).toBeNull();
+    again.close();
   });
 
   test("a deleted catalog is recreated silently", async () => {
@@ -127,6 +181,73 @@ describe("SqliteCatalog", () => {
     catalog.upsertNewVersion(catalogRow());
     expect(catalog.count({})).toBe(1);
     catalog.close();
+  });
+
+  test("a catalog without the data-list index gains it on open and keeps its rows", async () => {
+    const first = await SqliteCatalog.open(dbPath, { clock });
+    first.upsertNewVersion(catalogRow());
+    first.markPopulated();
+    first.close();
+    const db = new Database(dbPath);
+    db.run("DROP INDEX idx_catalog_model_latest");
+    db.close();
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    expect(catalog.count({})).toBe(1);
+    expect(catalog.isPopulated()).toBe(true);
+    catalog.close();
+    const check = new Database(dbPath);
+    expect(
+      check.query("SELECT name FROM sqlite_master WHERE name = 'idx_catalog_model_latest'").get(),
+    ).toEqual({
+      name: "idx_catalog_model_latest",
+    });
+    check.close();
+  });
+
+  test("opening a current catalog takes no write lock: readers do not wait for a writer", async () => {
+    (await SqliteCatalog.open(dbPath, { clock })).close();
+    const writer = new Database(dbPath);
+    writer.run("BEGIN IMMEDIATE");
+    writer.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')");
+    const reader = await SqliteCatalog.open(dbPath, { clock });
+    expect(reader.isPopulated()).toBe(false);
+    writer.run("COMMIT");
+    expect(reader.isPopulated()).toBe(true);
+    reader.close();
+    writer.close();
+  });
+
+  test("a big load into an empty catalog rebuilds every index and answers like row-by-row inserts", async () => {
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    const indexes = () => {
+      const db = new Database(dbPath, { readonly: true });
+      const found = db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
+      db.close();
+      return found;
+    };
+    const before = indexes();
+    const rows = Array.from({ length: 6000 }, (_, i) =>
+      catalogRow({ modelId: `model-${i % 7}`, dataName: `name-${i}`, isLatest: i % 3 !== 0 }),
+    );
+    catalog.bulkUpsert(rows);
+    expect(indexes()).toEqual(before);
+    catalog.bulkUpsert(rows.slice(0, 6000).map((row) => ({ ...row, size: 99 })));
+    expect(catalog.count({})).toBe(6000);
+    expect(catalog.count({ modelId: "model-3", latestOnly: true })).toBe(
+      rows.filter((r) => r.modelId === "model-3" && r.isLatest).length,
+    );
+    expect(catalog.scan({ dataName: "name-5" }, null, 10).rows).toEqual([
+      { ...(rows[5] as CatalogRow), size: 99 },
+    ]);
+    catalog.close();
+    const db = new Database(dbPath, { readonly: true });
+    const plan = db
+      .query(
+        "EXPLAIN QUERY PLAN SELECT rowid FROM catalog WHERE is_latest = 1 AND namespace = ? AND type_normalized = ? AND model_id = ? AND rowid > ? ORDER BY rowid LIMIT 10",
+      )
+      .all("", "aws/ec2/vpc", "model-3", 0) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join("\n")).toContain("idx_catalog_model_latest");
+    db.close();
   });
 
   test("two connections write concurrently: the busy timeout serializes them", async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
-import type { CatalogRow } from "../../../core/ports/catalog.ts";
+import type {
+  CatalogFilter,
+  CatalogPage,
+  CatalogRow,
+  CatalogSlicePage,
+} from "../../../core/ports/catalog.ts";
 import { type QueryOutcome, runQuery } from "../../../core/query/query-engine.ts";
 import { planQuery } from "../../../core/query/query-plan.ts";
 import { FakeContentReader, queryRow } from "../../support/query-rows.ts";
@@ -165,5 +170,86 @@ describe("select", () => {
     expect((await query("true", 'timestamp("2026-01-02T03:04:05Z")')).results[0]).toBe(
       "2026-01-02T03:04:05.000Z",
     );
+  });
+});
+
+/** A MemoryCatalog that records which fields each slice scan read and how many whole rows were read. */
+class RecordingCatalog extends MemoryCatalog {
+  sliceFields: string[][] = [];
+  wholeRows = 0;
+  override scanFields<F extends keyof CatalogRow>(
+    filter: CatalogFilter,
+    afterRowid: number | null,
+    limit: number,
+    fields: readonly F[],
+  ): CatalogSlicePage<F> {
+    this.sliceFields.push([...fields].sort());
+    return super.scanFields(filter, afterRowid, limit, fields);
+  }
+  override scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
+    const page = super.scan(filter, afterRowid, limit);
+    this.wholeRows += page.rows.length;
+    return page;
+  }
+}
+
+describe("reading only what the predicate needs", () => {
+  function recorded(rows: CatalogRow[]) {
+    const catalog = new RecordingCatalog();
+    const content = new FakeContentReader();
+    for (const row of rows) catalog.upsertNewVersion(row);
+    const query = (predicate: string, select?: string, limit?: number) =>
+      runQuery({ catalog, content, ownNamespace: "", plan: planQuery(predicate, select), limit });
+    return { catalog, content, query };
+  }
+  const rows = Array.from({ length: 30 }, (_, i) => queryRow({ dataName: `d${i}`, size: i }));
+
+  test("the predicate's fields are read for every row, whole rows only for the matches", async () => {
+    const { catalog, query } = recorded(rows);
+    const outcome = await query('size >= 25 && ns == "" && name != "x" && modelType != ""');
+    expect(outcome.results.map((r) => (r as { name: string }).name)).toEqual([
+      "d25",
+      "d26",
+      "d27",
+      "d28",
+      "d29",
+    ]);
+    expect(catalog.sliceFields).toEqual([["dataName", "namespace", "size", "typeNormalized"]]);
+    expect(catalog.wholeRows).toBe(5);
+  });
+
+  test("no match reads no whole row; a data-only predicate reads no field", async () => {
+    const { catalog, query } = recorded(rows);
+    expect((await query("size < 0")).total).toBe(0);
+    expect(catalog.wholeRows).toBe(0);
+    await query('data.listVersions("vpc", "d1").size() == 1');
+    expect(catalog.sliceFields.at(-1)).toEqual([]);
+    // The 30 matches, and the one row data.listVersions looked up.
+    expect(catalog.wholeRows).toBe(31);
+  });
+
+  test("a limit stops evaluating and fetching once reached", async () => {
+    const { catalog, query } = recorded(rows);
+    expect(await query("size >= 0", undefined, 3)).toMatchObject({ total: 3, limited: true });
+    expect(catalog.wholeRows).toBe(3);
+  });
+
+  test("content read only by --select is loaded for the matches alone", async () => {
+    const { content, query } = recorded(rows);
+    for (const row of rows) content.set(row, { n: row.size });
+    expect((await query("size < 2", "attributes.n")).results).toEqual([0, 1]);
+    expect(content.reads).toBe(2);
+  });
+
+  test("a row that stopped being latest after its fields were read is left out", async () => {
+    const { catalog, query } = recorded(rows.slice(0, 3));
+    const scanFields = catalog.scanFields.bind(catalog);
+    catalog.scanFields = (filter, after, limit, fields) => {
+      const page = scanFields(filter, after, limit, fields);
+      catalog.upsertNewVersion(queryRow({ dataName: "d1", size: 1, version: 2 }));
+      return page;
+    };
+    const outcome = await query("size >= 0");
+    expect(outcome.results.map((r) => (r as { name: string }).name)).toEqual(["d0", "d2"]);
   });
 });

@@ -97,6 +97,26 @@ describe("references", () => {
     expect(planQuery('tags.attributes == "x"').readsContent).toBe(false);
   });
 
+  test("only the predicate decides which content and row fields every candidate needs", () => {
+    expect(planQuery("true", "attributes").predicateReadsContent).toBe(false);
+    expect(planQuery('attributes.cidr == "x"').predicateReadsContent).toBe(true);
+    expect(planQuery('content == "x" && size > 1').predicateFields).toEqual(["size"]);
+  });
+
+  test("predicate fields are the row fields behind the identifiers it reads", () => {
+    const fields = (predicate: string) => [...planQuery(predicate, "id").predicateFields].sort();
+    expect(fields("size > 1")).toEqual(["size"]);
+    expect(fields('name == "a" && ns == "" && modelType != "x"')).toEqual([
+      "dataName",
+      "namespace",
+      "typeNormalized",
+    ]);
+    expect(fields('tags.env == "prod" || version > 1 || isLatest')).toEqual(["isLatest", "tags", "version"]);
+    expect(fields('tags.exists(k, k == "name") && cel.bind(s, size, s > 1)')).toEqual(["size", "tags"]);
+    expect(fields('data.latest("vpc", "main") != null')).toEqual([]);
+    expect(fields("true")).toEqual([]);
+  });
+
   test("data.* use is flagged", () => {
     expect(planQuery("size > 1").usesData).toBe(false);
     expect(planQuery("true", 'data.listVersions("m", "n")').usesData).toBe(true);

@@ -1,0 +1,96 @@
+import type { Database } from "bun:sqlite";
+
+export const CATALOG_SCHEMA_VERSION = "4";
+
+const TEXT = "TEXT NOT NULL DEFAULT ''";
+const TABLE = `
+CREATE TABLE IF NOT EXISTS catalog (
+  namespace ${TEXT},
+  type_normalized TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  data_name TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  is_latest INTEGER NOT NULL DEFAULT 1,
+  model_name TEXT NOT NULL,
+  spec_name ${TEXT},
+  data_type ${TEXT},
+  content_type ${TEXT},
+  lifetime ${TEXT},
+  owner_type ${TEXT},
+  streaming INTEGER NOT NULL DEFAULT 0,
+  size INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '{}',
+  owner_ref ${TEXT},
+  workflow_run_id ${TEXT},
+  workflow_name ${TEXT},
+  job_name ${TEXT},
+  step_name ${TEXT},
+  source ${TEXT},
+  PRIMARY KEY (namespace, type_normalized, model_id, data_name, version)
+)`;
+
+/** The indexes besides the primary key: SPEC §7.1's, plus one for `data list`. */
+const SECONDARY_INDEXES: Record<string, string> = {
+  idx_catalog_model_name: "model_name",
+  idx_catalog_spec_name: "spec_name",
+  idx_catalog_data_type: "data_type",
+  idx_catalog_created_at: "created_at",
+  idx_catalog_workflow_run_id: "workflow_run_id",
+  idx_catalog_step_name: "step_name",
+  idx_catalog_namespace: "namespace",
+  idx_catalog_name_latest: "namespace, type_normalized, model_id, data_name, is_latest",
+  idx_catalog_latest_lookup: "model_name, data_name, is_latest, namespace",
+  // One model's latest rows in rowid order (`data list`), without walking the whole namespace.
+  idx_catalog_model_latest: "namespace, type_normalized, model_id, is_latest",
+};
+const INDEX_NAMES = Object.keys(SECONDARY_INDEXES);
+
+export function createSecondaryIndexes(db: Database): void {
+  for (const [name, columns] of Object.entries(SECONDARY_INDEXES)) {
+    db.run(`CREATE INDEX IF NOT EXISTS ${name} ON catalog (${columns})`);
+  }
+}
+
+export function dropSecondaryIndexes(db: Database): void {
+  for (const name of INDEX_NAMES) db.run(`DROP INDEX IF EXISTS ${name}`);
+}
+
+/** True when the tables, every index and this schema version are in place: a read, no write lock. */
+function isCurrent(db: Database): boolean {
+  const names = new Set(
+    (db.query("SELECT name FROM sqlite_master").values() as [string][]).map(([name]) => name),
+  );
+  if (!names.has("catalog_meta") || !names.has("catalog") || INDEX_NAMES.some((n) => !names.has(n))) {
+    return false;
+  }
+  const row = db.query("SELECT value FROM catalog_meta WHERE key = 'schema_version'").get() as {
+    value: string;
+  } | null;
+  return row?.value === CATALOG_SCHEMA_VERSION;
+}
+
+/**
+ * Creates or upgrades the schema. Most opens find it current and take no write lock, so a reader
+ * never waits behind another process's long backfill.
+ */
+export function ensureSchema(db: Database): void {
+  if (isCurrent(db)) return;
+  db.transaction(() => {
+    db.run("CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    const version = db.query("SELECT value FROM catalog_meta WHERE key = 'schema_version'").get() as {
+      value: string;
+    } | null;
+    if (version?.value !== CATALOG_SCHEMA_VERSION) {
+      // Older layouts are dropped and backfilled lazily; foreign rows must be pulled again.
+      db.run("DROP TABLE IF EXISTS catalog");
+      db.run("DELETE FROM catalog_meta");
+      db.query("INSERT INTO catalog_meta (key, value) VALUES ('schema_version', ?)").run(
+        CATALOG_SCHEMA_VERSION,
+      );
+    }
+    db.run(TABLE);
+    createSecondaryIndexes(db);
+  }).immediate();
+}
