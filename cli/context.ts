@@ -202,21 +202,36 @@ export class RepoContext {
     return this.#catalog;
   }
 
+  /**
+   * Answers `read` from the catalog. A catalog found corrupt while answering is rebuilt empty
+   * underneath (a notice says so); then it is backfilled and asked again, so the answer is whole.
+   */
+  async readCatalog<T>(read: (catalog: Catalog) => Promise<T> | T): Promise<T> {
+    const catalog = await this.catalog();
+    const answer = await read(catalog);
+    if (catalog.isPopulated()) return answer;
+    await this.#backfill(catalog);
+    return read(catalog);
+  }
+
   /** The catalog without backfill, for write-through: rows added now are kept by the next backfill. */
   async catalogForWrite(): Promise<Catalog> {
     const { SqliteCatalog } = await import("../adapters/sqlite/sqlite-catalog.ts");
-    const catalog = await SqliteCatalog.open(this.resolver.catalogPath(), { clock: this.clock });
-    if (catalog.rebuiltReason) this.out.warn(catalog.rebuiltReason);
-    return catalog;
+    return SqliteCatalog.open(this.resolver.catalogPath(), {
+      clock: this.clock,
+      onRebuilt: (notice) => this.out.warn(notice),
+    });
   }
 
   async #openCatalog(): Promise<Catalog> {
     const catalog = await this.catalogForWrite();
-    if (!catalog.isPopulated()) {
-      const rows = await backfillCatalog(this.data(), catalog, this.namespace);
-      this.out.debug(`Catalog backfilled: ${rows} row(s).`);
-    }
+    if (!catalog.isPopulated()) await this.#backfill(catalog);
     return catalog;
+  }
+
+  async #backfill(catalog: Catalog): Promise<void> {
+    const rows = await backfillCatalog(this.data(), catalog, this.namespace);
+    this.out.debug(`Catalog backfilled: ${rows} row(s).`);
   }
 }
 

@@ -14,13 +14,16 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const modelRef = pick(inv.args[0], inv.opts.model, "model", "swamp data list vpc");
   const ctx = await openRepo(inv);
   const model = await requireModel(ctx, modelRef);
-  const catalog = await ctx.catalog();
-  const rows = scanAll(catalog, {
-    latestOnly: true,
-    namespace: ctx.namespace,
-    typeNormalized: model.type,
-    modelId: model.id,
-  }).filter((row) => inv.opts.type === undefined || row.dataType === inv.opts.type);
+  const rows = (
+    await ctx.readCatalog((catalog) =>
+      scanAll(catalog, {
+        latestOnly: true,
+        namespace: ctx.namespace,
+        typeNormalized: model.type,
+        modelId: model.id,
+      }),
+    )
+  ).filter((row) => inv.opts.type === undefined || row.dataType === inv.opts.type);
 
   const groups = groupByType(rows).map(([type, items]) => ({
     type,

@@ -24,13 +24,16 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const limit = inv.opts.limit === undefined ? undefined : parsePositiveInt(inv.opts.limit, "--limit");
   const plan = planQuery(predicate, inv.opts.select);
   const ctx = await openRepo(inv);
-  const outcome = await runQuery({
-    catalog: await ctx.catalog(),
-    content: contentReader(ctx),
-    ownNamespace: ctx.namespace,
-    plan,
-    ...(limit !== undefined ? { limit } : {}),
-  });
+  const content = contentReader(ctx);
+  const outcome = await ctx.readCatalog((catalog) =>
+    runQuery({
+      catalog,
+      content,
+      ownNamespace: ctx.namespace,
+      plan,
+      ...(limit !== undefined ? { limit } : {}),
+    }),
+  );
   if (outcome.kind === "select") {
     const doc = { results: outcome.results, total: outcome.total, limited: outcome.limited };
     inv.out.result(doc, () => (outcome.results.length ? renderSelectResults(outcome.results) : NO_RESULTS));
