@@ -78,6 +78,7 @@ export class RemoteSession {
       });
     for (const bad of result.rejected)
       this.ctx.out.warn(`Skipped unsafe remote entry "${bad.key}": ${bad.reason}.`);
+    for (const notice of result.notices ?? []) this.ctx.out.warn(notice);
     await this.#refreshCatalog(result.changed);
     return result;
   }

@@ -66,6 +66,7 @@ class Puller {
   readonly #isDirty: (rel: string) => boolean;
   readonly #keepLocalChanges: boolean;
   readonly #rejected: Rejected[] = [];
+  readonly #notices: string[] = [];
   readonly #changed: string[] = [];
   #downloaded = 0;
   #deleted = 0;
@@ -242,17 +243,22 @@ class Puller {
       return;
     }
     const sha = body ? entry.sha256 : sha256Hex(bytes);
-    if (sha !== entry.sha256) {
-      await this.#raceCheck(
-        new SwampError(
-          "sync_failed",
-          `${key} on ${this.run.store.description} does not match the index (sha256 ${sha.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…): it was overwritten by a push that has not committed. Run the command again; if this persists, run 'swamp datastore sync --push' on the machine that last wrote it.`,
-        ),
+    const drifted = sha !== entry.sha256;
+    if (drifted) {
+      // Overwritten by a push that never committed (its writer crashed or lost its lease). Unless
+      // the index moved meanwhile (a race: pull again), the bucket's bytes are what there is:
+      // take them, and mark the path so the next push under a lease commits the index to match.
+      await this.#raceCheck();
+      this.#notices.push(
+        `${key} on ${this.run.store.description} did not match the index (an interrupted push overwrote it); took the stored bytes, the next push re-commits the index.`,
       );
     }
     this.run.signal.throwIfAborted();
     const written = await this.parts.files.writeAtomic(target.path, bytes, this.run.signal);
-    index.set(rel, { ...entry, localMtimeMs: written.mtimeMs });
+    // A drifted file is recorded as the index has it (with no mtime, so no fast path can skip
+    // it): the push then sees bytes that differ from the entry and commits them.
+    index.set(rel, { ...entry, localMtimeMs: drifted ? -1 : written.mtimeMs });
+    if (drifted) this.parts.marks.mark(rel);
     this.#downloaded++;
     this.#changed.push(rel);
   }
@@ -268,11 +274,12 @@ class Puller {
     this.#changed.push(rel);
   }
 
-  /** A mismatch is a race when the meta moved since we read it (retry the pull); else it is `error`. */
-  async #raceCheck(error: SwampError): Promise<never> {
+  /** A surprise is a race when the meta moved since we read it: the pull starts over. Else `error`, if any, stands. */
+  async #raceCheck(error?: SwampError): Promise<void> {
     const now = await this.remote.readMeta(this.run.signal).catch(() => null);
-    if ((now?.version ?? null) !== this.metaVersion) throw new IndexMoved(error.message, { cause: error });
-    throw error;
+    const moved = (now?.version ?? null) !== this.metaVersion;
+    if (moved) throw new IndexMoved(error?.message ?? "the index moved during the pull", { cause: error });
+    if (error) throw error;
   }
 
   async #record(
@@ -301,6 +308,7 @@ class Puller {
       deleted: this.#deleted,
       changed: this.#changed.sort(),
       rejected: this.#rejected,
+      notices: this.#notices,
       requests: this.run.store.total(),
     };
   }

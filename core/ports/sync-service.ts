@@ -27,6 +27,8 @@ export interface PullResult {
   changed: string[];
   /** Remote entries refused because their key is unsafe (outside the cache, absolute, `..`). */
   rejected: { key: string; reason: string }[];
+  /** Things the user should know that did not stop the pull (e.g. a file repaired from the bucket). */
+  notices?: string[];
   /** Requests made to the store. */
   requests: number;
 }

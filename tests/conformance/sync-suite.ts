@@ -177,6 +177,29 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       await rm(root, { recursive: true, force: true });
     });
 
+    test("an object overwritten by a push that never committed is taken from the bucket and re-committed", async () => {
+      const a = await machine();
+      await a.write(`${MODEL_1}/web/latest`, "1");
+      await a.engine.pushChanged();
+      // A writer that lost its lease uploaded a new marker but never committed the index.
+      await store.put(`${MODEL_1}/web/latest`, new TextEncoder().encode("2"));
+
+      const b = await machine();
+      const pulled = await b.engine.pullChanged();
+      expect(pulled.notices?.join("\n")).toContain("did not match the index");
+      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("2");
+      expect((await b.engine.status()).pendingPaths).toBe(1);
+
+      await b.engine.pushChanged();
+      expect((await b.engine.status()).pendingPaths).toBe(0);
+      const c = await machine();
+      const clean = await c.engine.pullChanged();
+      expect(clean.notices ?? []).toEqual([]);
+      expect(await c.read(`${MODEL_1}/web/latest`)).toBe("2");
+      await a.engine.pullChanged();
+      expect(await a.read(`${MODEL_1}/web/latest`)).toBe("2");
+    });
+
     test("A pushes, B pulls the same bytes; the index is shard-first under the namespace", async () => {
       const a = await machine("team/");
       const b = await machine("team/");
