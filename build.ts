@@ -21,6 +21,8 @@ function compile(outfile: string, target?: string, executablePath?: string): voi
     process.execPath,
     "build",
     "cli/main.ts",
+    // The backfill's directory walk runs on a worker thread; the worker is its own entrypoint.
+    "adapters/fs/version-walk-worker.ts",
     "--compile",
     "--minify",
     "--bytecode",

@@ -2,7 +2,55 @@ import { toCatalogRow } from "./catalog-row.ts";
 import type { Catalog, CatalogRow } from "./ports/catalog.ts";
 import type { DataRepository, StoredVersion } from "./ports/data-repository.ts";
 
+/** Rows handed to the catalog at once: few calls, while the walk goes on reading. */
+const BATCH_ROWS = 1000;
+
 const stepOf = (v: StoredVersion) => v.metadata.ownerDefinition?.stepName ?? "";
+
+const sameName = (a: StoredVersion, b: StoredVersion) =>
+  a.metadata.name === b.metadata.name && a.model.id === b.model.id && a.model.type === b.model.type;
+
+/** Adds the rows of one name's versions to `rows`; none when its newest version is a tombstone (deleted or renamed). */
+function addRowsOfName(namespace: string, versions: StoredVersion[], rows: CatalogRow[]): void {
+  let newest = versions[0] as StoredVersion;
+  for (const v of versions) if (v.metadata.version > newest.metadata.version) newest = v;
+  if (newest.metadata.lifecycle === "deleted") return;
+  // Each workflow step keeps its own latest version of a name.
+  const maxByStep = new Map<string, number>();
+  for (const v of versions) {
+    const step = stepOf(v);
+    maxByStep.set(step, Math.max(maxByStep.get(step) ?? 0, v.metadata.version));
+  }
+  for (const v of versions) {
+    rows.push(toCatalogRow(namespace, v.model, v.metadata, v.metadata.version === maxByStep.get(stepOf(v))));
+  }
+}
+
+/** The walk's versions as catalog rows, in batches, counted in `written`; the walk yields a name's versions together. */
+async function* rowBatches(
+  repo: DataRepository,
+  namespace: string,
+  written: { rows: number },
+): AsyncGenerator<CatalogRow[]> {
+  let rows: CatalogRow[] = [];
+  let versions: StoredVersion[] = [];
+  const flush = () => {
+    written.rows += rows.length;
+    const batch = rows;
+    rows = [];
+    return batch;
+  };
+  for await (const stored of repo.walk()) {
+    if (versions.length > 0 && !sameName(versions[0] as StoredVersion, stored)) {
+      addRowsOfName(namespace, versions, rows);
+      versions = [];
+      if (rows.length >= BATCH_ROWS) yield flush();
+    }
+    versions.push(stored);
+  }
+  if (versions.length > 0) addRowsOfName(namespace, versions, rows);
+  if (rows.length > 0) yield flush();
+}
 
 /**
  * Indexes every version in `repo` into `catalog` (SPEC §7.3), stamped with `namespace`, then marks
@@ -14,33 +62,9 @@ export async function backfillCatalog(
   catalog: Catalog,
   namespace: string,
 ): Promise<number> {
-  const byName = new Map<string, StoredVersion[]>();
-  for await (const stored of repo.walk()) {
-    const key = `${stored.model.type}\0${stored.model.id}\0${stored.metadata.name}`;
-    const versions = byName.get(key);
-    if (versions) versions.push(stored);
-    else byName.set(key, [stored]);
-  }
-
-  // One transaction for every row (SPEC §7.3): the catalog can then build its indexes once, and the
-  // rows are already in memory as the metadata they come from.
-  const rows: CatalogRow[] = [];
-  for (const versions of byName.values()) {
-    const newest = versions.reduce((a, b) => (b.metadata.version > a.metadata.version ? b : a));
-    if (newest.metadata.lifecycle === "deleted") continue;
-    // Each workflow step keeps its own latest version of a name.
-    const maxByStep = new Map<string, number>();
-    for (const v of versions) {
-      const step = stepOf(v);
-      maxByStep.set(step, Math.max(maxByStep.get(step) ?? 0, v.metadata.version));
-    }
-    for (const v of versions) {
-      rows.push(
-        toCatalogRow(namespace, v.model, v.metadata, v.metadata.version === maxByStep.get(stepOf(v))),
-      );
-    }
-  }
-  catalog.bulkUpsert(rows);
+  const written = { rows: 0 };
+  // One transaction for every row (SPEC §7.3), filled while the walk reads on.
+  await catalog.bulkUpsertBatches(rowBatches(repo, namespace, written));
   catalog.markPopulated();
-  return rows.length;
+  return written.rows;
 }

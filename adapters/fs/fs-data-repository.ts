@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { DataMetadata, ModelRef } from "../../core/data-record.ts";
@@ -8,14 +8,10 @@ import type { Clock } from "../../core/ports/clock.ts";
 import type { DataRepository, NewVersion, StoredVersion } from "../../core/ports/data-repository.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { formatMetadata, parseMetadataText } from "./metadata-file.ts";
+import { walkVersionBatches } from "./threaded-version-walk.ts";
+import { METADATA, VERSION_DIR } from "./version-walk.ts";
 
 type ModelKey = Pick<ModelRef, "type" | "id">;
-
-/** A directory the walk has still to visit: its path and its segments below `data/`. */
-interface WalkDir {
-  path: string;
-  segments: string[];
-}
 
 export interface FsDataRepositoryOptions {
   clock: Pick<Clock, "now">;
@@ -31,10 +27,6 @@ export interface FsDataRepositoryOptions {
 const CLAIM_ATTEMPTS = 100;
 /** Name directories checked at once by `names()`. */
 const NAMES_CONCURRENCY = 64;
-/** Directories visited between two yields to the event loop. */
-const WALK_YIELD_EVERY = 256;
-const VERSION_DIR = /^[1-9]\d*$/;
-const METADATA = "metadata.yaml";
 const RAW = "raw";
 const LATEST = "latest";
 
@@ -216,42 +208,11 @@ export class FsDataRepository implements DataRepository {
   }
 
   async *walk(): AsyncIterable<StoredVersion> {
-    // Synchronous reads are markedly faster than async ones over 100k small files; yielding to
-    // the event loop between batches keeps timers (lease heartbeats) running during a long walk.
-    const queue: WalkDir[] = [{ path: this.dataDir, segments: [] }];
-    for (let visited = 1; queue.length > 0; visited++) {
-      const { dirs, versions } = this.visit(queue.pop() as WalkDir);
-      queue.push(...dirs);
-      yield* versions;
-      if (visited % WALK_YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
-  /**
-   * One directory of the walk: numeric child dirs holding metadata.yaml are versions; every other
-   * non-hidden dir (including a numeric data name) is walked further.
-   */
-  private visit({ path, segments }: WalkDir): { dirs: WalkDir[]; versions: StoredVersion[] } {
-    const dirs: WalkDir[] = [];
-    const versions: StoredVersion[] = [];
-    // data/{type…}/{modelId}/{name}/{version}: a version needs at least three levels above it.
-    const canHoldVersions = segments.length >= 3;
-    const model = { type: segments.slice(0, -2).join("/"), id: segments[segments.length - 2] ?? "" };
-    for (const { name } of readdirSyncOrEmpty(path)) {
-      if (name.startsWith(".")) continue;
-      // Plain concatenation: a name read from a directory never holds a separator or needs normalizing.
-      const child = path + sep + name;
-      if (canHoldVersions && VERSION_DIR.test(name)) {
-        const metadataPath = child + sep + METADATA;
-        const text = readTextSyncOrNull(metadataPath);
-        if (text !== null) {
-          versions.push({ model, metadata: parseMetadata(text, metadataPath) });
-          continue;
-        }
+    for await (const batch of walkVersionBatches(this.dataDir)) {
+      for (const { type, id, metadataPath, text } of batch) {
+        yield { model: { type, id }, metadata: parseMetadata(text, metadataPath) };
       }
-      dirs.push({ path: child, segments: [...segments, name] });
     }
-    return { dirs, versions };
   }
 
   private async readMetadata(versionDir: string): Promise<DataMetadata> {
@@ -385,24 +346,6 @@ function parseMetadata(text: string, path: string): DataMetadata {
     throw unreadable("it lacks a name or an integer version");
   }
   return meta as DataMetadata;
-}
-
-function readdirSyncOrEmpty(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
-  } catch (e) {
-    if (isMissing(e)) return [];
-    throw e;
-  }
-}
-
-function readTextSyncOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    if (isMissing(e) || errno(e) === "EISDIR") return null;
-    throw e;
-  }
 }
 
 function withoutUndefined(meta: DataMetadata): DataMetadata {

@@ -78,6 +78,12 @@ export class MemoryCatalog implements Catalog {
     for (const row of rows) this.put(row);
   }
 
+  async bulkUpsertBatches(batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
+    const rows: CatalogRow[] = [];
+    for await (const batch of batches) rows.push(...batch);
+    this.bulkUpsert(rows);
+  }
+
   scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
     return this.page(filter, afterRowid, limit, (_, row) => ({ ...row, tags: { ...row.tags } }));
   }

@@ -16,6 +16,9 @@ export function isCorrupt(e: unknown): boolean {
 export const inodeOf = (dbPath: string): number | undefined =>
   statSync(dbPath, { throwIfNoEntry: false })?.ino;
 
+/** The catalog is a rebuildable index: losing the last commits on power loss is acceptable. */
+export const SYNCHRONOUS = "NORMAL";
+
 /**
  * Opens the catalog with its connection settings and schema. No integrity check: a damaged file
  * shows up as SQLITE_NOTADB here or SQLITE_CORRUPT in a later statement, and both are recovered
@@ -27,8 +30,7 @@ export function connect(dbPath: string): Database {
     db.run("PRAGMA busy_timeout = 5000");
     const { journal_mode } = db.query("PRAGMA journal_mode").get() as { journal_mode: string };
     if (journal_mode.toLowerCase() !== "wal") db.query("PRAGMA journal_mode = WAL").get();
-    // The catalog is a rebuildable index: losing the last commits on power loss is acceptable.
-    db.run("PRAGMA synchronous = NORMAL");
+    db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
     // Room for a backfill's index builds; memory is only taken when a statement needs it.
     db.run("PRAGMA cache_size = -65536");
     db.run("PRAGMA temp_store = MEMORY");

@@ -35,6 +35,10 @@ const FIELDS = Object.keys(COLUMNS) as (keyof CatalogRow)[];
 /** Every column, in the order `toBindings` and `fromValues` use. */
 export const ALL_COLUMNS = FIELDS.map((field) => COLUMNS[field].column).join(", ");
 
+/** Upserts one row, bound with `toBindings`. */
+export const INSERT = `INSERT OR REPLACE INTO catalog (${ALL_COLUMNS})
+  VALUES (${FIELDS.map(() => "?").join(", ")})`;
+
 export function columnsOf(fields: readonly (keyof CatalogRow)[]): string {
   return fields.map((field) => COLUMNS[field].column).join(", ");
 }

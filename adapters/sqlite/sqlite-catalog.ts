@@ -11,20 +11,13 @@ import type {
 } from "../../core/ports/catalog.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import { systemClock } from "../system/system-clock.ts";
+import { CatalogBulkLoad } from "./catalog-bulk-load.ts";
 import { connect, inodeOf, isBusy, isCorrupt, moveAside } from "./catalog-connection.ts";
-import { ALL_COLUMNS, columnsOf, fromValues, sliceDecoder, toBindings } from "./catalog-row-codec.ts";
-import { createSecondaryIndexes, dropSecondaryIndexes } from "./catalog-schema.ts";
+import { ALL_COLUMNS, columnsOf, fromValues, INSERT, sliceDecoder, toBindings } from "./catalog-row-codec.ts";
 
 export { CATALOG_SCHEMA_VERSION } from "./catalog-schema.ts";
 
 const OPEN_ATTEMPTS = 5;
-/** From this many rows on, a load into a table no larger than it rebuilds the indexes afterwards. */
-const REINDEX_MIN_ROWS = 5000;
-/** Rows ANALYZE samples per index after a bulk load: enough for the planner, cheap at any size. */
-const ANALYSIS_LIMIT = 1000;
-
-const INSERT = `INSERT OR REPLACE INTO catalog (${ALL_COLUMNS})
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const NAME_WHERE = "namespace = ? AND type_normalized = ? AND model_id = ? AND data_name = ?";
 
@@ -187,22 +180,47 @@ export class SqliteCatalog implements Catalog {
   bulkUpsert(rows: CatalogRow[]): void {
     if (rows.length === 0) return;
     this.#guard((db) => {
-      const insert = db.query(INSERT);
-      const reindexed = db
-        .transaction(() => {
-          // Building the indexes once after a big load is several times faster than row by row.
-          const reindex = rows.length >= REINDEX_MIN_ROWS && this.#rowCount(db) <= rows.length;
-          if (reindex) dropSecondaryIndexes(db);
-          for (const row of rows) insert.run(...toBindings(row, row.isLatest));
-          if (reindex) createSecondaryIndexes(db);
-          return reindex;
-        })
-        .immediate();
-      if (reindexed) {
-        db.run(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
-        db.run("PRAGMA optimize = 0x10002");
+      const load = CatalogBulkLoad.begin(db);
+      try {
+        load.add(rows);
+        load.commit();
+      } catch (e) {
+        load.abort();
+        throw e;
       }
     });
+  }
+
+  async bulkUpsertBatches(batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
+    // Everything so far, to load again should the file turn out damaged midway.
+    const loaded: CatalogRow[] = [];
+    let load = this.#guard((db) => CatalogBulkLoad.begin(db));
+    const restartOnDamage = (e: unknown) => {
+      if (!isCorrupt(e)) throw e;
+      load.abort();
+      this.#recover(e);
+      load = CatalogBulkLoad.begin(this.#db);
+      load.add(loaded);
+    };
+    try {
+      for await (const rows of batches) {
+        for (const row of rows) loaded.push(row);
+        try {
+          load.add(rows);
+        } catch (e) {
+          restartOnDamage(e);
+        }
+      }
+      try {
+        load.commit();
+      } catch (e) {
+        restartOnDamage(e);
+        load.commit();
+      }
+    } catch (e) {
+      load.abort();
+      throw e;
+    }
   }
 
   scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
@@ -287,10 +305,6 @@ export class SqliteCatalog implements Catalog {
 
   close(): void {
     this.#db.close();
-  }
-
-  #rowCount(db: Database): number {
-    return (db.query("SELECT COUNT(*) AS n FROM catalog").get() as { n: number }).n;
   }
 
   /** Runs `operation`; if it finds the file damaged, recovers and runs it once more on the empty catalog. */

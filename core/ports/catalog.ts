@@ -75,6 +75,11 @@ export interface Catalog {
   ): void;
   /** INSERT OR REPLACE in one transaction (backfill, additive). */
   bulkUpsert(rows: CatalogRow[]): void;
+  /**
+   * `bulkUpsert` of rows that arrive in batches, all in one transaction: a backfill inserts rows while
+   * it reads the next ones. Nothing is kept when `batches` fails.
+   */
+  bulkUpsertBatches(batches: AsyncIterable<readonly CatalogRow[]>): Promise<void>;
   /** Rows matching `filter`, ordered by rowid, strictly after `afterRowid`, at most `limit`. */
   scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage;
   /** Like `scan`, reading only `fields` of each row: far cheaper when a predicate needs few of them. */

@@ -43,6 +43,6 @@ export interface DataRepository {
   deleteVersion(model: Pick<ModelRef, "type" | "id">, name: string, version: number): Promise<number>;
   /** Deletes every version of a name; returns how many were removed. */
   deleteName(model: Pick<ModelRef, "type" | "id">, name: string): Promise<number>;
-  /** Every complete version in the datastore (for catalog backfill). */
+  /** Every complete version in the datastore (for catalog backfill); the versions of one name come one after another. */
   walk(): AsyncIterable<StoredVersion>;
 }

@@ -146,6 +146,24 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       expect(catalog.count({})).toBe(3);
     });
 
+    test("bulkUpsertBatches loads every batch like one bulkUpsert; a failing source keeps nothing", async () => {
+      catalog.upsertNewVersion(catalogRow({ dataName: "kept" }));
+      async function* batches() {
+        yield [catalogRow({ version: 1, isLatest: false }), catalogRow({ version: 2 })];
+        yield [];
+        yield [catalogRow({ dataName: "kept", size: 99 })];
+      }
+      await catalog.bulkUpsertBatches(batches());
+      expect(versionsOf(catalog)).toEqual(["kept@1*", "main@1", "main@2*"]);
+      expect(catalog.scan({ dataName: "kept" }, null, 10).rows[0]?.size).toBe(99);
+      async function* failing() {
+        yield [catalogRow({ dataName: "half" })];
+        throw new Error("unreadable");
+      }
+      await expect(catalog.bulkUpsertBatches(failing())).rejects.toThrow("unreadable");
+      expect(catalog.count({})).toBe(3);
+    });
+
     test("scan and count filter on each field", () => {
       catalog.bulkUpsert([
         catalogRow({ version: 1, isLatest: false }),

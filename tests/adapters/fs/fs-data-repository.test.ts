@@ -306,5 +306,11 @@ describe("FsDataRepository", () => {
     await repo.write(VPC, "main", bytes("x"), manualVersion());
     writeFileSync(join(nameDir("main"), "1", "metadata.yaml"), "- just\n- a list\n");
     await expect(repo.get(VPC, "main", 1)).rejects.toThrow(join(nameDir("main"), "1", "metadata.yaml"));
+    const walkAll = async () => {
+      for await (const _ of repo.walk()) {
+        // drained for its error
+      }
+    };
+    await expect(walkAll()).rejects.toThrow(join(nameDir("main"), "1", "metadata.yaml"));
   });
 });

@@ -40,10 +40,41 @@ describe("SqliteCatalog", () => {
       value: CATALOG_SCHEMA_VERSION,
     });
     const indexes = db
-      .query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalog'")
-      .all();
-    expect(indexes.length).toBeGreaterThanOrEqual(9);
+      .query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalog' ORDER BY name")
+      .values()
+      .flat();
+    expect(indexes).toEqual([
+      "idx_catalog_latest_lookup",
+      "idx_catalog_model_latest",
+      "idx_catalog_model_name",
+      "idx_catalog_name_latest",
+      "idx_catalog_namespace",
+      "idx_catalog_spec_name",
+      "sqlite_autoindex_catalog_1",
+    ]);
     db.close();
+  });
+
+  test("indexes of older builds that no statement uses are dropped on open, keeping the rows", async () => {
+    const first = await SqliteCatalog.open(dbPath, { clock });
+    first.upsertNewVersion(catalogRow());
+    first.markPopulated();
+    first.close();
+    const db = new Database(dbPath);
+    db.run("CREATE INDEX idx_catalog_created_at ON catalog (created_at)");
+    db.run("CREATE INDEX idx_catalog_step_name ON catalog (step_name)");
+    db.close();
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    expect(catalog.count({})).toBe(1);
+    expect(catalog.isPopulated()).toBe(true);
+    catalog.close();
+    const check = new Database(dbPath);
+    expect(
+      check
+        .query("SELECT name FROM sqlite_master WHERE name LIKE '%created_at' OR name LIKE '%step_name'")
+        .all(),
+    ).toEqual([]);
+    check.close();
   });
 
   test("rows and populated survive a reopen", async () => {
@@ -139,6 +170,18 @@ describe("SqliteCatalog", () => {
     expect(again.count({})).toBe(1);
     expect(again.rebuiltReason).toBeNull();
     again.close();
+  });
+
+  test("damage found by a load in batches: every row lands in the fresh catalog", async () => {
+    await damagedCatalog(metaPages);
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    async function* batches() {
+      for (let i = 0; i < 3; i++) yield [catalogRow({ dataName: `fresh-${i}` })];
+    }
+    await catalog.bulkUpsertBatches(batches());
+    expect(catalog.rebuiltReason).not.toBeNull();
+    expect(catalog.scan({}, null, 10).rows.map((r) => r.dataName)).toEqual(["fresh-0", "fresh-1", "fresh-2"]);
+    catalog.close();
   });
 
   test("a deleted catalog is recreated silently", async () => {
@@ -248,6 +291,30 @@ describe("SqliteCatalog", () => {
       .all("", "aws/ec2/vpc", "model-3", 0) as { detail: string }[];
     expect(plan.map((p) => p.detail).join("\n")).toContain("idx_catalog_model_latest");
     db.close();
+  });
+
+  test("a load in batches rebuilds the indexes once it outgrows the table, and rolls back on a failing source", async () => {
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    const indexes = () => {
+      const db = new Database(dbPath, { readonly: true });
+      const found = db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
+      db.close();
+      return found;
+    };
+    const before = indexes();
+    const rows = Array.from({ length: 7000 }, (_, i) => catalogRow({ dataName: `name-${i}` }));
+    async function* batches(fail: boolean) {
+      for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000);
+      if (fail) throw new Error("unreadable");
+    }
+    await expect(catalog.bulkUpsertBatches(batches(true))).rejects.toThrow("unreadable");
+    expect(catalog.count({})).toBe(0);
+    expect(indexes()).toEqual(before);
+    await catalog.bulkUpsertBatches(batches(false));
+    expect(indexes()).toEqual(before);
+    expect(catalog.count({ dataName: "name-6999", latestOnly: true })).toBe(1);
+    expect(catalog.count({})).toBe(7000);
+    catalog.close();
   });
 
   test("two connections write concurrently: the busy timeout serializes them", async () => {

@@ -1,0 +1,81 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { CatalogRow } from "../../core/ports/catalog.ts";
+import { SYNCHRONOUS } from "./catalog-connection.ts";
+import { INSERT, toBindings } from "./catalog-row-codec.ts";
+import { createSecondaryIndexes, dropSecondaryIndexes } from "./catalog-schema.ts";
+
+/** From this many rows on, a load into a table no larger than it rebuilds the indexes afterwards. */
+const REINDEX_MIN_ROWS = 5000;
+/** Rows ANALYZE samples per index after a rebuild: enough for the planner, cheap at any size. */
+const ANALYSIS_LIMIT = 1000;
+
+/**
+ * Rows upserted in one write transaction, as they come. Once the load is as large as the table it
+ * started on (and not small), the secondary indexes are dropped and built again at the commit:
+ * several times faster than keeping them up to date row by row. Until then rows wait in memory.
+ */
+export class CatalogBulkLoad {
+  readonly #db: Database;
+  readonly #insert: Statement;
+  readonly #reindexFrom: number;
+  #pending: CatalogRow[] = [];
+  #reindex = false;
+
+  private constructor(db: Database, reindexFrom: number) {
+    this.#db = db;
+    this.#insert = db.query(INSERT);
+    this.#reindexFrom = reindexFrom;
+  }
+
+  static begin(db: Database): CatalogBulkLoad {
+    // A bulk load is a backfill, and the catalog a rebuildable index: its commit need not wait for
+    // the disk. A crash before the commit leaves it unpopulated; after, at worst damaged, and rebuilt.
+    db.run("PRAGMA synchronous = OFF");
+    try {
+      db.run("BEGIN IMMEDIATE");
+    } catch (e) {
+      db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
+      throw e;
+    }
+    const { n } = db.query("SELECT COUNT(*) AS n FROM catalog").get() as { n: number };
+    return new CatalogBulkLoad(db, Math.max(n, REINDEX_MIN_ROWS));
+  }
+
+  add(rows: readonly CatalogRow[]): void {
+    if (this.#reindex) {
+      this.#write(rows);
+      return;
+    }
+    for (const row of rows) this.#pending.push(row);
+    if (this.#pending.length < this.#reindexFrom) return;
+    dropSecondaryIndexes(this.#db);
+    this.#reindex = true;
+    this.#flush();
+  }
+
+  commit(): void {
+    this.#flush();
+    if (this.#reindex) createSecondaryIndexes(this.#db);
+    this.#db.run("COMMIT");
+    this.#db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
+    if (this.#reindex) {
+      this.#db.run(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
+      this.#db.run("PRAGMA optimize = 0x10002");
+    }
+  }
+
+  /** Rolls back what is not committed; safe to call after a failed commit or on a finished load. */
+  abort(): void {
+    if (this.#db.inTransaction) this.#db.run("ROLLBACK");
+    this.#db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
+  }
+
+  #flush(): void {
+    this.#write(this.#pending);
+    this.#pending = [];
+  }
+
+  #write(rows: readonly CatalogRow[]): void {
+    for (const row of rows) this.#insert.run(...toBindings(row, row.isLatest));
+  }
+}
