@@ -7,6 +7,7 @@ import type { Lease } from "../../core/ports/lock.ts";
 import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/object-store.ts";
 import { flush } from "../support/fake-clock.ts";
 import { type LockStoreFixture, LockWorld, TTL_MS } from "../support/lock-world.ts";
+import { passThrough } from "../support/pass-through-store.ts";
 
 async function failureOf(promise: Promise<unknown>): Promise<SwampError> {
   const error = await promise.then(
@@ -45,12 +46,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 /** A store whose next put lands but then reports `outcome`, as a retrying client would after a lost response. */
 function landsThenFails(inner: ObjectStore, outcome: "exists" | "changed" | "throw"): ObjectStore {
   let armed = true;
-  return {
-    description: inner.description,
-    head: (key, signal) => inner.head(key, signal),
-    get: (key, signal) => inner.get(key, signal),
-    delete: (key, when, signal) => inner.delete(key, when, signal),
-    list: (prefix, after, signal) => inner.list(prefix, after, signal),
+  return passThrough(inner, {
     async put(
       key: string,
       body: Uint8Array,
@@ -63,7 +59,7 @@ function landsThenFails(inner: ObjectStore, outcome: "exists" | "changed" | "thr
       if (outcome === "throw") throw new Error("socket hang up");
       return { ok: false, reason: outcome };
     },
-  };
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/object-store.ts";
 import { serializeMeta } from "../../core/sync/sync-index.ts";
 import { FakeClock } from "../support/fake-clock.ts";
+import { passThrough } from "../support/pass-through-store.ts";
 
 export interface SyncStoreFixture {
   store: ObjectStore;
@@ -104,38 +105,26 @@ async function keysOf(store: ObjectStore, prefix = ""): Promise<string[]> {
 /** A store whose `put` fails on every `every`-th call while `armed`. */
 function failingEvery(inner: ObjectStore, every: number): ObjectStore & { armed: boolean } {
   let puts = 0;
-  return {
-    armed: true,
-    description: inner.description,
-    head: (key, signal) => inner.head(key, signal),
-    get: (key, signal) => inner.get(key, signal),
-    delete: (key, when, signal) => inner.delete(key, when, signal),
-    list: (prefix, after, signal) => inner.list(prefix, after, signal),
-    async put(
-      key: string,
-      body: Uint8Array,
-      when?: Precondition,
-      signal?: AbortSignal,
-    ): Promise<WriteResult> {
-      if (this.armed && ++puts % every === 0) throw new Error(`injected failure on put ${key}`);
-      return inner.put(key, body, when, signal);
-    },
-  };
+  const store = Object.assign(
+    passThrough(inner, {
+      put(key: string, body: Uint8Array, when?: Precondition, signal?: AbortSignal): Promise<WriteResult> {
+        if (store.armed && ++puts % every === 0) throw new Error(`injected failure on put ${key}`);
+        return inner.put(key, body, when, signal);
+      },
+    }),
+    { armed: true },
+  );
+  return store;
 }
 
 /** A store whose data puts never answer and ignore the signal: only the engine's own race can end them. */
 function stalling(inner: ObjectStore, started: () => void): ObjectStore {
-  return {
-    description: inner.description,
-    head: (key, signal) => inner.head(key, signal),
-    get: (key, signal) => inner.get(key, signal),
-    delete: (key, when, signal) => inner.delete(key, when, signal),
-    list: (prefix, after, signal) => inner.list(prefix, after, signal),
+  return passThrough(inner, {
     put(): Promise<WriteResult> {
       started();
       return new Promise(() => {});
     },
-  };
+  });
 }
 
 /**
