@@ -248,10 +248,19 @@ export function buildProgram(): Command {
       "--timeout <seconds>",
       "give up after this many seconds (default: SWAMP_DATASTORE_SYNC_TIMEOUT_MS or 300)",
     )
+    .option(
+      "--republish",
+      "upload this cache again over an emptied, restored or damaged index (never deletes or overwrites in the store)",
+    )
     .option("-y, --yes", "accepted for compatibility; sync never asks")
     .addHelpText(
       "after",
-      examples("swamp ds sync", "swamp ds sync --pull --json", "swamp ds sync --push --timeout 600"),
+      examples(
+        "swamp ds sync",
+        "swamp ds sync --pull --json",
+        "swamp ds sync --push --timeout 600",
+        "swamp ds sync --republish",
+      ),
     )
     .action(lazyAction(() => import("./commands/datastore-sync.ts")));
   ds.command("compact")

@@ -10,7 +10,13 @@ import { SwampError } from "../core/errors.ts";
 import type { HealthResult } from "../core/ports/datastore-verifier.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
-import type { PullResult, PushResult, SyncOptions, SyncService } from "../core/ports/sync-service.ts";
+import type {
+  PullResult,
+  PushResult,
+  RebasedVersion,
+  SyncOptions,
+  SyncService,
+} from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import { pullConcurrency, pushConcurrency, syncTimeoutMs } from "../core/tunables.ts";
 import type { RepoContext } from "./context.ts";
@@ -27,8 +33,14 @@ function storeKey(backend: S3Backend | GcsBackend): string {
  * A remote datastore for one command: the bucket, the sync engine over it and the local
  * cache, and the command lifecycle around writing work (pull, run, push).
  */
+/** A renumbered version, with its model's name for messages and JSON. */
+export interface ReportedRebase extends RebasedVersion {
+  model: string;
+}
+
 export class RemoteSession {
   readonly #progress: TransferProgressFile;
+  readonly #rebased: ReportedRebase[] = [];
 
   private constructor(
     private readonly ctx: RepoContext,
@@ -71,6 +83,7 @@ export class RemoteSession {
       .pullChanged(this.#reporting(options))
       .finally(() => this.#progress.clear())
       .catch((e: unknown) => {
+        if (e instanceof SwampError && e.code === "index_regressed") throw e;
         throw new SwampError(
           "sync_failed",
           `Datastore sync failed: could not pull from ${this.store.description}: ${(e as Error).message}. Nothing was changed; retry when the store is reachable.`,
@@ -80,7 +93,34 @@ export class RemoteSession {
       this.ctx.out.warn(`Skipped unsafe remote entry "${bad.key}": ${bad.reason}.`);
     for (const notice of result.notices ?? []) this.ctx.out.warn(notice);
     await this.#refreshCatalog(result.changed);
+    await this.#reportRebased(result.rebased);
     return result;
+  }
+
+  /** Every pending version renumbered during this command, in order, as commands report them. */
+  rebasedDoc(): { model: string; name: string; from: number; to: number }[] {
+    return this.#rebased.map(({ model, name, from, to }) => ({ model, name, from, to }));
+  }
+
+  /** The version a number written in this command ended up with, after any renumbering. */
+  finalVersion(ref: { type: string; id: string; name: string }, version: number): number {
+    let final = version;
+    for (const r of this.#rebased) {
+      if (r.type === ref.type && r.id === ref.id && r.name === ref.name && r.from === final) final = r.to;
+    }
+    return final;
+  }
+
+  async #reportRebased(rebased: readonly RebasedVersion[]): Promise<void> {
+    if (rebased.length === 0) return;
+    const models = await this.ctx.models().list();
+    for (const r of rebased) {
+      const model = models.find((m) => m.id === r.id)?.name ?? r.id;
+      this.#rebased.push({ ...r, model });
+      this.ctx.out.warn(
+        `${model}/${r.name}: your v${r.from} is now v${r.to} — another clone wrote v${r.from} first`,
+      );
+    }
   }
 
   /** The catalog follows what the pull changed, name by name (a full backfill would cost a walk). */
@@ -96,15 +136,19 @@ export class RemoteSession {
   }
 
   async push(options: SyncOptions): Promise<PushResult> {
-    return this.sync
+    const result = await this.sync
       .pushChanged(this.#reporting(options))
       .finally(() => this.#progress.clear())
       .catch((e: unknown) => {
+        if (e instanceof SwampError && e.code === "index_regressed") throw e;
         throw new SwampError(
           "sync_failed",
           `Datastore push to ${this.store.description} failed: ${(e as Error).message}. Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.`,
         );
       });
+    await this.#refreshCatalog(result.rebased.map((r) => `data/${r.type}/${r.id}/${r.name}/${r.to}/_`));
+    await this.#reportRebased(result.rebased);
+    return result;
   }
 
   #reporting(options: SyncOptions): SyncOptions {

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "query_failed"
   | "sync_not_supported"
   | "sync_failed"
+  | "index_regressed"
   | "store_unavailable"
   | "internal";
 

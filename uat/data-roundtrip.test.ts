@@ -19,6 +19,7 @@ const PUT_KEYS = [
   "modelType",
   "name",
   "namespace",
+  "rebased",
   "size",
   "version",
 ];

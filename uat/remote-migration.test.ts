@@ -21,7 +21,7 @@ installCleanup();
 
 const PREFIX = "team";
 /** 500 seeded records of 3 files each, plus a few real `data put`s. */
-const SEEDED_RECORDS = 500;
+const SEEDED_RECORDS = 750;
 const SETUP_TIMEOUT_MS = 150_000;
 const SPOT_CHECKS = 60;
 

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { DataMetadata, ModelRef } from "../../core/data-record.ts";
 import { validateDataName } from "../../core/data-rules.ts";
 import { invalid, SwampError } from "../../core/errors.ts";
@@ -345,7 +345,10 @@ function parseMetadata(text: string, path: string): DataMetadata {
   ) {
     throw unreadable("it lacks a name or an integer version");
   }
-  return meta as DataMetadata;
+  // The directory is the truth: a renumbered version may be caught between its rename and the
+  // rewrite of its metadata (docs/architecture.md, "Pending versions").
+  const dir = Number(basename(dirname(path)));
+  return (Number.isSafeInteger(dir) && dir > 0 ? { ...meta, version: dir } : meta) as DataMetadata;
 }
 
 function withoutUndefined(meta: DataMetadata): DataMetadata {

@@ -59,6 +59,12 @@ export class CacheFiles {
     return { path: join(root, ...segments) };
   }
 
+  /** The absolute path of the directory `rel`, checked like the parents of a file in it. */
+  async resolveDir(rel: string): Promise<{ path: string } | { reason: string }> {
+    const inside = await this.resolve(`${rel}/_`);
+    return "reason" in inside ? inside : { path: dirname(inside.path) };
+  }
+
   /** Size and mtime of a regular file; null when absent or not a regular file. */
   async statFile(path: string): Promise<FileStat | null> {
     const info = await lstat(path).catch(() => null);

@@ -32,7 +32,7 @@ export interface CommitInput {
 export interface Committed {
   meta: IndexMeta;
   version: string;
-  /** The new entries of every partition this commit rewrote (empty maps for removed ones). */
+  /** The new entries of every partition this commit rewrote. */
   rewritten: Map<string, EntryMap>;
 }
 
@@ -49,8 +49,8 @@ export async function commitIndex(
 ): Promise<Committed | null> {
   const known = byPartition(input.entries);
   const deltas = splitDelta(input.delta, partitionKey);
-  const noChange: IndexDelta = { upserts: new Map(), deletions: new Set() };
-  const written = new Map<string, PartitionRef | null>();
+  const noChange: IndexDelta = { upserts: new Map(), deletions: new Map() };
+  const written = new Map<string, PartitionRef>();
   let current = input.base;
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
     const touched = new Set(deltas.keys());
@@ -67,12 +67,14 @@ export async function commitIndex(
         const memo = `${pk}\n${ref?.sha256 ?? ""}`;
         const entries = applyDelta(await baseOf(pk, ref), deltas.get(pk) ?? noChange);
         rewritten.set(pk, entries);
-        if (!written.has(memo)) {
-          written.set(memo, entries.size === 0 ? null : await remote.writeShard(pk, entries, run.signal));
+        // An emptied partition stays, pointing at an empty shard: a partition that disappears
+        // from the meta is always damage (docs/architecture.md, "The index only moves forward").
+        let shard = written.get(memo);
+        if (shard === undefined) {
+          shard = await remote.writeShard(pk, entries, run.signal);
+          written.set(memo, shard);
         }
-        const next = written.get(memo) ?? null;
-        if (next === null) partitions.delete(pk);
-        else partitions.set(pk, next);
+        partitions.set(pk, shard);
         run.progress("commit", ++done, touched.size + 1);
       },
       run.signal,

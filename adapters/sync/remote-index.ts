@@ -27,15 +27,25 @@ export class RemoteIndex {
     private readonly prefix: string,
   ) {}
 
-  /** The meta, or null when the namespace has no index yet. Anything else unreadable throws. */
-  async readMeta(signal?: AbortSignal): Promise<VersionedMeta | null> {
+  /**
+   * The meta, or null when the namespace has no index yet. An unreadable meta throws, unless
+   * `discardUnreadable` (a republish): then it is deleted, exactly that version, and read as none.
+   */
+  async readMeta(
+    signal?: AbortSignal,
+    options: { discardUnreadable?: boolean } = {},
+  ): Promise<VersionedMeta | null> {
     const object = await this.store.get(this.prefix + META_KEY, signal);
     if (object === null) return null;
     const meta = parseMeta(new TextDecoder().decode(object.body));
+    if (typeof meta === "string" && options.discardUnreadable) {
+      const gone = await this.store.delete(this.prefix + META_KEY, { version: object.version }, signal);
+      if (gone.ok) return null;
+    }
     if (typeof meta === "string") {
       throw new SwampError(
         "sync_failed",
-        `The index ${this.prefix}${META_KEY} on ${this.store.description} is unreadable (${meta}). Delete that object to have the next 'swamp datastore sync' rebuild the index by listing the store.`,
+        `The index ${this.prefix}${META_KEY} on ${this.store.description} is unreadable (${meta}). Nothing was changed. Run 'swamp datastore sync --republish' to rebuild it from the store and this cache (it never deletes or overwrites anything in the store).`,
       );
     }
     return { meta, version: object.version };
@@ -57,7 +67,7 @@ export class RemoteIndex {
     if (typeof problem === "string") {
       throw new SwampError(
         "sync_failed",
-        `The index shard ${this.prefix}${ref.key} on ${this.store.description} is unreadable (${problem}). Delete ${this.prefix}${META_KEY} to have the next 'swamp datastore sync' rebuild the index by listing the store.`,
+        `The index shard ${this.prefix}${ref.key} on ${this.store.description} is unreadable (${problem}). Nothing was changed. Run 'swamp datastore sync --republish' to rebuild the index from the store and this cache (it never deletes or overwrites anything in the store).`,
       );
     }
     return problem;

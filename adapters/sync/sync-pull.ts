@@ -1,16 +1,20 @@
 import { SwampError } from "../../core/errors.ts";
-import type { PullResult } from "../../core/ports/sync-service.ts";
+import type { PullResult, RebasedVersion } from "../../core/ports/sync-service.ts";
+import { indexRegression } from "../../core/sync/index-progress.ts";
 import {
   byPartition,
   type EntryMap,
   type IndexEntry,
   type IndexMeta,
+  type PartitionRef,
   type Rejected,
 } from "../../core/sync/sync-index.ts";
 import { INTERNAL_FILE } from "../../core/sync/sync-keys.ts";
 import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
+import { highestVersions, parseVersionFile, VERSION_METADATA } from "../../core/sync/version-files.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { commitIndex } from "./index-commit.ts";
+import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex } from "./remote-index.ts";
 import { slidingWindow } from "./sliding-window.ts";
 import type { EngineParts } from "./sync-engine.ts";
@@ -31,6 +35,14 @@ export interface PullMode {
   preferLocal: boolean;
 }
 
+/** Why a pull refused to follow the remote index; the fix is a republish. */
+export function regressedIndex(store: string, prefix: string, why: string): SwampError {
+  return new SwampError(
+    "index_regressed",
+    `The index of ${store} (${prefix}_index/_meta.json) cannot be followed: ${why}. Nothing was deleted or overwritten. If the bucket was emptied, restored or its index damaged, run 'swamp datastore sync --republish' to upload this cache's data again (it never deletes or overwrites anything in the store).`,
+  );
+}
+
 /**
  * Brings the cache to the remote index (SPEC §5.3 with §11.1/§11.2 fixed): one request when
  * nothing changed; otherwise only the changed shards are read, changed entries downloaded
@@ -43,9 +55,24 @@ export async function pull(parts: EngineParts, run: SyncRun, mode: PullMode): Pr
     const state = parts.state.readState();
     const trusted = await parts.state.indexTrusted(state);
     run.progress("index", 0, 1);
-    const meta = await remote.readMeta(run.signal);
+    const republish = run.options.republish === true;
+    const meta = await remote.readMeta(run.signal, { discardUnreadable: republish });
     if (meta && trusted && state.commitSeq === meta.meta.commitSeq && state.metaVersion === meta.version) {
-      return { downloaded: 0, deleted: 0, changed: [], rejected: [], requests: run.store.total() };
+      return {
+        downloaded: 0,
+        deleted: 0,
+        changed: [],
+        rejected: [],
+        rebased: [],
+        requests: run.store.total(),
+      };
+    }
+    const regression = indexRegression(
+      { commitSeq: state.commitSeq, partitions: Object.keys(state.partitions) },
+      meta?.meta ?? null,
+    );
+    if (regression !== null && !republish) {
+      throw regressedIndex(run.store.description, parts.config.remotePrefix, regression);
     }
     const snapshot = await parts.state.snapshot();
     try {
@@ -65,7 +92,10 @@ class Puller {
   readonly #local: Map<string, LocalEntry>;
   readonly #isDirty: (rel: string) => boolean;
   readonly #keepLocalChanges: boolean;
+  readonly #keepLocalFiles: boolean;
+  readonly #pending: PendingVersions;
   readonly #rejected: Rejected[] = [];
+  readonly #rebased: RebasedVersion[] = [];
   readonly #notices: string[] = [];
   readonly #changed: string[] = [];
   #downloaded = 0;
@@ -82,7 +112,10 @@ class Puller {
     this.#local = snapshot.index ?? new Map();
     const pending = parts.marks.pending(snapshot.state);
     this.#isDirty = dirtyMatcher(pending.paths);
-    this.#keepLocalChanges = mode.preferLocal || (snapshot.index !== null && pending.bulk);
+    this.#keepLocalFiles = run.options.republish === true;
+    this.#keepLocalChanges =
+      mode.preferLocal || this.#keepLocalFiles || (snapshot.index !== null && pending.bulk);
+    this.#pending = new PendingVersions(parts);
   }
 
   async fromIndex(meta: IndexMeta): Promise<PullResult> {
@@ -100,16 +133,8 @@ class Puller {
       toFetch,
       this.parts.config.concurrency.pull,
       async ([pk, ref]) => {
-        const shard = await this.remote.readShard(pk, ref, this.run.signal);
-        if (shard === null) {
-          await this.#raceCheck(
-            new SwampError(
-              "sync_failed",
-              `The index names the shard ${this.parts.config.remotePrefix}${ref.key}, which is missing from the store. Delete ${this.parts.config.remotePrefix}_index/_meta.json to have the next 'swamp datastore sync' rebuild the index by listing the store.`,
-            ),
-          );
-          return;
-        }
+        const shard = await this.#readShard(pk, ref);
+        if (shard === null) return;
         for (const [rel, e] of shard.entries) entries.set(rel, e);
         this.#rejected.push(...shard.rejected);
         this.run.progress("index", ++done, toFetch.length);
@@ -168,7 +193,7 @@ class Puller {
         base: null,
         entries: index,
         known: {},
-        delta: { upserts: new Map(), deletions: new Set() },
+        delta: { upserts: new Map(), deletions: new Map() },
         beforeCommit,
         retry: false,
       });
@@ -186,6 +211,8 @@ class Puller {
    */
   async #apply(remote: EntryMap, bodies: Map<string, Uint8Array> | null): Promise<Map<string, LocalEntry>> {
     const plan = planPull(remote, this.#local, this.#isDirty);
+    if (this.#keepLocalFiles) plan.localDeletions = [];
+    await this.#rebasePending(remote, plan.downloads);
     const index = new Map<string, LocalEntry>();
     for (const [rel, entry] of remote) {
       const old = this.#local.get(rel);
@@ -211,7 +238,24 @@ class Puller {
       },
       this.run.signal,
     );
+    await this.#pending.refreshLatest(this.#changed.flatMap((rel) => parseVersionFile(rel)?.nameRel ?? []));
     return index;
+  }
+
+  /**
+   * Pending local versions in the way of remote ones move above the remote's highest version of
+   * their name, before anything is downloaded. Only names the remote changed can collide.
+   */
+  async #rebasePending(remote: EntryMap, downloads: readonly string[]): Promise<void> {
+    const names = new Set(downloads.flatMap((rel) => parseVersionFile(rel)?.nameRel ?? []));
+    if (names.size === 0) return;
+    const highest = highestVersions(remote.keys());
+    for (const nameRel of names) {
+      const floor = highest.get(nameRel) ?? 0;
+      const moved = await this.#pending.rebase(nameRel, [remote, this.#local], floor, this.run.signal);
+      this.#rebased.push(...moved);
+      for (const { to } of moved) this.#changed.push(`${nameRel}/${to}/${VERSION_METADATA}`);
+    }
   }
 
   async #bringIn(
@@ -233,7 +277,10 @@ class Puller {
         index.set(rel, { ...entry, localMtimeMs: local.mtimeMs });
         return;
       }
-      if (this.#keepLocalChanges && this.#local.get(rel)?.sha256 !== sha) return;
+      // A version file that differs from both the remote and the last sync is a pending version
+      // the rebase could not move: it stays, and the push's create-only write settles it.
+      const keep = this.#keepLocalChanges || parseVersionFile(rel) !== null;
+      if (keep && this.#local.get(rel)?.sha256 !== sha) return;
     }
     const key = this.parts.config.remotePrefix + rel;
     const bytes = body ?? (await this.run.store.get(key, this.run.signal))?.body;
@@ -267,11 +314,42 @@ class Puller {
     const target = await this.parts.files.resolve(rel);
     if ("reason" in target) return;
     if ((await this.parts.files.statFile(target.path)) === null) return;
-    if (this.#keepLocalChanges && (await hashFile(target.path)) !== this.#local.get(rel)?.sha256) return;
+    // Never a pending version, and never a local change waiting to be pushed.
+    const keep = this.#keepLocalChanges || parseVersionFile(rel) !== null;
+    if (keep && (await hashFile(target.path)) !== this.#local.get(rel)?.sha256) return;
     this.run.signal.throwIfAborted();
     await this.parts.files.remove(target.path);
     this.#deleted++;
     this.#changed.push(rel);
+  }
+
+  /**
+   * A shard of the meta. Missing or unreadable, it stops the pull, except in a republish, where
+   * its partition is rebuilt from this cache by the push that follows.
+   */
+  async #readShard(
+    pk: string,
+    ref: PartitionRef,
+  ): Promise<{ entries: EntryMap; rejected: Rejected[] } | null> {
+    const prefix = this.parts.config.remotePrefix;
+    const shard = await this.remote.readShard(pk, ref, this.run.signal).catch((error: unknown) => {
+      if (this.#keepLocalFiles && error instanceof SwampError) return null;
+      throw error;
+    });
+    if (shard !== null) return shard;
+    if (this.#keepLocalFiles) {
+      this.#notices.push(
+        `The index shard ${prefix}${ref.key} is missing or unreadable; its partition is rebuilt from this cache.`,
+      );
+      return { entries: new Map(), rejected: [] };
+    }
+    await this.#raceCheck(
+      new SwampError(
+        "sync_failed",
+        `The index names the shard ${prefix}${ref.key}, which is missing from the store. Nothing was changed. Run 'swamp datastore sync --republish' to rebuild the index from the store and this cache (it never deletes or overwrites anything in the store).`,
+      ),
+    );
+    return null;
   }
 
   /** A surprise is a race when the meta moved since we read it: the pull starts over. Else `error`, if any, stands. */
@@ -309,6 +387,7 @@ class Puller {
       changed: this.#changed.sort(),
       rejected: this.#rejected,
       notices: this.#notices,
+      rebased: this.#rebased,
       requests: this.run.store.total(),
     };
   }

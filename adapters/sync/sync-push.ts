@@ -1,35 +1,71 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PushResult } from "../../core/ports/sync-service.ts";
+import { SwampError } from "../../core/errors.ts";
+import type { PushResult, RebasedVersion } from "../../core/ports/sync-service.ts";
+import { indexRegression } from "../../core/sync/index-progress.ts";
 import { partitionKey } from "../../core/sync/partition-key.ts";
-import type { EntryMap, IndexEntry } from "../../core/sync/sync-index.ts";
-import { type LocalFile, planPush } from "../../core/sync/sync-plan.ts";
+import { byPartition, type EntryMap, type IndexEntry } from "../../core/sync/sync-index.ts";
+import { applyDelta, type IndexDelta, type LocalFile, planPush } from "../../core/sync/sync-plan.ts";
+import {
+  highestVersions,
+  parseVersionFile,
+  VERSION_METADATA,
+  type VersionFile,
+} from "../../core/sync/version-files.ts";
 import type { FileStat } from "./cache-files.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { type Committed, commitIndex } from "./index-commit.ts";
 import { walkCache } from "./local-walk.ts";
+import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex } from "./remote-index.ts";
 import { slidingWindow } from "./sliding-window.ts";
 import type { EngineParts } from "./sync-engine.ts";
-import { pull } from "./sync-pull.ts";
+import { pull, regressedIndex } from "./sync-pull.ts";
 import type { SyncRun } from "./sync-run.ts";
 import type { LocalEntry, SyncState } from "./sync-state-file.ts";
 
 /** Local files hashed at once while looking for changes (disk, not network). */
 const HASH_CONCURRENCY = 16;
+/** Rounds of renumbering after collisions before giving up (each round moves numbers strictly up). */
+const MAX_REBASE_ROUNDS = 5;
 
 /**
  * Sends local changes to the store (SPEC §5.5, with deletions and a conditional commit):
  * nothing to do costs no request; otherwise the dirty paths (or the whole cache after a bulk
  * change or a lost state) are compared with the local index, changed files uploaded in a
  * sliding window, and the index committed on the meta version read at the start.
+ * Version files are written create-only: when another clone holds the number, the pending
+ * versions of that name are renumbered and the push goes round again (docs/architecture.md).
  */
 export async function push(parts: EngineParts, run: SyncRun): Promise<PushResult> {
   const state = parts.state.readState();
   const clean = parts.marks.pending(state);
   if (clean.paths.size === 0 && !clean.bulk && (await parts.state.indexTrusted(state))) {
-    return { uploaded: 0, deleted: 0, requests: 0 };
+    return { uploaded: 0, deleted: 0, rebased: [], requests: 0 };
   }
+  const rebased: RebasedVersion[] = [];
+  const sent = new Map<string, string>();
+  for (let round = 1; ; round++) {
+    const outcome = await pushOnce(parts, run, sent);
+    if ("result" in outcome) {
+      await new PendingVersions(parts).refreshLatest(rebased.map(nameRelOf));
+      return { ...outcome.result, rebased };
+    }
+    if (round >= MAX_REBASE_ROUNDS) {
+      throw new SwampError(
+        "sync_failed",
+        `version numbers kept being taken in the store while renumbering (${MAX_REBASE_ROUNDS} rounds)`,
+      );
+    }
+    rebased.push(...(await rebaseCollisions(parts, run, outcome.collisions, outcome.index)));
+  }
+}
+
+type Round =
+  | { result: Omit<PushResult, "rebased"> }
+  | { collisions: VersionFile[]; index: ReadonlyMap<string, LocalEntry> };
+
+async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, string>): Promise<Round> {
   let snapshot = await parts.state.snapshot();
   let fullWalk = false;
   if (snapshot.index === null) {
@@ -46,32 +82,55 @@ export async function push(parts: EngineParts, run: SyncRun): Promise<PushResult
   const walk = await walkCache(root, scope, (rel) => parts.files.check(rel));
   const local = await hashChanged(root, walk.files, index, run.signal);
   const plan = planPush(index, local, scope, walk.shielded);
+  if (run.options.republish) plan.remoteDeletions = [];
 
   const upserts: EntryMap = new Map();
   const mtimes = new Map<string, number>();
   const vanished = new Set<string>();
+  const collisions: VersionFile[] = [];
   let done = 0;
-  await slidingWindow(
-    plan.uploads,
-    parts.config.concurrency.push,
-    async (rel) => {
-      const uploaded = await upload(parts, run, rel);
-      if (uploaded === null) vanished.add(rel);
-      else {
-        upserts.set(rel, uploaded.entry);
-        mtimes.set(rel, uploaded.mtimeMs);
-      }
-      run.progress("upload", ++done, plan.uploads.length);
-    },
-    run.signal,
-  );
-  const deletions = new Set([...plan.remoteDeletions, ...[...vanished].filter((rel) => index.has(rel))]);
+  const send = (rels: readonly string[]) =>
+    slidingWindow(
+      rels,
+      parts.config.concurrency.push,
+      async (rel) => {
+        const uploaded = await upload(parts, run, rel, sent);
+        if (uploaded === null) vanished.add(rel);
+        else if ("collision" in uploaded) collisions.push(uploaded.collision);
+        else {
+          upserts.set(rel, uploaded.entry);
+          mtimes.set(rel, uploaded.mtimeMs);
+        }
+        run.progress("upload", ++done, plan.uploads.length);
+      },
+      run.signal,
+    );
+  // A version's metadata is its claim on the number: the rest of it goes up only once that is won,
+  // so two clones racing for one number never leave half of each in the store.
+  const [claims, rest] = partition(plan.uploads, (rel) => parseVersionFile(rel) === null || isClaim(rel));
+  await send(claims);
+  const lost = new Set(collisions.map(({ nameRel, version }) => `${nameRel}/${version}/`));
+  await send(rest.filter((rel) => ![...lost].some((dir) => rel.startsWith(dir))));
+  if (collisions.length > 0) return { collisions, index };
+  const deletions = new Map<string, string>();
+  for (const rel of [...plan.remoteDeletions, ...vanished]) {
+    const known = index.get(rel);
+    if (known && !(run.options.republish && vanished.has(rel))) deletions.set(rel, known.sha256);
+  }
 
   let committed: Committed | null = null;
   if (upserts.size > 0 || deletions.size > 0) {
     const remote = new RemoteIndex(run.store, parts.config.remotePrefix);
+    const base = await remote.readMeta(run.signal);
+    const regression = indexRegression(
+      { commitSeq: snapshot.state.commitSeq, partitions: Object.keys(snapshot.state.partitions) },
+      base?.meta ?? null,
+    );
+    if (regression !== null && !run.options.republish) {
+      throw regressedIndex(run.store.description, parts.config.remotePrefix, regression);
+    }
     committed = await commitIndex(remote, run, parts.config, {
-      base: await remote.readMeta(run.signal),
+      base,
       entries: index,
       known: snapshot.state.partitions,
       delta: { upserts, deletions },
@@ -79,23 +138,77 @@ export async function push(parts: EngineParts, run: SyncRun): Promise<PushResult
       retry: true,
     });
   }
-  const orphaned = await deleteObjects(parts, run, [...deletions]);
+  // Only the objects whose entries this commit removed: an entry someone replaced stays theirs.
+  const removed = committed ? [...deletions.keys()].filter((rel) => !stillListed(committed, rel)) : [];
+  const orphaned = await deleteObjects(parts, run, removed);
 
   run.signal.throwIfAborted();
-  const nextIndex = refreshedIndex(index, local, walk.files, committed, mtimes);
+  const applied: IndexDelta = {
+    upserts,
+    deletions: new Map(removed.map((rel) => [rel, deletions.get(rel) ?? ""])),
+  };
+  const nextIndex = refreshedIndex(index, local, walk.files, applied, mtimes);
   const id = await parts.state.writeIndex(nextIndex);
   run.signal.throwIfAborted();
   const settle = parts.marks.settled(pending);
   const now = new Date(parts.config.clock.now()).toISOString();
   parts.state.update((state) => {
     settle(state);
-    if (committed) recordCommit(state, committed);
+    if (committed) recordCommit(state, committed, index, applied);
     state.indexId = id;
     state.lastPushAt = now;
   });
-  const result: PushResult = { uploaded: upserts.size, deleted: deletions.size, requests: run.store.total() };
+  const result: Omit<PushResult, "rebased"> = {
+    uploaded: upserts.size,
+    deleted: removed.length,
+    requests: run.store.total(),
+  };
   if (orphaned > 0) result.orphaned = orphaned;
-  return result;
+  return { result };
+}
+
+function isClaim(rel: string): boolean {
+  return rel.endsWith(`/${VERSION_METADATA}`);
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
+function stillListed(committed: Committed, rel: string): boolean {
+  return committed.rewritten.get(partitionKey(rel))?.has(rel) === true;
+}
+
+function nameRelOf(version: RebasedVersion): string {
+  return `data/${version.type}/${version.id}/${version.name}`;
+}
+
+/**
+ * Every name whose version number was taken in the store: its pending versions move above the
+ * highest number known to be held (the collisions, the index), so the next round can write them.
+ */
+async function rebaseCollisions(
+  parts: EngineParts,
+  run: SyncRun,
+  collisions: readonly VersionFile[],
+  index: ReadonlyMap<string, LocalEntry>,
+): Promise<RebasedVersion[]> {
+  const floors = highestVersions(index.keys());
+  for (const { nameRel, version } of collisions) {
+    floors.set(nameRel, Math.max(floors.get(nameRel) ?? 0, version));
+  }
+  const versions = new PendingVersions(parts);
+  const rebased: RebasedVersion[] = [];
+  for (const { nameRel } of collisions) {
+    const floor = floors.get(nameRel) ?? 0;
+    floors.delete(nameRel);
+    if (floor === 0) continue;
+    rebased.push(...(await versions.rebase(nameRel, [index], floor, run.signal)));
+  }
+  return rebased;
 }
 
 /** The sha256 of every walked file: from the index when size and mtime match what it recorded, else hashed. */
@@ -120,19 +233,38 @@ async function hashChanged(
   return local;
 }
 
-/** Uploads one file: the entry describes exactly the bytes sent. Null when the file is gone. */
+type Uploaded = { entry: IndexEntry; mtimeMs: number } | { collision: VersionFile };
+
+/**
+ * Uploads one file: the entry describes exactly the bytes sent. Null when the file is gone.
+ * A version file is written create-only: the same bytes already there are fine (an earlier push
+ * that never committed); other bytes are a collision, and nothing is overwritten.
+ */
 async function upload(
   parts: EngineParts,
   run: SyncRun,
   rel: string,
-): Promise<{ entry: IndexEntry; mtimeMs: number } | null> {
+  sent: Map<string, string>,
+): Promise<Uploaded | null> {
   const target = await parts.files.resolve(rel);
   if ("reason" in target) return null;
   const before = await parts.files.statFile(target.path);
   const bytes = before === null ? null : await readFile(target.path).catch(() => null);
   if (before === null || bytes === null) return null;
-  await run.store.put(parts.config.remotePrefix + rel, bytes, undefined, run.signal);
-  const entry = { size: bytes.byteLength, sha256: sha256Hex(bytes), modifiedAt: parts.config.clock.now() };
+  const sha256 = sha256Hex(bytes);
+  const entry = { size: bytes.byteLength, sha256, modifiedAt: parts.config.clock.now() };
+  const key = parts.config.remotePrefix + rel;
+  const version = parseVersionFile(rel);
+  if (version === null) {
+    await run.store.put(key, bytes, undefined, run.signal);
+  } else if (sent.get(rel) !== sha256) {
+    const written = await run.store.put(key, bytes, { absent: true }, run.signal);
+    if (!written.ok) {
+      const stored = await run.store.get(key, run.signal);
+      if (stored === null || sha256Hex(stored.body) !== sha256) return { collision: version };
+    }
+    sent.set(rel, sha256);
+  }
   return { entry, mtimeMs: before.mtimeMs };
 }
 
@@ -162,23 +294,18 @@ async function deleteObjects(parts: EngineParts, run: SyncRun, rels: string[]): 
 }
 
 /**
- * The local index after the push: the committed partitions as they now are remotely; local
+ * The local index after the push: what it knew, plus this push's own changes, never what other
+ * writers committed meanwhile (their files are not here yet: the next pull brings them). Local
  * mtimes refreshed for files whose bytes are known to match their entry.
  */
 function refreshedIndex(
   index: ReadonlyMap<string, LocalEntry>,
   local: ReadonlyMap<string, LocalFile>,
   stats: ReadonlyMap<string, FileStat>,
-  committed: Committed | null,
+  delta: IndexDelta,
   uploadedMtimes: ReadonlyMap<string, number>,
 ): Map<string, LocalEntry> {
-  const next = new Map(index);
-  if (committed) {
-    for (const [rel] of index) if (committed.rewritten.has(partitionKey(rel))) next.delete(rel);
-    for (const entries of committed.rewritten.values()) {
-      for (const [rel, entry] of entries) next.set(rel, { ...entry });
-    }
-  }
+  const next: Map<string, LocalEntry> = applyDelta(index, delta);
   for (const [rel, entry] of next) {
     const mtime = uploadedMtimes.get(rel);
     const file = local.get(rel);
@@ -193,15 +320,22 @@ function refreshedIndex(
 }
 
 /**
- * Records the commit: each rewritten partition is now known at its new shard. The commitSeq and
- * meta version are adopted only when every other partition is one we already knew, so the next
- * pull still fetches what other writers committed meanwhile.
+ * Records the commit: a rewritten partition is known at its new shard only when it holds exactly
+ * what this clone knew plus its own changes; one that also carries other writers' changes is
+ * forgotten, so the next pull reads it. The commitSeq and meta version are adopted only when every
+ * partition is known.
  */
-function recordCommit(state: SyncState, committed: Committed): void {
+function recordCommit(
+  state: SyncState,
+  committed: Committed,
+  index: ReadonlyMap<string, LocalEntry>,
+  delta: IndexDelta,
+): void {
   const partitions: Record<string, { key: string; sha256: string }> = { ...state.partitions };
-  for (const pk of committed.rewritten.keys()) {
+  const known = byPartition(applyDelta(index, delta));
+  for (const [pk, entries] of committed.rewritten) {
     const ref = committed.meta.partitions.get(pk);
-    if (ref) partitions[pk] = { key: ref.key, sha256: ref.sha256 };
+    if (ref && sameEntries(entries, known.get(pk))) partitions[pk] = { key: ref.key, sha256: ref.sha256 };
     else delete partitions[pk];
   }
   const complete =
@@ -212,4 +346,13 @@ function recordCommit(state: SyncState, committed: Committed): void {
     state.commitSeq = committed.meta.commitSeq;
     state.metaVersion = committed.version;
   }
+}
+
+function sameEntries(
+  a: ReadonlyMap<string, IndexEntry>,
+  b: ReadonlyMap<string, IndexEntry> | undefined,
+): boolean {
+  if (a.size !== (b?.size ?? 0)) return false;
+  for (const [rel, entry] of a) if (b?.get(rel)?.sha256 !== entry.sha256) return false;
+  return true;
 }

@@ -23,7 +23,7 @@ class EngineDeadline extends Error {
 }
 
 /** Errors the caller acts on by code, passed through unchanged (a lost lease, Ctrl-C). */
-const PASS_THROUGH = new Set(["lock_lost", "lock_timeout", "interrupted"]);
+const PASS_THROUGH = new Set(["lock_lost", "lock_timeout", "interrupted", "index_regressed"]);
 
 /**
  * Runs one sync operation under one signal: the caller's, plus the engine's own deadline.

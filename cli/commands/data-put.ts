@@ -55,9 +55,17 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       adopt: opts.adopt === true,
     },
   );
+  // The push may have renumbered this version (its number was taken in the store meanwhile).
+  const remote = await ctx.remote();
+  const ref = { type: result.modelType, id: result.modelId, name: result.name };
+  const doc = {
+    ...result,
+    version: remote ? remote.finalVersion(ref, result.version) : result.version,
+    rebased: remote?.rebasedDoc() ?? [],
+  };
   inv.out.result(
-    result,
-    () => `Wrote ${result.name} v${result.version} (${formatSize(result.size)}) for ${result.modelName}`,
+    doc,
+    () => `Wrote ${doc.name} v${doc.version} (${formatSize(doc.size)}) for ${doc.modelName}`,
   );
 }
 

@@ -41,7 +41,9 @@ export async function setupRemote(
   const doc = await target.withStructuralNoSync("datastore setup", inv.signal, async (lease) => {
     const verify = () => remote.verifyLeases([lease]);
     const leaseSignal = AbortSignal.any([signal, lease.signal]);
-    const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify });
+    // A republish: setup is also how a bucket that was emptied or restored is filled again from
+    // this cache, so the pull deletes nothing here and the push nothing there.
+    const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify, republish: true });
     const migrated: string[] = [];
     const moved: { from: string; files: string[] }[] = [];
     const errors: string[] = [];
@@ -69,7 +71,7 @@ export async function setupRemote(
         moved.push({ from: from.path, files });
       }
     }
-    const pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify });
+    const pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify, republish: true });
     if (errors.length === 0) {
       await editRepoConfig(ctx.repoDir, [
         { path: ["datastore"], value: toYamlDatastoreBlock(backend, target.config) },

@@ -1,17 +1,26 @@
 import { SwampError } from "../../core/errors.ts";
-import type { SyncProgress } from "../../core/ports/sync-service.ts";
+import type { PullResult, PushResult, SyncProgress } from "../../core/ports/sync-service.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
+import type { RepoContext } from "../context.ts";
+import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
 
 interface Opts {
   pull?: boolean;
   push?: boolean;
+  republish?: boolean;
   timeout?: string;
 }
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const timeout = inv.opts.timeout === undefined ? undefined : parseTimeoutFlag(inv.opts.timeout);
+  if (inv.opts.republish && (inv.opts.pull || inv.opts.push)) {
+    throw new SwampError(
+      "usage",
+      "--republish pulls and pushes in one go; run 'swamp datastore sync --republish' without --pull or --push.",
+    );
+  }
   const mode = inv.opts.push ? "push" : inv.opts.pull ? "pull" : "sync";
   const ctx = await openRepo(inv);
   const remote = await ctx.remote();
@@ -31,26 +40,16 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         : "Syncing with remote...",
   );
 
-  // Pulling only refreshes this cache: no lease (SPEC §1.0). Only a push with something to send
-  // takes the global lease, so a sync with nothing to do costs the one request of the pull.
-  const pulled = mode === "push" ? undefined : await remote.pull({ signal, onProgress });
-  const pending = await remote.sync.status();
-  const pushed =
-    mode === "pull" || (pending.pendingPaths === 0 && !pending.pendingBulk)
-      ? { uploaded: 0, deleted: 0 }
-      : await ctx.withStructuralNoSync("datastore sync", inv.signal, (lease) =>
-          remote.push({
-            signal: AbortSignal.any([signal, lease.signal]),
-            onProgress,
-            beforeCommit: () => remote.verifyLeases([lease]),
-          }),
-        );
+  const { pulled, pushed } = inv.opts.republish
+    ? await republish(ctx, remote, inv.signal, signal, onProgress)
+    : await sync(ctx, remote, mode, inv.signal, signal, onProgress);
   const doc = {
     mode,
     ...(pulled
       ? { filesPulled: pulled.downloaded, filesDeleted: pulled.deleted, rejected: pulled.rejected }
       : {}),
     ...(mode === "pull" ? {} : { filesPushed: pushed.uploaded, remoteDeleted: pushed.deleted }),
+    rebased: remote.rebasedDoc(),
     errors: [] as string[],
   };
   inv.out.result(doc, () => {
@@ -58,6 +57,55 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     if (mode === "pull") return `Pull complete: ${pulledText}`;
     if (mode === "push") return `Pushed ${pushed.uploaded} file(s), deleted ${pushed.deleted} remotely`;
     return `Sync complete: ${pulledText}, ${pushed.uploaded} pushed`;
+  });
+}
+
+type Pulled = PullResult | undefined;
+type Pushed = Pick<PushResult, "uploaded" | "deleted">;
+
+async function sync(
+  ctx: RepoContext,
+  remote: RemoteSession,
+  mode: "pull" | "push" | "sync",
+  interrupt: AbortSignal,
+  signal: AbortSignal,
+  onProgress: (p: SyncProgress) => void,
+): Promise<{ pulled: Pulled; pushed: Pushed }> {
+  // Pulling only refreshes this cache: no lease (SPEC §1.0). Only a push with something to send
+  // takes the global lease, so a sync with nothing to do costs the one request of the pull.
+  const pulled = mode === "push" ? undefined : await remote.pull({ signal, onProgress });
+  const pending = await remote.sync.status();
+  const pushed =
+    mode === "pull" || (pending.pendingPaths === 0 && !pending.pendingBulk)
+      ? { uploaded: 0, deleted: 0 }
+      : await ctx.withStructuralNoSync("datastore sync", interrupt, (lease) =>
+          remote.push({
+            signal: AbortSignal.any([signal, lease.signal]),
+            onProgress,
+            beforeCommit: () => remote.verifyLeases([lease]),
+          }),
+        );
+  return { pulled, pushed };
+}
+
+/** Under the global lease: a pull that deletes nothing, then everything the index lacks goes up. */
+function republish(
+  ctx: RepoContext,
+  remote: RemoteSession,
+  interrupt: AbortSignal,
+  signal: AbortSignal,
+  onProgress: (p: SyncProgress) => void,
+): Promise<{ pulled: Pulled; pushed: Pushed }> {
+  return ctx.withStructuralNoSync("datastore sync --republish", interrupt, async (lease) => {
+    const options = {
+      signal: AbortSignal.any([signal, lease.signal]),
+      onProgress,
+      beforeCommit: () => remote.verifyLeases([lease]),
+      republish: true,
+    };
+    const pulled = await remote.pull(options);
+    remote.sync.markDirty(null);
+    return { pulled, pushed: await remote.push(options) };
   });
 }
 

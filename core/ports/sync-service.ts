@@ -8,6 +8,18 @@ export interface SyncProgress {
   total: number;
 }
 
+/**
+ * A pending version (written in this cache, never committed) moved to a new number because
+ * another clone committed its number first (docs/architecture.md, "Pending versions").
+ */
+export interface RebasedVersion {
+  type: string;
+  id: string;
+  name: string;
+  from: number;
+  to: number;
+}
+
 export interface SyncOptions {
   /** Aborts at the command's deadline, on Ctrl-C, or when the lease behind the sync is lost. */
   signal?: AbortSignal;
@@ -16,6 +28,12 @@ export interface SyncOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** Called once before the index commit; throws if the caller's lease is gone (fencing). */
   beforeCommit?: () => Promise<void>;
+  /**
+   * Publish this cache again over a damaged, replaced or emptied index: a pull that deletes no
+   * local file and accepts an index that went back, and a push of everything the index lacks
+   * that deletes nothing remotely. Versions are still never overwritten.
+   */
+  republish?: boolean;
 }
 
 export interface PullResult {
@@ -29,6 +47,8 @@ export interface PullResult {
   rejected: { key: string; reason: string }[];
   /** Things the user should know that did not stop the pull (e.g. a file repaired from the bucket). */
   notices?: string[];
+  /** Pending local versions renumbered above what the remote holds. */
+  rebased: RebasedVersion[];
   /** Requests made to the store. */
   requests: number;
 }
@@ -36,6 +56,8 @@ export interface PullResult {
 export interface PushResult {
   uploaded: number;
   deleted: number;
+  /** Pending versions renumbered because their number was taken in the store meanwhile. */
+  rebased: RebasedVersion[];
   requests: number;
   /** Objects removed from the index whose delete failed (left in the store, listed nowhere). */
   orphaned?: number;

@@ -1,5 +1,5 @@
 import { partitionKey } from "./partition-key.ts";
-import { checkRemoteRel } from "./sync-keys.ts";
+import { checkRemoteRel, INTERNAL_FILE } from "./sync-keys.ts";
 
 /**
  * The remote index, shard-first (SPEC §5.7): `_index/_meta.json` names one immutable,
@@ -114,6 +114,8 @@ export function parseShard(
   const rejected: Rejected[] = [];
   for (const [rel, value] of Object.entries(raw)) {
     const reason = checkRemoteRel(rel) ?? checkEntry(value) ?? checkPartition(rel, partition);
+    // Internal files (e.g. `latest` markers published by older builds) are left out quietly.
+    if (reason === INTERNAL_FILE) continue;
     if (reason !== null) rejected.push({ key: rel, reason });
     else {
       const e = value as IndexEntry;

@@ -1,3 +1,5 @@
+import { isLatestMarker } from "./version-files.ts";
+
 /**
  * Which cache-relative paths may cross between the cache and the bucket. Every remote key and
  * index entry is checked here before anything is written locally, and every local file before
@@ -34,7 +36,7 @@ export function checkRemoteRel(rel: string): string | null {
     if (segment === "..") return "'..' path segment (would leave the cache)";
     if (segment === ".") return "'.' path segment";
   }
-  return isInternal(segments) ? INTERNAL_FILE : null;
+  return isInternal(segments) || isLatestMarker(rel) ? INTERNAL_FILE : null;
 }
 
 function isInternal(segments: string[]): boolean {

@@ -1,4 +1,5 @@
 import type { EntryMap, IndexEntry } from "./sync-index.ts";
+import { parseVersionFile } from "./version-files.ts";
 
 /**
  * The pure halves of pull and push: which files move, given the remote index, the local
@@ -23,7 +24,11 @@ export interface PullPlan {
   downloads: string[];
   /** Entries the remote no longer has: remove them from the cache (remote deletions propagate). */
   localDeletions: string[];
-  /** Remote changes to paths that are dirty locally: the local change wins and is pushed later. */
+  /**
+   * Remote changes to paths that are dirty locally: the local change wins and is pushed later.
+   * Never a version file: those are immutable, so a remote one is always brought in (a pending
+   * local version in its way is renumbered first) and a remote deletion always followed.
+   */
   keptLocal: string[];
 }
 
@@ -33,13 +38,14 @@ export function planPull(
   isDirty: (rel: string) => boolean,
 ): PullPlan {
   const plan: PullPlan = { downloads: [], localDeletions: [], keptLocal: [] };
+  const localWins = (rel: string) => isDirty(rel) && parseVersionFile(rel) === null;
   for (const [rel, entry] of remote) {
     if (local.get(rel)?.sha256 === entry.sha256) continue;
-    (isDirty(rel) ? plan.keptLocal : plan.downloads).push(rel);
+    (localWins(rel) ? plan.keptLocal : plan.downloads).push(rel);
   }
   for (const rel of local.keys()) {
     if (remote.has(rel)) continue;
-    (isDirty(rel) ? plan.keptLocal : plan.localDeletions).push(rel);
+    (localWins(rel) ? plan.keptLocal : plan.localDeletions).push(rel);
   }
   return plan;
 }
@@ -78,33 +84,37 @@ export function planPush(
   return { uploads: uploads.sort(), remoteDeletions: remoteDeletions.sort() };
 }
 
-/** A push's own changes, re-applied on top of whatever the remote holds at commit time. */
+/**
+ * A push's own changes, re-applied on top of whatever the remote holds at commit time.
+ * Deletions name the sha256 this clone saw: an entry someone else has replaced since is theirs,
+ * and stays.
+ */
 export interface IndexDelta {
   upserts: EntryMap;
-  deletions: ReadonlySet<string>;
+  deletions: ReadonlyMap<string, string>;
 }
 
 /** Entries after this push's changes: the newer local change wins. */
 export function applyDelta(base: ReadonlyMap<string, IndexEntry>, delta: IndexDelta): EntryMap {
   const next: EntryMap = new Map(base);
-  for (const rel of delta.deletions) next.delete(rel);
+  for (const [rel, sha256] of delta.deletions) if (next.get(rel)?.sha256 === sha256) next.delete(rel);
   for (const [rel, entry] of delta.upserts) next.set(rel, entry);
   return next;
 }
 
 /** Splits a delta by index partition, so each shard is rebuilt from its own changes only. */
 export function splitDelta(delta: IndexDelta, partitionOf: (rel: string) => string): Map<string, IndexDelta> {
-  const parts = new Map<string, { upserts: EntryMap; deletions: Set<string> }>();
+  const parts = new Map<string, { upserts: EntryMap; deletions: Map<string, string> }>();
   const part = (rel: string) => {
     const pk = partitionOf(rel);
     let found = parts.get(pk);
     if (!found) {
-      found = { upserts: new Map(), deletions: new Set() };
+      found = { upserts: new Map(), deletions: new Map() };
       parts.set(pk, found);
     }
     return found;
   };
-  for (const rel of delta.deletions) part(rel).deletions.add(rel);
+  for (const [rel, sha256] of delta.deletions) part(rel).deletions.set(rel, sha256);
   for (const [rel, entry] of delta.upserts) part(rel).upserts.set(rel, entry);
   return parts;
 }

@@ -1,106 +1,26 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { join } from "node:path";
 import { CountingObjectStore } from "../../adapters/store-decorators/counting-object-store.ts";
 import { sha256Hex } from "../../adapters/sync/hash-file.ts";
-import { SyncEngine } from "../../adapters/sync/sync-engine.ts";
-import { systemHost } from "../../adapters/system/system-host.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/object-store.ts";
 import { serializeMeta } from "../../core/sync/sync-index.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { passThrough } from "../support/pass-through-store.ts";
-
-export interface SyncStoreFixture {
-  store: ObjectStore;
-  cleanup(): Promise<void>;
-}
-
-const MODEL_1 = "data/aws/ec2/0b6c9a52-8f1e-4d7a-9c39-1f0d2a6b7c11";
-const MODEL_2 = "data/aws/ec2/7d3e1f40-2a9b-4c6d-8e5f-0a1b2c3d4e5f";
-const META = "_index/_meta.json";
-const HOSTILE = ["../../x", "/etc/x", "a/../../x", "a\\b", "a\u0000b"];
-
-/** One "machine": its own cache and state dir, an engine over a (possibly wrapped) shared store. */
-class Machine {
-  engine: SyncEngine;
-
-  constructor(
-    readonly root: string,
-    readonly cache: string,
-    readonly clock: FakeClock,
-    store: ObjectStore,
-    readonly prefix: string,
-  ) {
-    this.engine = this.engineOver(store);
-  }
-
-  engineOver(store: ObjectStore, deadlineMs?: number): SyncEngine {
-    return new SyncEngine({
-      store,
-      cacheDir: this.cache,
-      remotePrefix: this.prefix,
-      stateDir: join(this.cache, ".swamp-sync"),
-      clock: this.clock,
-      host: systemHost(),
-      concurrency: { pull: 8, push: 8 },
-      ...(deadlineMs === undefined ? {} : { deadlineMs }),
-    });
-  }
-
-  /** Writes a file as swamp does: markDirty first, then the write. */
-  async write(rel: string, body: string | Uint8Array): Promise<void> {
-    this.engine.markDirty(rel);
-    await mkdir(dirname(join(this.cache, rel)), { recursive: true });
-    await writeFile(join(this.cache, rel), body);
-  }
-
-  async remove(rel: string): Promise<void> {
-    this.engine.markDirty(rel);
-    await rm(join(this.cache, rel), { recursive: true, force: true });
-  }
-
-  async read(rel: string): Promise<string | null> {
-    return readFile(join(this.cache, rel), "utf8").catch(() => null);
-  }
-
-  async bytes(rel: string): Promise<Uint8Array | null> {
-    return readFile(join(this.cache, rel)).catch(() => null);
-  }
-}
-
-/** Every file under `dir` → size, mtime and hash, to prove that nothing was written. */
-async function fingerprint(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const visit = async (path: string): Promise<void> => {
-    for (const entry of await readdir(path, { withFileTypes: true })) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) await visit(full);
-      else {
-        const info = await stat(full);
-        out.set(relative(dir, full), `${info.size}:${info.mtimeMs}:${sha256Hex(await readFile(full))}`);
-      }
-    }
-  };
-  await visit(dir);
-  return out;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SwampError> {
-  const error = await promise.then(
-    () => new Error("expected a failure"),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SwampError);
-  return error as SwampError;
-}
-
-async function keysOf(store: ObjectStore, prefix = ""): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const info of store.list(prefix)) keys.push(info.key);
-  return keys;
-}
+import {
+  failure,
+  fingerprint,
+  HOSTILE,
+  keysOf,
+  Machine,
+  META,
+  MODEL_1,
+  MODEL_2,
+  type SyncStoreFixture,
+} from "../support/sync-machine.ts";
+import { versionConformance } from "./sync-versions-suite.ts";
 
 /** A store whose `put` fails on every `every`-th call while `armed`. */
 function failingEvery(inner: ObjectStore, every: number): ObjectStore & { armed: boolean } {
@@ -148,7 +68,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
     const sample = async (m: Machine) => {
       await m.write(`${MODEL_1}/web/1/raw`, "one");
       await m.write(`${MODEL_1}/web/1/metadata.yaml`, "name: web\nversion: 1\n");
-      await m.write(`${MODEL_1}/web/latest`, "1");
+      await m.write(`${MODEL_1}/web/state`, "1");
       await m.write("workflow-runs/wf-1/workflow-run-1.yaml", "status: ok\n");
       await m.write(".catalog-export.json", "[]\n");
       await m.write("files/blob.bin", new Uint8Array([0, 255, 1, 254, 10, 13]));
@@ -168,15 +88,15 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
 
     test("an object overwritten by a push that never committed is taken from the bucket and re-committed", async () => {
       const a = await machine();
-      await a.write(`${MODEL_1}/web/latest`, "1");
+      await a.write(`${MODEL_1}/web/state`, "1");
       await a.engine.pushChanged();
       // A writer that lost its lease uploaded a new marker but never committed the index.
-      await store.put(`${MODEL_1}/web/latest`, new TextEncoder().encode("2"));
+      await store.put(`${MODEL_1}/web/state`, new TextEncoder().encode("2"));
 
       const b = await machine();
       const pulled = await b.engine.pullChanged();
       expect(pulled.notices?.join("\n")).toContain("did not match the index");
-      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("2");
+      expect(await b.read(`${MODEL_1}/web/state`)).toBe("2");
       expect((await b.engine.status()).pendingPaths).toBe(1);
 
       await b.engine.pushChanged();
@@ -184,9 +104,9 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const c = await machine();
       const clean = await c.engine.pullChanged();
       expect(clean.notices ?? []).toEqual([]);
-      expect(await c.read(`${MODEL_1}/web/latest`)).toBe("2");
+      expect(await c.read(`${MODEL_1}/web/state`)).toBe("2");
       await a.engine.pullChanged();
-      expect(await a.read(`${MODEL_1}/web/latest`)).toBe("2");
+      expect(await a.read(`${MODEL_1}/web/state`)).toBe("2");
     });
 
     test("A pushes, B pulls the same bytes; the index is shard-first under the namespace", async () => {
@@ -197,7 +117,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       expect(pushed.uploaded).toBe(6);
       const keys = await keysOf(store, "team/");
       expect(keys).toContain(`team/${META}`);
-      expect(keys).toContain(`team/${MODEL_1}/web/latest`);
+      expect(keys).toContain(`team/${MODEL_1}/web/state`);
       expect(keys.filter((k) => k.startsWith("team/_index/") && k !== `team/${META}`).length).toBe(4);
       expect(keys.some((k) => k.includes(".swamp-sync"))).toBe(false);
 
@@ -206,7 +126,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       expect(pulled.rejected).toEqual([]);
       for (const rel of [
         `${MODEL_1}/web/1/raw`,
-        `${MODEL_1}/web/latest`,
+        `${MODEL_1}/web/state`,
         ".catalog-export.json",
         "files/blob.bin",
       ]) {
@@ -234,19 +154,19 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       expect(await store.head(`${MODEL_1}/web/1/raw`)).toBeNull();
       await b.engine.pullChanged();
       expect(await b.read(`${MODEL_1}/web/1/raw`)).toBeNull();
-      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("1");
+      expect(await b.read(`${MODEL_1}/web/state`)).toBe("1");
     });
 
-    test("a same-size change (latest 2 → 3) propagates", async () => {
+    test("a same-size change (2 → 3) propagates", async () => {
       const a = await machine();
       const b = await machine();
-      await a.write(`${MODEL_1}/web/latest`, "2");
+      await a.write(`${MODEL_1}/web/state`, "2");
       await a.engine.pushChanged();
       await b.engine.pullChanged();
-      await a.write(`${MODEL_1}/web/latest`, "3");
+      await a.write(`${MODEL_1}/web/state`, "3");
       expect((await a.engine.pushChanged()).uploaded).toBe(1);
       expect((await b.engine.pullChanged()).downloaded).toBe(1);
-      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("3");
+      expect(await b.read(`${MODEL_1}/web/state`)).toBe("3");
     });
 
     test("a zero-diff pull makes exactly one request and writes nothing; a clean push makes none", async () => {
@@ -259,23 +179,30 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       b.engine = b.engineOver(counting);
       const before = await fingerprint(b.cache);
       const pulled = await b.engine.pullChanged();
-      expect(pulled).toEqual({ downloaded: 0, deleted: 0, changed: [], rejected: [], requests: 1 });
+      expect(pulled).toEqual({
+        downloaded: 0,
+        deleted: 0,
+        changed: [],
+        rejected: [],
+        rebased: [],
+        requests: 1,
+      });
       expect(counting.total()).toBe(1);
       expect(await fingerprint(b.cache)).toEqual(before);
 
       counting.reset();
-      expect(await b.engine.pushChanged()).toEqual({ uploaded: 0, deleted: 0, requests: 0 });
+      expect(await b.engine.pushChanged()).toEqual({ uploaded: 0, deleted: 0, rebased: [], requests: 0 });
       expect(counting.total()).toBe(0);
     });
 
     test("concurrent pushes to different partitions both land (the meta commit retries and merges)", async () => {
       const a = await machine();
       const b = await machine();
-      await a.write(`${MODEL_1}/web/latest`, "1");
+      await a.write(`${MODEL_1}/web/state`, "1");
       await a.engine.pushChanged();
       await b.engine.pullChanged();
-      await a.write(`${MODEL_1}/web/latest`, "2");
-      await b.write(`${MODEL_2}/db/latest`, "7");
+      await a.write(`${MODEL_1}/web/state`, "2");
+      await b.write(`${MODEL_2}/db/state`, "7");
       let raced = false;
       const pushed = await a.engine.pushChanged({
         beforeCommit: async () => {
@@ -288,8 +215,8 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       await a.engine.pullChanged();
       await b.engine.pullChanged();
       for (const m of [a, b]) {
-        expect(await m.read(`${MODEL_1}/web/latest`)).toBe("2");
-        expect(await m.read(`${MODEL_2}/db/latest`)).toBe("7");
+        expect(await m.read(`${MODEL_1}/web/state`)).toBe("2");
+        expect(await m.read(`${MODEL_2}/db/state`)).toBe("7");
       }
       const meta = JSON.parse(new TextDecoder().decode((await store.get(META))?.body));
       expect(meta.commitSeq).toBe(3);
@@ -297,10 +224,10 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
 
     test("a push whose beforeCommit throws commits nothing and leaves the cache dirty", async () => {
       const a = await machine();
-      await a.write(`${MODEL_1}/web/latest`, "1");
+      await a.write(`${MODEL_1}/web/state`, "1");
       await a.engine.pushChanged();
       const metaBefore = await store.head(META);
-      await a.write(`${MODEL_2}/db/latest`, "1");
+      await a.write(`${MODEL_2}/db/state`, "1");
       const lost = new SwampError("lock_lost", "lease taken over");
       const error = await failure(
         a.engine.pushChanged({
@@ -315,7 +242,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       expect((await a.engine.pushChanged()).uploaded).toBe(1);
       const b = await machine();
       await b.engine.pullChanged();
-      expect(await b.read(`${MODEL_2}/db/latest`)).toBe("1");
+      expect(await b.read(`${MODEL_2}/db/state`)).toBe("1");
     });
 
     test("hostile index entries are rejected and nothing is written outside the cache", async () => {
@@ -436,9 +363,10 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const pushed = await b.engine.pushChanged();
       expect(pushed.uploaded).toBe(0);
       expect(pushed.deleted).toBe(0);
-      expect(await b.read(`${MODEL_1}/web/latest`)).toBe("1");
+      expect(await b.read(`${MODEL_1}/web/state`)).toBe("1");
     });
   });
+  versionConformance(name, makeStore);
 }
 
 /** Every file under `root` lies inside `cache`. */

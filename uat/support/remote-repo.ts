@@ -78,5 +78,6 @@ export async function heldLeases(repo: Repo): Promise<string[]> {
 /** Not data: the engine's temp files, lease objects and the repo-local catalog. */
 export function isNotData(rel: string): boolean {
   const base = rel.slice(rel.lastIndexOf("/") + 1);
-  return base.endsWith(".tmp") || base === ".lock" || base.startsWith("_catalog.db");
+  // `latest` markers are derived in each cache from its version directories, never synced.
+  return base.endsWith(".tmp") || base === ".lock" || base === "latest" || base.startsWith("_catalog.db");
 }

@@ -23,6 +23,15 @@ export interface PutDoc {
   checksum: string;
   contentType: string;
   createdAt: string;
+  /** Pending versions renumbered while this command synced (always present on every datastore). */
+  rebased: RebasedDoc[];
+}
+
+export interface RebasedDoc {
+  model: string;
+  name: string;
+  from: number;
+  to: number;
 }
 
 export interface OwnerDefinition {
@@ -188,6 +197,7 @@ export interface SyncDoc {
   filesPushed?: number;
   remoteDeleted?: number;
   rejected?: { key: string; reason: string }[];
+  rebased: RebasedDoc[];
   errors?: string[];
 }
 

@@ -44,6 +44,20 @@ describe("planPull", () => {
   });
 });
 
+describe("planPull on version files", () => {
+  const NAME = "data/aws/0b6c9a52-8f1e-4d7a-9c39-1f0d2a6b7c11/web";
+
+  test("immutable: a remote version and a remote deletion are followed even in a dirty name", () => {
+    const remote = map({ [`${NAME}/2/raw`]: e("b"), [`${NAME}/state`]: e("s") });
+    const local = map({ [`${NAME}/1/raw`]: e("a"), [`${NAME}/state`]: e("t") });
+    expect(planPull(remote, local, dirtyMatcher([NAME]))).toEqual({
+      downloads: [`${NAME}/2/raw`],
+      localDeletions: [`${NAME}/1/raw`],
+      keptLocal: [`${NAME}/state`],
+    });
+  });
+});
+
 describe("planPush", () => {
   const index = map({ "m/a": e("a"), "m/b": e("b"), "n/c": e("c") });
 
@@ -68,12 +82,20 @@ describe("planPush", () => {
 
 describe("applyDelta and splitDelta", () => {
   test("each partition gets its own changes, re-applied on the current remote; ours win", () => {
-    const delta = { upserts: map({ "m/a": e("x"), "n/z": e("z") }), deletions: new Set(["m/b"]) };
+    const delta = {
+      upserts: map({ "m/a": e("x"), "n/z": e("z") }),
+      deletions: new Map([["m/b", e("b").sha256]]),
+    };
     const parts = splitDelta(delta, (rel) => rel.split("/")[0] ?? "");
     expect([...parts.keys()].sort()).toEqual(["m", "n"]);
     const m = parts.get("m");
     if (!m) throw new Error("no m");
     const next = applyDelta(map({ "m/a": e("a"), "m/b": e("b") }), m);
     expect([...next]).toEqual([["m/a", e("x")]]);
+  });
+
+  test("a deletion removes only the entry this clone saw; a replaced one stays", () => {
+    const delta = { upserts: new Map(), deletions: new Map([["m/b", e("b").sha256]]) };
+    expect([...applyDelta(map({ "m/b": e("c") }), delta)]).toEqual([["m/b", e("c")]]);
   });
 });

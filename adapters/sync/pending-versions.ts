@@ -1,0 +1,116 @@
+import { readdir, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { parseDataPath } from "../../core/data-path.ts";
+import type { RebasedVersion } from "../../core/ports/sync-service.ts";
+import type { IndexEntry } from "../../core/sync/sync-index.ts";
+import { LATEST_MARKER, planRenumbering, VERSION_METADATA } from "../../core/sync/version-files.ts";
+import { formatMetadata, parseMetadataText } from "../fs/metadata-file.ts";
+import { hashFile } from "./hash-file.ts";
+import type { EngineParts } from "./sync-engine.ts";
+
+const VERSION_DIR = /^[1-9]\d{0,15}$/;
+/** Numbers tried past a directory taken meanwhile (a writer in another process) before giving up. */
+const CLAIM_ATTEMPTS = 100;
+
+const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/**
+ * The versions of a data name in the cache, as the sync engine moves them (docs/architecture.md,
+ * "Pending versions"): a version whose metadata matches no index entry was written here and never
+ * committed. When another clone committed its number first, it is renumbered: one rename of its
+ * directory claims the new number (a version is complete or absent at every moment), then its
+ * metadata is rewritten to match. Readers take the number from the directory, so a crash between
+ * the two steps loses nothing.
+ */
+export class PendingVersions {
+  constructor(private readonly parts: EngineParts) {}
+
+  /**
+   * Moves the pending versions of `nameRel` above `floor` (the highest number held elsewhere),
+   * keeping their order. `known` are the index views (remote, last synced) a committed version
+   * appears in.
+   */
+  async rebase(
+    nameRel: string,
+    known: readonly ReadonlyMap<string, IndexEntry>[],
+    floor: number,
+    signal: AbortSignal,
+  ): Promise<RebasedVersion[]> {
+    const dir = await this.#dir(nameRel);
+    if (dir === null) return [];
+    const local = await completeVersions(dir);
+    const committed = (version: number, sha256: string) =>
+      known.some((index) => index.get(`${nameRel}/${version}/${VERSION_METADATA}`)?.sha256 === sha256);
+    const pending: number[] = [];
+    let settled = floor;
+    for (const [version, sha256] of local) {
+      if (committed(version, sha256)) settled = Math.max(settled, version);
+      else pending.push(version);
+    }
+    const moves = planRenumbering(pending, settled);
+    if (moves.length === 0) return [];
+    this.parts.marks.mark(nameRel);
+    const ref = parseDataPath(`${nameRel}/_`);
+    const rebased: RebasedVersion[] = [];
+    for (const move of moves) {
+      signal.throwIfAborted();
+      const to = await this.#move(dir, move.from, move.to);
+      if (ref) rebased.push({ type: ref.type, id: ref.id, name: ref.name, from: move.from, to });
+    }
+    return rebased;
+  }
+
+  /** Rewrites each name's `latest` marker from its version directories (markers are never synced). */
+  async refreshLatest(nameRels: Iterable<string>): Promise<void> {
+    for (const nameRel of new Set(nameRels)) {
+      const dir = await this.#dir(nameRel);
+      if (dir === null) continue;
+      const top = [...(await completeVersions(dir)).keys()].at(-1);
+      const marker = join(dir, LATEST_MARKER);
+      // With no version left, the marker goes and so do the directories it leaves empty.
+      if (top === undefined) await this.parts.files.remove(marker);
+      else await this.parts.files.writeAtomic(marker, new TextEncoder().encode(String(top)));
+    }
+  }
+
+  async #dir(nameRel: string): Promise<string | null> {
+    const target = await this.parts.files.resolveDir(nameRel);
+    return "reason" in target ? null : target.path;
+  }
+
+  async #move(dir: string, from: number, planned: number): Promise<number> {
+    for (let to = planned, attempt = 1; ; to++, attempt++) {
+      try {
+        await rename(join(dir, String(from)), join(dir, String(to)));
+      } catch (e) {
+        const taken = errno(e) === "ENOTEMPTY" || errno(e) === "EEXIST";
+        if (taken && attempt < CLAIM_ATTEMPTS) continue;
+        throw e;
+      }
+      await this.#renumberMetadata(join(dir, String(to), VERSION_METADATA), to);
+      return to;
+    }
+  }
+
+  async #renumberMetadata(path: string, version: number): Promise<void> {
+    const meta = parseMetadataText(await Bun.file(path).text());
+    if (typeof meta !== "object" || meta === null) return;
+    const body = formatMetadata({ ...(meta as object), version });
+    await this.parts.files.writeAtomic(path, new TextEncoder().encode(body));
+  }
+}
+
+/** Complete versions (a directory holding metadata.yaml) by number, ascending, with their metadata's sha256. */
+async function completeVersions(dir: string): Promise<Map<number, string>> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const numbers = names.filter((name) => VERSION_DIR.test(name)).map(Number);
+  const hashes = await Promise.all(
+    numbers.map((n) => hashFile(join(dir, String(n), VERSION_METADATA)).catch(() => null)),
+  );
+  const found = new Map<number, string>();
+  numbers.forEach((n, i) => {
+    const sha = hashes[i];
+    if (sha) found.set(n, sha);
+  });
+  return new Map([...found].sort(([a], [b]) => a - b));
+}

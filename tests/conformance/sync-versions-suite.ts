@@ -1,0 +1,253 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatMetadata } from "../../adapters/fs/metadata-file.ts";
+import { sha256Hex } from "../../adapters/sync/hash-file.ts";
+import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { parseMeta, serializeMeta } from "../../core/sync/sync-index.ts";
+import { FakeClock } from "../support/fake-clock.ts";
+import {
+  failure,
+  fingerprint,
+  keysOf,
+  Machine,
+  META,
+  MODEL_1,
+  type SyncStoreFixture,
+} from "../support/sync-machine.ts";
+
+const NAME = `${MODEL_1}/web`;
+const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : null);
+
+/** Writes a version as the data repository does: raw, then metadata naming its number and checksum. */
+async function writeVersion(m: Machine, version: number, content: string): Promise<void> {
+  const dir = `${NAME}/${version}`;
+  m.engine.markDirty(NAME);
+  await m.write(`${dir}/raw`, content);
+  await m.write(
+    `${dir}/metadata.yaml`,
+    formatMetadata({ name: "web", version, checksum: sha256Hex(content) }),
+  );
+}
+
+/**
+ * Versions are immutable in the store (docs/architecture.md, "Versions in the bucket"): pending
+ * versions are renumbered, never written over another clone's; the index only moves forward.
+ */
+export function versionConformance(name: string, makeStore: () => Promise<SyncStoreFixture>): void {
+  describe(`Sync conformance (versions): ${name}`, () => {
+    let fixture: SyncStoreFixture;
+    let store: ObjectStore;
+    let root: string;
+    let clock: FakeClock;
+    let machines = 0;
+
+    const machine = async (): Promise<Machine> => {
+      const home = join(root, `m${++machines}`);
+      await mkdir(home, { recursive: true });
+      return new Machine(root, join(home, "cache"), clock, store, "");
+    };
+    const stored = async (rel: string) => text((await store.get(rel))?.body);
+
+    /** Two clones that both hold v1 of the name. */
+    const twoClones = async () => {
+      const a = await machine();
+      await writeVersion(a, 1, "a1");
+      await a.engine.pushChanged();
+      const b = await machine();
+      await b.engine.pullChanged();
+      return { a, b };
+    };
+
+    beforeEach(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+      root = await mkdtemp(join(tmpdir(), "swamp-sync-versions-"));
+      clock = new FakeClock();
+    });
+
+    afterEach(async () => {
+      await fixture.cleanup();
+      await rm(root, { recursive: true, force: true });
+    });
+
+    test("a pending version whose number another clone committed is renumbered on pull; both land", async () => {
+      const { a, b } = await twoClones();
+      await writeVersion(a, 2, "a2");
+      await a.engine.pushChanged();
+      await writeVersion(b, 2, "b2");
+
+      const pulled = await b.engine.pullChanged();
+      expect(pulled.rebased).toEqual([
+        { type: "aws/ec2", id: MODEL_1.split("/")[3] as string, name: "web", from: 2, to: 3 },
+      ]);
+      expect(await b.read(`${NAME}/2/raw`)).toBe("a2");
+      expect(await b.read(`${NAME}/3/raw`)).toBe("b2");
+      expect(await b.read(`${NAME}/3/metadata.yaml`)).toContain('"version": 3');
+      expect(await b.read(`${NAME}/latest`)).toBe("3");
+
+      await b.engine.pushChanged();
+      expect(await stored(`${NAME}/2/raw`)).toBe("a2");
+      expect(await stored(`${NAME}/3/raw`)).toBe("b2");
+      await a.engine.pullChanged();
+      expect(await a.read(`${NAME}/3/raw`)).toBe("b2");
+      expect(await a.read(`${NAME}/latest`)).toBe("3");
+    });
+
+    test("a push never writes over a version object: the collision renumbers and the push goes on", async () => {
+      const { a, b } = await twoClones();
+      await writeVersion(a, 2, "a2");
+      await a.engine.pushChanged();
+      await writeVersion(b, 2, "b2");
+
+      const pushed = await b.engine.pushChanged();
+      expect(pushed.rebased.map(({ from, to }) => [from, to])).toEqual([[2, 3]]);
+      expect(await stored(`${NAME}/2/raw`)).toBe("a2");
+      expect(await stored(`${NAME}/3/raw`)).toBe("b2");
+      const c = await machine();
+      await c.engine.pullChanged();
+      expect(await c.read(`${NAME}/2/raw`)).toBe("a2");
+      expect(await c.read(`${NAME}/3/raw`)).toBe("b2");
+      expect(await c.read(`${NAME}/latest`)).toBe("3");
+    });
+
+    test("an upload that never committed is adopted when its bytes are ours; other bytes give up the number", async () => {
+      const a = await machine();
+      await writeVersion(a, 1, "one");
+      await a.engine.pushChanged();
+      await writeVersion(a, 2, "mine");
+      // A push that died after its uploads: the same bytes are already in the store.
+      for (const file of ["raw", "metadata.yaml"]) {
+        const body = await a.bytes(`${NAME}/2/${file}`);
+        if (body) await store.put(`${NAME}/2/${file}`, body);
+      }
+      const adopted = await a.engine.pushChanged();
+      expect(adopted.rebased).toEqual([]);
+      expect(adopted.uploaded).toBe(2);
+
+      await store.put(`${NAME}/3/metadata.yaml`, new TextEncoder().encode("someone else's"));
+      await writeVersion(a, 3, "mine too");
+      const renumbered = await a.engine.pushChanged();
+      expect(renumbered.rebased.map(({ from, to }) => [from, to])).toEqual([[3, 4]]);
+      expect(await stored(`${NAME}/3/metadata.yaml`)).toBe("someone else's");
+      expect(await stored(`${NAME}/3/raw`)).toBeNull();
+      expect(await stored(`${NAME}/4/raw`)).toBe("mine too");
+      const b = await machine();
+      await b.engine.pullChanged();
+      expect(await b.read(`${NAME}/2/raw`)).toBe("mine");
+      expect(await b.read(`${NAME}/4/raw`)).toBe("mine too");
+      expect(await b.read(`${NAME}/3/raw`)).toBeNull();
+    });
+
+    test("two clones pushing pending versions of one name at once both land, nothing overwritten", async () => {
+      const { a, b } = await twoClones();
+      await writeVersion(a, 2, "a2");
+      await writeVersion(b, 2, "b2");
+      const [fromA, fromB] = await Promise.all([a.engine.pushChanged(), b.engine.pushChanged()]);
+      expect(fromA.rebased.length + fromB.rebased.length).toBe(1);
+      const c = await machine();
+      await c.engine.pullChanged();
+      const contents = [await c.read(`${NAME}/2/raw`), await c.read(`${NAME}/3/raw`)].sort();
+      expect(contents).toEqual(["a2", "b2"]);
+      for (const m of [a, b]) {
+        await m.engine.pullChanged();
+        expect(await m.read(`${NAME}/2/raw`)).toBe(await c.read(`${NAME}/2/raw`));
+        expect(await m.read(`${NAME}/3/raw`)).toBe(await c.read(`${NAME}/3/raw`));
+      }
+    });
+
+    test("a pull follows a remote deletion beside a pending version and never deletes the pending one", async () => {
+      const { a, b } = await twoClones();
+      await a.remove(`${NAME}/1`);
+      await a.engine.pushChanged();
+      await writeVersion(b, 2, "b2");
+
+      await b.engine.pullChanged();
+      expect(await b.read(`${NAME}/1/raw`)).toBeNull();
+      expect(await b.read(`${NAME}/2/raw`)).toBe("b2");
+      await b.engine.pushChanged();
+      expect(await stored(`${NAME}/1/raw`)).toBeNull();
+      expect(await stored(`${NAME}/2/raw`)).toBe("b2");
+    });
+
+    test("latest markers are derived in each cache and never uploaded", async () => {
+      const a = await machine();
+      await writeVersion(a, 1, "one");
+      await writeVersion(a, 2, "two");
+      await a.write(`${NAME}/latest`, "2");
+      await a.engine.pushChanged();
+      expect((await keysOf(store)).filter((key) => key.endsWith("/latest"))).toEqual([]);
+      const b = await machine();
+      await b.engine.pullChanged();
+      expect(await b.read(`${NAME}/latest`)).toBe("2");
+    });
+
+    const damages: [string, (meta: string) => Promise<void>][] = [
+      ["deleted", async () => void (await store.delete(META))],
+      ["commitSeq went back", (meta) => rewriteMeta(meta, (m) => ({ ...m, commitSeq: 0 }))],
+      [
+        "partitions lost",
+        (meta) => rewriteMeta(meta, (m) => ({ ...m, commitSeq: m.commitSeq + 5, partitions: new Map() })),
+      ],
+    ];
+    const rewriteMeta = async (
+      text: string,
+      change: (
+        meta: Exclude<ReturnType<typeof parseMeta>, string>,
+      ) => Exclude<ReturnType<typeof parseMeta>, string>,
+    ) => {
+      const meta = parseMeta(text);
+      if (typeof meta === "string") throw new Error(meta);
+      await store.put(META, new TextEncoder().encode(serializeMeta(change(meta))));
+    };
+
+    for (const [damage, apply] of damages) {
+      test(`an index that cannot be followed (${damage}) deletes and overwrites nothing; a republish restores it`, async () => {
+        const { a, b } = await twoClones();
+        await apply((await stored(META)) ?? "");
+        const before = await fingerprint(b.cache);
+        const refused = await failure(b.engine.pullChanged());
+        expect(refused.code).toBe("index_regressed");
+        expect(refused.message).toContain("swamp datastore sync --republish");
+        expect(await fingerprint(b.cache)).toEqual(before);
+
+        await writeVersion(b, 2, "b2");
+        expect((await failure(b.engine.pushChanged())).code).toBe("index_regressed");
+        expect(await stored(`${NAME}/1/raw`)).toBe("a1");
+
+        await b.engine.pullChanged({ republish: true });
+        b.engine.markDirty(null);
+        await b.engine.pushChanged({ republish: true });
+        expect(await b.read(`${NAME}/1/raw`)).toBe("a1");
+        const c = await machine();
+        await c.engine.pullChanged();
+        expect(await c.read(`${NAME}/1/raw`)).toBe("a1");
+        expect(await c.read(`${NAME}/2/raw`)).toBe("b2");
+        await a.engine.pullChanged({ republish: true });
+        expect(await a.read(`${NAME}/2/raw`)).toBe("b2");
+      });
+    }
+
+    test("a republish over an emptied store uploads the cache again", async () => {
+      const { b } = await twoClones();
+      for (const key of await keysOf(store)) await store.delete(key);
+      await b.engine.pullChanged({ republish: true });
+      b.engine.markDirty(null);
+      expect((await b.engine.pushChanged({ republish: true })).uploaded).toBe(2);
+      expect(await stored(`${NAME}/1/raw`)).toBe("a1");
+    });
+
+    test("an unreadable meta is replaced by a republish", async () => {
+      const { b } = await twoClones();
+      await store.put(META, new TextEncoder().encode('{"partitions":{}}'));
+      expect((await failure(b.engine.pullChanged())).message).toContain("--republish");
+      await b.engine.pullChanged({ republish: true });
+      b.engine.markDirty(null);
+      await b.engine.pushChanged({ republish: true });
+      const c = await machine();
+      await c.engine.pullChanged();
+      expect(await c.read(`${NAME}/1/raw`)).toBe("a1");
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import { describe, expect, test } from "bun:test";
+import {
+  highestVersions,
+  isLatestMarker,
+  parseVersionFile,
+  planRenumbering,
+} from "../../../core/sync/version-files.ts";
+
+const NAME = "data/aws/ec2/0b6c9a52-8f1e-4d7a-9c39-1f0d2a6b7c11/web";
+
+describe("parseVersionFile", () => {
+  test("files inside a numbered version directory are version files", () => {
+    expect(parseVersionFile(`${NAME}/3/raw`)).toEqual({ nameRel: NAME, version: 3 });
+    expect(parseVersionFile(`${NAME}/12/metadata.yaml`)).toEqual({ nameRel: NAME, version: 12 });
+  });
+
+  test("markers, non-numeric directories and paths outside data/ are not", () => {
+    for (const rel of [
+      `${NAME}/latest`,
+      `${NAME}/state`,
+      `${NAME}/0/raw`,
+      `${NAME}/x1/raw`,
+      `${NAME}/3`,
+      "files/1/raw",
+    ]) {
+      expect(parseVersionFile(rel)).toBeNull();
+    }
+  });
+});
+
+describe("isLatestMarker", () => {
+  test("only a data name's own marker", () => {
+    expect(isLatestMarker(`${NAME}/latest`)).toBe(true);
+    expect(isLatestMarker(`${NAME}/1/latest`)).toBe(false);
+    expect(isLatestMarker("files/a/latest")).toBe(false);
+    expect(isLatestMarker(`${NAME}/latest.tmp`)).toBe(false);
+  });
+});
+
+describe("highestVersions", () => {
+  test("the highest version of each name among index paths", () => {
+    const other = NAME.replace("/web", "/db");
+    const rels = [
+      `${NAME}/1/raw`,
+      `${NAME}/10/raw`,
+      `${NAME}/9/metadata.yaml`,
+      `${other}/2/raw`,
+      `${NAME}/latest`,
+    ];
+    expect(highestVersions(rels)).toEqual(
+      new Map([
+        [NAME, 10],
+        [other, 2],
+      ]),
+    );
+  });
+});
+
+describe("planRenumbering", () => {
+  test("pending versions move above the floor in their order, highest first", () => {
+    expect(planRenumbering([2], 2)).toEqual([{ from: 2, to: 3 }]);
+    expect(planRenumbering([3, 2], 3)).toEqual([
+      { from: 3, to: 5 },
+      { from: 2, to: 4 },
+    ]);
+  });
+
+  test("versions already above the floor keep their number; none moves down", () => {
+    expect(planRenumbering([5], 3)).toEqual([]);
+    expect(planRenumbering([2, 5], 3)).toEqual([{ from: 2, to: 4 }]);
+    expect(planRenumbering([2, 4], 3)).toEqual([
+      { from: 4, to: 5 },
+      { from: 2, to: 4 },
+    ]);
+  });
+
+  test("renaming in the returned order never lands on a directory still in use", () => {
+    const pending = [3, 4, 6, 7];
+    const taken = new Set(pending);
+    for (const { from, to } of planRenumbering(pending, 6)) {
+      expect(taken.has(to)).toBe(false);
+      taken.delete(from);
+      taken.add(to);
+    }
+    expect([...taken].sort((a, b) => a - b)).toEqual([7, 8, 9, 10]);
+  });
+});
