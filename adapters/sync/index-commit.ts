@@ -27,6 +27,11 @@ export interface CommitInput {
   beforeCommit?: (() => Promise<void>) | undefined;
   /** On a lost race, re-read the meta and re-apply the delta (push); or give up (discovery). */
   retry: boolean;
+  /**
+   * The highest commitSeq this clone has seen: a commit never goes below it, so an index
+   * republished over a lost one still moves forward for every clone that saw no more.
+   */
+  seenSeq: number;
 }
 
 export interface Committed {
@@ -81,7 +86,7 @@ export async function commitIndex(
     );
     const meta: IndexMeta = {
       version: 2,
-      commitSeq: (current?.meta.commitSeq ?? 0) + 1,
+      commitSeq: Math.max(current?.meta.commitSeq ?? 0, input.seenSeq) + 1,
       partitions,
       committedAt: new Date(context.clock.now()).toISOString(),
     };

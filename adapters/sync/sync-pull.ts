@@ -194,6 +194,7 @@ class Puller {
         entries: index,
         known: {},
         delta: { upserts: new Map(), deletions: new Map() },
+        seenSeq: this.snapshot.state.seenSeq,
         beforeCommit,
         retry: false,
       });
@@ -371,6 +372,7 @@ class Puller {
     const now = new Date(this.parts.config.clock.now()).toISOString();
     this.parts.state.update((state) => {
       state.commitSeq = meta?.commitSeq ?? 0;
+      state.seenSeq = Math.max(state.seenSeq, state.commitSeq);
       state.metaVersion = metaVersion;
       state.partitions = Object.fromEntries(
         [...(meta?.partitions ?? [])].map(([pk, ref]) => [pk, { key: ref.key, sha256: ref.sha256 }]),

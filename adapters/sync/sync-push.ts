@@ -83,6 +83,16 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   const local = await hashChanged(root, walk.files, index, run.signal);
   const plan = planPush(index, local, scope, walk.shielded);
   if (run.options.republish) plan.remoteDeletions = [];
+  // Read before anything is sent: nothing goes up against an index that went back.
+  const remote = new RemoteIndex(run.store, parts.config.remotePrefix);
+  const base = await remote.readMeta(run.signal, { discardUnreadable: run.options.republish === true });
+  const regression = indexRegression(
+    { commitSeq: snapshot.state.commitSeq, partitions: Object.keys(snapshot.state.partitions) },
+    base?.meta ?? null,
+  );
+  if (regression !== null && !run.options.republish) {
+    throw regressedIndex(run.store.description, parts.config.remotePrefix, regression);
+  }
 
   const upserts: EntryMap = new Map();
   const mtimes = new Map<string, number>();
@@ -119,20 +129,13 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   }
 
   let committed: Committed | null = null;
-  if (upserts.size > 0 || deletions.size > 0) {
-    const remote = new RemoteIndex(run.store, parts.config.remotePrefix);
-    const base = await remote.readMeta(run.signal);
-    const regression = indexRegression(
-      { commitSeq: snapshot.state.commitSeq, partitions: Object.keys(snapshot.state.partitions) },
-      base?.meta ?? null,
-    );
-    if (regression !== null && !run.options.republish) {
-      throw regressedIndex(run.store.description, parts.config.remotePrefix, regression);
-    }
+  // A republish always commits: it is how an index that vanished comes back, even unchanged.
+  if (upserts.size > 0 || deletions.size > 0 || run.options.republish) {
     committed = await commitIndex(remote, run, parts.config, {
       base,
       entries: index,
       known: snapshot.state.partitions,
+      seenSeq: snapshot.state.seenSeq,
       delta: { upserts, deletions },
       beforeCommit: run.options.beforeCommit,
       retry: true,
@@ -342,6 +345,7 @@ function recordCommit(
     Object.keys(partitions).length === committed.meta.partitions.size &&
     [...committed.meta.partitions].every(([pk, ref]) => partitions[pk]?.sha256 === ref.sha256);
   state.partitions = partitions;
+  state.seenSeq = Math.max(state.seenSeq, committed.meta.commitSeq);
   if (complete) {
     state.commitSeq = committed.meta.commitSeq;
     state.metaVersion = committed.version;

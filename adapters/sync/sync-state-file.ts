@@ -24,6 +24,8 @@ export interface SyncState {
   version: 3;
   /** -1: unknown (never synced, or the local index is not trusted). */
   commitSeq: number;
+  /** The highest commitSeq this clone has seen, kept across a republish (docs/architecture.md). */
+  seenSeq: number;
   /** The store's version of `_index/_meta.json` as of the last sync; null when it had none. */
   metaVersion: string | null;
   partitions: Record<string, { key: string; sha256: string }>;
@@ -48,6 +50,7 @@ export function freshState(): SyncState {
   return {
     version: 3,
     commitSeq: -1,
+    seenSeq: 0,
     metaVersion: null,
     partitions: {},
     dirty: [],
@@ -153,5 +156,6 @@ function parseState(text: string): SyncState | null {
     metaVersion: typeof doc.metaVersion === "string" ? doc.metaVersion : null,
     indexId: typeof doc.indexId === "string" ? doc.indexId : null,
     bulk: doc.bulk === true,
+    seenSeq: Number.isSafeInteger(doc.seenSeq) ? (doc.seenSeq as number) : Math.max(0, doc.commitSeq ?? 0),
   } as SyncState;
 }
