@@ -179,13 +179,8 @@ export class RepoContext {
     );
   }
 
-  /** Where `data/` lives: `{base}[/{ns}]`, or `{repo}/.swamp` when the data stays local. */
-  get #dataRoot(): string {
-    return this.resolver.resolve("data").path.slice(0, -"/data".length);
-  }
-
   data(): FsDataRepository {
-    return new FsDataRepository(this.#dataRoot, {
+    return new FsDataRepository(dataRootOf(this.resolver), {
       clock: this.clock,
       host: this.host,
       // Recorded before each mutation, so a crash leaves the cache dirty for the next push.
@@ -195,13 +190,16 @@ export class RepoContext {
   }
 
   /** The log of changed data names beside the data, followed by every catalog of every repo using it. */
-  changeLog(): ChangeLog {
-    return new ChangeLog(join(this.#dataRoot, CHANGE_LOG_FILENAME), this.host);
+  changeLog(where: PathResolver = this.resolver): ChangeLog {
+    return new ChangeLog(join(dataRootOf(where), CHANGE_LOG_FILENAME), this.host);
   }
 
-  /** Tells every catalog following the datastore that these names changed; the changes must be complete. */
-  async recordChanges(names: readonly DataNameRef[]): Promise<void> {
-    const log = this.changeLog();
+  /**
+   * Tells every catalog following the datastore (this repo's, or the one `where` points at) that
+   * these names changed; the changes must be complete.
+   */
+  async recordChanges(names: readonly DataNameRef[], where: PathResolver = this.resolver): Promise<void> {
+    const log = this.changeLog(where);
     try {
       await log.append(names);
     } catch (e) {
@@ -269,6 +267,11 @@ export class RepoContext {
     if (outcome.problem) this.out.warn(`${outcome.problem}; the catalog was rebuilt from the datastore.`);
     this.out.debug(`Catalog rebuilt from the datastore: ${outcome.rows} row(s).`);
   }
+}
+
+/** Where `data/` lives: `{base}[/{ns}]`, or `{repo}/.swamp` when the data stays local. */
+function dataRootOf(resolver: PathResolver): string {
+  return resolver.resolve("data").path.slice(0, -"/data".length);
 }
 
 function describeWait(wait: LockWait): string {

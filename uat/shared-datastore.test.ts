@@ -32,9 +32,10 @@ const putVpc = (repo: Repo, name: string, value: string) => put(repo, "vpc", nam
 describe("two repos on one external filesystem datastore", () => {
   let a: Repo;
   let b: Repo;
+  let shared: string;
 
   beforeAll(async () => {
-    const shared = tempDir("shared");
+    shared = tempDir("shared");
     [a, b] = [await makeRepo(), await makeRepo()];
     for (const repo of [a, b]) {
       const setup = await repo.run(["datastore", "setup", "filesystem", "--path", shared, "--json"]);
@@ -82,6 +83,19 @@ describe("two repos on one external filesystem datastore", () => {
     expectExit(await a.run(["data", "delete", "vpc", "stepping", "--version", "2", "--yes", "--json"]), 0);
     expect(await queried(b, 'name == "stepping"')).toEqual(["stepping@1"]);
     expect(await listed(b, "vpc")).toContain("stepping@1");
+  });
+
+  test("a repo that joins with records of its own (setup migrates them in): the others see them at once", async () => {
+    const c = await makeRepo();
+    await put(c, "subnet", "from-c", '{"by":"c"}', "aws::ec2::subnet");
+    expect(await queried(b, 'name == "from-c"')).toEqual([]);
+    const setup = await c.run(["datastore", "setup", "filesystem", "--path", shared, "--json"]);
+    expect(expectExit(setup, 0).json<SetupDoc>()).toMatchObject({
+      errors: [],
+      directoriesMigrated: ["data"],
+    });
+    expect(await queried(b, 'name == "from-c"')).toEqual(["from-c@1"]);
+    expect(await queried(c, 'name == "from-c"')).toEqual(["from-c@1"]);
   });
 
   test("it works both ways: what B writes, A sees, and A's own writes stay right", async () => {
