@@ -11,7 +11,7 @@ const sameName = (a: StoredVersion, b: StoredVersion) =>
   a.metadata.name === b.metadata.name && a.model.id === b.model.id && a.model.type === b.model.type;
 
 /** Adds the rows of one name's versions to `rows`; none when its newest version is a tombstone (deleted or renamed). */
-function addRowsOfName(namespace: string, versions: StoredVersion[], rows: CatalogRow[]): void {
+export function addRowsOfName(namespace: string, versions: StoredVersion[], rows: CatalogRow[]): void {
   let newest = versions[0] as StoredVersion;
   for (const v of versions) if (v.metadata.version > newest.metadata.version) newest = v;
   if (newest.metadata.lifecycle === "deleted") return;
