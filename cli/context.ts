@@ -1,4 +1,6 @@
 import { homedir } from "node:os";
+import { join } from "node:path";
+import { ChangeLog } from "../adapters/fs/change-log.ts";
 import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import { FsObjectStore } from "../adapters/fs/fs-object-store.ts";
@@ -7,7 +9,8 @@ import { LockCoordinator, type LockWait, type ModelRef } from "../adapters/lease
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
 import { dataTierBase } from "../core/cache-path.ts";
-import { backfillCatalog } from "../core/catalog-backfill.ts";
+import { followDatastoreChanges } from "../core/catalog-follow.ts";
+import type { DataNameRef } from "../core/data-path.ts";
 import { backendOf, type ResolvedDatastore, resolveDatastoreConfig } from "../core/datastore-config.ts";
 import { PathResolver } from "../core/path-resolver.ts";
 import type { Catalog } from "../core/ports/catalog.ts";
@@ -16,6 +19,7 @@ import type { Host } from "../core/ports/host.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
 import type { SyncService } from "../core/ports/sync-service.ts";
+import { CHANGE_LOG_FILENAME } from "../core/sync/sync-keys.ts";
 import { lockTimeoutMs } from "../core/tunables.ts";
 import type { Output } from "./output.ts";
 import { RemoteSession } from "./remote-session.ts";
@@ -176,14 +180,34 @@ export class RepoContext {
   }
 
   data(): FsDataRepository {
-    const dataDir = this.resolver.resolve("data").path;
-    const root = dataDir.slice(0, -"/data".length);
-    return new FsDataRepository(root, {
+    return new FsDataRepository(dataRootOf(this.resolver), {
       clock: this.clock,
       host: this.host,
       // Recorded before each mutation, so a crash leaves the cache dirty for the next push.
       ...(this.isRemote ? { onMutate: (rel: string | null) => this.#dirty(rel) } : {}),
+      afterMutate: (name) => this.recordChanges([name]),
     });
+  }
+
+  /** The log of changed data names beside the data, followed by every catalog of every repo using it. */
+  changeLog(where: PathResolver = this.resolver): ChangeLog {
+    return new ChangeLog(join(dataRootOf(where), CHANGE_LOG_FILENAME), this.host);
+  }
+
+  /**
+   * Tells every catalog following the datastore (this repo's, or the one `where` points at) that
+   * these names changed; the changes must be complete.
+   */
+  async recordChanges(names: readonly DataNameRef[], where: PathResolver = this.resolver): Promise<void> {
+    const log = this.changeLog(where);
+    try {
+      await log.append(names);
+    } catch (e) {
+      // The change itself is done and stays: failing to announce it must not fail the command.
+      this.out.warn(
+        `Could not record ${names.length} changed data name(s) in ${log.path} (${(e as Error).message}); the change itself is saved. Other repos using this datastore miss it in 'swamp data query' and 'swamp data list' until their catalog is rebuilt: fix that file's permissions, then delete .swamp/data/_catalog.db in those repos.`,
+      );
+    }
   }
 
   #dirty(rel: string | null): void {
@@ -210,7 +234,7 @@ export class RepoContext {
     const catalog = await this.catalog();
     const answer = await read(catalog);
     if (catalog.isPopulated()) return answer;
-    await this.#backfill(catalog);
+    await this.#follow(catalog);
     return read(catalog);
   }
 
@@ -225,14 +249,29 @@ export class RepoContext {
 
   async #openCatalog(): Promise<Catalog> {
     const catalog = await this.catalogForWrite();
-    if (!catalog.isPopulated()) await this.#backfill(catalog);
+    await this.#follow(catalog);
     return catalog;
   }
 
-  async #backfill(catalog: Catalog): Promise<void> {
-    const rows = await backfillCatalog(this.data(), catalog, this.namespace);
-    this.out.debug(`Catalog backfilled: ${rows} row(s).`);
+  /** The catalog catches up with what changed in the datastore since it last looked, here or in other repos. */
+  async #follow(catalog: Catalog): Promise<void> {
+    const outcome = await followDatastoreChanges({
+      feed: this.changeLog(),
+      repo: this.data(),
+      catalog,
+      namespace: this.namespace,
+    });
+    if (outcome.kind === "refreshed")
+      this.out.debug(`Catalog caught up with ${outcome.names} changed name(s): ${outcome.rows} row(s).`);
+    if (outcome.kind !== "rebuilt") return;
+    if (outcome.problem) this.out.warn(`${outcome.problem}; the catalog was rebuilt from the datastore.`);
+    this.out.debug(`Catalog rebuilt from the datastore: ${outcome.rows} row(s).`);
   }
+}
+
+/** Where `data/` lives: `{base}[/{ns}]`, or `{repo}/.swamp` when the data stays local. */
+function dataRootOf(resolver: PathResolver): string {
+  return resolver.resolve("data").path.slice(0, -"/data".length);
 }
 
 function describeWait(wait: LockWait): string {

@@ -131,6 +131,8 @@ export class RemoteSession {
       if (ref) names.set(`${ref.type}/${ref.id}/${ref.name}`, ref);
     }
     if (names.size === 0) return;
+    // The cache is shared by every checkout of this repo on the machine: their catalogs follow the log.
+    await this.ctx.recordChanges([...names.values()]);
     const catalog = await this.ctx.catalogForWrite();
     await refreshCatalogNames(this.ctx.data(), catalog, this.ctx.namespace, names.values());
   }

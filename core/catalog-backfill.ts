@@ -11,7 +11,7 @@ const sameName = (a: StoredVersion, b: StoredVersion) =>
   a.metadata.name === b.metadata.name && a.model.id === b.model.id && a.model.type === b.model.type;
 
 /** Adds the rows of one name's versions to `rows`; none when its newest version is a tombstone (deleted or renamed). */
-function addRowsOfName(namespace: string, versions: StoredVersion[], rows: CatalogRow[]): void {
+export function addRowsOfName(namespace: string, versions: StoredVersion[], rows: CatalogRow[]): void {
   let newest = versions[0] as StoredVersion;
   for (const v of versions) if (v.metadata.version > newest.metadata.version) newest = v;
   if (newest.metadata.lifecycle === "deleted") return;
@@ -54,8 +54,9 @@ async function* rowBatches(
 
 /**
  * Indexes every version in `repo` into `catalog` (SPEC §7.3), stamped with `namespace`, then marks
- * the catalog populated. Additive: rows of data removed out of band stay. Names whose latest version
- * is a tombstone (deleted or renamed) are skipped. Returns the number of rows written.
+ * the catalog populated. Unlike SPEC's additive backfill, the namespace's rows are replaced by the
+ * walk's in the same transaction, so rows of data deleted elsewhere go; other namespaces' rows stay.
+ * Names whose latest version is a tombstone (deleted or renamed) are skipped. Returns the number of rows written.
  */
 export async function backfillCatalog(
   repo: DataRepository,
@@ -64,7 +65,7 @@ export async function backfillCatalog(
 ): Promise<number> {
   const written = { rows: 0 };
   // One transaction for every row (SPEC §7.3), filled while the walk reads on.
-  await catalog.bulkUpsertBatches(rowBatches(repo, namespace, written));
+  await catalog.bulkUpsertBatches(rowBatches(repo, namespace, written), { replacing: { namespace } });
   catalog.markPopulated();
   return written.rows;
 }

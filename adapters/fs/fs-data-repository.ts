@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import type { DataNameRef } from "../../core/data-path.ts";
 import type { DataMetadata, ModelRef } from "../../core/data-record.ts";
 import { validateDataName } from "../../core/data-rules.ts";
 import { invalid, SwampError } from "../../core/errors.ts";
@@ -21,6 +22,8 @@ export interface FsDataRepositoryOptions {
    * slashes), or null for a bulk change. A namespaced caller prefixes its namespace.
    */
   onMutate?: (relPath: string | null) => void;
+  /** Awaited after every completed change of a data name (written or deleted), before the call returns. */
+  afterMutate?: (name: DataNameRef) => Promise<void>;
 }
 
 /** Attempts at claiming a version number before giving up (SPEC §3.1). */
@@ -117,6 +120,7 @@ export class FsDataRepository implements DataRepository {
       throw e;
     }
     await this.advanceLatestMarker(nameDir, metadata.version);
+    await this.changed(model, name);
     return metadata;
   }
 
@@ -187,6 +191,7 @@ export class FsDataRepository implements DataRepository {
     }
     await rm(trash, { recursive: true, force: true });
     await this.rewriteLatestMarker(nameDir);
+    await this.changed(model, name);
     return 1;
   }
 
@@ -204,6 +209,7 @@ export class FsDataRepository implements DataRepository {
       throw e;
     }
     await rm(trash, { recursive: true, force: true });
+    await this.changed(model, name);
     return count;
   }
 
@@ -272,6 +278,10 @@ export class FsDataRepository implements DataRepository {
       await rm(tmp, { force: true });
       throw e;
     }
+  }
+
+  private async changed(model: ModelKey, name: string): Promise<void> {
+    await this.options.afterMutate?.({ type: model.type, id: model.id, name });
   }
 
   private mutated(absolutePath: string): void {

@@ -36,6 +36,7 @@ export class MemoryCatalog implements Catalog {
   private readonly rows = new Map<string, { rowid: number; row: CatalogRow }>();
   private nextRowid = 1;
   private populated = false;
+  private cursor: string | null = null;
 
   private put(row: CatalogRow): void {
     const key = rowKey(row);
@@ -78,9 +79,15 @@ export class MemoryCatalog implements Catalog {
     for (const row of rows) this.put(row);
   }
 
-  async bulkUpsertBatches(batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
+  async bulkUpsertBatches(
+    batches: AsyncIterable<readonly CatalogRow[]>,
+    options: { replacing?: { namespace: string } } = {},
+  ): Promise<void> {
     const rows: CatalogRow[] = [];
     for await (const batch of batches) rows.push(...batch);
+    const replaced = options.replacing?.namespace;
+    if (replaced !== undefined)
+      for (const [key, { row }] of this.rows) if (row.namespace === replaced) this.rows.delete(key);
     this.bulkUpsert(rows);
   }
 
@@ -135,6 +142,14 @@ export class MemoryCatalog implements Catalog {
 
   invalidate(): void {
     this.populated = false;
+  }
+
+  changeCursor(): string | null {
+    return this.cursor;
+  }
+
+  setChangeCursor(cursor: string): void {
+    this.cursor = cursor;
   }
 
   compact() {

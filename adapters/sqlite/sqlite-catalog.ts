@@ -18,6 +18,8 @@ import { ALL_COLUMNS, columnsOf, fromValues, INSERT, sliceDecoder, toBindings } 
 export { CATALOG_SCHEMA_VERSION } from "./catalog-schema.ts";
 
 const OPEN_ATTEMPTS = 5;
+/** The `catalog_meta` key holding how far the catalog has followed the datastore's change feed. */
+const CHANGE_CURSOR = "change_cursor";
 
 const NAME_WHERE = "namespace = ? AND type_normalized = ? AND model_id = ? AND data_name = ?";
 
@@ -191,15 +193,19 @@ export class SqliteCatalog implements Catalog {
     });
   }
 
-  async bulkUpsertBatches(batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
+  async bulkUpsertBatches(
+    batches: AsyncIterable<readonly CatalogRow[]>,
+    options: { replacing?: { namespace: string } } = {},
+  ): Promise<void> {
+    const replacing = options.replacing?.namespace;
     // Everything so far, to load again should the file turn out damaged midway.
     const loaded: CatalogRow[] = [];
-    let load = this.#guard((db) => CatalogBulkLoad.begin(db));
+    let load = this.#guard((db) => CatalogBulkLoad.begin(db, replacing));
     const restartOnDamage = (e: unknown) => {
       if (!isCorrupt(e)) throw e;
       load.abort();
       this.#recover(e);
-      load = CatalogBulkLoad.begin(this.#db);
+      load = CatalogBulkLoad.begin(this.#db, replacing);
       load.add(loaded);
     };
     try {
@@ -278,6 +284,21 @@ export class SqliteCatalog implements Catalog {
 
   invalidate(): void {
     this.#guard((db) => db.run("DELETE FROM catalog_meta WHERE key = 'populated'"));
+  }
+
+  changeCursor(): string | null {
+    return this.#guard((db) => {
+      const row = db.query(`SELECT value FROM catalog_meta WHERE key = '${CHANGE_CURSOR}'`).get() as {
+        value: string;
+      } | null;
+      return row?.value ?? null;
+    });
+  }
+
+  setChangeCursor(cursor: string): void {
+    this.#guard((db) =>
+      db.query(`INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('${CHANGE_CURSOR}', ?)`).run(cursor),
+    );
   }
 
   compact() {

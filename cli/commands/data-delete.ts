@@ -2,6 +2,7 @@ import { SwampError } from "../../core/errors.ts";
 import { assertStillHeld } from "../../core/use-cases/model-leases.ts";
 import { confirmed } from "../confirm.ts";
 import type { Invocation } from "../run.ts";
+import { nonEmptyOption } from "./selectors.ts";
 import { modelLeases, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
 
 interface Opts {
@@ -18,7 +19,12 @@ interface Opts {
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const { opts } = inv;
   const modelRef = pick(inv.args[0], opts.model, "model", "swamp data delete vpc main --yes");
-  const batch = opts.prefix !== undefined || opts.all === true;
+  const prefix = nonEmptyOption(
+    opts.prefix,
+    "--prefix",
+    `an empty prefix matches every name, so nothing was deleted. Give the start of the names to delete (e.g. swamp data delete ${modelRef} --prefix tmp- --dry-run), or --all to delete every name.`,
+  );
+  const batch = prefix !== undefined || opts.all === true;
   const name = batch
     ? undefined
     : pick(inv.args[1], opts.name, "name", `swamp data delete ${modelRef} main --yes`);
@@ -38,7 +44,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const base = { modelId: model.id, modelName: model.name, modelType: model.type };
 
   const names = batch
-    ? (await repo.names(model)).filter((n) => opts.all === true || n.startsWith(opts.prefix ?? ""))
+    ? (await repo.names(model)).filter((n) => opts.all === true || n.startsWith(prefix ?? ""))
     : [name as string];
   const counts = await Promise.all(
     names.map(async (n) =>

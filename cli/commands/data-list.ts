@@ -1,6 +1,7 @@
 import type { CatalogRow } from "../../core/ports/catalog.ts";
 import { scanAll } from "../../core/query/scan-catalog.ts";
 import type { Invocation } from "../run.ts";
+import { nonEmptyOption } from "./selectors.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
 
 interface Opts {
@@ -12,6 +13,11 @@ const STANDARD_ORDER = ["log", "file", "resource", "data"];
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const modelRef = pick(inv.args[0], inv.opts.model, "model", "swamp data list vpc");
+  const type = nonEmptyOption(
+    inv.opts.type,
+    "--type",
+    `no data has an empty type. Give one such as resource, file, log or data (e.g. swamp data list ${modelRef} --type resource), or leave --type out to list all.`,
+  );
   const ctx = await openRepo(inv);
   const model = await requireModel(ctx, modelRef);
   const rows = (
@@ -23,7 +29,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         modelId: model.id,
       }),
     )
-  ).filter((row) => inv.opts.type === undefined || row.dataType === inv.opts.type);
+  ).filter((row) => type === undefined || row.dataType === type);
 
   const groups = groupByType(rows).map(([type, items]) => ({
     type,

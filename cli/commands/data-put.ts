@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { SwampError } from "../../core/errors.ts";
 import { dataPut } from "../../core/use-cases/data-put.ts";
 import type { Invocation } from "../run.ts";
-import { formatSize, modelLeases, openRepo } from "./shared.ts";
+import { parseTags } from "./selectors.ts";
+import { formatSize, modelLeases, openRepo, pick } from "./shared.ts";
 
 interface Opts {
   value?: string;
@@ -19,7 +20,8 @@ interface Opts {
 }
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
-  const [model = "", name = ""] = inv.args;
+  const model = pick(inv.args[0], undefined, "model", "swamp data put vpc main --value '{}'");
+  const name = pick(inv.args[1], undefined, "name", `swamp data put ${model} main --value '{}'`);
   const { opts } = inv;
   const sources = [opts.value !== undefined, opts.file !== undefined, opts.stdin === true].filter(
     Boolean,
@@ -27,7 +29,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   if (sources !== 1) {
     throw new SwampError(
       "usage",
-      `Give the content with exactly one of --value, --file or --stdin (got ${sources}). Example: swamp data put ${model || "vpc"} ${name || "main"} --value '{"cidr":"10.0.0.0/16"}'`,
+      `Give the content with exactly one of --value, --file or --stdin (got ${sources}). Example: swamp data put ${model} ${name} --value '{"cidr":"10.0.0.0/16"}'`,
     );
   }
   const tags = parseTags(opts.tag);
@@ -67,17 +69,6 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     doc,
     () => `Wrote ${doc.name} v${doc.version} (${formatSize(doc.size)}) for ${doc.modelName}`,
   );
-}
-
-function parseTags(values: string[]): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const value of values) {
-    const eq = value.indexOf("=");
-    if (eq <= 0)
-      throw new SwampError("usage", `Invalid --tag "${value}": expected key=value, e.g. --tag env=prod.`);
-    tags[value.slice(0, eq)] = value.slice(eq + 1);
-  }
-  return tags;
 }
 
 async function readContent(opts: Opts): Promise<Uint8Array> {

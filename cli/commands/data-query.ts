@@ -6,6 +6,7 @@ import { planQuery } from "../../core/query/query-plan.ts";
 import { NO_RESULTS, renderQueryRecords, renderSelectResults } from "../../core/query/render-query.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
+import { nonEmptyOption } from "./selectors.ts";
 import { openRepo, parsePositiveInt } from "./shared.ts";
 
 interface Opts {
@@ -22,7 +23,12 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     );
   }
   const limit = inv.opts.limit === undefined ? undefined : parsePositiveInt(inv.opts.limit, "--limit");
-  const plan = planQuery(predicate, inv.opts.select);
+  const select = nonEmptyOption(
+    inv.opts.select,
+    "--select",
+    "give a CEL expression to print for each record (e.g. --select 'name'), or leave --select out to print whole records.",
+  );
+  const plan = planQuery(predicate, select);
   const ctx = await openRepo(inv);
   const content = contentReader(ctx);
   const outcome = await ctx.readCatalog((catalog) =>

@@ -10,7 +10,7 @@ import { SwampError } from "../../core/errors.ts";
 import { expandPath } from "../../core/expand-path.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
 import type { Invocation } from "../run.ts";
-import { isInternalFile, RETRY_HINT } from "./setup-common.ts";
+import { isInternalFile, type MovedFiles, movedDataNames, RETRY_HINT } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 interface Opts {
@@ -45,7 +45,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
 
     const migrated: string[] = [];
     const errors: string[] = [];
-    const moved: { from: string; files: string[] }[] = [];
+    const moved: MovedFiles[] = [];
     let filesCopied = 0;
     let bytesCopied = 0;
     for (const sub of destination.effectiveDirectories()) {
@@ -65,7 +65,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       if (landed !== files.length)
         errors.push(`${sub}: ${files.length} file(s) at the source but ${landed} at ${to}.`);
       migrated.push(sub);
-      moved.push({ from: from.path, files });
+      moved.push({ sub, from: from.path, files });
     }
     if (errors.length === 0) {
       const block = toYamlDatastoreBlock(
@@ -78,6 +78,10 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       );
       await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
       for (const m of moved) await removeFiles(m.from, m.files);
+      // Other repos on either datastore see the records arrive or leave at their next read.
+      const names = movedDataNames(moved);
+      await ctx.recordChanges(names, destination);
+      await ctx.recordChanges(names);
     }
     return {
       type: "filesystem",

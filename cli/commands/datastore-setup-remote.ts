@@ -10,7 +10,7 @@ import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
-import { isInternalFile, RETRY_HINT } from "./setup-common.ts";
+import { isInternalFile, type MovedFiles, movedDataNames, RETRY_HINT } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 export interface RemoteSetupOpts {
@@ -45,7 +45,7 @@ export async function setupRemote(
     // this cache, so the pull deletes nothing here and the push nothing there.
     const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify, republish: true });
     const migrated: string[] = [];
-    const moved: { from: string; files: string[] }[] = [];
+    const moved: MovedFiles[] = [];
     const errors: string[] = [];
     let filesCopied = 0;
     let bytesCopied = 0;
@@ -68,7 +68,7 @@ export async function setupRemote(
             `${sub}/${rel} already exists in the bucket's cache with different content; move it away and re-run.`,
           );
         migrated.push(sub);
-        moved.push({ from: from.path, files });
+        moved.push({ sub, from: from.path, files });
       }
     }
     const pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify, republish: true });
@@ -78,6 +78,10 @@ export async function setupRemote(
       ]);
       // Only a local source is emptied: a remote source's bucket keeps its data.
       if (!ctx.isRemote) for (const m of moved) await removeFiles(m.from, m.files);
+      // Other checkouts sharing the cache, and other repos on a filesystem source, see the move.
+      const names = movedDataNames(moved);
+      await target.recordChanges(names);
+      if (!ctx.isRemote) await ctx.recordChanges(names);
     }
     return {
       type: backend.kind,

@@ -19,9 +19,8 @@ export function pick(
   example: string,
 ): string {
   const value = flag ?? positional;
-  if (value === undefined || value === "") {
-    throw new SwampError("usage", `Missing ${what}. Example: ${example}`);
-  }
+  if (value === undefined) throw new SwampError("usage", `Missing ${what}. Example: ${example}`);
+  if (value === "") throw new SwampError("usage", `The ${what} is empty (''); give one. Example: ${example}`);
   if (flag !== undefined && positional !== undefined && flag !== positional) {
     throw new SwampError(
       "usage",

@@ -77,9 +77,13 @@ export interface Catalog {
   bulkUpsert(rows: CatalogRow[]): void;
   /**
    * `bulkUpsert` of rows that arrive in batches, all in one transaction: a backfill inserts rows while
-   * it reads the next ones. Nothing is kept when `batches` fails.
+   * it reads the next ones. Nothing is kept when `batches` fails. With `replacing`, every row of that
+   * namespace is deleted first, in the same transaction (a rebuild: readers never see it half done).
    */
-  bulkUpsertBatches(batches: AsyncIterable<readonly CatalogRow[]>): Promise<void>;
+  bulkUpsertBatches(
+    batches: AsyncIterable<readonly CatalogRow[]>,
+    options?: { replacing?: { namespace: string } },
+  ): Promise<void>;
   /** Rows matching `filter`, ordered by rowid, strictly after `afterRowid`, at most `limit`. */
   scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage;
   /** Like `scan`, reading only `fields` of each row: far cheaper when a predicate needs few of them. */
@@ -94,6 +98,9 @@ export interface Catalog {
   markPopulated(): void;
   /** Forgets that the catalog is complete; rows stay, the next query backfills. */
   invalidate(): void;
+  /** How far the catalog has followed the datastore's change feed (`ChangeFeed` cursor); null before the first time. */
+  changeCursor(): string | null;
+  setChangeCursor(cursor: string): void;
   /** WAL checkpoint + VACUUM. */
   compact(): { walPagesTotal: number; walPagesCheckpointed: number; dbBytesReclaimed: number };
   close(): void;

@@ -8,12 +8,15 @@ import { isLatestMarker } from "./version-files.ts";
 
 /** Where the sync engine keeps its own files when they sit inside the cache; never synced. */
 export const SYNC_STATE_DIRNAME = ".swamp-sync";
+/** The log of changed data names beside the data, followed by every catalog on this disk; never synced. */
+export const CHANGE_LOG_FILENAME = ".swamp-changes.log";
 
 const INTERNAL_ROOT_FILES: ReadonlySet<string> = new Set([
   ".datastore-index.json",
   ".push-queue.json",
   ".datastore.lock",
   ".datastore-sync-state.json",
+  CHANGE_LOG_FILENAME,
 ]);
 const INTERNAL_ROOT_DIRS: ReadonlySet<string> = new Set(["_index", "_control", ".locks", SYNC_STATE_DIRNAME]);
 const INTERNAL_BASENAMES: ReadonlySet<string> = new Set([".lock", ".namespace.json", "_catalog.db"]);

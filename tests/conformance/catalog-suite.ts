@@ -164,6 +164,29 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       expect(catalog.count({})).toBe(3);
     });
 
+    test("bulkUpsertBatches replacing a namespace swaps its rows and keeps the others; a failing source keeps all", async () => {
+      catalog.bulkUpsert([
+        catalogRow({ dataName: "stale" }),
+        catalogRow({ dataName: "main", version: 1 }),
+        catalogRow({ namespace: "foreign", dataName: "theirs" }),
+      ]);
+      async function* failing() {
+        yield [catalogRow({ dataName: "half" })];
+        throw new Error("unreadable");
+      }
+      await expect(catalog.bulkUpsertBatches(failing(), { replacing: { namespace: "" } })).rejects.toThrow(
+        "unreadable",
+      );
+      expect(versionsOf(catalog)).toEqual(["main@1*", "stale@1*", "theirs@1*"]);
+      async function* batches() {
+        yield [catalogRow({ dataName: "main", version: 1, isLatest: false })];
+        yield [catalogRow({ dataName: "main", version: 2 })];
+      }
+      await catalog.bulkUpsertBatches(batches(), { replacing: { namespace: "" } });
+      expect(versionsOf(catalog)).toEqual(["main@1", "main@2*", "theirs@1*"]);
+      expect(catalog.count({ namespace: "foreign" })).toBe(1);
+    });
+
     test("scan and count filter on each field", () => {
       catalog.bulkUpsert([
         catalogRow({ version: 1, isLatest: false }),
@@ -268,6 +291,13 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       catalog.invalidate();
       expect(catalog.isPopulated()).toBe(false);
       expect(catalog.count({})).toBe(1);
+    });
+
+    test("the change cursor is none until set, then the last one set", () => {
+      expect(catalog.changeCursor()).toBeNull();
+      catalog.setChangeCursor('{"id":"a","offset":1}');
+      catalog.setChangeCursor('{"id":"a","offset":2}');
+      expect(catalog.changeCursor()).toBe('{"id":"a","offset":2}');
     });
 
     test("compact keeps the rows", () => {

@@ -65,11 +65,14 @@ test("each workflow step keeps its own latest", async () => {
   expect(summary()).toEqual([`|${VPC.id}|out@1`, `|${VPC.id}|out@2*`, `|${VPC.id}|out@3*`]);
 });
 
-test("backfill is additive: rows of data removed out of band stay", async () => {
-  catalog.bulkUpsert([catalogRow({ modelId: "gone", dataName: "orphan" })]);
+test("backfill replaces the namespace's rows: rows of data removed out of band go, other namespaces' stay", async () => {
+  catalog.bulkUpsert([
+    catalogRow({ modelId: "gone", dataName: "orphan" }),
+    catalogRow({ namespace: "foreign", modelId: "theirs", dataName: "kept" }),
+  ]);
   await repo.write(VPC, "main", bytes("1"), manualVersion());
   expect(await backfillCatalog(repo, catalog, "")).toBe(1);
-  expect(summary()).toEqual([`|${VPC.id}|main@1*`, "|gone|orphan@1*"]);
+  expect(summary()).toEqual(["foreign|theirs|kept@1*", `|${VPC.id}|main@1*`]);
 });
 
 test("an empty datastore still marks the catalog populated", async () => {

@@ -39,6 +39,22 @@ describe("refreshCatalogNames", () => {
     ]);
   });
 
+  test("each workflow step keeps its own latest, as a backfill flags them", async () => {
+    const data = repo();
+    const catalog = new MemoryCatalog();
+    const step = (stepName: string) =>
+      manualVersion({ ownerDefinition: { ownerType: "manual", ownerRef: "cli:vpc", stepName } });
+    await data.write(VPC, "out", bytes("1"), step("a"));
+    await data.write(VPC, "out", bytes("2"), step("b"));
+    await data.write(VPC, "out", bytes("3"), step("a"));
+    await refreshCatalogNames(data, catalog, "", [ref("out")]);
+    expect(catalog.scan({}, null, 10).rows.map((r) => [r.version, r.stepName, r.isLatest])).toEqual([
+      [1, "a", false],
+      [2, "b", true],
+      [3, "a", true],
+    ]);
+  });
+
   test("a name deleted on disk loses its rows; a tombstoned one too", async () => {
     const data = repo();
     const catalog = new MemoryCatalog();

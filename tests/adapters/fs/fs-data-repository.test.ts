@@ -262,6 +262,30 @@ describe("FsDataRepository", () => {
     expect(seen).toEqual([[], [1]]);
   });
 
+  test("afterMutate hears about each changed name once the change is complete, and the call waits for it", async () => {
+    const heard: string[] = [];
+    const hooked = new FsDataRepository(root, {
+      clock,
+      host: systemHost(),
+      afterMutate: async (name) => {
+        await clock.advance(1);
+        const versions = await hooked.versions(VPC, name.name);
+        heard.push(`${name.type}|${name.id}|${name.name}: [${versions.join(",")}]`);
+      },
+    });
+    const at = `aws/ec2/vpc|${VPC.id}|main`;
+    await hooked.write(VPC, "main", bytes("1"), manualVersion());
+    expect(heard).toEqual([`${at}: [1]`]);
+    await hooked.write(VPC, "main", bytes("2"), manualVersion());
+    await hooked.deleteVersion(VPC, "main", 1);
+    await hooked.deleteName(VPC, "main");
+    expect(heard).toEqual([`${at}: [1]`, `${at}: [1,2]`, `${at}: [2]`, `${at}: []`]);
+    // Nothing deleted, nothing to hear.
+    await hooked.deleteVersion(VPC, "main", 7);
+    await hooked.deleteName(VPC, "never");
+    expect(heard).toHaveLength(4);
+  });
+
   test("walk finds every version and tells numeric data names from version dirs", async () => {
     const other = { type: "gcp", id: "m-2", name: "net" };
     await repo.write(VPC, "7", bytes("a"), manualVersion());

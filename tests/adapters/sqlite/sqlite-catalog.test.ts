@@ -77,14 +77,16 @@ describe("SqliteCatalog", () => {
     check.close();
   });
 
-  test("rows and populated survive a reopen", async () => {
+  test("rows, populated and the change cursor survive a reopen", async () => {
     const first = await SqliteCatalog.open(dbPath, { clock });
     first.upsertNewVersion(catalogRow());
     first.markPopulated();
+    first.setChangeCursor("cursor-1");
     first.close();
     const second = await SqliteCatalog.open(dbPath, { clock });
     expect(second.count({})).toBe(1);
     expect(second.isPopulated()).toBe(true);
+    expect(second.changeCursor()).toBe("cursor-1");
     second.close();
   });
 

@@ -29,6 +29,7 @@ describe("checkRemoteRel", () => {
       ".push-queue.json",
       ".datastore.lock",
       ".datastore-sync-state.json",
+      ".swamp-changes.log",
       "_index/_meta.json",
       "_control/x",
       ".locks/ns.lock",
@@ -44,6 +45,7 @@ describe("checkRemoteRel", () => {
       expect(checkRemoteRel(rel)).toBe(INTERNAL_FILE);
     }
     expect(checkRemoteRel("files/.datastore.lock")).toBeNull();
+    expect(checkRemoteRel("files/.swamp-changes.log")).toBeNull();
   });
 
   test("isUnder", () => {
