@@ -23,6 +23,16 @@ export interface PutDoc {
   checksum: string;
   contentType: string;
   createdAt: string;
+  /** Pending versions the command's pull renumbered (issue 6: always present, possibly empty). */
+  rebased?: RebasedDoc[];
+}
+
+/** A local version that never reached the store, renumbered because another clone took its number. */
+export interface RebasedDoc {
+  model: string;
+  name: string;
+  from: number;
+  to: number;
 }
 
 export interface OwnerDefinition {
@@ -189,6 +199,8 @@ export interface SyncDoc {
   remoteDeleted?: number;
   rejected?: { key: string; reason: string }[];
   errors?: string[];
+  /** As in `PutDoc` (issue 6: always present, possibly empty). */
+  rebased?: RebasedDoc[];
 }
 
 /** The `remote` part of `ds status --json` on a bucket. */
