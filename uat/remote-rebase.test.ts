@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { expectAll } from "./support/all-checks.ts";
 import { afterThisFile, installCleanup } from "./support/cleanup.ts";
 import { type CountingProxy, startCountingProxy } from "./support/counting-proxy.ts";
 import { putWithFailingPush } from "./support/pending-put.ts";
@@ -17,9 +18,10 @@ installCleanup();
 const MODEL = "m";
 const NAME = "n";
 const TYPE = "uat";
-/** The one line a rebase prints on stderr (issue 6). */
+/** The one line a rebase prints on stderr (issue 6), and its start, for when the new number is not known. */
+const rebaseStart = (from: number) => `${MODEL}/${NAME}: your v${from} is now v`;
 const rebaseLine = (from: number, to: number) =>
-  `${MODEL}/${NAME}: your v${from} is now v${to} — another clone wrote v${from} first`;
+  `${rebaseStart(from)}${to} — another clone wrote v${from} first`;
 const SYNC = ["datastore", "sync", "--json"];
 
 describe.each(REMOTE_KINDS)("a version whose push failed, on %s", (kind) => {
@@ -59,15 +61,18 @@ describe.each(REMOTE_KINDS)("a version whose push failed, on %s", (kind) => {
     const aPut = later.json<PutDoc>();
 
     // (4) The bucket, read with the vendor's SDK: B's acknowledged bytes where B was told they are,
-    // A's later write where A was told, A's first write renumbered to v3.
-    expect({ v2: await bucketRaw(2) }).toEqual({ v2: "B-acknowledged" });
-    expect(aPut.version).toBe(4);
-    expect({ v1: await bucketRaw(1), v3: await bucketRaw(3), v4: await bucketRaw(4) }).toEqual({
-      v1: "v1",
-      v3: "A-first",
-      v4: "A-later",
-    });
-    expectTold(later, aPut.rebased, { modelId, from: 2, to: 3 });
+    // A's later write where A was told, A's first write renumbered to v3, and A told so.
+    await expectAll("after A's second put", [
+      async () => expect({ v2: await bucketRaw(2) }).toEqual({ v2: "B-acknowledged" }),
+      () => expect({ reported: aPut.version }).toEqual({ reported: 4 }),
+      async () =>
+        expect({ v1: await bucketRaw(1), v3: await bucketRaw(3), v4: await bucketRaw(4) }).toEqual({
+          v1: "v1",
+          v3: "A-first",
+          v4: "A-later",
+        }),
+      () => expectTold(later, aPut.rebased, { modelId, from: 2, to: 3 }),
+    ]);
 
     // After a sync on both, both clones show the same four versions, contents and latest.
     for (const repo of [a.repo, b]) expectNoRebase(expectExit(await repo.run(SYNC), 0));
@@ -102,6 +107,18 @@ describe.each(REMOTE_KINDS)("a version whose push failed, on %s", (kind) => {
       throw new Error(
         `the third round of concurrent syncs still fails:\n${rounds.flatMap((rs, i) => rs.map((r) => `round ${i + 1}: ${describeRun(r)}`)).join("\n")}`,
       );
+
+    // Each clone was told, in one of the rounds, that its pending v2 moved.
+    clones.forEach((clone, i) => {
+      const told = rounds.some((results) => {
+        const r = results[i];
+        return r !== undefined && (r.stderr.includes(rebaseStart(2)) || movedFrom(r, 2));
+      });
+      if (!told)
+        throw new Error(
+          `${clone.dir} was never told its pending v2 moved:\n${rounds.map((rs) => describeRun(rs[i] as RunResult)).join("\n")}`,
+        );
+    });
 
     // A fresh clone sees every write exactly once, the acknowledged ones where they were acknowledged.
     const fresh = cloneVia(origin.repo, server.endpoint);
@@ -143,6 +160,15 @@ function expectTold(
   // The contract names `model` without saying whether it is the name or the id; either is accepted.
   const told = rebased?.map((e) => ({ ...e, model: e.model === modelId ? MODEL : e.model }));
   expect({ rebased: told }).toMatchObject({ rebased: [{ model: MODEL, name: NAME, from, to }] });
+}
+
+/** The command's JSON says it renumbered v`from` of the name. */
+function movedFrom(r: RunResult, from: number): boolean {
+  try {
+    return (r.json<SyncDoc>().rebased ?? []).some((e) => e.name === NAME && e.from === from);
+  } catch {
+    return false;
+  }
 }
 
 /** A sync with nothing pending renumbers nothing, and says so with an empty `rebased`. */
