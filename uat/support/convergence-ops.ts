@@ -40,7 +40,7 @@ export interface OpOutcome {
 /** How often each kind of op comes up, and how often a child is killed. */
 const MIX = { keptPut: 0.6, deletedPut: 0.1, delete: 0.08 } as const;
 const KILL_CHANCE = 0.12;
-/** A kill lands within the first this-many bytes a child sends (a put sends ~10-20 KB in all). */
+/** A kill lands within the first this-many bytes a child sends (a put sends ~13-35 KB, more as the index grows). */
 const KILL_WITHIN_BYTES = 16_000;
 
 /** The next op of clone `clone`, drawn from that clone's own random stream. */
