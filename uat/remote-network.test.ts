@@ -1,7 +1,14 @@
 import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { type FaultMode, type FaultProxy, startFaultProxy } from "../tests/support/fault-proxy.ts";
 import { afterThisFile, installCleanup } from "./support/cleanup.ts";
-import { type CountingProxy, type SeenRequest, startCountingProxy } from "./support/counting-proxy.ts";
+import {
+  type CountingProxy,
+  isDataWrite,
+  isWrite,
+  requestPath,
+  type SeenRequest,
+  startCountingProxy,
+} from "./support/counting-proxy.ts";
 import { heldLeaseObjects, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import {
   bucketData,
@@ -140,8 +147,8 @@ function expectCleanFailure(r: RunResult, remote: RemoteRepo): void {
 
 /** Every write of data or index that reached the server came after a lease write. */
 function expectNoWriteWithoutLease(requests: SeenRequest[], r: RunResult): void {
-  const firstLease = requests.findIndex((q) => isWrite(q) && pathOf(q).includes(".lock"));
-  const firstData = requests.findIndex((q) => isWrite(q) && !pathOf(q).includes(".lock"));
+  const firstLease = requests.findIndex((q) => isWrite(q) && requestPath(q).includes(".lock"));
+  const firstData = requests.findIndex((q) => isWrite(q) && !requestPath(q).includes(".lock"));
   if (firstData !== -1 && (firstLease === -1 || firstLease > firstData))
     throw new Error(
       `a write reached the store before any lease was taken: ${JSON.stringify(requests[firstData])}\n${describeRun(r)}`,
@@ -159,15 +166,3 @@ async function expectAgreement(remote: RemoteRepo): Promise<void> {
 }
 
 const dataTree = (remote: RemoteRepo) => snapshotTree(cacheDir(remote.repo), ["data"], isNotData);
-
-const isWrite = (q: SeenRequest) => q.method === "PUT" || q.method === "POST" || q.method === "DELETE";
-
-function pathOf(q: SeenRequest): string {
-  try {
-    return decodeURIComponent(q.path);
-  } catch {
-    return q.path;
-  }
-}
-
-const isDataWrite = (q: SeenRequest) => isWrite(q) && pathOf(q).includes("/data/");

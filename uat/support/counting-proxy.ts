@@ -1,11 +1,16 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** One request that went through the proxy, for failure messages. */
+/** One request that reached the proxy, for failure messages. */
 export interface SeenRequest {
   method: string;
   path: string;
+  /** Cut by `refuse`: the connection was dropped and the request never reached the server. */
+  refused?: boolean;
 }
+
+/** Which requests to cut; null forwards everything. */
+export type RequestFilter = ((request: SeenRequest) => boolean) | null;
 
 /**
  * An HTTP reverse proxy on loopback that counts every request it forwards. The request line,
@@ -16,9 +21,14 @@ export interface CountingProxy {
   /** `http://127.0.0.1:PORT`: give this to swamp instead of the server's address. */
   url: string;
   port: number;
-  /** Requests forwarded since start or the last `reset()`. */
+  /** Requests seen (forwarded or refused) since start or the last `reset()`. */
   requests(): SeenRequest[];
   reset(): void;
+  /**
+   * From now on, drops the connection of every request `filter` matches before it reaches the
+   * server (the client sees a reset, as on a broken network); `null` forwards everything again.
+   */
+  refuse(filter: RequestFilter): void;
   stop(): Promise<void>;
 }
 
@@ -26,8 +36,15 @@ export interface CountingProxy {
 export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
   const target = new URL(upstream);
   let seen: SeenRequest[] = [];
+  let refusing: RequestFilter = null;
   const server: Server = createServer((req, res) => {
-    seen.push({ method: req.method ?? "?", path: req.url ?? "" });
+    const request: SeenRequest = { method: req.method ?? "?", path: req.url ?? "" };
+    seen.push(request);
+    if (refusing?.(request)) {
+      request.refused = true;
+      req.socket.destroy();
+      return;
+    }
     const forwarded = httpRequest(
       {
         host: target.hostname,
@@ -61,6 +78,9 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     reset() {
       seen = [];
     },
+    refuse(filter) {
+      refusing = filter;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -73,3 +93,17 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
 function rawHeaders(message: IncomingMessage): string[] {
   return [...message.rawHeaders];
 }
+
+export const isWrite = (q: SeenRequest) => q.method === "PUT" || q.method === "POST" || q.method === "DELETE";
+
+/** The request path decoded, so an object name sent in the query (GCS uploads) reads as a path. */
+export function requestPath(q: SeenRequest): string {
+  try {
+    return decodeURIComponent(q.path);
+  } catch {
+    return q.path;
+  }
+}
+
+/** A write of a data object (S3 PUT, GCS upload POST or a DELETE): not a lease, not the index. */
+export const isDataWrite = (q: SeenRequest) => isWrite(q) && requestPath(q).includes("/data/");

@@ -1,7 +1,9 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import type { BucketClient, RemoteServer } from "./remote.ts";
 import type { LockStatusDoc, PutDoc, SetupDoc } from "./shapes.ts";
-import { expectExit, makeRepo, type Repo } from "./swamp.ts";
+import { cloneRepo, expectExit, makeRepo, type Repo } from "./swamp.ts";
 import { sha256Hex } from "./tree.ts";
 
 /** A repo whose datastore is a fresh bucket on `server`, under `prefix`. */
@@ -30,7 +32,30 @@ export function cacheDir(repo: Repo): string {
   return join(repo.swampHome, "repos", repo.repoId);
 }
 
-/** `data put model name --value value --json` (with `--model-type` the first time). */
+/**
+ * `cloneRepo` on a machine that reaches the store at `endpoint` (a proxy of its own, or the
+ * server itself): the endpoint in the clone's `.swamp.yaml` is rewritten, nothing else.
+ */
+export function cloneVia(source: Repo, endpoint: string): Repo {
+  const clone = cloneRepo(source);
+  const file = join(clone.dir, ".swamp.yaml");
+  const doc = parse(readFileSync(file, "utf8")) as {
+    datastore?: { type?: string; config?: Record<string, unknown> };
+  };
+  const config = doc.datastore?.config;
+  const key = doc.datastore?.type === "gcs" ? "apiEndpoint" : "endpoint";
+  if (config?.[key] === undefined) throw new Error(`${file} names no ${key} to rewrite`);
+  config[key] = endpoint;
+  writeFileSync(file, stringify(doc));
+  return clone;
+}
+
+/** The arguments of `data put model name --value value --json` (with `--model-type`, so it works the first time). */
+export function putArgs(model: string, name: string, value: string, type = "uat"): string[] {
+  return ["data", "put", model, name, "--model-type", type, "--value", value, "--json"];
+}
+
+/** `data put model name --value value --json`, which must exit 0. */
 export async function put(
   repo: Repo,
   model: string,
@@ -38,18 +63,26 @@ export async function put(
   value: string,
   type = "uat",
 ): Promise<PutDoc> {
-  const r = await repo.run(["data", "put", model, name, "--model-type", type, "--value", value, "--json"]);
-  return expectExit(r, 0).json<PutDoc>();
+  return expectExit(await repo.run(putArgs(model, name, value, type)), 0).json<PutDoc>();
 }
 
 /**
  * The data objects in the bucket under `{prefix}/data/`, as `data/…` path → SHA-256 of the
  * bytes, read with the vendor's SDK. Lease objects are left out.
  */
-export async function bucketData(bucket: BucketClient, prefix: string): Promise<Record<string, string>> {
+export function bucketData(bucket: BucketClient, prefix: string): Promise<Record<string, string>> {
+  return bucketObjects(bucket, prefix, "data/");
+}
+
+/** Every object under `{prefix}/{under}` but the leases (data, index…), as path below the prefix → SHA-256. */
+export async function bucketObjects(
+  bucket: BucketClient,
+  prefix: string,
+  under = "",
+): Promise<Record<string, string>> {
   const root = `${prefix}/`;
   const out: Record<string, string> = {};
-  const keys = (await bucket.keys(`${root}data/`)).filter((k) => !k.endsWith(".lock"));
+  const keys = (await bucket.keys(`${root}${under}`)).filter((k) => !k.endsWith(".lock"));
   await inBatches(keys, 32, async (key) => {
     const body = await bucket.get(key);
     if (body !== null) out[key.slice(root.length)] = sha256Hex(body);

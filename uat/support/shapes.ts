@@ -197,8 +197,9 @@ export interface SyncDoc {
   filesPushed?: number;
   remoteDeleted?: number;
   rejected?: { key: string; reason: string }[];
-  rebased: RebasedDoc[];
   errors?: string[];
+  /** As in `PutDoc`: always present, possibly empty. */
+  rebased: RebasedDoc[];
 }
 
 /** The `remote` part of `ds status --json` on a bucket. */

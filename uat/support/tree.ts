@@ -60,3 +60,23 @@ export function expectSameFiles(
     `${what}: ${Object.keys(actual).length} file(s), expected ${Object.keys(expected).length}; ${differences.length} difference(s):\n  ${differences.slice(0, shown).join("\n  ")}${differences.length > shown ? "\n  …" : ""}`,
   );
 }
+
+/**
+ * Fails, listing at most `shown` paths, unless every file of `before` is still in `after` with
+ * the same hash: nothing deleted, nothing overwritten. New files are allowed.
+ */
+export function expectKept(
+  what: string,
+  after: Record<string, string>,
+  before: Record<string, string>,
+  shown = 10,
+): void {
+  const lost = Object.keys(before)
+    .filter((path) => after[path] !== before[path])
+    .sort()
+    .map((path) => `${after[path] === undefined ? "deleted" : "overwritten"}: ${path}`);
+  if (lost.length === 0) return;
+  throw new Error(
+    `${what}: ${lost.length} of ${Object.keys(before).length} file(s) deleted or overwritten:\n  ${lost.slice(0, shown).join("\n  ")}${lost.length > shown ? "\n  …" : ""}`,
+  );
+}
