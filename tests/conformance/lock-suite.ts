@@ -442,6 +442,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
       test("withModels sorts and dedupes models, and its signal aborts when a model lease is lost", async () => {
         const writer = world.coordinator();
         const breaker = world.coordinator();
+        const released = deferred();
         const running = writer.withModels(
           [
             { type: "b", id: "2" },
@@ -454,11 +455,15 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
             signal.addEventListener("abort", () => lost.resolve(), { once: true });
             const a1 = leases[0];
             if (a1) await breaker.modelLock("a", "1").forceRelease(a1.info.nonce);
+            released.resolve();
             // The heartbeat notices on its next tick (driven below).
             await lost.promise;
             return { keys, reason: (signal.reason as SwampError).code };
           },
         );
+        // Only once the leases are held (their heartbeats scheduled) and one was broken: on a slow
+        // store, advancing earlier would fire no heartbeat and leave the test waiting forever.
+        await released.promise;
         await world.clock.advance(TTL_MS / 3 + 100);
         expect(await running).toEqual({
           keys: [modelLockKey("ns", "a", "1"), modelLockKey("ns", "b", "2")],
