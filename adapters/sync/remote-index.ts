@@ -59,11 +59,11 @@ export class RemoteIndex {
   ): Promise<{ entries: EntryMap; rejected: Rejected[] } | null> {
     const object = await this.store.get(this.prefix + ref.key, signal);
     if (object === null) return null;
-    const text = new TextDecoder().decode(object.body);
+    const { text, notUtf8 } = decodeUtf8(object.body);
     const problem =
       sha256Hex(object.body) !== ref.sha256
         ? "its checksum does not match the meta"
-        : parseShard(text, partition);
+        : parseShard(text, partition, { notUtf8 });
     if (typeof problem === "string") {
       throw new SwampError(
         "sync_failed",
@@ -103,5 +103,14 @@ export class RemoteIndex {
       signal,
     );
     return result.ok ? result.version : null;
+  }
+}
+
+/** The text of `bytes`; bytes that are not UTF-8 become U+FFFD, and `notUtf8` says there were some. */
+function decodeUtf8(bytes: Uint8Array): { text: string; notUtf8: boolean } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), notUtf8: false };
+  } catch {
+    return { text: new TextDecoder().decode(bytes), notUtf8: true };
   }
 }

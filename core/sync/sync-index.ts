@@ -38,6 +38,8 @@ export const INDEX_PREFIX = "_index/";
 export const META_KEY = `${INDEX_PREFIX}_meta.json`;
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const REPLACEMENT = "\uFFFD";
+const NOT_UTF8 = "not valid UTF-8 (the index holds bytes in this name that no file name can spell)";
 
 export function shardKey(partition: string, sha256: string): string {
   return `${INDEX_PREFIX}${partition}.${sha256.slice(0, 16)}.json`;
@@ -100,10 +102,13 @@ export function serializeShard(entries: Iterable<[string, IndexEntry]>): string 
 /**
  * A shard's entries. Unsafe paths, malformed entries and entries filed under another partition
  * are left out and reported; a shard that is not a shard at all is a string (the reason).
+ * `notUtf8`: the shard's bytes were not all UTF-8, and were decoded with U+FFFD in their place,
+ * so a name holding U+FFFD is not the name its writer meant.
  */
 export function parseShard(
   text: string,
   partition: string,
+  options: { notUtf8?: boolean } = {},
 ): { entries: EntryMap; rejected: Rejected[] } | string {
   const doc = parseObject(text);
   if (doc === null) return "not a JSON object";
@@ -113,7 +118,11 @@ export function parseShard(
   const entries: EntryMap = new Map();
   const rejected: Rejected[] = [];
   for (const [rel, value] of Object.entries(raw)) {
-    const reason = checkRemoteRel(rel) ?? checkEntry(value) ?? checkPartition(rel, partition);
+    const reason =
+      (options.notUtf8 && rel.includes(REPLACEMENT) ? NOT_UTF8 : null) ??
+      checkRemoteRel(rel) ??
+      checkEntry(value) ??
+      checkPartition(rel, partition);
     // Internal files (e.g. `latest` markers published by older builds) are left out quietly.
     if (reason === INTERNAL_FILE) continue;
     if (reason !== null) rejected.push({ key: rel, reason });

@@ -65,4 +65,30 @@ describe("index format", () => {
     expect([...parsed.entries.keys()]).toEqual(["files/ok"]);
     expect(parsed.rejected.map((r) => r.key).sort()).toEqual(["../x", "__proto__", "audit/x", "files/bad"]);
   });
+
+  test("names with U+FFFD are refused only when the shard's bytes were not all UTF-8", () => {
+    const text = JSON.stringify({ version: 1, entries: { "files/a\uFFFDb": entry, "files/ok": entry } });
+    const clean = parseShard(text, "files");
+    if (typeof clean === "string") throw new Error(clean);
+    expect([...clean.entries.keys()].sort()).toEqual(["files/a\uFFFDb", "files/ok"]);
+    const decoded = parseShard(text, "files", { notUtf8: true });
+    if (typeof decoded === "string") throw new Error(decoded);
+    expect([...decoded.entries.keys()]).toEqual(["files/ok"]);
+    expect(decoded.rejected).toEqual([
+      { key: "files/a\uFFFDb", reason: expect.stringContaining("not valid UTF-8") },
+    ]);
+  });
+
+  test("a name with an escaped lone surrogate is refused, the rest of the shard kept", () => {
+    const text =
+      '{"version":1,"entries":{"files/\\ud800x":{"size":3,"sha256":"' +
+      sha +
+      '","modifiedAt":5},"files/ok":' +
+      JSON.stringify(entry) +
+      "}}";
+    const parsed = parseShard(text, "files");
+    if (typeof parsed === "string") throw new Error(parsed);
+    expect([...parsed.entries.keys()]).toEqual(["files/ok"]);
+    expect(parsed.rejected[0]?.reason).toContain("lone surrogate");
+  });
 });
