@@ -92,6 +92,30 @@ describe("FsDataRepository", () => {
     expect(readdirSync(nameDir("shared")).filter((e) => e.startsWith("."))).toEqual([]);
   });
 
+  test("the latest marker never goes backwards while 16 writers race (30 rounds)", async () => {
+    for (let round = 0; round < 30; round++) {
+      const name = `race-${round}`;
+      const marker = join(nameDir(name), "latest");
+      const seen: number[] = [];
+      let writing = true;
+      const writes = Promise.all(
+        Array.from({ length: 16 }, (_, i) => repo.write(VPC, name, bytes(`w${i}`), manualVersion())),
+      ).finally(() => {
+        writing = false;
+      });
+      // Reads the marker between the writers' steps (no timers): every value it ever holds is seen in order.
+      for (let reads = 0; writing && reads < 1_000_000; reads++) {
+        const value = existsSync(marker) ? Number(readFileSync(marker, "utf8")) : 0;
+        if (value !== seen.at(-1)) seen.push(value);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await writes;
+      seen.push(Number(readFileSync(marker, "utf8")));
+      const backwards = seen.filter((value, i) => i > 0 && value < (seen[i - 1] ?? 0));
+      expect({ round, backwards, last: seen.at(-1) }).toEqual({ round, backwards: [], last: 16 });
+    }
+  });
+
   test("8 writer processes never share a version number", async () => {
     const child = join(import.meta.dir, "../../support/data-writer-child.ts");
     const processes = Array.from({ length: 8 }, (_, i) =>
@@ -110,6 +134,7 @@ describe("FsDataRepository", () => {
       bodies.add(body);
     }
     expect(bodies.size).toBe(40);
+    expect(readFileSync(join(nameDir("shared"), "latest"), "utf8")).toBe("40");
   });
 
   test.each([
