@@ -10,6 +10,7 @@ import type { DataRepository, NewVersion, StoredVersion } from "../../core/ports
 import type { MutexHost } from "./file-mutex.ts";
 import { type MarkerUpdate, refreshLatestMarker } from "./latest-marker.ts";
 import { formatMetadata, parseMetadataText } from "./metadata-file.ts";
+import { removeStaleTempsIn } from "./stale-temps.ts";
 import { walkVersionBatches } from "./threaded-version-walk.ts";
 import { highestComplete } from "./version-dirs.ts";
 import { METADATA, VERSION_DIR } from "./version-walk.ts";
@@ -54,7 +55,7 @@ function traversal(what: string, base: string): SwampError {
  * plus a `latest` marker per name. A version is built in a hidden temp dir and renamed into place,
  * so it is either complete or absent, and concurrent writers (threads or processes) never share a
  * number. "Latest" is the highest complete version dir; the marker is only a hint for other tools.
-
+ * Temps left by interrupted commands go when the next one lists their directory.
  */
 export class FsDataRepository implements DataRepository {
   private readonly root: string;
@@ -211,6 +212,7 @@ export class FsDataRepository implements DataRepository {
       throw e;
     }
     await rm(trash, { recursive: true, force: true });
+    await removeStaleTempsIn(modelDir, this.options.clock.now());
     await this.changed(model, name);
     return count;
   }
@@ -237,7 +239,7 @@ export class FsDataRepository implements DataRepository {
   }
 
   private refreshMarker(nameDir: string, update: MarkerUpdate): Promise<number | null> {
-    return refreshLatestMarker(nameDir, update, { host: this.options.host });
+    return refreshLatestMarker(nameDir, update, { host: this.options.host, now: this.options.clock.now() });
   }
 
   private async rewriteLatestMarker(nameDir: string): Promise<void> {

@@ -2,6 +2,7 @@ import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LATEST_MARKER } from "../../core/sync/version-files.ts";
 import { type MutexHost, withFileMutex } from "./file-mutex.ts";
+import { removeStaleTemps } from "./stale-temps.ts";
 import { entriesOf, highestComplete } from "./version-dirs.ts";
 
 const MUTEX = ".latest.mutex";
@@ -16,16 +17,21 @@ export type MarkerUpdate = "advance" | "exact";
  * Rewrites a data name's `latest` marker from its version dirs (docs/architecture.md, "The latest
  * marker"), under a per-name mutex: read-then-write by concurrent writers, in one process or many,
  * could otherwise land a lower number after a higher one. Removes the marker when no version is
- * left. Returns the highest version, or null.
+ * left, and the stale temps of the name dir it lists. Returns the highest version, or null.
  */
 export async function refreshLatestMarker(
   nameDir: string,
   update: MarkerUpdate,
-  deps: { host: MutexHost },
+  deps: { host: MutexHost; now: number },
 ): Promise<number | null> {
   try {
     return await withFileMutex(join(nameDir, MUTEX), deps.host, async () => {
-      const top = await highestComplete(nameDir, await entriesOf(nameDir));
+      const names = await entriesOf(nameDir);
+      await removeStaleTemps(
+        names.map((name) => join(nameDir, name)),
+        deps.now,
+      );
+      const top = await highestComplete(nameDir, names);
       const marker = join(nameDir, LATEST_MARKER);
       if (top === null) {
         await rm(marker, { force: true });

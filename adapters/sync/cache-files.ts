@@ -1,25 +1,34 @@
 import { lstat, mkdir, realpath, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
+import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
-import { checkRemoteRel, INTERNAL_FILE, isUnder } from "../../core/sync/sync-keys.ts";
+import { checkRemoteRel, INTERNAL_FILE, isUnder, SYNC_STATE_DIRNAME } from "../../core/sync/sync-keys.ts";
+import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 
 export interface FileStat {
   size: number;
   mtimeMs: number;
 }
 
+/** Where atomic writes into the cache are staged, inside the cache (so a rename moves them into place). */
+const STAGING = `${SYNC_STATE_DIRNAME}/staging`;
+
 /**
  * The engine's only way to touch the cache: every path is checked (SPEC §5.4 rules, and no
  * parent directory that is a symlink leading out of the cache) before anything is written or
- * removed, and writes are atomic (temp file in the same directory, then rename).
+ * removed, and writes are atomic (a temp file in the cache's staging dir, then a rename). Temps
+ * left there by interrupted commands go at the first write of the next one (docs/architecture.md,
+ * "Temporary files").
  */
 export class CacheFiles {
   #root: Promise<string> | undefined;
+  #staging: Promise<string> | undefined;
 
   /** `reserved`: cache-relative dirs the engine owns (its state dir when inside the cache). */
   constructor(
     readonly cacheDir: string,
     private readonly host: Host,
+    private readonly clock: Pick<Clock, "now">,
     private readonly reserved: readonly string[] = [],
   ) {}
 
@@ -73,8 +82,19 @@ export class CacheFiles {
 
   /** Writes `bytes` to `path` atomically and returns the new file's stat. */
   async writeAtomic(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<FileStat> {
-    const dir = dirname(path);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
+    try {
+      await this.#writeVia(await this.#stagingDir(), path, bytes, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      // Another filesystem is mounted inside the cache: stage beside the file instead.
+      await this.#writeVia(dirname(path), path, bytes, signal);
+    }
+    const info = await stat(path);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  async #writeVia(dir: string, path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     const tmp = join(dir, `.${this.host.uuid()}.tmp`);
     try {
       await writeFile(tmp, bytes);
@@ -83,8 +103,17 @@ export class CacheFiles {
     } finally {
       await rm(tmp, { force: true });
     }
-    const info = await stat(path);
-    return { size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  /** The staging dir, created (and cleared of stale temps) once per engine. */
+  #stagingDir(): Promise<string> {
+    this.#staging ??= this.root().then(async (root) => {
+      const dir = join(root, ...STAGING.split("/"));
+      await mkdir(dir, { recursive: true });
+      await removeStaleTempsIn(dir, this.clock.now());
+      return dir;
+    });
+    return this.#staging;
   }
 
   /** Removes a file, then the directories it leaves empty (up to the cache dir). */

@@ -63,11 +63,11 @@ export class PendingVersions {
 
   /** Rewrites each name's `latest` marker from its version directories (markers are never synced). */
   async refreshLatest(nameRels: Iterable<string>): Promise<void> {
-    const { host } = this.parts.config;
+    const { host, clock } = this.parts.config;
     for (const nameRel of new Set(nameRels)) {
       const dir = await this.#dir(nameRel);
       if (dir === null) continue;
-      const top = await refreshLatestMarker(dir, "exact", { host });
+      const top = await refreshLatestMarker(dir, "exact", { host, now: clock.now() });
       // With no version left, the directories the marker leaves empty go too.
       if (top === null) await this.parts.files.remove(join(dir, LATEST_MARKER));
     }

@@ -12,6 +12,7 @@ import {
   VERSION_METADATA,
   type VersionFile,
 } from "../../core/sync/version-files.ts";
+import { removeStaleTemps } from "../fs/stale-temps.ts";
 import type { FileStat } from "./cache-files.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { type Committed, commitIndex } from "./index-commit.ts";
@@ -80,6 +81,10 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   const root = await parts.files.root();
   const scope = fullWalk ? null : [...pending.paths].sort();
   const walk = await walkCache(root, scope, (rel) => parts.files.check(rel));
+  await removeStaleTemps(
+    walk.temps.map((rel) => join(root, rel)),
+    parts.config.clock.now(),
+  );
   const local = await hashChanged(root, walk.files, index, run.signal);
   const plan = planPush(index, local, scope, walk.shielded);
   if (run.options.republish) plan.remoteDeletions = [];

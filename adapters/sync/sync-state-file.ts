@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { IndexEntry } from "../../core/sync/sync-index.ts";
+import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 
 /**
  * The engine's local state, in its state dir and never uploaded:
@@ -63,6 +65,7 @@ export class SyncStateFile {
   constructor(
     readonly stateDir: string,
     private readonly host: Host,
+    private readonly clock: Pick<Clock, "now">,
   ) {}
 
   readState(): SyncState {
@@ -116,10 +119,14 @@ export class SyncStateFile {
     }
   }
 
-  /** Writes a new index.json and returns its id; record it in state.json afterwards. */
+  /**
+   * Writes a new index.json and returns its id; record it in state.json afterwards. Temps that
+   * interrupted commands left in the state dir go (docs/architecture.md, "Temporary files").
+   */
   async writeIndex(entries: ReadonlyMap<string, LocalEntry>): Promise<string> {
     const id = this.host.uuid();
     await mkdir(this.stateDir, { recursive: true });
+    await removeStaleTempsIn(this.stateDir, this.clock.now());
     const path = join(this.stateDir, INDEX_FILE);
     const tmp = `${path}.${id}.tmp`;
     try {

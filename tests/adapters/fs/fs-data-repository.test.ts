@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import type { StoredVersion } from "../../../core/ports/data-repository.ts";
 import { bytes, manualVersion, VPC } from "../../support/data-fixtures.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
+const HOUR = 60 * 60 * 1000;
 const text = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
 const sha256 = (s: string) => new Bun.CryptoHasher("sha256").update(s).digest("hex");
 
@@ -202,6 +204,52 @@ describe("FsDataRepository", () => {
     await repo.write(VPC, "main", bytes("two"), manualVersion());
     expect(readFileSync(join(nameDir("main"), "latest"), "utf8")).toBe("7");
     expect((await repo.latest(VPC, "main"))?.version).toBe(2);
+  });
+
+  test("temps of interrupted commands older than an hour go at the next write of the name; fresh ones stay", async () => {
+    await repo.write(VPC, "main", bytes("one"), manualVersion());
+    const dir = nameDir("main");
+    const staging = (age: number) => {
+      const path = join(dir, `.${crypto.randomUUID()}.tmp`);
+      mkdirSync(path);
+      writeFileSync(join(path, "raw"), "half");
+      const at = (clock.now() - age) / 1000;
+      for (const p of [join(path, "raw"), path]) utimesSync(p, at, at);
+      return path;
+    };
+    const old = staging(2 * HOUR);
+    const oldFile = join(dir, `.${crypto.randomUUID()}.tmp`);
+    writeFileSync(oldFile, "7");
+    utimesSync(oldFile, (clock.now() - 2 * HOUR) / 1000, (clock.now() - 2 * HOUR) / 1000);
+    const young = staging(HOUR / 2);
+    // Old itself, but holding a file still being written: a live staging dir.
+    const live = staging(2 * HOUR);
+    utimesSync(join(live, "raw"), clock.now() / 1000, clock.now() / 1000);
+    // Not a temp name: never touched, however old.
+    mkdirSync(join(dir, "notes.tmp"));
+    utimesSync(join(dir, "notes.tmp"), 0, 0);
+
+    await repo.write(VPC, "main", bytes("two"), manualVersion());
+    expect([old, oldFile, young, live, join(dir, "notes.tmp")].map(existsSync)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(await repo.versions(VPC, "main")).toEqual([1, 2]);
+  });
+
+  test("a deleted name's model dir loses its stale temps at the next deleteName", async () => {
+    await repo.write(VPC, "a", bytes("1"), manualVersion());
+    await repo.write(VPC, "b", bytes("1"), manualVersion());
+    const modelDir = join(root, "data", "aws", "ec2", "vpc", VPC.id);
+    const trash = join(modelDir, `.${crypto.randomUUID()}.tmp`);
+    mkdirSync(join(trash, "1"), { recursive: true });
+    const at = (clock.now() - 2 * HOUR) / 1000;
+    for (const p of [join(trash, "1"), trash]) utimesSync(p, at, at);
+    await repo.deleteName(VPC, "a");
+    expect(readdirSync(modelDir)).toEqual(["b"]);
   });
 
   test("the id is stable across versions and distinct between names", async () => {

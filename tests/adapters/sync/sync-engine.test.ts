@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
 import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
+
+const HOUR = 60 * 60 * 1000;
 
 /** Engine behaviour that does not depend on the store (the store suite is tests/conformance/sync-suite.ts). */
 describe("SyncEngine", () => {
@@ -134,5 +137,51 @@ describe("SyncEngine", () => {
     await a.write("files/ok", "ok", false);
     a.sync.markDirty(null);
     expect((await a.sync.pushChanged()).uploaded).toBe(1);
+  });
+
+  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir; fresh ones stay", async () => {
+    const a = engine();
+    const b = engine();
+    await a.write("files/x", "1");
+    await a.sync.pushChanged();
+    const stateDir = a.sync.config.stateDir;
+    const temp = async (dir: string, ageMs: number, isDir = false) => {
+      const path = join(dir, `.${crypto.randomUUID()}.tmp`);
+      await mkdir(dir, { recursive: true });
+      if (isDir) await mkdir(path);
+      else await writeFile(path, "half");
+      const at = (clock.now() - ageMs) / 1000;
+      await utimes(path, at, at);
+      return path;
+    };
+    const staging = join(a.cache, ".swamp-sync", "staging");
+    const stale = [
+      await temp(staging, 2 * HOUR),
+      await temp(join(a.cache, "files"), 2 * HOUR),
+      await temp(join(a.cache, "data/t/m/n"), 2 * HOUR, true),
+      await temp(stateDir, 2 * HOUR),
+    ];
+    const fresh = [
+      await temp(staging, HOUR / 2),
+      await temp(join(a.cache, "files"), HOUR / 2),
+      await temp(stateDir, HOUR / 2),
+    ];
+    const stateTemp = join(stateDir, `state.json.${crypto.randomUUID()}.tmp`);
+    await writeFile(stateTemp, "{}");
+    await utimes(stateTemp, (clock.now() - 2 * HOUR) / 1000, (clock.now() - 2 * HOUR) / 1000);
+    stale.push(stateTemp);
+
+    // A push walks what changed (here everything) and records its index; a pull that downloads stages.
+    a.sync = new SyncEngine({ ...a.sync.config });
+    a.sync.markDirty(null);
+    await a.sync.pushChanged();
+    await b.sync.pullChanged();
+    await b.write("files/y", "2");
+    await b.sync.pushChanged();
+    expect((await a.sync.pullChanged()).downloaded).toBe(1);
+
+    expect(stale.filter((path) => existsSync(path))).toEqual([]);
+    expect(fresh.filter((path) => !existsSync(path))).toEqual([]);
+    expect(await a.read("files/y")).toBe("2");
   });
 });
