@@ -1,5 +1,5 @@
 import { lstat, mkdir, realpath, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { checkRemoteRel, INTERNAL_FILE, isUnder, SYNC_STATE_DIRNAME } from "../../core/sync/sync-keys.ts";
@@ -23,6 +23,7 @@ const STAGING = `${SYNC_STATE_DIRNAME}/staging`;
 export class CacheFiles {
   #root: Promise<string> | undefined;
   #staging: Promise<string> | undefined;
+  #caseInsensitive: Promise<boolean> | undefined;
 
   /** `reserved`: cache-relative dirs the engine owns (its state dir when inside the cache). */
   constructor(
@@ -62,10 +63,14 @@ export class CacheFiles {
           };
         }
       } else if (!info.isDirectory()) {
-        return { reason: `a parent (${relative(root, current)}) is a file, not a directory` };
+        return { reason: `a parent (${relative(root, current)}) is a file in the cache, not a folder` };
       }
     }
-    return { path: join(root, ...segments) };
+    const path = join(root, ...segments);
+    if ((await lstat(path).catch(() => null))?.isDirectory()) {
+      return { reason: "a folder of that name is in the cache, so the file cannot be written there" };
+    }
+    return { path };
   }
 
   /** The absolute path of the directory `rel`, checked like the parents of a file in it. */
@@ -105,6 +110,23 @@ export class CacheFiles {
     }
   }
 
+  /**
+   * Whether the cache's disk takes names that differ only in case for one (macOS and Windows by
+   * default): probed once, by creating a file in the staging dir and looking it up in upper case.
+   */
+  caseInsensitive(): Promise<boolean> {
+    this.#caseInsensitive ??= this.#stagingDir().then(async (dir) => {
+      const probe = join(dir, `.case-probe-${this.host.uuid()}.tmp`);
+      await writeFile(probe, "");
+      try {
+        return (await lstat(join(dir, basename(probe).toUpperCase())).catch(() => null)) !== null;
+      } finally {
+        await rm(probe, { force: true });
+      }
+    });
+    return this.#caseInsensitive;
+  }
+
   /** The staging dir, created (and cleared of stale temps) once per engine. */
   #stagingDir(): Promise<string> {
     this.#staging ??= this.root().then(async (root) => {
@@ -132,4 +154,27 @@ export class CacheFiles {
 
 export function isInside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}
+
+/**
+ * Why the cache's filesystem refused to place a file, for errors that concern that one path
+ * (docs/architecture.md, "Keys that cannot be placed"); null for any other failure (no space,
+ * no permission), which stops the pull.
+ */
+export function unplaceable(error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENAMETOOLONG":
+      return "its path is too long for the cache's filesystem (ENAMETOOLONG)";
+    case "EISDIR":
+      return "a folder of that name is in the cache, so the file cannot be written there";
+    case "ENOTDIR":
+    case "EEXIST":
+      return `a file in the cache stands where one of its folders should be (${code})`;
+    case "EILSEQ":
+    case "EINVAL":
+      return `the cache's filesystem refuses the name (${code})`;
+    default:
+      return null;
+  }
 }

@@ -30,6 +30,11 @@ export interface SyncState {
   seenSeq: number;
   /** The store's version of `_index/_meta.json` as of the last sync; null when it had none. */
   metaVersion: string | null;
+  /**
+   * Each partition's shard as of the last sync. An empty sha256: the partition was read but some of
+   * its entries could not be brought in (docs/architecture.md, "Keys that cannot be placed"), so
+   * the next pull reads it again.
+   */
   partitions: Record<string, { key: string; sha256: string }>;
   dirty: string[];
   bulk: boolean;
@@ -59,6 +64,11 @@ export function freshState(): SyncState {
     bulk: false,
     indexId: null,
   };
+}
+
+/** Whether every partition of the last sync was brought in whole (the zero-diff fast path may answer). */
+export function everyPartitionSynced(state: SyncState): boolean {
+  return Object.values(state.partitions).every((ref) => ref.sha256 !== "");
 }
 
 export class SyncStateFile {

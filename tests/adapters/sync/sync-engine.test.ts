@@ -4,9 +4,11 @@ import { mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
+import { CacheFiles } from "../../../adapters/sync/cache-files.ts";
 import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
+import { editShard, entryFor } from "../../support/sync-machine.ts";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -96,6 +98,83 @@ describe("SyncEngine", () => {
       { key: "files/sub/x", reason: "a parent directory (files/sub) is a symlink leading out of the cache" },
     ]);
     expect(await readFile(join(outside, "x"), "utf8").catch(() => null)).toBeNull();
+  });
+
+  test("entries the cache cannot place beside its own files are skipped, and the cache's files stay", async () => {
+    const a = engine();
+    await a.write("files/c/x", "remote c/x");
+    await a.write("files/d", "remote d");
+    await a.write("files/f", "remote f");
+    await a.write("files/e", "remote e");
+    await a.sync.pushChanged();
+    const b = engine();
+    // Files the engine never heard of (left by a crash or another tool), and a local change.
+    await b.write("files/c", "local file c", false);
+    await b.write("files/d/y", "local d/y", false);
+    await b.write("files/f/z", "local f/z");
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.rejected.sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual([
+      { key: "files/c/x", reason: "a parent (files/c) is a file in the cache, not a folder" },
+      {
+        key: "files/d",
+        reason: "a folder of that name is in the cache, so the file cannot be written there",
+      },
+      { key: "files/f", reason: 'it is also a folder (holding "files/f/z"), so it cannot be a file' },
+    ]);
+    const reads = ["files/c", "files/d/y", "files/f/z", "files/e"].map((rel) => b.read(rel));
+    expect(await Promise.all(reads)).toEqual(["local file c", "local d/y", "local f/z", "remote e"]);
+  });
+
+  test("a path too long for the cache's filesystem is skipped, the rest pulled", async () => {
+    const a = engine();
+    await a.write("files/ok", "ok");
+    await a.sync.pushChanged();
+    const deep = `files/${Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(250, "d")).join("/")}`;
+    await store.put(deep, new TextEncoder().encode("deep"));
+    await editShard(store, "", "files", (entries) => {
+      entries[deep] = entryFor("deep");
+    });
+    const b = engine();
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.rejected).toEqual([
+      { key: deep, reason: "its path is too long for the cache's filesystem (ENAMETOOLONG)" },
+    ]);
+    expect(await b.read("files/ok")).toBe("ok");
+  });
+
+  test("a file the remote replaced by a folder of the same name arrives in one pull", async () => {
+    const a = engine();
+    await a.write("files/a", "file");
+    await a.sync.pushChanged();
+    const b = engine();
+    await b.sync.pullChanged();
+    await rm(join(a.cache, "files/a"));
+    a.sync.markDirty("files/a");
+    await a.write("files/a/x", "inside");
+    await a.sync.pushChanged();
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.rejected).toEqual([]);
+    expect(pulled.changed).toEqual(["files/a", "files/a/x"]);
+    expect(await b.read("files/a/x")).toBe("inside");
+  });
+
+  test("a file an unfinished pull brought in is reported as changed by the next one", async () => {
+    const a = engine();
+    await a.write("data/t/m/n/1/raw", "one");
+    await a.sync.pushChanged();
+    const b = engine();
+    // As if a pull had downloaded it and then lost the network before recording anything.
+    await b.write("data/t/m/n/1/raw", "one", false);
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.downloaded).toBe(0);
+    expect(pulled.changed).toEqual(["data/t/m/n/1/raw"]);
+  });
+
+  test("the case probe agrees with the disk the cache is on", async () => {
+    const files = new CacheFiles(join(root, "probe"), systemHost(), clock);
+    await mkdir(join(root, "probe"), { recursive: true });
+    await writeFile(join(root, "probe", "Mixed"), "");
+    expect(await files.caseInsensitive()).toBe(existsSync(join(root, "probe", "mIXED")));
   });
 
   test("markDirty: persisted at once, internal paths ignored, paths outside the cache or past 1,000 mean bulk", async () => {
