@@ -4,15 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CountingObjectStore } from "../../adapters/store-decorators/counting-object-store.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { entryFor, NOT_UTF8 } from "../support/broken-shard.ts";
 import { FakeClock } from "../support/fake-clock.ts";
-import {
-  editShard,
-  entryFor,
-  fingerprint,
-  Machine,
-  NOT_UTF8,
-  type SyncStoreFixture,
-} from "../support/sync-machine.ts";
+import { editShard, fingerprint, Machine, type SyncStoreFixture } from "../support/sync-machine.ts";
 
 const LONG = `files/${"x".repeat(300)}`;
 const SURROGATE = "files/lone-\ud800";

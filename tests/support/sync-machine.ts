@@ -6,6 +6,7 @@ import { SyncEngine } from "../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../adapters/system/system-host.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { shardBytes } from "./broken-shard.ts";
 import type { FakeClock } from "./fake-clock.ts";
 
 /** What the sync conformance suites share: "machines" (caches with an engine each) over one store. */
@@ -99,12 +100,9 @@ export async function keysOf(store: ObjectStore, prefix = ""): Promise<string[]>
   return keys;
 }
 
-/** Written into a name by `editShard`, it becomes bytes that are not UTF-8 (0xFF 0xFE) in the shard. */
-export const NOT_UTF8 = "~not-utf8~";
-
 /**
  * Rewrites one partition's shard as a broken or hostile client would (`edit` changes its entries
- * in place), and commits a meta naming it with the next commitSeq.
+ * in place; see shardBytes), and commits a meta naming it with the next commitSeq.
  */
 export async function editShard(
   store: ObjectStore,
@@ -122,30 +120,11 @@ export async function editShard(
     ? (JSON.parse(new TextDecoder().decode(old)) as { entries: Record<string, unknown> })
     : { entries: {} };
   edit(shard.entries);
-  const body = notUtf8(new TextEncoder().encode(JSON.stringify({ version: 1, entries: shard.entries })));
+  const body = shardBytes(shard.entries);
   const sha256 = sha256Hex(body);
   const key = `_index/${partition}.${sha256.slice(0, 16)}.json`;
   await store.put(`${prefix}${key}`, body);
   meta.partitions[partition] = { key, sha256, entries: Object.keys(shard.entries).length };
   meta.commitSeq += 1;
   await store.put(`${prefix}${META}`, new TextEncoder().encode(JSON.stringify(meta)));
-}
-
-/** `bytes` with every NOT_UTF8 replaced by 0xFF 0xFE. */
-function notUtf8(bytes: Uint8Array): Uint8Array {
-  const mark = new TextEncoder().encode(NOT_UTF8);
-  const out: number[] = [];
-  for (let i = 0; i < bytes.length; i++) {
-    if (mark.every((b, j) => bytes[i + j] === b)) {
-      out.push(0xff, 0xfe);
-      i += mark.length - 1;
-    } else out.push(bytes[i] as number);
-  }
-  return new Uint8Array(out);
-}
-
-/** An index entry describing `body`. */
-export function entryFor(body: string, modifiedAt = 0): { size: number; sha256: string; modifiedAt: number } {
-  const bytes = new TextEncoder().encode(body);
-  return { size: bytes.byteLength, sha256: sha256Hex(bytes), modifiedAt };
 }

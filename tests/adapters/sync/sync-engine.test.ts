@@ -7,8 +7,10 @@ import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.
 import { CacheFiles } from "../../../adapters/sync/cache-files.ts";
 import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
+import { entryFor } from "../../support/broken-shard.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
-import { editShard, entryFor } from "../../support/sync-machine.ts";
+import { passThrough } from "../../support/pass-through-store.ts";
+import { editShard, failure } from "../../support/sync-machine.ts";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -175,6 +177,39 @@ describe("SyncEngine", () => {
     await mkdir(join(root, "probe"), { recursive: true });
     await writeFile(join(root, "probe", "Mixed"), "");
     expect(await files.caseInsensitive()).toBe(existsSync(join(root, "probe", "mIXED")));
+  });
+
+  test("a failed pull says what failed and the command that fixes it; 'when the store is reachable' only for the network", async () => {
+    const a = engine();
+    await a.write("files/x", "1");
+    await a.sync.pushChanged();
+
+    const b = engine();
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const offline = new SyncEngine({
+      ...b.sync.config,
+      store: passThrough(store, { get: () => Promise.reject(refused) }),
+    });
+    const network = await failure(offline.pullChanged());
+    expect(network.message).toContain("ECONNREFUSED");
+    expect(network.message).toContain(
+      "could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Run 'swamp datastore sync --pull' when the store is reachable.",
+    );
+
+    await writeFile(join(root, "blocker"), "");
+    const blocked = new SyncEngine({ ...b.sync.config, stateDir: join(root, "blocker", "state") });
+    const local = await failure(blocked.pullChanged());
+    expect(local.message).toMatch(
+      /could not be written \(ENOTDIR on .*blocker.*\).*'swamp datastore sync --pull'/,
+    );
+    expect(local.message).not.toContain("reachable");
+
+    const meta = JSON.parse(new TextDecoder().decode((await store.get("_index/_meta.json"))?.body));
+    await store.delete(meta.partitions.files.key);
+    const damaged = await failure(b.sync.pullChanged());
+    expect(damaged.message).toContain("missing from the store");
+    expect(damaged.message).toContain("swamp datastore sync --republish");
+    expect(damaged.message).not.toContain("reachable");
   });
 
   test("markDirty: persisted at once, internal paths ignored, paths outside the cache or past 1,000 mean bulk", async () => {
