@@ -22,9 +22,11 @@ export interface VersionedMeta {
 
 /** Reads and writes the shard-first index of one namespace in the store (SPEC §5.7). */
 export class RemoteIndex {
+  /** `newId`: a unique id for each shard written (Host.uuid). */
   constructor(
     private readonly store: ObjectStore,
     private readonly prefix: string,
+    private readonly newId: () => string,
   ) {}
 
   /**
@@ -73,9 +75,12 @@ export class RemoteIndex {
     return problem;
   }
 
-  /** Writes a shard (immutable and content-addressed, so create-only; an existing one is the same bytes). */
+  /**
+   * Writes a shard: immutable, named by its bytes' hash and unique to this write, so create-only
+   * (an existing one is this write's own, landed by a retried request).
+   */
   async writeShard(partition: string, entries: EntryMap, signal?: AbortSignal): Promise<PartitionRef> {
-    const body = serializeShard(entries);
+    const body = serializeShard(entries, this.newId());
     const sha256 = sha256Hex(body);
     const ref = { key: shardKey(partition, sha256), sha256, entries: entries.size };
     const result = await this.store.put(

@@ -53,7 +53,7 @@ export function regressedIndex(store: string, prefix: string, why: string): Swam
  * except where the local copy changed and is waiting to be pushed.
  */
 export async function pull(parts: EngineParts, run: SyncRun, mode: PullMode): Promise<PullResult> {
-  const remote = new RemoteIndex(run.store, parts.config.remotePrefix);
+  const remote = new RemoteIndex(run.store, parts.config.remotePrefix, () => parts.config.host.uuid());
   for (let attempt = 1; ; attempt++) {
     const state = parts.state.readState();
     const trusted = await parts.state.indexTrusted(state);

@@ -2,8 +2,8 @@ import { partitionKey } from "./partition-key.ts";
 import { checkRemoteRel, INTERNAL_FILE } from "./sync-keys.ts";
 
 /**
- * The remote index, shard-first (SPEC §5.7): `_index/_meta.json` names one immutable,
- * content-addressed shard per partition; a push commits by one conditional write of the meta.
+ * The remote index, shard-first (SPEC §5.7): `_index/_meta.json` names one immutable shard per
+ * partition, named by the hash of its bytes; a push commits by one conditional write of the meta.
  * Keys here are relative to the namespace root in the bucket.
  */
 export interface IndexEntry {
@@ -88,11 +88,16 @@ export function parseMeta(text: string): IndexMeta | string {
   };
 }
 
-/** Canonical bytes of a shard: entries sorted by path, fixed field order, so equal content hashes equal. */
-export function serializeShard(entries: Iterable<[string, IndexEntry]>): string {
+/**
+ * The bytes of a shard: entries sorted by path, fixed field order. `writeId` is unique to the write,
+ * so no two writes share a shard name, and a shard no committed meta references is never
+ * referenced again (docs/architecture.md, "Old shards").
+ */
+export function serializeShard(entries: Iterable<[string, IndexEntry]>, writeId: string): string {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify({
     version: 1,
+    writeId,
     entries: Object.fromEntries(
       sorted.map(([rel, e]) => [rel, { size: e.size, sha256: e.sha256, modifiedAt: e.modifiedAt }]),
     ),

@@ -21,6 +21,7 @@ import {
   type SyncStoreFixture,
 } from "../support/sync-machine.ts";
 import { hostileKeyConformance } from "./sync-hostile-suite.ts";
+import { shardCollectionConformance } from "./sync-shards-suite.ts";
 import { versionConformance } from "./sync-versions-suite.ts";
 
 /** A store whose `put` fails on every `every`-th call while `armed`. */
@@ -369,6 +370,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
   });
   versionConformance(name, makeStore);
   hostileKeyConformance(name, makeStore);
+  shardCollectionConformance(name, makeStore);
 }
 
 /** Every file under `root` lies inside `cache`. */

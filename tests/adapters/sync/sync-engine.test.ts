@@ -212,6 +212,43 @@ describe("SyncEngine", () => {
     expect(damaged.message).not.toContain("reachable");
   });
 
+  test("a push whose base shard another writer collected meanwhile starts over on the new meta", async () => {
+    const a = engine();
+    const b = engine();
+    await b.write("other/z", "z");
+    await b.sync.pushChanged();
+    await a.sync.pullChanged();
+    await a.write("files/x", "1");
+    await a.sync.pushChanged();
+    await clock.advance(2 * HOUR);
+    // b never read the `files` shard, so its push reads it as its base: a commits first and collects it.
+    const meta = JSON.parse(new TextDecoder().decode((await store.get("_index/_meta.json"))?.body));
+    const base = meta.partitions.files.key;
+    let raced = false;
+    const racing = passThrough(store, {
+      get: async (key) => {
+        if (key === base && !raced) {
+          raced = true;
+          await a.write("files/x", "2");
+          await a.sync.pushChanged();
+          expect(await store.head(base)).toBeNull();
+        }
+        return store.get(key);
+      },
+    });
+    const pushing = new SyncEngine({ ...b.sync.config, store: racing });
+    await b.write("files/y", "y");
+    await pushing.pushChanged();
+    expect(raced).toBe(true);
+    const c = engine();
+    await c.sync.pullChanged();
+    expect([await c.read("files/x"), await c.read("files/y"), await c.read("other/z")]).toEqual([
+      "2",
+      "y",
+      "z",
+    ]);
+  });
+
   test("markDirty: persisted at once, internal paths ignored, paths outside the cache or past 1,000 mean bulk", async () => {
     const a = engine();
     a.sync.markDirty("data/t/m/n");

@@ -35,16 +35,23 @@ describe("index format", () => {
     expect(parseMeta(JSON.stringify(nested))).toContain("bad partition");
   });
 
-  test("shards are canonical: the same entries in any order give the same bytes", () => {
-    const a = serializeShard([
-      ["files/b", entry],
-      ["files/a", entry],
-    ]);
-    const b = serializeShard([
-      ["files/a", entry],
-      ["files/b", entry],
-    ]);
+  test("shards are canonical for one write: the same entries in any order give the same bytes; another write differs", () => {
+    const a = serializeShard(
+      [
+        ["files/b", entry],
+        ["files/a", entry],
+      ],
+      "w1",
+    );
+    const b = serializeShard(
+      [
+        ["files/a", entry],
+        ["files/b", entry],
+      ],
+      "w1",
+    );
     expect(a).toBe(b);
+    expect(serializeShard([["files/a", entry]], "w2")).not.toBe(serializeShard([["files/a", entry]], "w1"));
     const parsed = parseShard(a, "files");
     expect(typeof parsed !== "string" && [...parsed.entries.keys()]).toEqual(["files/a", "files/b"]);
   });
