@@ -13,6 +13,7 @@ import type {
 } from "../../core/ports/object-store.ts";
 import { systemHost } from "../system/system-host.ts";
 import { withFileMutex } from "./file-mutex.ts";
+import { removeStaleTemps } from "./stale-temps.ts";
 
 const MUTEX_SUFFIX = ".mutex";
 const TEMP_SUFFIX = ".tmp";
@@ -119,6 +120,11 @@ export class FsObjectStore implements ObjectStore {
       if (isMissing(error)) return;
       throw error;
     }
+    // Leftovers of interrupted writes in a dir listed anyway (docs/architecture.md, "Temporary files").
+    await removeStaleTemps(
+      entries.map((entry) => join(this.rootDir, dirKey, entry.name)),
+      this.clock.now(),
+    );
     const items = entries
       .filter((entry) => entry.isFile() || entry.isDirectory())
       .map((entry) => {
