@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, spyOn, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -170,6 +170,38 @@ describe("SyncEngine", () => {
     const pulled = await b.sync.pullChanged();
     expect(pulled.downloaded).toBe(0);
     expect(pulled.changed).toEqual(["data/t/m/n/1/raw"]);
+  });
+
+  test("on a case-insensitive disk, a second spelling of a name is skipped and the cache's own spelling kept", async () => {
+    // This disk is case-sensitive: the probe's answer is forced, the rest is the engine's own.
+    const probe = spyOn(CacheFiles.prototype, "caseInsensitive").mockResolvedValue(true);
+    try {
+      const a = engine();
+      await a.write("files/Notes", "N");
+      await a.sync.pushChanged();
+      const b = engine();
+      await b.sync.pullChanged();
+      await a.write("files/notes", "n");
+      await a.write("files/Dir/x", "x");
+      await a.write("files/dir/y", "y");
+      await a.sync.pushChanged();
+      const pulled = await b.sync.pullChanged();
+      expect(pulled.rejected.map((r) => [r.key, r.reason])).toEqual([
+        [
+          "files/dir/y",
+          'its folder "files/dir" differs only in case from "files/Dir" (from "files/Dir/x"), and this cache is on a case-insensitive disk',
+        ],
+        [
+          "files/notes",
+          'it differs only in case from "files/Notes" (from "files/Notes"), and this cache is on a case-insensitive disk',
+        ],
+      ]);
+      expect([await b.read("files/Notes"), await b.read("files/Dir/x"), await b.read("files/notes")]).toEqual(
+        ["N", "x", null],
+      );
+    } finally {
+      probe.mockRestore();
+    }
   });
 
   test("the case probe agrees with the disk the cache is on", async () => {
