@@ -123,13 +123,13 @@ function wrapFailure(direction: Direction, store: string, error: unknown): unkno
 /** What a failed pull left, and what to do: it depends on what failed. */
 function pullAdvice(error: unknown): string {
   if (isTransient(error)) {
-    return "The store could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Run 'swamp datastore sync --pull' when the store is reachable.";
+    return "The store could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Once the store is reachable, run the command again (or 'swamp datastore sync --pull').";
   }
   // Our own errors already say what to do (e.g. a republish for a damaged index).
   if (error instanceof SwampError) return "The cache was not recorded as synced.";
   const { code, path } = error as NodeJS.ErrnoException;
   if (typeof code === "string" && typeof path === "string") {
-    return `The cache could not be written (${code} on ${path}): fix that (disk space, permissions, or something in the way), then run 'swamp datastore sync --pull'.`;
+    return `The cache could not be written (${code} on ${path}): fix that (disk space, permissions, or something in the way), then run the command again (or 'swamp datastore sync --pull').`;
   }
-  return "The cache was not recorded as synced; fix the cause above, then run 'swamp datastore sync --pull'.";
+  return "The cache was not recorded as synced; fix the cause above, then run the command again (or 'swamp datastore sync --pull').";
 }

@@ -225,7 +225,7 @@ describe("SyncEngine", () => {
     const network = await failure(offline.pullChanged());
     expect(network.message).toContain("ECONNREFUSED");
     expect(network.message).toContain(
-      "could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Run 'swamp datastore sync --pull' when the store is reachable.",
+      "could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Once the store is reachable, run the command again (or 'swamp datastore sync --pull').",
     );
 
     await writeFile(join(root, "blocker"), "");
