@@ -9,13 +9,33 @@ const MUTEX_WAIT_MS = 15_000;
 
 export type MutexHost = Pick<Host, "hostname" | "pid" | "isPidAlive" | "uuid">;
 
+/** The last holder in this process of each mutex path: callers here queue behind it instead of polling. */
+const queues = new Map<string, Promise<void>>();
+
 /**
  * Runs `fn` while holding the mutex file `mutex` (created O_EXCL, holding our hostname and pid),
- * safe across processes and hosts sharing the directory (NFS included). A mutex left by a dead
+ * safe across processes and hosts sharing the directory (NFS included). Callers in this process
+ * take turns in order; other processes are polled with a short backoff. A mutex left by a dead
  * process on this host, or older than a few seconds, is broken. Errors creating it other than
  * "exists" (e.g. its directory is gone) are thrown as they are.
  */
 export async function withFileMutex<T>(mutex: string, host: MutexHost, fn: () => Promise<T>): Promise<T> {
+  const before = queues.get(mutex);
+  let done = () => {};
+  const turn = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  queues.set(mutex, turn);
+  try {
+    await before;
+    return await holding(mutex, host, fn);
+  } finally {
+    done();
+    if (queues.get(mutex) === turn) queues.delete(mutex);
+  }
+}
+
+async function holding<T>(mutex: string, host: MutexHost, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + MUTEX_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {

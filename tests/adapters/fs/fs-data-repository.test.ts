@@ -116,7 +116,7 @@ describe("FsDataRepository", () => {
       const backwards = seen.filter((value, i) => i > 0 && value < (seen[i - 1] ?? 0));
       expect({ round, backwards, last: seen.at(-1) }).toEqual({ round, backwards: [], last: 16 });
     }
-  });
+  }, 30_000);
 
   test("8 writer processes never share a version number", async () => {
     const child = join(import.meta.dir, "../../support/data-writer-child.ts");
