@@ -155,7 +155,7 @@ class Puller {
       this.run.signal,
     );
     for (const rel of refused) if (!entries.has(rel)) this.#hold(rel, entries);
-    if (toFetch.length > 0) await this.#refuseConflicts(entries);
+    await this.#refuseConflicts(entries);
     const index = await this.#apply(entries, null);
     await this.#record(index, meta, this.metaVersion);
     return this.#result();
@@ -185,7 +185,10 @@ class Puller {
       return this.#result();
     }
     const entries: EntryMap = new Map();
-    const conflicts = await this.#conflicts(wanted.map(({ rel }) => rel));
+    const conflicts = await this.#conflicts(
+      wanted.map(({ rel }) => rel),
+      wanted.filter(({ rel }) => !this.#local.has(rel)).map(({ rel }) => rel),
+    );
     for (const [rel, why] of conflicts) this.#refuse(rel, why, entries);
     const placeable = wanted.filter(({ rel }) => !conflicts.has(rel));
     const bodies = new Map<string, Uint8Array>();
@@ -415,15 +418,20 @@ class Puller {
    * placed"): one that another needs as a folder, and on a case-insensitive disk two spellings of
    * one name. What the cache holds or changed keeps its place.
    */
-  async #conflicts(wanted: Iterable<string>): Promise<Map<string, string>> {
-    const wantedSet = new Set(wanted);
-    const held = [...this.#local.keys()].filter((rel) => wantedSet.has(rel));
+  async #conflicts(remote: readonly string[], incoming: readonly string[]): Promise<Map<string, string>> {
+    if (incoming.length === 0) return new Map();
     const fold = (await this.parts.files.caseInsensitive()) ? foldCase : undefined;
-    return pathConflicts({ held, touched: this.#dirty, wanted: wantedSet }, fold);
+    // On a case-sensitive disk the cache's own files are checked where they lie (CacheFiles.resolve):
+    // only what comes in can clash unseen, so a pull costs what it brings, not the whole index.
+    const held = fold ? remote.filter((rel) => this.#local.has(rel)) : [];
+    return pathConflicts({ held, touched: this.#dirty, wanted: incoming }, fold);
   }
 
+  /** Refuses the entries new or changed since the last sync that clash (see #conflicts). */
   async #refuseConflicts(entries: EntryMap): Promise<void> {
-    for (const [rel, why] of await this.#conflicts(entries.keys())) this.#refuse(rel, why, entries);
+    const remote = [...entries.keys()];
+    const incoming = remote.filter((rel) => this.#local.get(rel)?.sha256 !== entries.get(rel)?.sha256);
+    for (const [rel, why] of await this.#conflicts(remote, incoming)) this.#refuse(rel, why, entries);
   }
 
   /** Reports an entry that was not brought in, and holds it (see #hold). */

@@ -34,11 +34,12 @@ export function pathConflicts(
 ): Map<string, string> {
   const nodes = new Map<string, Node>();
   const place = (path: string, kind: Kind): string | null => {
-    const segments = path.split("/");
-    const steps = segments.map((_, i) => {
-      const spelling = segments.slice(0, i + 1).join("/");
-      return { spelling, key: fold(spelling), kind: i === segments.length - 1 ? kind : "folder" };
-    });
+    const steps: { spelling: string; key: string; kind: Kind }[] = [];
+    for (let cut = path.indexOf("/"); ; cut = path.indexOf("/", cut + 1)) {
+      const spelling = cut === -1 ? path : path.slice(0, cut);
+      steps.push({ spelling, key: fold(spelling), kind: cut === -1 ? kind : "folder" });
+      if (cut === -1) break;
+    }
     for (const step of steps) {
       const node = nodes.get(step.key);
       if (node === undefined) continue;
