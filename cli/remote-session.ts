@@ -93,10 +93,12 @@ export class RemoteSession {
   /** Each remote entry a pull skipped, then what to do about them (docs/architecture.md, "Keys that cannot be placed"). */
   #reportSkipped(rejected: PullResult["rejected"]): void {
     if (rejected.length === 0) return;
-    for (const bad of rejected) this.ctx.out.warn(`Skipped remote entry "${bad.key}": ${bad.reason}.`);
+    // Quoted as JSON: a hostile key's control characters or lone surrogates show as escapes.
+    for (const bad of rejected)
+      this.ctx.out.warn(`Skipped remote entry ${JSON.stringify(bad.key)}: ${bad.reason}.`);
     const what = rejected.length === 1 ? "That entry was" : `Those ${rejected.length} entries were`;
     this.ctx.out.warn(
-      `${what} left as this cache had them; everything else was pulled. Every pull tries them again: once they are fixed or removed in ${this.store.description} (by the client that wrote them), run 'swamp datastore sync --pull' to bring the cache up to date.`,
+      `${what} left as this cache had them; everything else was pulled. Every pull tries them again: once the client that wrote them fixes or removes them in ${this.store.description}, run 'swamp datastore sync --pull' to bring the cache up to date.`,
     );
   }
 
