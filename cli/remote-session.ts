@@ -79,22 +79,27 @@ export class RemoteSession {
   }
 
   async pull(options: SyncOptions): Promise<PullResult> {
+    // The engine's errors name the store, what failed and the command that fixes it.
     const result = await this.sync
       .pullChanged(this.#reporting(options))
-      .finally(() => this.#progress.clear())
-      .catch((e: unknown) => {
-        if (e instanceof SwampError && e.code === "index_regressed") throw e;
-        throw new SwampError(
-          "sync_failed",
-          `Datastore sync failed: could not pull from ${this.store.description}: ${(e as Error).message}. Nothing was changed; retry when the store is reachable.`,
-        );
-      });
-    for (const bad of result.rejected)
-      this.ctx.out.warn(`Skipped unsafe remote entry "${bad.key}": ${bad.reason}.`);
+      .finally(() => this.#progress.clear());
+    this.#reportSkipped(result.rejected);
     for (const notice of result.notices ?? []) this.ctx.out.warn(notice);
     await this.#refreshCatalog(result.changed);
     await this.#reportRebased(result.rebased);
     return result;
+  }
+
+  /** Each remote entry a pull skipped, then what to do about them (docs/architecture.md, "Keys that cannot be placed"). */
+  #reportSkipped(rejected: PullResult["rejected"]): void {
+    if (rejected.length === 0) return;
+    // Quoted as JSON: a hostile key's control characters or lone surrogates show as escapes.
+    for (const bad of rejected)
+      this.ctx.out.warn(`Skipped remote entry ${JSON.stringify(bad.key)}: ${bad.reason}.`);
+    const what = rejected.length === 1 ? "That entry was" : `Those ${rejected.length} entries were`;
+    this.ctx.out.warn(
+      `${what} left as this cache had them; everything else was pulled. Every pull tries them again: once the client that wrote them fixes or removes them in ${this.store.description}, run 'swamp datastore sync --pull' to bring the cache up to date.`,
+    );
   }
 
   /** Every pending version renumbered during this command, in order, as commands report them. */

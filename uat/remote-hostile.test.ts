@@ -1,11 +1,13 @@
 import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { entryFor, NOT_UTF8 } from "../tests/support/broken-shard.ts";
 import { installCleanup } from "./support/cleanup.ts";
+import { editIndexShard, readIndexMeta } from "./support/index-edit.ts";
 import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, isNotData, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
 import type { GetDoc, SyncDoc } from "./support/shapes.ts";
-import { cloneRepo, describeRun, type Repo, type RunResult } from "./support/swamp.ts";
+import { cloneRepo, describeRun, expectExit, type Repo, type RunResult } from "./support/swamp.ts";
 import { sha256Hex, snapshotTree } from "./support/tree.ts";
 
 installCleanup();
@@ -67,6 +69,66 @@ describe.each(REMOTE_KINDS)("hostile bucket content (%s)", (kind) => {
     await expectGoodPulled(clone, writer.repo);
   });
 
+  test("names no cache can hold and a file/folder conflict: pulls succeed naming each; a fixed bucket heals the clone", async () => {
+    const long = `files/${"l".repeat(300)}`;
+    const objects: Record<string, string> = {
+      "files/good": "good",
+      "files/a": "file a",
+      "files/a/x": "under a",
+      [long]: "long",
+    };
+    for (const [rel, body] of Object.entries(objects)) await writer.bucket.put(`p/${rel}`, body);
+    await editIndexShard(writer.bucket, "p", "files", (entries) => {
+      for (const [rel, body] of Object.entries(objects)) entries[rel] = entryFor(body);
+      entries["files/lone-\ud800"] = entryFor("lone");
+      entries[`files/bytes-${NOT_UTF8}`] = entryFor("bytes");
+      entries["files/missing"] = entryFor("restored later");
+    });
+
+    const clone = cloneRepo(writer.repo);
+    const expected: [string | RegExp, string][] = [
+      [long, "a path segment of 300 bytes"],
+      ["files/lone-\ud800", "lone surrogate"],
+      [/^files\/bytes-\uFFFD+$/, "not valid UTF-8"],
+      // Named by the index check the first time, by the cache's own file `files/a` after.
+      ["files/a/x", "is a file"],
+      ["files/missing", "missing from the store"],
+    ];
+    // Every pull goes on past them and names them again, until the bucket is fixed.
+    for (let round = 1; round <= 2; round++) {
+      const r = expectExit(await clone.run(["datastore", "sync", "--pull", "--json"]), 0);
+      const skipped = r.json<SyncDoc>().rejected ?? [];
+      for (const [key, reason] of expected) {
+        const found = skipped.find((x) => (typeof key === "string" ? x.key === key : key.test(x.key)));
+        if (!found?.reason.includes(reason))
+          throw new Error(`round ${round}: ${key} was not skipped for "${reason}"\n${describeRun(r)}`);
+      }
+      expect(skipped).toHaveLength(expected.length);
+      const warnings = r.stderr.split("\n").filter((line) => line.includes("Skipped remote entry"));
+      expect(warnings).toHaveLength(expected.length);
+      for (const name of ["lllll", "files/lone-\\\\ud800", "files/bytes-", "files/a/x", "files/missing"])
+        expect({ name, named: warnings.some((line) => line.includes(name)) }).toEqual({ name, named: true });
+      expect(r.stderr).toContain("swamp datastore sync --pull");
+    }
+    expect(filesOf(clone)).toEqual({ "files/a": sha256Hex("file a"), "files/good": sha256Hex("good") });
+    await expectGoodPulled(clone, writer.repo);
+
+    // Fixed: a corrected index (the bad entries gone, `files/a` now a folder), the missing object restored.
+    await editIndexShard(writer.bucket, "p", "files", (entries) => {
+      for (const rel of Object.keys(entries))
+        if (!["files/good", "files/a/x", "files/missing"].includes(rel)) delete entries[rel];
+    });
+    await writer.bucket.put("p/files/missing", "restored later");
+    const healed = expectExit(await clone.run(["datastore", "sync", "--pull", "--json"]), 0);
+    expect(healed.json<SyncDoc>().rejected).toEqual([]);
+    expect(healed.stderr).not.toContain("Skipped");
+    expect(filesOf(clone)).toEqual({
+      "files/a/x": sha256Hex("under a"),
+      "files/good": sha256Hex("good"),
+      "files/missing": sha256Hex("restored later"),
+    });
+  });
+
   test("an index shard whose entries point outside the cache: refused, the good entries pulled", async () => {
     const hostile = hostilePaths();
     for (const h of hostile) if (h.withObject) await writer.bucket.put(`p/${h.rel}`, `evil ${h.rel}`);
@@ -83,6 +145,13 @@ describe.each(REMOTE_KINDS)("hostile bucket content (%s)", (kind) => {
     await expectGoodPulled(clone, writer.repo);
   });
 });
+
+/** The files under `files/` in a clone's cache, with their hashes. */
+function filesOf(clone: Repo): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(snapshotTree(cacheDir(clone), ["files"])).filter(([rel]) => !rel.endsWith("/")),
+  );
+}
 
 /** `ds sync --pull --json` in `clone`, checking that nothing was written outside its cache. */
 async function pullGuarded(clone: Repo, hostile: Hostile[]): Promise<RunResult> {
@@ -137,34 +206,12 @@ async function expectGoodPulled(clone: Repo, writer: Repo): Promise<void> {
   expect(r.json<GetDoc>().content).toEqual({ good: 1 });
 }
 
-/**
- * Adds `rels` to one data shard of the index, as a malicious or broken client would: a new
- * content-addressed shard object and a meta that names it, with the next commitSeq.
- */
+/** Adds `rels` to one data shard of the index, as a malicious or broken client would. */
 async function addIndexEntries(bucket: BucketClient, prefix: string, rels: string[]): Promise<void> {
-  const metaKey = `${prefix}/_index/_meta.json`;
-  const metaBytes = await bucket.get(metaKey);
-  if (metaBytes === null) throw new Error(`no index meta at ${metaKey}: did the writer push?`);
-  const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as {
-    commitSeq: number;
-    partitions: Record<string, { key: string; sha256: string; entries: number }>;
-  };
-  const [partition, ref] = Object.entries(meta.partitions).find(([pk]) => pk.startsWith("data--")) ?? [];
-  if (!partition || !ref) throw new Error(`no data partition in ${JSON.stringify(meta)}`);
-  const shardBytes = await bucket.get(`${prefix}/${ref.key}`);
-  if (shardBytes === null) throw new Error(`the meta names ${ref.key}, which is missing`);
-  const shard = JSON.parse(new TextDecoder().decode(shardBytes)) as {
-    version: number;
-    entries: Record<string, unknown>;
-  };
-  const evil = new TextEncoder().encode("evil");
-  for (const rel of rels)
-    shard.entries[rel] = { size: evil.byteLength, sha256: sha256Hex(evil), modifiedAt: Date.now() };
-  const body = JSON.stringify(shard);
-  const sha256 = sha256Hex(body);
-  const key = `_index/${partition}.${sha256.slice(0, 16)}.json`;
-  await bucket.put(`${prefix}/${key}`, body);
-  meta.partitions[partition] = { key, sha256, entries: Object.keys(shard.entries).length };
-  meta.commitSeq += 1;
-  await bucket.put(metaKey, JSON.stringify(meta));
+  const meta = await readIndexMeta(bucket, prefix);
+  const partition = Object.keys(meta.partitions).find((pk) => pk.startsWith("data--"));
+  if (!partition) throw new Error(`no data partition in ${JSON.stringify(meta)}`);
+  await editIndexShard(bucket, prefix, partition, (entries) => {
+    for (const rel of rels) entries[rel] = entryFor("evil");
+  });
 }

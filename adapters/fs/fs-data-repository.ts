@@ -7,16 +7,19 @@ import { validateDataName } from "../../core/data-rules.ts";
 import { invalid, SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { DataRepository, NewVersion, StoredVersion } from "../../core/ports/data-repository.ts";
-import type { Host } from "../../core/ports/host.ts";
+import type { MutexHost } from "./file-mutex.ts";
+import { type MarkerUpdate, refreshLatestMarker } from "./latest-marker.ts";
 import { formatMetadata, parseMetadataText } from "./metadata-file.ts";
+import { removeStaleTempsIn } from "./stale-temps.ts";
 import { walkVersionBatches } from "./threaded-version-walk.ts";
+import { highestComplete } from "./version-dirs.ts";
 import { METADATA, VERSION_DIR } from "./version-walk.ts";
 
 type ModelKey = Pick<ModelRef, "type" | "id">;
 
 export interface FsDataRepositoryOptions {
   clock: Pick<Clock, "now">;
-  host: Pick<Host, "uuid">;
+  host: MutexHost;
   /**
    * Called before every mutation with the touched path relative to `datastoreDir` (forward
    * slashes), or null for a bulk change. A namespaced caller prefixes its namespace.
@@ -31,7 +34,6 @@ const CLAIM_ATTEMPTS = 100;
 /** Name directories checked at once by `names()`. */
 const NAMES_CONCURRENCY = 64;
 const RAW = "raw";
-const LATEST = "latest";
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 const isMissing = (e: unknown) => errno(e) === "ENOENT" || errno(e) === "ENOTDIR";
@@ -53,6 +55,7 @@ function traversal(what: string, base: string): SwampError {
  * plus a `latest` marker per name. A version is built in a hidden temp dir and renamed into place,
  * so it is either complete or absent, and concurrent writers (threads or processes) never share a
  * number. "Latest" is the highest complete version dir; the marker is only a hint for other tools.
+ * Temps left by interrupted commands go when the next one lists their directory.
  */
 export class FsDataRepository implements DataRepository {
   private readonly root: string;
@@ -76,7 +79,7 @@ export class FsDataRepository implements DataRepository {
     const nameDir = this.nameDir(model, name);
     this.mutated(nameDir);
     await mkdir(nameDir, { recursive: true });
-    const previous = await this.highestComplete(nameDir);
+    const previous = await highestComplete(nameDir);
     const previousMeta = previous === null ? null : await this.readMetadata(join(nameDir, String(previous)));
     const id = previousMeta?.id ?? this.options.host.uuid();
     // Key order as in the reference's metadata.yaml; the version is set once it is claimed.
@@ -119,14 +122,14 @@ export class FsDataRepository implements DataRepository {
       await rm(tmp, { recursive: true, force: true });
       throw e;
     }
-    await this.advanceLatestMarker(nameDir, metadata.version);
+    await this.refreshMarker(nameDir, "advance");
     await this.changed(model, name);
     return metadata;
   }
 
   async latest(model: ModelKey, name: string): Promise<DataMetadata | null> {
     const nameDir = this.nameDir(model, name);
-    const top = await this.highestComplete(nameDir);
+    const top = await highestComplete(nameDir);
     return top === null ? null : this.get(model, name, top);
   }
 
@@ -152,7 +155,7 @@ export class FsDataRepository implements DataRepository {
     // Bounded: each check holds a directory handle open.
     for (let i = 0; i < candidates.length; i += NAMES_CONCURRENCY) {
       const batch = candidates.slice(i, i + NAMES_CONCURRENCY);
-      const tops = await Promise.all(batch.map((e) => this.highestComplete(join(modelDir, e.name))));
+      const tops = await Promise.all(batch.map((e) => highestComplete(join(modelDir, e.name))));
       names.push(...batch.filter((_, j) => tops[j] !== null).map((e) => e.name));
     }
     return names.sort();
@@ -209,6 +212,7 @@ export class FsDataRepository implements DataRepository {
       throw e;
     }
     await rm(trash, { recursive: true, force: true });
+    await removeStaleTempsIn(modelDir, this.options.clock.now());
     await this.changed(model, name);
     return count;
   }
@@ -234,50 +238,17 @@ export class FsDataRepository implements DataRepository {
     return numbers.filter((_, i) => complete[i]).sort((a, b) => a - b);
   }
 
-  /** The highest version dir holding metadata.yaml; crash leftovers without it are not versions. */
-  private async highestComplete(nameDir: string): Promise<number | null> {
-    const numbers = (await readdirOrEmpty(nameDir))
-      .filter((e) => VERSION_DIR.test(e.name))
-      .map((e) => Number(e.name))
-      .sort((a, b) => b - a);
-    for (const n of numbers) {
-      if (await exists(join(nameDir, String(n), METADATA))) return n;
-    }
-    return null;
-  }
-
-  /** Moves the marker forward only: a slower concurrent writer must not move it back. */
-  private async advanceLatestMarker(nameDir: string, version: number): Promise<void> {
-    const current = Number.parseInt(
-      await Bun.file(join(nameDir, LATEST))
-        .text()
-        .catch(() => "0"),
-      10,
-    );
-    if (current >= version) return;
-    await this.atomicWrite(join(nameDir, LATEST), String(version));
+  private refreshMarker(nameDir: string, update: MarkerUpdate): Promise<number | null> {
+    return refreshLatestMarker(nameDir, update, { host: this.options.host, now: this.options.clock.now() });
   }
 
   private async rewriteLatestMarker(nameDir: string): Promise<void> {
     this.mutated(nameDir);
-    const top = await this.highestComplete(nameDir);
-    if (top !== null) return this.atomicWrite(join(nameDir, LATEST), String(top));
-    await rm(join(nameDir, LATEST), { force: true });
+    if ((await this.refreshMarker(nameDir, "exact")) !== null) return;
     // Non-recursive: a concurrent writer's temp dir keeps the name dir alive.
     await rmdir(nameDir).catch((e) => {
       if (errno(e) !== "ENOTEMPTY" && errno(e) !== "EEXIST" && !isMissing(e)) throw e;
     });
-  }
-
-  private async atomicWrite(path: string, body: string): Promise<void> {
-    const tmp = join(path, "..", `.${this.options.host.uuid()}.tmp`);
-    await writeFile(tmp, body);
-    try {
-      await rename(tmp, path);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
   }
 
   private async changed(model: ModelKey, name: string): Promise<void> {

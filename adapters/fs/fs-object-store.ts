@@ -1,5 +1,5 @@
 import type { BigIntStats, Dirent } from "node:fs";
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
@@ -12,12 +12,11 @@ import type {
   WriteResult,
 } from "../../core/ports/object-store.ts";
 import { systemHost } from "../system/system-host.ts";
+import { withFileMutex } from "./file-mutex.ts";
+import { removeStaleTemps } from "./stale-temps.ts";
 
 const MUTEX_SUFFIX = ".mutex";
 const TEMP_SUFFIX = ".tmp";
-/** A key mutex older than this is a crash leftover: critical sections last milliseconds. */
-const MUTEX_STALE_MS = 10_000;
-const MUTEX_WAIT_MS = 15_000;
 
 /**
  * An ObjectStore on a directory, safe across processes and hosts sharing it (NFS included).
@@ -80,7 +79,7 @@ export class FsObjectStore implements ObjectStore {
     await writeFile(temp, body, { flag: "wx" });
     try {
       if (when && "absent" in when) return await this.#create(path, temp);
-      return await this.#withMutex(path, async () => {
+      return await withFileMutex(`${path}${MUTEX_SUFFIX}`, this.host, async () => {
         const current = await statOrNull(path);
         const failure = checkVersion(current, when);
         if (failure) return failure;
@@ -96,7 +95,7 @@ export class FsObjectStore implements ObjectStore {
   async delete(key: string, when?: { version: string }): Promise<WriteResult> {
     const path = this.#path(key);
     if (!when && !(await statOrNull(path))) return { ok: true, version: "" };
-    return this.#withMutex(path, async () => {
+    return withFileMutex(`${path}${MUTEX_SUFFIX}`, this.host, async () => {
       const current = await statOrNull(path);
       const failure = checkVersion(current, when);
       if (failure) return failure;
@@ -121,6 +120,11 @@ export class FsObjectStore implements ObjectStore {
       if (isMissing(error)) return;
       throw error;
     }
+    // Leftovers of interrupted writes in a dir listed anyway (docs/architecture.md, "Temporary files").
+    await removeStaleTemps(
+      entries.map((entry) => join(this.rootDir, dirKey, entry.name)),
+      this.clock.now(),
+    );
     const items = entries
       .filter((entry) => entry.isFile() || entry.isDirectory())
       .map((entry) => {
@@ -162,56 +166,6 @@ export class FsObjectStore implements ObjectStore {
     const seconds = Number(ns) / 1e9;
     await utimes(temp, seconds, seconds);
     return versionOf(await stat(temp, { bigint: true }));
-  }
-
-  async #withMutex<T>(path: string, fn: () => Promise<T>): Promise<T> {
-    const mutex = `${path}${MUTEX_SUFFIX}`;
-    const deadline = Date.now() + MUTEX_WAIT_MS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await writeFile(mutex, `${this.host.hostname}\n${this.host.pid}\n`, { flag: "wx" });
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-      if (await this.#breakIfStale(mutex)) continue;
-      if (Date.now() > deadline) {
-        throw new SwampError(
-          "store_unavailable",
-          `Timed out waiting for ${mutex}, a per-file lock of the filesystem datastore. If no swamp command is writing there, delete that file.`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * Math.min(2 ** attempt, 16)));
-    }
-    try {
-      return await fn();
-    } finally {
-      await rm(mutex, { force: true });
-    }
-  }
-
-  /** Removes a mutex left by a dead process or a crash. True when the caller should retry at once. */
-  async #breakIfStale(mutex: string): Promise<boolean> {
-    const stats = await statOrNull(mutex);
-    if (!stats) return true;
-    const [hostname, pidText] = (await readFile(mutex, "utf8").catch(() => "")).split("\n");
-    const pid = Number(pidText);
-    const holderDead = hostname === this.host.hostname && pid > 0 && !this.host.isPidAlive(pid);
-    const tooOld = Date.now() - Number(stats.mtimeNs / 1_000_000n) > MUTEX_STALE_MS;
-    if (!holderDead && !tooOld) return false;
-    // Rename first, then check it is the file judged stale: two breakers must not remove
-    // each other's fresh mutex.
-    const grave = this.#tempPath(mutex);
-    try {
-      await rename(mutex, grave);
-    } catch (error) {
-      if (isMissing(error)) return true;
-      throw error;
-    }
-    const moved = await statOrNull(grave);
-    if (moved && moved.ino !== stats.ino) await link(grave, mutex).catch(() => undefined);
-    await rm(grave, { force: true });
-    return true;
   }
 
   #tempPath(path: string): string {

@@ -1,25 +1,35 @@
 import { lstat, mkdir, realpath, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
+import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
-import { checkRemoteRel, INTERNAL_FILE, isUnder } from "../../core/sync/sync-keys.ts";
+import { checkRemoteRel, INTERNAL_FILE, isUnder, SYNC_STATE_DIRNAME } from "../../core/sync/sync-keys.ts";
+import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 
 export interface FileStat {
   size: number;
   mtimeMs: number;
 }
 
+/** Where atomic writes into the cache are staged, inside the cache (so a rename moves them into place). */
+const STAGING = `${SYNC_STATE_DIRNAME}/staging`;
+
 /**
  * The engine's only way to touch the cache: every path is checked (SPEC §5.4 rules, and no
  * parent directory that is a symlink leading out of the cache) before anything is written or
- * removed, and writes are atomic (temp file in the same directory, then rename).
+ * removed, and writes are atomic (a temp file in the cache's staging dir, then a rename). Temps
+ * left there by interrupted commands go at the first write of the next one (docs/architecture.md,
+ * "Temporary files").
  */
 export class CacheFiles {
   #root: Promise<string> | undefined;
+  #staging: Promise<string> | undefined;
+  #caseInsensitive: Promise<boolean> | undefined;
 
   /** `reserved`: cache-relative dirs the engine owns (its state dir when inside the cache). */
   constructor(
     readonly cacheDir: string,
     private readonly host: Host,
+    private readonly clock: Pick<Clock, "now">,
     private readonly reserved: readonly string[] = [],
   ) {}
 
@@ -53,10 +63,14 @@ export class CacheFiles {
           };
         }
       } else if (!info.isDirectory()) {
-        return { reason: `a parent (${relative(root, current)}) is a file, not a directory` };
+        return { reason: `a parent (${relative(root, current)}) is a file in the cache, not a folder` };
       }
     }
-    return { path: join(root, ...segments) };
+    const path = join(root, ...segments);
+    if ((await lstat(path).catch(() => null))?.isDirectory()) {
+      return { reason: "a folder of that name is in the cache, so the file cannot be written there" };
+    }
+    return { path };
   }
 
   /** The absolute path of the directory `rel`, checked like the parents of a file in it. */
@@ -73,8 +87,19 @@ export class CacheFiles {
 
   /** Writes `bytes` to `path` atomically and returns the new file's stat. */
   async writeAtomic(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<FileStat> {
-    const dir = dirname(path);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
+    try {
+      await this.#writeVia(await this.#stagingDir(), path, bytes, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      // Another filesystem is mounted inside the cache: stage beside the file instead.
+      await this.#writeVia(dirname(path), path, bytes, signal);
+    }
+    const info = await stat(path);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  async #writeVia(dir: string, path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     const tmp = join(dir, `.${this.host.uuid()}.tmp`);
     try {
       await writeFile(tmp, bytes);
@@ -83,8 +108,34 @@ export class CacheFiles {
     } finally {
       await rm(tmp, { force: true });
     }
-    const info = await stat(path);
-    return { size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  /**
+   * Whether the cache's disk takes names that differ only in case for one (macOS and Windows by
+   * default): probed once, by creating a file in the staging dir and looking it up in upper case.
+   */
+  caseInsensitive(): Promise<boolean> {
+    this.#caseInsensitive ??= this.#stagingDir().then(async (dir) => {
+      const probe = join(dir, `.case-probe-${this.host.uuid()}.tmp`);
+      await writeFile(probe, "");
+      try {
+        return (await lstat(join(dir, basename(probe).toUpperCase())).catch(() => null)) !== null;
+      } finally {
+        await rm(probe, { force: true });
+      }
+    });
+    return this.#caseInsensitive;
+  }
+
+  /** The staging dir, created (and cleared of stale temps) once per engine. */
+  #stagingDir(): Promise<string> {
+    this.#staging ??= this.root().then(async (root) => {
+      const dir = join(root, ...STAGING.split("/"));
+      await mkdir(dir, { recursive: true });
+      await removeStaleTempsIn(dir, this.clock.now());
+      return dir;
+    });
+    return this.#staging;
   }
 
   /** Removes a file, then the directories it leaves empty (up to the cache dir). */
@@ -103,4 +154,27 @@ export class CacheFiles {
 
 export function isInside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}
+
+/**
+ * Why the cache's filesystem refused to place a file, for errors that concern that one path
+ * (docs/architecture.md, "Keys that cannot be placed"); null for any other failure (no space,
+ * no permission), which stops the pull.
+ */
+export function unplaceable(error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENAMETOOLONG":
+      return "its path is too long for the cache's filesystem (ENAMETOOLONG)";
+    case "EISDIR":
+      return "a folder of that name is in the cache, so the file cannot be written there";
+    case "ENOTDIR":
+    case "EEXIST":
+      return `a file in the cache stands where one of its folders should be (${code})`;
+    case "EILSEQ":
+    case "EINVAL":
+      return `the cache's filesystem refuses the name (${code})`;
+    default:
+      return null;
+  }
 }

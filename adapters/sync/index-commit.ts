@@ -64,7 +64,7 @@ export async function commitIndex(
     const rewritten = new Map<string, EntryMap>();
     let done = 0;
     run.progress("commit", 0, touched.size + 1);
-    await slidingWindow(
+    const moved = await slidingWindow(
       [...touched],
       context.concurrency.push,
       async (pk) => {
@@ -83,7 +83,11 @@ export async function commitIndex(
         run.progress("commit", ++done, touched.size + 1);
       },
       run.signal,
+    ).then(
+      () => false,
+      (error: unknown) => shardCollectedMeanwhile(error),
     );
+    if (moved) continue;
     const meta: IndexMeta = {
       version: 2,
       commitSeq: Math.max(current?.meta.commitSeq ?? 0, input.seenSeq) + 1,
@@ -111,11 +115,32 @@ export async function commitIndex(
     if (input.known[pk]?.sha256 === ref.sha256) return known.get(pk) ?? new Map();
     const shard = await remote.readShard(pk, ref, run.signal);
     if (shard === null) {
-      throw new SwampError(
-        "sync_failed",
-        `the index shard ${ref.key} named by the meta is missing from the store`,
+      throw new ShardMissing(
+        new SwampError(
+          "sync_failed",
+          `The index shard ${ref.key} named by the meta is missing from the store. Run 'swamp datastore sync --republish' to rebuild the index from the store and this cache (it never deletes or overwrites anything in the store).`,
+        ),
       );
     }
     return shard.entries;
+  }
+
+  /**
+   * A shard of the meta read at the start can be gone because another writer committed since and
+   * collected it (docs/architecture.md, "Old shards"): then this attempt starts over on the new
+   * meta. Any other failure stands.
+   */
+  async function shardCollectedMeanwhile(error: unknown): Promise<boolean> {
+    if (!(error instanceof ShardMissing)) throw error;
+    const now = await remote.readMeta(run.signal);
+    if (now === null || now.version === current?.version) throw error.reason;
+    current = now;
+    return true;
+  }
+}
+
+class ShardMissing extends Error {
+  constructor(readonly reason: SwampError) {
+    super(reason.message);
   }
 }

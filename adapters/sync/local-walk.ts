@@ -1,5 +1,6 @@
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { isTempName } from "../../core/temp-files.ts";
 import type { FileStat } from "./cache-files.ts";
 
 export interface WalkResult {
@@ -7,6 +8,8 @@ export interface WalkResult {
   files: Map<string, FileStat>;
   /** Paths not walked because they are symlinks: their absence proves nothing. */
   shielded: string[];
+  /** Temp files and dirs met on the way (never synced): the caller removes the stale ones. */
+  temps: string[];
 }
 
 /**
@@ -19,9 +22,12 @@ export async function walkCache(
   scopes: readonly string[] | null,
   check: (rel: string) => string | null,
 ): Promise<WalkResult> {
-  const result: WalkResult = { files: new Map(), shielded: [] };
+  const result: WalkResult = { files: new Map(), shielded: [], temps: [] };
   const visit = async (rel: string): Promise<void> => {
-    if (rel !== "" && check(rel) !== null) return;
+    if (rel !== "" && check(rel) !== null) {
+      if (isTempName(rel.slice(rel.lastIndexOf("/") + 1))) result.temps.push(rel);
+      return;
+    }
     const path = rel === "" ? root : join(root, rel);
     const info = await lstat(path).catch(() => null);
     if (info === null) return;

@@ -4,6 +4,7 @@ import { parseDataPath } from "../../core/data-path.ts";
 import type { RebasedVersion } from "../../core/ports/sync-service.ts";
 import type { IndexEntry } from "../../core/sync/sync-index.ts";
 import { LATEST_MARKER, planRenumbering, VERSION_METADATA } from "../../core/sync/version-files.ts";
+import { refreshLatestMarker } from "../fs/latest-marker.ts";
 import { formatMetadata, parseMetadataText } from "../fs/metadata-file.ts";
 import { hashFile } from "./hash-file.ts";
 import type { EngineParts } from "./sync-engine.ts";
@@ -62,14 +63,13 @@ export class PendingVersions {
 
   /** Rewrites each name's `latest` marker from its version directories (markers are never synced). */
   async refreshLatest(nameRels: Iterable<string>): Promise<void> {
+    const { host, clock } = this.parts.config;
     for (const nameRel of new Set(nameRels)) {
       const dir = await this.#dir(nameRel);
       if (dir === null) continue;
-      const top = [...(await completeVersions(dir)).keys()].at(-1);
-      const marker = join(dir, LATEST_MARKER);
-      // With no version left, the marker goes and so do the directories it leaves empty.
-      if (top === undefined) await this.parts.files.remove(marker);
-      else await this.parts.files.writeAtomic(marker, new TextEncoder().encode(String(top)));
+      const top = await refreshLatestMarker(dir, "exact", { host, now: clock.now() });
+      // With no version left, the directories the marker leaves empty go too.
+      if (top === null) await this.parts.files.remove(join(dir, LATEST_MARKER));
     }
   }
 

@@ -22,9 +22,11 @@ export interface VersionedMeta {
 
 /** Reads and writes the shard-first index of one namespace in the store (SPEC §5.7). */
 export class RemoteIndex {
+  /** `newId`: a unique id for each shard written (Host.uuid). */
   constructor(
     private readonly store: ObjectStore,
     private readonly prefix: string,
+    private readonly newId: () => string,
   ) {}
 
   /**
@@ -59,11 +61,11 @@ export class RemoteIndex {
   ): Promise<{ entries: EntryMap; rejected: Rejected[] } | null> {
     const object = await this.store.get(this.prefix + ref.key, signal);
     if (object === null) return null;
-    const text = new TextDecoder().decode(object.body);
+    const { text, notUtf8 } = decodeUtf8(object.body);
     const problem =
       sha256Hex(object.body) !== ref.sha256
         ? "its checksum does not match the meta"
-        : parseShard(text, partition);
+        : parseShard(text, partition, { notUtf8 });
     if (typeof problem === "string") {
       throw new SwampError(
         "sync_failed",
@@ -73,9 +75,12 @@ export class RemoteIndex {
     return problem;
   }
 
-  /** Writes a shard (immutable and content-addressed, so create-only; an existing one is the same bytes). */
+  /**
+   * Writes a shard: immutable, named by its bytes' hash and unique to this write, so create-only
+   * (an existing one is this write's own, landed by a retried request).
+   */
   async writeShard(partition: string, entries: EntryMap, signal?: AbortSignal): Promise<PartitionRef> {
-    const body = serializeShard(entries);
+    const body = serializeShard(entries, this.newId());
     const sha256 = sha256Hex(body);
     const ref = { key: shardKey(partition, sha256), sha256, entries: entries.size };
     const result = await this.store.put(
@@ -103,5 +108,14 @@ export class RemoteIndex {
       signal,
     );
     return result.ok ? result.version : null;
+  }
+}
+
+/** The text of `bytes`; bytes that are not UTF-8 become U+FFFD, and `notUtf8` says there were some. */
+function decodeUtf8(bytes: Uint8Array): { text: string; notUtf8: boolean } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), notUtf8: false };
+  } catch {
+    return { text: new TextDecoder().decode(bytes), notUtf8: true };
   }
 }

@@ -49,12 +49,12 @@ export class SyncEngine implements SyncService {
   readonly #parts: EngineParts;
 
   constructor(readonly config: SyncEngineConfig) {
-    const state = new SyncStateFile(config.stateDir, config.host);
+    const state = new SyncStateFile(config.stateDir, config.host, config.clock);
     const inside = relative(config.cacheDir, config.stateDir).split(sep).join("/");
     const reserved = inside === "" || inside.startsWith("..") || inside.startsWith("/") ? [] : [inside];
     this.#parts = {
       config,
-      files: new CacheFiles(config.cacheDir, config.host, reserved),
+      files: new CacheFiles(config.cacheDir, config.host, config.clock, reserved),
       state,
       marks: new DirtyMarks(state),
     };

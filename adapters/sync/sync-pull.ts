@@ -1,6 +1,8 @@
 import { SwampError } from "../../core/errors.ts";
 import type { PullResult, RebasedVersion } from "../../core/ports/sync-service.ts";
 import { indexRegression } from "../../core/sync/index-progress.ts";
+import { partitionKey } from "../../core/sync/partition-key.ts";
+import { foldCase, pathConflicts } from "../../core/sync/path-conflicts.ts";
 import {
   byPartition,
   type EntryMap,
@@ -12,6 +14,7 @@ import {
 import { INTERNAL_FILE } from "../../core/sync/sync-keys.ts";
 import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
 import { highestVersions, parseVersionFile, VERSION_METADATA } from "../../core/sync/version-files.ts";
+import { unplaceable } from "./cache-files.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { commitIndex } from "./index-commit.ts";
 import { PendingVersions } from "./pending-versions.ts";
@@ -19,7 +22,7 @@ import { RemoteIndex } from "./remote-index.ts";
 import { slidingWindow } from "./sliding-window.ts";
 import type { EngineParts } from "./sync-engine.ts";
 import type { SyncRun } from "./sync-run.ts";
-import type { LocalEntry, Snapshot } from "./sync-state-file.ts";
+import { everyPartitionSynced, type LocalEntry, type Snapshot } from "./sync-state-file.ts";
 
 /** The remote index moved under a pull (an object or shard no longer matches): start over. */
 class IndexMoved extends Error {}
@@ -50,14 +53,15 @@ export function regressedIndex(store: string, prefix: string, why: string): Swam
  * except where the local copy changed and is waiting to be pushed.
  */
 export async function pull(parts: EngineParts, run: SyncRun, mode: PullMode): Promise<PullResult> {
-  const remote = new RemoteIndex(run.store, parts.config.remotePrefix);
+  const remote = new RemoteIndex(run.store, parts.config.remotePrefix, () => parts.config.host.uuid());
   for (let attempt = 1; ; attempt++) {
     const state = parts.state.readState();
     const trusted = await parts.state.indexTrusted(state);
     run.progress("index", 0, 1);
     const republish = run.options.republish === true;
     const meta = await remote.readMeta(run.signal, { discardUnreadable: republish });
-    if (meta && trusted && state.commitSeq === meta.meta.commitSeq && state.metaVersion === meta.version) {
+    const unchanged = state.commitSeq === meta?.meta.commitSeq && state.metaVersion === meta.version;
+    if (meta && trusted && unchanged && everyPartitionSynced(state)) {
       return {
         downloaded: 0,
         deleted: 0,
@@ -90,6 +94,7 @@ function unwrapMoved(error: unknown): unknown {
 
 class Puller {
   readonly #local: Map<string, LocalEntry>;
+  readonly #dirty: ReadonlySet<string>;
   readonly #isDirty: (rel: string) => boolean;
   readonly #keepLocalChanges: boolean;
   readonly #keepLocalFiles: boolean;
@@ -98,6 +103,8 @@ class Puller {
   readonly #rebased: RebasedVersion[] = [];
   readonly #notices: string[] = [];
   readonly #changed: string[] = [];
+  /** Partitions with an entry that was not brought in: not recorded as synced, read again next time. */
+  readonly #unsynced = new Set<string>();
   #downloaded = 0;
   #deleted = 0;
 
@@ -111,6 +118,7 @@ class Puller {
   ) {
     this.#local = snapshot.index ?? new Map();
     const pending = parts.marks.pending(snapshot.state);
+    this.#dirty = pending.paths;
     this.#isDirty = dirtyMatcher(pending.paths);
     this.#keepLocalFiles = run.options.republish === true;
     this.#keepLocalChanges =
@@ -128,6 +136,7 @@ class Puller {
       if (fetched.has(pk)) continue;
       for (const [rel, e] of localByPartition.get(pk) ?? []) entries.set(rel, entryOf(e));
     }
+    const refused: string[] = [];
     let done = 0;
     await slidingWindow(
       toFetch,
@@ -136,11 +145,17 @@ class Puller {
         const shard = await this.#readShard(pk, ref);
         if (shard === null) return;
         for (const [rel, e] of shard.entries) entries.set(rel, e);
-        this.#rejected.push(...shard.rejected);
+        for (const { key, reason } of shard.rejected) {
+          this.#rejected.push({ key: this.parts.config.remotePrefix + key, reason });
+          refused.push(key);
+        }
+        if (shard.rejected.length > 0) this.#unsynced.add(pk);
         this.run.progress("index", ++done, toFetch.length);
       },
       this.run.signal,
     );
+    for (const rel of refused) if (!entries.has(rel)) this.#hold(rel, entries);
+    await this.#refuseConflicts(entries);
     const index = await this.#apply(entries, null);
     await this.#record(index, meta, this.metaVersion);
     return this.#result();
@@ -170,10 +185,16 @@ class Puller {
       return this.#result();
     }
     const entries: EntryMap = new Map();
+    const conflicts = await this.#conflicts(
+      wanted.map(({ rel }) => rel),
+      wanted.filter(({ rel }) => !this.#local.has(rel)).map(({ rel }) => rel),
+    );
+    for (const [rel, why] of conflicts) this.#refuse(rel, why, entries);
+    const placeable = wanted.filter(({ rel }) => !conflicts.has(rel));
     const bodies = new Map<string, Uint8Array>();
     let done = 0;
     await slidingWindow(
-      wanted,
+      placeable,
       this.parts.config.concurrency.pull,
       async ({ rel, modifiedAt }) => {
         const object = await this.run.store.get(prefix + rel, this.run.signal);
@@ -182,7 +203,7 @@ class Puller {
           entries.set(rel, entry);
           bodies.set(rel, object.body);
         }
-        this.run.progress("download", ++done, wanted.length);
+        this.run.progress("download", ++done, placeable.length);
       },
       this.run.signal,
     );
@@ -219,23 +240,24 @@ class Puller {
       const old = this.#local.get(rel);
       index.set(rel, old?.sha256 === entry.sha256 ? old : { ...entry });
     }
+    // Deletions first: a file the remote replaced by a folder (or the reverse) is out of the way.
     let done = 0;
-    await slidingWindow(
-      plan.downloads,
-      this.parts.config.concurrency.pull,
-      async (rel) => {
-        await this.#bringIn(rel, remote.get(rel) as IndexEntry, bodies?.get(rel), index);
-        this.run.progress("download", ++done, plan.downloads.length);
-      },
-      this.run.signal,
-    );
-    done = 0;
     await slidingWindow(
       plan.localDeletions,
       this.parts.config.concurrency.pull,
       async (rel) => {
         await this.#removeLocal(rel);
         this.run.progress("delete", ++done, plan.localDeletions.length);
+      },
+      this.run.signal,
+    );
+    done = 0;
+    await slidingWindow(
+      plan.downloads,
+      this.parts.config.concurrency.pull,
+      async (rel) => {
+        await this.#bringIn(rel, remote.get(rel) as IndexEntry, bodies?.get(rel), index);
+        this.run.progress("download", ++done, plan.downloads.length);
       },
       this.run.signal,
     );
@@ -267,8 +289,7 @@ class Puller {
   ): Promise<void> {
     const target = await this.parts.files.resolve(rel);
     if ("reason" in target) {
-      this.#rejected.push({ key: this.parts.config.remotePrefix + rel, reason: target.reason });
-      index.delete(rel);
+      this.#refuse(rel, target.reason, index);
       return;
     }
     const local = await this.parts.files.statFile(target.path);
@@ -276,6 +297,8 @@ class Puller {
       const sha = await hashFile(target.path);
       if (sha === entry.sha256) {
         index.set(rel, { ...entry, localMtimeMs: local.mtimeMs });
+        // Brought in by a pull that did not finish: its readers (the catalog) have not heard yet.
+        if (this.#local.get(rel)?.sha256 !== sha) this.#changed.push(rel);
         return;
       }
       // A version file that differs from both the remote and the last sync is a pending version
@@ -286,8 +309,7 @@ class Puller {
     const key = this.parts.config.remotePrefix + rel;
     const bytes = body ?? (await this.run.store.get(key, this.run.signal))?.body;
     if (bytes === undefined) {
-      this.#rejected.push({ key, reason: "listed in the index but missing from the store" });
-      index.delete(rel);
+      this.#refuse(rel, "listed in the index but missing from the store", index);
       return;
     }
     const sha = body ? entry.sha256 : sha256Hex(bytes);
@@ -302,7 +324,13 @@ class Puller {
       );
     }
     this.run.signal.throwIfAborted();
-    const written = await this.parts.files.writeAtomic(target.path, bytes, this.run.signal);
+    const written = await this.parts.files
+      .writeAtomic(target.path, bytes, this.run.signal)
+      .catch((error: unknown) => unplaceable(error) ?? Promise.reject(error));
+    if (typeof written === "string") {
+      this.#refuse(rel, written, index);
+      return;
+    }
     // A drifted file is recorded as the index has it (with no mtime, so no fast path can skip
     // it): the push then sees bytes that differ from the entry and commits them.
     index.set(rel, { ...entry, localMtimeMs: drifted ? -1 : written.mtimeMs });
@@ -375,11 +403,53 @@ class Puller {
       state.seenSeq = Math.max(state.seenSeq, state.commitSeq);
       state.metaVersion = metaVersion;
       state.partitions = Object.fromEntries(
-        [...(meta?.partitions ?? [])].map(([pk, ref]) => [pk, { key: ref.key, sha256: ref.sha256 }]),
+        [...(meta?.partitions ?? [])].map(([pk, ref]) => [
+          pk,
+          { key: ref.key, sha256: this.#unsynced.has(pk) ? "" : ref.sha256 },
+        ]),
       );
       state.indexId = id;
       state.lastPullAt = now;
     });
+  }
+
+  /**
+   * Entries that cannot all be files in this cache (docs/architecture.md, "Keys that cannot be
+   * placed"): one that another needs as a folder, and on a case-insensitive disk two spellings of
+   * one name. What the cache holds or changed keeps its place.
+   */
+  async #conflicts(remote: readonly string[], incoming: readonly string[]): Promise<Map<string, string>> {
+    if (incoming.length === 0) return new Map();
+    const fold = (await this.parts.files.caseInsensitive()) ? foldCase : undefined;
+    // On a case-sensitive disk the cache's own files are checked where they lie (CacheFiles.resolve):
+    // only what comes in can clash unseen, so a pull costs what it brings, not the whole index.
+    const held = fold ? remote.filter((rel) => this.#local.has(rel)) : [];
+    return pathConflicts({ held, touched: this.#dirty, wanted: incoming }, fold);
+  }
+
+  /** Refuses the entries new or changed since the last sync that clash (see #conflicts). */
+  async #refuseConflicts(entries: EntryMap): Promise<void> {
+    const remote = [...entries.keys()];
+    const incoming = remote.filter((rel) => this.#local.get(rel)?.sha256 !== entries.get(rel)?.sha256);
+    for (const [rel, why] of await this.#conflicts(remote, incoming)) this.#refuse(rel, why, entries);
+  }
+
+  /** Reports an entry that was not brought in, and holds it (see #hold). */
+  #refuse(rel: string, reason: string, entries: Map<string, IndexEntry>): void {
+    this.#rejected.push({ key: this.parts.config.remotePrefix + rel, reason });
+    this.#hold(rel, entries);
+  }
+
+  /**
+   * An entry not brought in stays as the cache has it: the copy the last sync recorded (neither
+   * deleted nor replaced), or nothing; and its partition is not recorded as synced, so the next
+   * pull tries again (and heals once the store is fixed).
+   */
+  #hold(rel: string, entries: Map<string, IndexEntry>): void {
+    const old = this.#local.get(rel);
+    if (old) entries.set(rel, old);
+    else entries.delete(rel);
+    this.#unsynced.add(partitionKey(rel));
   }
 
   #result(): PullResult {

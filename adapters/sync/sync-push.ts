@@ -12,12 +12,14 @@ import {
   VERSION_METADATA,
   type VersionFile,
 } from "../../core/sync/version-files.ts";
+import { removeStaleTemps } from "../fs/stale-temps.ts";
 import type { FileStat } from "./cache-files.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { type Committed, commitIndex } from "./index-commit.ts";
 import { walkCache } from "./local-walk.ts";
 import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex } from "./remote-index.ts";
+import { collectOldShards } from "./shard-collection.ts";
 import { slidingWindow } from "./sliding-window.ts";
 import type { EngineParts } from "./sync-engine.ts";
 import { pull, regressedIndex } from "./sync-pull.ts";
@@ -80,11 +82,15 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   const root = await parts.files.root();
   const scope = fullWalk ? null : [...pending.paths].sort();
   const walk = await walkCache(root, scope, (rel) => parts.files.check(rel));
+  await removeStaleTemps(
+    walk.temps.map((rel) => join(root, rel)),
+    parts.config.clock.now(),
+  );
   const local = await hashChanged(root, walk.files, index, run.signal);
   const plan = planPush(index, local, scope, walk.shielded);
   if (run.options.republish) plan.remoteDeletions = [];
   // Read before anything is sent: nothing goes up against an index that went back.
-  const remote = new RemoteIndex(run.store, parts.config.remotePrefix);
+  const remote = new RemoteIndex(run.store, parts.config.remotePrefix, () => parts.config.host.uuid());
   const base = await remote.readMeta(run.signal, { discardUnreadable: run.options.republish === true });
   const regression = indexRegression(
     { commitSeq: snapshot.state.commitSeq, partitions: Object.keys(snapshot.state.partitions) },
@@ -161,6 +167,9 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     state.indexId = id;
     state.lastPushAt = now;
   });
+  if (committed) {
+    await collectOldShards(run, parts.config.remotePrefix, committed.meta, parts.config.concurrency.push);
+  }
   const result: Omit<PushResult, "rebased"> = {
     uploaded: upserts.size,
     deleted: removed.length,

@@ -3,6 +3,7 @@ import type { Clock } from "../../core/ports/clock.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import type { SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
 import { CountingObjectStore } from "../store-decorators/counting-object-store.ts";
+import { isTransient } from "../store-decorators/transient-error.ts";
 
 export type Direction = "pull" | "push";
 
@@ -110,14 +111,25 @@ function wrapFailure(direction: Direction, store: string, error: unknown): unkno
   const words = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
   const wrapped =
     direction === "pull"
-      ? new SwampError(
-          "sync_failed",
-          `Pull from ${store} failed: ${words}. The cache was not recorded as synced; run 'swamp datastore sync --pull' again once the cause is fixed.`,
-        )
+      ? new SwampError("sync_failed", `Pull from ${store} failed: ${words}. ${pullAdvice(error)}`)
       : new SwampError(
           "sync_failed",
           `Push to ${store} failed: ${words}. Local changes stay pending; run 'swamp datastore sync --push' to retry.`,
         );
   wrapped.cause = error;
   return wrapped;
+}
+
+/** What a failed pull left, and what to do: it depends on what failed. */
+function pullAdvice(error: unknown): string {
+  if (isTransient(error)) {
+    return "The store could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Once the store is reachable, run the command again (or 'swamp datastore sync --pull').";
+  }
+  // Our own errors already say what to do (e.g. a republish for a damaged index).
+  if (error instanceof SwampError) return "The cache was not recorded as synced.";
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (typeof code === "string" && typeof path === "string") {
+    return `The cache could not be written (${code} on ${path}): fix that (disk space, permissions, or something in the way), then run the command again (or 'swamp datastore sync --pull').`;
+  }
+  return "The cache was not recorded as synced; fix the cause above, then run the command again (or 'swamp datastore sync --pull').";
 }

@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { IndexEntry } from "../../core/sync/sync-index.ts";
+import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 
 /**
  * The engine's local state, in its state dir and never uploaded:
@@ -28,6 +30,11 @@ export interface SyncState {
   seenSeq: number;
   /** The store's version of `_index/_meta.json` as of the last sync; null when it had none. */
   metaVersion: string | null;
+  /**
+   * Each partition's shard as of the last sync. An empty sha256: the partition was read but some of
+   * its entries could not be brought in (docs/architecture.md, "Keys that cannot be placed"), so
+   * the next pull reads it again.
+   */
   partitions: Record<string, { key: string; sha256: string }>;
   dirty: string[];
   bulk: boolean;
@@ -59,10 +66,16 @@ export function freshState(): SyncState {
   };
 }
 
+/** Whether every partition of the last sync was brought in whole (the zero-diff fast path may answer). */
+export function everyPartitionSynced(state: SyncState): boolean {
+  return Object.values(state.partitions).every((ref) => ref.sha256 !== "");
+}
+
 export class SyncStateFile {
   constructor(
     readonly stateDir: string,
     private readonly host: Host,
+    private readonly clock: Pick<Clock, "now">,
   ) {}
 
   readState(): SyncState {
@@ -116,10 +129,14 @@ export class SyncStateFile {
     }
   }
 
-  /** Writes a new index.json and returns its id; record it in state.json afterwards. */
+  /**
+   * Writes a new index.json and returns its id; record it in state.json afterwards. Temps that
+   * interrupted commands left in the state dir go (docs/architecture.md, "Temporary files").
+   */
   async writeIndex(entries: ReadonlyMap<string, LocalEntry>): Promise<string> {
     const id = this.host.uuid();
     await mkdir(this.stateDir, { recursive: true });
+    await removeStaleTempsIn(this.stateDir, this.clock.now());
     const path = join(this.stateDir, INDEX_FILE);
     const tmp = `${path}.${id}.tmp`;
     try {

@@ -2,8 +2,8 @@ import { partitionKey } from "./partition-key.ts";
 import { checkRemoteRel, INTERNAL_FILE } from "./sync-keys.ts";
 
 /**
- * The remote index, shard-first (SPEC §5.7): `_index/_meta.json` names one immutable,
- * content-addressed shard per partition; a push commits by one conditional write of the meta.
+ * The remote index, shard-first (SPEC §5.7): `_index/_meta.json` names one immutable shard per
+ * partition, named by the hash of its bytes; a push commits by one conditional write of the meta.
  * Keys here are relative to the namespace root in the bucket.
  */
 export interface IndexEntry {
@@ -38,6 +38,8 @@ export const INDEX_PREFIX = "_index/";
 export const META_KEY = `${INDEX_PREFIX}_meta.json`;
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const REPLACEMENT = "\uFFFD";
+const NOT_UTF8 = "not valid UTF-8 (the index holds bytes in this name that no file name can spell)";
 
 export function shardKey(partition: string, sha256: string): string {
   return `${INDEX_PREFIX}${partition}.${sha256.slice(0, 16)}.json`;
@@ -86,11 +88,16 @@ export function parseMeta(text: string): IndexMeta | string {
   };
 }
 
-/** Canonical bytes of a shard: entries sorted by path, fixed field order, so equal content hashes equal. */
-export function serializeShard(entries: Iterable<[string, IndexEntry]>): string {
+/**
+ * The bytes of a shard: entries sorted by path, fixed field order. `writeId` is unique to the write,
+ * so no two writes share a shard name, and a shard no committed meta references is never
+ * referenced again (docs/architecture.md, "Old shards").
+ */
+export function serializeShard(entries: Iterable<[string, IndexEntry]>, writeId: string): string {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify({
     version: 1,
+    writeId,
     entries: Object.fromEntries(
       sorted.map(([rel, e]) => [rel, { size: e.size, sha256: e.sha256, modifiedAt: e.modifiedAt }]),
     ),
@@ -100,10 +107,13 @@ export function serializeShard(entries: Iterable<[string, IndexEntry]>): string 
 /**
  * A shard's entries. Unsafe paths, malformed entries and entries filed under another partition
  * are left out and reported; a shard that is not a shard at all is a string (the reason).
+ * `notUtf8`: the shard's bytes were not all UTF-8, and were decoded with U+FFFD in their place,
+ * so a name holding U+FFFD is not the name its writer meant.
  */
 export function parseShard(
   text: string,
   partition: string,
+  options: { notUtf8?: boolean } = {},
 ): { entries: EntryMap; rejected: Rejected[] } | string {
   const doc = parseObject(text);
   if (doc === null) return "not a JSON object";
@@ -113,7 +123,11 @@ export function parseShard(
   const entries: EntryMap = new Map();
   const rejected: Rejected[] = [];
   for (const [rel, value] of Object.entries(raw)) {
-    const reason = checkRemoteRel(rel) ?? checkEntry(value) ?? checkPartition(rel, partition);
+    const reason =
+      (options.notUtf8 && rel.includes(REPLACEMENT) ? NOT_UTF8 : null) ??
+      checkRemoteRel(rel) ??
+      checkEntry(value) ??
+      checkPartition(rel, partition);
     // Internal files (e.g. `latest` markers published by older builds) are left out quietly.
     if (reason === INTERNAL_FILE) continue;
     if (reason !== null) rejected.push({ key: rel, reason });

@@ -25,6 +25,9 @@ const INTERNAL_SUFFIXES = [".tmp", ".mutex"];
 
 export const INTERNAL_FILE = "internal file (never synced)";
 
+/** The longest file or folder name common filesystems hold (NAME_MAX), in UTF-8 bytes. */
+export const MAX_SEGMENT_BYTES = 255;
+
 /** Null when `rel` is a safe, syncable cache-relative path; otherwise why it is refused. */
 export function checkRemoteRel(rel: string): string | null {
   if (rel === "") return "empty path";
@@ -33,11 +36,18 @@ export function checkRemoteRel(rel: string): string | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (/[\u0001-\u001f\u007f]/.test(rel)) return "contains a control character";
   if (rel.startsWith("/") || /^[A-Za-z]:/.test(rel)) return "absolute path";
+  // A lone surrogate has no UTF-8 form: no file name can spell it, and it would be written as U+FFFD.
+  if (/\p{Surrogate}/u.test(rel))
+    return "not valid Unicode (a lone surrogate), so no file can have this name";
   const segments = rel.split("/");
   for (const segment of segments) {
     if (segment === "") return "empty path segment";
     if (segment === "..") return "'..' path segment (would leave the cache)";
     if (segment === ".") return "'.' path segment";
+    const bytes = utf8Length(segment);
+    if (bytes > MAX_SEGMENT_BYTES) {
+      return `a path segment of ${bytes} bytes (a file name holds at most ${MAX_SEGMENT_BYTES})`;
+    }
   }
   return isInternal(segments) || isLatestMarker(rel) ? INTERNAL_FILE : null;
 }
@@ -49,6 +59,15 @@ function isInternal(segments: string[]): boolean {
   if (INTERNAL_ROOT_DIRS.has(first)) return true;
   if (INTERNAL_BASENAMES.has(base) || base.startsWith("_catalog.db-")) return true;
   return segments.some((segment) => INTERNAL_SUFFIXES.some((suffix) => segment.endsWith(suffix)));
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 /** Whether `rel` is `path` itself or lies under it. */

@@ -20,6 +20,8 @@ import {
   MODEL_2,
   type SyncStoreFixture,
 } from "../support/sync-machine.ts";
+import { hostileKeyConformance } from "./sync-hostile-suite.ts";
+import { shardCollectionConformance } from "./sync-shards-suite.ts";
 import { versionConformance } from "./sync-versions-suite.ts";
 
 /** A store whose `put` fails on every `every`-th call while `armed`. */
@@ -367,6 +369,8 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
     });
   });
   versionConformance(name, makeStore);
+  hostileKeyConformance(name, makeStore);
+  shardCollectionConformance(name, makeStore);
 }
 
 /** Every file under `root` lies inside `cache`. */

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import type { StoredVersion } from "../../../core/ports/data-repository.ts";
 import { bytes, manualVersion, VPC } from "../../support/data-fixtures.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
+const HOUR = 60 * 60 * 1000;
 const text = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
 const sha256 = (s: string) => new Bun.CryptoHasher("sha256").update(s).digest("hex");
 
@@ -92,6 +94,30 @@ describe("FsDataRepository", () => {
     expect(readdirSync(nameDir("shared")).filter((e) => e.startsWith("."))).toEqual([]);
   });
 
+  test("the latest marker never goes backwards while 16 writers race (30 rounds)", async () => {
+    for (let round = 0; round < 30; round++) {
+      const name = `race-${round}`;
+      const marker = join(nameDir(name), "latest");
+      const seen: number[] = [];
+      let writing = true;
+      const writes = Promise.all(
+        Array.from({ length: 16 }, (_, i) => repo.write(VPC, name, bytes(`w${i}`), manualVersion())),
+      ).finally(() => {
+        writing = false;
+      });
+      // Reads the marker between the writers' steps (no timers): every value it ever holds is seen in order.
+      for (let reads = 0; writing && reads < 1_000_000; reads++) {
+        const value = existsSync(marker) ? Number(readFileSync(marker, "utf8")) : 0;
+        if (value !== seen.at(-1)) seen.push(value);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await writes;
+      seen.push(Number(readFileSync(marker, "utf8")));
+      const backwards = seen.filter((value, i) => i > 0 && value < (seen[i - 1] ?? 0));
+      expect({ round, backwards, last: seen.at(-1) }).toEqual({ round, backwards: [], last: 16 });
+    }
+  }, 30_000);
+
   test("8 writer processes never share a version number", async () => {
     const child = join(import.meta.dir, "../../support/data-writer-child.ts");
     const processes = Array.from({ length: 8 }, (_, i) =>
@@ -110,6 +136,7 @@ describe("FsDataRepository", () => {
       bodies.add(body);
     }
     expect(bodies.size).toBe(40);
+    expect(readFileSync(join(nameDir("shared"), "latest"), "utf8")).toBe("40");
   });
 
   test.each([
@@ -177,6 +204,52 @@ describe("FsDataRepository", () => {
     await repo.write(VPC, "main", bytes("two"), manualVersion());
     expect(readFileSync(join(nameDir("main"), "latest"), "utf8")).toBe("7");
     expect((await repo.latest(VPC, "main"))?.version).toBe(2);
+  });
+
+  test("temps of interrupted commands older than an hour go at the next write of the name; fresh ones stay", async () => {
+    await repo.write(VPC, "main", bytes("one"), manualVersion());
+    const dir = nameDir("main");
+    const staging = (age: number) => {
+      const path = join(dir, `.${crypto.randomUUID()}.tmp`);
+      mkdirSync(path);
+      writeFileSync(join(path, "raw"), "half");
+      const at = (clock.now() - age) / 1000;
+      for (const p of [join(path, "raw"), path]) utimesSync(p, at, at);
+      return path;
+    };
+    const old = staging(2 * HOUR);
+    const oldFile = join(dir, `.${crypto.randomUUID()}.tmp`);
+    writeFileSync(oldFile, "7");
+    utimesSync(oldFile, (clock.now() - 2 * HOUR) / 1000, (clock.now() - 2 * HOUR) / 1000);
+    const young = staging(HOUR / 2);
+    // Old itself, but holding a file still being written: a live staging dir.
+    const live = staging(2 * HOUR);
+    utimesSync(join(live, "raw"), clock.now() / 1000, clock.now() / 1000);
+    // Not a temp name: never touched, however old.
+    mkdirSync(join(dir, "notes.tmp"));
+    utimesSync(join(dir, "notes.tmp"), 0, 0);
+
+    await repo.write(VPC, "main", bytes("two"), manualVersion());
+    expect([old, oldFile, young, live, join(dir, "notes.tmp")].map(existsSync)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(await repo.versions(VPC, "main")).toEqual([1, 2]);
+  });
+
+  test("a deleted name's model dir loses its stale temps at the next deleteName", async () => {
+    await repo.write(VPC, "a", bytes("1"), manualVersion());
+    await repo.write(VPC, "b", bytes("1"), manualVersion());
+    const modelDir = join(root, "data", "aws", "ec2", "vpc", VPC.id);
+    const trash = join(modelDir, `.${crypto.randomUUID()}.tmp`);
+    mkdirSync(join(trash, "1"), { recursive: true });
+    const at = (clock.now() - 2 * HOUR) / 1000;
+    for (const p of [join(trash, "1"), trash]) utimesSync(p, at, at);
+    await repo.deleteName(VPC, "a");
+    expect(readdirSync(modelDir)).toEqual(["b"]);
   });
 
   test("the id is stable across versions and distinct between names", async () => {

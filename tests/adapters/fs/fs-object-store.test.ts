@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FsObjectStore } from "../../../adapters/fs/fs-object-store.ts";
@@ -62,6 +63,29 @@ describe("FsObjectStore", () => {
       await store.put("k", bytes("3"));
       await store.put("k", bytes("4"), { absent: true });
       expect(await readdir(root)).toEqual(["k"]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test("a listing removes the temps of interrupted writes older than an hour, and keeps fresh ones", async () => {
+    const { root, cleanup } = await tempRoot();
+    try {
+      const clock = new FakeClock();
+      const store = new FsObjectStore(root, clock);
+      await store.put(".locks/a.lock", bytes("{}"));
+      const temp = async (ageMs: number) => {
+        const path = join(root, ".locks", `.${crypto.randomUUID()}.tmp`);
+        await writeFile(path, "half");
+        await utimes(path, (clock.now() - ageMs) / 1000, (clock.now() - ageMs) / 1000);
+        return path;
+      };
+      const stale = await temp(2 * 60 * 60 * 1000);
+      const fresh = await temp(60 * 1000);
+      const keys: string[] = [];
+      for await (const info of store.list(".locks/")) keys.push(info.key);
+      expect(keys).toEqual([".locks/a.lock"]);
+      expect([existsSync(stale), existsSync(fresh)]).toEqual([false, true]);
     } finally {
       await cleanup();
     }

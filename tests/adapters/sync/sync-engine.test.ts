@@ -1,11 +1,18 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { afterEach, beforeEach, describe, expect, spyOn, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
+import { CacheFiles } from "../../../adapters/sync/cache-files.ts";
 import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
+import { entryFor } from "../../support/broken-shard.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
+import { passThrough } from "../../support/pass-through-store.ts";
+import { editShard, failure } from "../../support/sync-machine.ts";
+
+const HOUR = 60 * 60 * 1000;
 
 /** Engine behaviour that does not depend on the store (the store suite is tests/conformance/sync-suite.ts). */
 describe("SyncEngine", () => {
@@ -95,6 +102,185 @@ describe("SyncEngine", () => {
     expect(await readFile(join(outside, "x"), "utf8").catch(() => null)).toBeNull();
   });
 
+  test("entries the cache cannot place beside its own files are skipped, and the cache's files stay", async () => {
+    const a = engine();
+    await a.write("files/c/x", "remote c/x");
+    await a.write("files/d", "remote d");
+    await a.write("files/f", "remote f");
+    await a.write("files/e", "remote e");
+    await a.sync.pushChanged();
+    const b = engine();
+    // Files the engine never heard of (left by a crash or another tool), and a local change.
+    await b.write("files/c", "local file c", false);
+    await b.write("files/d/y", "local d/y", false);
+    await b.write("files/f/z", "local f/z");
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.rejected.sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual([
+      { key: "files/c/x", reason: "a parent (files/c) is a file in the cache, not a folder" },
+      {
+        key: "files/d",
+        reason: "a folder of that name is in the cache, so the file cannot be written there",
+      },
+      { key: "files/f", reason: 'it is also a folder (holding "files/f/z"), so it cannot be a file' },
+    ]);
+    const reads = ["files/c", "files/d/y", "files/f/z", "files/e"].map((rel) => b.read(rel));
+    expect(await Promise.all(reads)).toEqual(["local file c", "local d/y", "local f/z", "remote e"]);
+  });
+
+  test("a path too long for the cache's filesystem is skipped, the rest pulled", async () => {
+    const a = engine();
+    await a.write("files/ok", "ok");
+    await a.sync.pushChanged();
+    const deep = `files/${Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(250, "d")).join("/")}`;
+    await store.put(deep, new TextEncoder().encode("deep"));
+    await editShard(store, "", "files", (entries) => {
+      entries[deep] = entryFor("deep");
+    });
+    const b = engine();
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.rejected).toEqual([
+      { key: deep, reason: "its path is too long for the cache's filesystem (ENAMETOOLONG)" },
+    ]);
+    expect(await b.read("files/ok")).toBe("ok");
+  });
+
+  test("a file the remote replaced by a folder of the same name arrives in one pull", async () => {
+    const a = engine();
+    await a.write("files/a", "file");
+    await a.sync.pushChanged();
+    const b = engine();
+    await b.sync.pullChanged();
+    await rm(join(a.cache, "files/a"));
+    a.sync.markDirty("files/a");
+    await a.write("files/a/x", "inside");
+    await a.sync.pushChanged();
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.rejected).toEqual([]);
+    expect(pulled.changed).toEqual(["files/a", "files/a/x"]);
+    expect(await b.read("files/a/x")).toBe("inside");
+  });
+
+  test("a file an unfinished pull brought in is reported as changed by the next one", async () => {
+    const a = engine();
+    await a.write("data/t/m/n/1/raw", "one");
+    await a.sync.pushChanged();
+    const b = engine();
+    // As if a pull had downloaded it and then lost the network before recording anything.
+    await b.write("data/t/m/n/1/raw", "one", false);
+    const pulled = await b.sync.pullChanged();
+    expect(pulled.downloaded).toBe(0);
+    expect(pulled.changed).toEqual(["data/t/m/n/1/raw"]);
+  });
+
+  test("on a case-insensitive disk, a second spelling of a name is skipped and the cache's own spelling kept", async () => {
+    // This disk is case-sensitive: the probe's answer is forced, the rest is the engine's own.
+    const probe = spyOn(CacheFiles.prototype, "caseInsensitive").mockResolvedValue(true);
+    try {
+      const a = engine();
+      await a.write("files/Notes", "N");
+      await a.sync.pushChanged();
+      const b = engine();
+      await b.sync.pullChanged();
+      await a.write("files/notes", "n");
+      await a.write("files/Dir/x", "x");
+      await a.write("files/dir/y", "y");
+      await a.sync.pushChanged();
+      const pulled = await b.sync.pullChanged();
+      expect(pulled.rejected.map((r) => [r.key, r.reason])).toEqual([
+        [
+          "files/dir/y",
+          'its folder "files/dir" differs only in case from "files/Dir" (from "files/Dir/x"), and this cache is on a case-insensitive disk',
+        ],
+        [
+          "files/notes",
+          'it differs only in case from "files/Notes" (from "files/Notes"), and this cache is on a case-insensitive disk',
+        ],
+      ]);
+      expect([await b.read("files/Notes"), await b.read("files/Dir/x"), await b.read("files/notes")]).toEqual(
+        ["N", "x", null],
+      );
+    } finally {
+      probe.mockRestore();
+    }
+  });
+
+  test("the case probe agrees with the disk the cache is on", async () => {
+    const files = new CacheFiles(join(root, "probe"), systemHost(), clock);
+    await mkdir(join(root, "probe"), { recursive: true });
+    await writeFile(join(root, "probe", "Mixed"), "");
+    expect(await files.caseInsensitive()).toBe(existsSync(join(root, "probe", "mIXED")));
+  });
+
+  test("a failed pull says what failed and the command that fixes it; 'when the store is reachable' only for the network", async () => {
+    const a = engine();
+    await a.write("files/x", "1");
+    await a.sync.pushChanged();
+
+    const b = engine();
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const offline = new SyncEngine({
+      ...b.sync.config,
+      store: passThrough(store, { get: () => Promise.reject(refused) }),
+    });
+    const network = await failure(offline.pullChanged());
+    expect(network.message).toContain("ECONNREFUSED");
+    expect(network.message).toContain(
+      "could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Once the store is reachable, run the command again (or 'swamp datastore sync --pull').",
+    );
+
+    await writeFile(join(root, "blocker"), "");
+    const blocked = new SyncEngine({ ...b.sync.config, stateDir: join(root, "blocker", "state") });
+    const local = await failure(blocked.pullChanged());
+    expect(local.message).toMatch(
+      /could not be written \(ENOTDIR on .*blocker.*\).*'swamp datastore sync --pull'/,
+    );
+    expect(local.message).not.toContain("reachable");
+
+    const meta = JSON.parse(new TextDecoder().decode((await store.get("_index/_meta.json"))?.body));
+    await store.delete(meta.partitions.files.key);
+    const damaged = await failure(b.sync.pullChanged());
+    expect(damaged.message).toContain("missing from the store");
+    expect(damaged.message).toContain("swamp datastore sync --republish");
+    expect(damaged.message).not.toContain("reachable");
+  });
+
+  test("a push whose base shard another writer collected meanwhile starts over on the new meta", async () => {
+    const a = engine();
+    const b = engine();
+    await b.write("other/z", "z");
+    await b.sync.pushChanged();
+    await a.sync.pullChanged();
+    await a.write("files/x", "1");
+    await a.sync.pushChanged();
+    await clock.advance(2 * HOUR);
+    // b never read the `files` shard, so its push reads it as its base: a commits first and collects it.
+    const meta = JSON.parse(new TextDecoder().decode((await store.get("_index/_meta.json"))?.body));
+    const base = meta.partitions.files.key;
+    let raced = false;
+    const racing = passThrough(store, {
+      get: async (key) => {
+        if (key === base && !raced) {
+          raced = true;
+          await a.write("files/x", "2");
+          await a.sync.pushChanged();
+          expect(await store.head(base)).toBeNull();
+        }
+        return store.get(key);
+      },
+    });
+    const pushing = new SyncEngine({ ...b.sync.config, store: racing });
+    await b.write("files/y", "y");
+    await pushing.pushChanged();
+    expect(raced).toBe(true);
+    const c = engine();
+    await c.sync.pullChanged();
+    expect([await c.read("files/x"), await c.read("files/y"), await c.read("other/z")]).toEqual([
+      "2",
+      "y",
+      "z",
+    ]);
+  });
+
   test("markDirty: persisted at once, internal paths ignored, paths outside the cache or past 1,000 mean bulk", async () => {
     const a = engine();
     a.sync.markDirty("data/t/m/n");
@@ -134,5 +320,51 @@ describe("SyncEngine", () => {
     await a.write("files/ok", "ok", false);
     a.sync.markDirty(null);
     expect((await a.sync.pushChanged()).uploaded).toBe(1);
+  });
+
+  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir; fresh ones stay", async () => {
+    const a = engine();
+    const b = engine();
+    await a.write("files/x", "1");
+    await a.sync.pushChanged();
+    const stateDir = a.sync.config.stateDir;
+    const temp = async (dir: string, ageMs: number, isDir = false) => {
+      const path = join(dir, `.${crypto.randomUUID()}.tmp`);
+      await mkdir(dir, { recursive: true });
+      if (isDir) await mkdir(path);
+      else await writeFile(path, "half");
+      const at = (clock.now() - ageMs) / 1000;
+      await utimes(path, at, at);
+      return path;
+    };
+    const staging = join(a.cache, ".swamp-sync", "staging");
+    const stale = [
+      await temp(staging, 2 * HOUR),
+      await temp(join(a.cache, "files"), 2 * HOUR),
+      await temp(join(a.cache, "data/t/m/n"), 2 * HOUR, true),
+      await temp(stateDir, 2 * HOUR),
+    ];
+    const fresh = [
+      await temp(staging, HOUR / 2),
+      await temp(join(a.cache, "files"), HOUR / 2),
+      await temp(stateDir, HOUR / 2),
+    ];
+    const stateTemp = join(stateDir, `state.json.${crypto.randomUUID()}.tmp`);
+    await writeFile(stateTemp, "{}");
+    await utimes(stateTemp, (clock.now() - 2 * HOUR) / 1000, (clock.now() - 2 * HOUR) / 1000);
+    stale.push(stateTemp);
+
+    // A push walks what changed (here everything) and records its index; a pull that downloads stages.
+    a.sync = new SyncEngine({ ...a.sync.config });
+    a.sync.markDirty(null);
+    await a.sync.pushChanged();
+    await b.sync.pullChanged();
+    await b.write("files/y", "2");
+    await b.sync.pushChanged();
+    expect((await a.sync.pullChanged()).downloaded).toBe(1);
+
+    expect(stale.filter((path) => existsSync(path))).toEqual([]);
+    expect(fresh.filter((path) => !existsSync(path))).toEqual([]);
+    expect(await a.read("files/y")).toBe("2");
   });
 });

@@ -35,16 +35,23 @@ describe("index format", () => {
     expect(parseMeta(JSON.stringify(nested))).toContain("bad partition");
   });
 
-  test("shards are canonical: the same entries in any order give the same bytes", () => {
-    const a = serializeShard([
-      ["files/b", entry],
-      ["files/a", entry],
-    ]);
-    const b = serializeShard([
-      ["files/a", entry],
-      ["files/b", entry],
-    ]);
+  test("shards are canonical for one write: the same entries in any order give the same bytes; another write differs", () => {
+    const a = serializeShard(
+      [
+        ["files/b", entry],
+        ["files/a", entry],
+      ],
+      "w1",
+    );
+    const b = serializeShard(
+      [
+        ["files/a", entry],
+        ["files/b", entry],
+      ],
+      "w1",
+    );
     expect(a).toBe(b);
+    expect(serializeShard([["files/a", entry]], "w2")).not.toBe(serializeShard([["files/a", entry]], "w1"));
     const parsed = parseShard(a, "files");
     expect(typeof parsed !== "string" && [...parsed.entries.keys()]).toEqual(["files/a", "files/b"]);
   });
@@ -64,5 +71,31 @@ describe("index format", () => {
     if (typeof parsed === "string") throw new Error(parsed);
     expect([...parsed.entries.keys()]).toEqual(["files/ok"]);
     expect(parsed.rejected.map((r) => r.key).sort()).toEqual(["../x", "__proto__", "audit/x", "files/bad"]);
+  });
+
+  test("names with U+FFFD are refused only when the shard's bytes were not all UTF-8", () => {
+    const text = JSON.stringify({ version: 1, entries: { "files/a\uFFFDb": entry, "files/ok": entry } });
+    const clean = parseShard(text, "files");
+    if (typeof clean === "string") throw new Error(clean);
+    expect([...clean.entries.keys()].sort()).toEqual(["files/a\uFFFDb", "files/ok"]);
+    const decoded = parseShard(text, "files", { notUtf8: true });
+    if (typeof decoded === "string") throw new Error(decoded);
+    expect([...decoded.entries.keys()]).toEqual(["files/ok"]);
+    expect(decoded.rejected).toEqual([
+      { key: "files/a\uFFFDb", reason: expect.stringContaining("not valid UTF-8") },
+    ]);
+  });
+
+  test("a name with an escaped lone surrogate is refused, the rest of the shard kept", () => {
+    const text =
+      '{"version":1,"entries":{"files/\\ud800x":{"size":3,"sha256":"' +
+      sha +
+      '","modifiedAt":5},"files/ok":' +
+      JSON.stringify(entry) +
+      "}}";
+    const parsed = parseShard(text, "files");
+    if (typeof parsed === "string") throw new Error(parsed);
+    expect([...parsed.entries.keys()]).toEqual(["files/ok"]);
+    expect(parsed.rejected[0]?.reason).toContain("lone surrogate");
   });
 });

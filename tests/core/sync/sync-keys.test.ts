@@ -23,6 +23,19 @@ describe("checkRemoteRel", () => {
     expect(checkRemoteRel("a/")).toBe("empty path segment");
   });
 
+  test("names no filesystem can hold are refused: a segment over 255 bytes, a lone surrogate", () => {
+    expect(checkRemoteRel(`files/${"a".repeat(255)}`)).toBeNull();
+    expect(checkRemoteRel(`files/${"a".repeat(300)}/x`)).toBe(
+      "a path segment of 300 bytes (a file name holds at most 255)",
+    );
+    // 128 two-byte characters: 128 characters, 256 bytes.
+    expect(checkRemoteRel(`files/${"é".repeat(128)}`)).toContain("of 256 bytes");
+    expect(checkRemoteRel(`files/${"😀".repeat(63)}`)).toBeNull();
+    expect(checkRemoteRel("files/a\ud800b")).toContain("lone surrogate");
+    expect(checkRemoteRel("files/\udc00")).toContain("lone surrogate");
+    expect(checkRemoteRel("files/😀")).toBeNull();
+  });
+
   test("internal files never cross (SPEC §5.4, plus locks, temp files and the engine's state)", () => {
     for (const rel of [
       ".datastore-index.json",

@@ -1,0 +1,48 @@
+import { lstat, readdir, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { isStaleTemp, isTempName } from "../../core/temp-files.ts";
+
+/**
+ * Removes the temp files and dirs among `paths` (entries of directories the caller listed anyway)
+ * that are older than the grace period: leftovers of interrupted commands (docs/architecture.md,
+ * "Temporary files"). Best effort: a temp that cannot be removed stays for the next command.
+ * Returns how many were removed.
+ */
+export async function removeStaleTemps(paths: Iterable<string>, now: number): Promise<number> {
+  let removed = 0;
+  for (const path of paths) {
+    if (!isTempName(basename(path))) continue;
+    const newest = await newestWrite(path);
+    if (newest === null || !isStaleTemp(newest, now)) continue;
+    await rm(path, { recursive: true, force: true }).then(
+      () => removed++,
+      () => {},
+    );
+  }
+  return removed;
+}
+
+/** Removes the stale temps directly inside `dir` (one listing); missing dirs hold none. */
+export async function removeStaleTempsIn(dir: string, now: number): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return removeStaleTemps(
+    names.map((name) => join(dir, name)),
+    now,
+  );
+}
+
+/**
+ * When `path` was last written: a staging dir's own time stops when its last file is created,
+ * so a file it holds that is still being written keeps it young.
+ */
+async function newestWrite(path: string): Promise<number | null> {
+  const info = await lstat(path).catch(() => null);
+  if (info === null) return null;
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const name of await readdir(path).catch(() => [] as string[])) {
+    const child = await lstat(join(path, name)).catch(() => null);
+    if (child !== null) newest = Math.max(newest, child.mtimeMs);
+  }
+  return newest;
+}

@@ -1,0 +1,41 @@
+import { INDEX_PREFIX, type IndexMeta, META_KEY } from "./sync-index.ts";
+
+/**
+ * Which old index shards a push deletes after its commit (docs/architecture.md, "Old shards"):
+ * shard names the committed meta does not reference, older than the grace period on the store's
+ * own clock, oldest first, a bounded number per push. A concurrent committer's shard, written but
+ * not yet named by a meta, is younger than the grace period.
+ */
+export const SHARD_GRACE_MS = 60 * 60 * 1000;
+export const MAX_SHARD_DELETIONS = 100;
+
+/** A listed object under `_index/`, its key relative to the namespace root. */
+export interface ListedObject {
+  key: string;
+  version: string;
+  /** When it was written and when the store answered, both on the store's clock. */
+  modifiedAt: number;
+  serverNow: number;
+}
+
+const SHARD_NAME = /^[^/]+\.[0-9a-f]{16}\.json$/;
+
+export function collectableShards(
+  listed: Iterable<ListedObject>,
+  committed: IndexMeta,
+  options: { graceMs?: number; limit?: number } = {},
+): ListedObject[] {
+  const graceMs = options.graceMs ?? SHARD_GRACE_MS;
+  const referenced = new Set([...committed.partitions.values()].map((ref) => ref.key));
+  return [...listed]
+    .filter(
+      (object) =>
+        object.key !== META_KEY &&
+        object.key.startsWith(INDEX_PREFIX) &&
+        SHARD_NAME.test(object.key.slice(INDEX_PREFIX.length)) &&
+        !referenced.has(object.key) &&
+        object.serverNow - object.modifiedAt > graceMs,
+    )
+    .sort((a, b) => a.modifiedAt - b.modifiedAt || (a.key < b.key ? -1 : 1))
+    .slice(0, options.limit ?? MAX_SHARD_DELETIONS);
+}

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { parseMeta } from "../../core/sync/sync-index.ts";
+import { FakeClock } from "../support/fake-clock.ts";
+import { FakeTimeStore } from "../support/fake-time-store.ts";
+import { keysOf, Machine, META, MODEL_1, type SyncStoreFixture } from "../support/sync-machine.ts";
+
+const HOUR = 60 * 60 * 1000;
+
+/**
+ * Old index shards do not pile up (docs/architecture.md, "Old shards"): a committing push deletes
+ * the shards no meta references once they are an hour old on the store's clock, and nothing else.
+ * The store's times run on the test's fake clock, so an hour passes without waiting.
+ */
+export function shardCollectionConformance(name: string, makeStore: () => Promise<SyncStoreFixture>): void {
+  describe(`Sync conformance (old shards): ${name}`, () => {
+    let fixture: SyncStoreFixture;
+    let store: ObjectStore;
+    let timed: FakeTimeStore;
+    let root: string;
+    let clock: FakeClock;
+    let machines = 0;
+
+    const machine = async (): Promise<Machine> => {
+      const home = join(root, `m${++machines}`);
+      await mkdir(home, { recursive: true });
+      return new Machine(root, join(home, "cache"), clock, timed, "");
+    };
+    const shards = async () => (await keysOf(store, "_index/")).filter((key) => key !== META).sort();
+    const referenced = async () => {
+      const meta = parseMeta(new TextDecoder().decode((await store.get(META))?.body));
+      if (typeof meta === "string") throw new Error(meta);
+      return [...meta.partitions.values()].map((ref) => ref.key).sort();
+    };
+
+    beforeEach(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+      clock = new FakeClock();
+      timed = new FakeTimeStore(store, clock);
+      root = await mkdtemp(join(tmpdir(), "swamp-sync-shards-"));
+    });
+
+    afterEach(async () => {
+      await fixture.cleanup();
+      await rm(root, { recursive: true, force: true });
+    });
+
+    test("a push deletes unreferenced shards past the grace period; never a referenced, young or foreign one", async () => {
+      const a = await machine();
+      await a.write(`${MODEL_1}/web/state`, "model");
+      for (const n of [1, 2, 3]) {
+        await a.write("files/x", `v${n}`);
+        await a.engine.pushChanged();
+        await clock.advance(60_000);
+      }
+      // Young: every shard stays, referenced or not.
+      const firstThree = await shards();
+      expect(firstThree).toHaveLength(4);
+      await timed.put("_index/notes.txt", new TextEncoder().encode("not a shard"));
+
+      await clock.advance(HOUR);
+      // A concurrent committer's shard, written but not yet named by a meta.
+      const pending = "_index/files.00000000000000aa.json";
+      await timed.put(pending, new TextEncoder().encode('{"version":1,"entries":{}}'));
+      await a.write("files/x", "v4");
+      await a.engine.pushChanged();
+
+      const left = await shards();
+      const named = await referenced();
+      expect(left).toEqual([...named, pending, "_index/notes.txt"].sort());
+      // The model's shard is old but referenced; the three superseded `files` shards went.
+      expect(named.filter((key) => firstThree.includes(key))).toHaveLength(1);
+      expect(firstThree.filter((key) => left.includes(key))).toEqual(
+        named.filter((key) => firstThree.includes(key)),
+      );
+
+      const b = await machine();
+      const pulled = await b.engine.pullChanged();
+      expect(pulled.rejected).toEqual([]);
+      expect([await b.read("files/x"), await b.read(`${MODEL_1}/web/state`)]).toEqual(["v4", "model"]);
+    });
+  });
+}
