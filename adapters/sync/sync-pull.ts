@@ -57,7 +57,9 @@ export async function pull(parts: EngineParts, run: SyncRun, mode: PullMode): Pr
     run.progress("index", 0, 1);
     const republish = run.options.republish === true;
     const meta = await remote.readMeta(run.signal, { discardUnreadable: republish });
-    if (meta && trusted && state.commitSeq === meta.meta.commitSeq && state.metaVersion === meta.version) {
+    const current =
+      meta && trusted && state.commitSeq === meta.meta.commitSeq && state.metaVersion === meta.version;
+    if (current && run.options.verify !== true) {
       return {
         downloaded: 0,
         deleted: 0,
@@ -89,6 +91,7 @@ function unwrapMoved(error: unknown): unknown {
 }
 
 class Puller {
+  /** What the cache is believed to hold: the last sync's record, or nothing for a verifying pull. */
   readonly #local: Map<string, LocalEntry>;
   readonly #isDirty: (rel: string) => boolean;
   readonly #keepLocalChanges: boolean;
@@ -109,7 +112,7 @@ class Puller {
     private readonly remote: RemoteIndex,
     private readonly metaVersion: string | null,
   ) {
-    this.#local = snapshot.index ?? new Map();
+    this.#local = (run.options.verify ? null : snapshot.index) ?? new Map();
     const pending = parts.marks.pending(snapshot.state);
     this.#isDirty = dirtyMatcher(pending.paths);
     this.#keepLocalFiles = run.options.republish === true;
@@ -119,7 +122,7 @@ class Puller {
   }
 
   async fromIndex(meta: IndexMeta): Promise<PullResult> {
-    const known = this.snapshot.index ? this.snapshot.state.partitions : {};
+    const known = this.snapshot.index && !this.run.options.verify ? this.snapshot.state.partitions : {};
     const localByPartition = byPartition(this.#local);
     const entries: EntryMap = new Map();
     const toFetch = [...meta.partitions].filter(([pk, ref]) => known[pk]?.sha256 !== ref.sha256);
