@@ -16,8 +16,9 @@ const NAMED_VERSIONS = 5;
  * delete it from the store). Version files that differ are pending, never drift.
  */
 export function cacheFindings(cache: CacheInspection): Finding[] {
-  const findings = [...pendingFindings(cache)];
-  if (cache.synced === null) {
+  const findings = [...pendingChanges(cache)];
+  const { synced } = cache;
+  if (synced === null) {
     findings.push({
       code: "cache_unsynced",
       subject: "cache",
@@ -28,11 +29,12 @@ export function cacheFindings(cache: CacheInspection): Finding[] {
     });
     return findings;
   }
+  findings.push(...pendingVersions(cache.files, synced));
   // Under a bulk change anything may be a local change: drift cannot be told from it.
   if (cache.pending.bulk) return findings;
   const isPending = dirtyMatcher(cache.pending.paths);
   const isShielded = dirtyMatcher(cache.shielded);
-  for (const [rel, sha256] of [...cache.synced].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [rel, sha256] of [...synced].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (isPending(rel) || isShielded(rel)) continue;
     const local = cache.files.get(rel);
     if (local === undefined) {
@@ -60,11 +62,11 @@ export function cacheFindings(cache: CacheInspection): Finding[] {
   return findings;
 }
 
-function pendingFindings(cache: CacheInspection): Finding[] {
-  const findings: Finding[] = [];
+function pendingChanges(cache: CacheInspection): Finding[] {
   const { paths, bulk } = cache.pending;
-  if (bulk || paths.length > 0) {
-    findings.push({
+  if (!bulk && paths.length === 0) return [];
+  return [
+    {
       code: "cache_pending",
       subject: "cache",
       problem: false,
@@ -72,31 +74,30 @@ function pendingFindings(cache: CacheInspection): Finding[] {
         ? "changes anywhere in the cache are pending (a bulk change): the next push walks it all; until then drift cannot be told from them."
         : `${paths.length} local change(s) are not pushed yet.`,
       fix: PUSH_COMMAND,
-    });
+    },
+  ];
+}
+
+/** Version directories holding a file the last sync did not record with these bytes. */
+function pendingVersions(files: ReadonlyMap<string, string>, synced: ReadonlyMap<string, string>): Finding[] {
+  const found = new Map<string, string>();
+  for (const [rel, sha256] of files) {
+    const file = parseVersionFile(rel);
+    if (file === null || synced.get(rel) === sha256) continue;
+    const ref = parseDataPath(rel);
+    found.set(`${file.nameRel}/${file.version}`, `${ref?.type}/${ref?.id}/${ref?.name} v${file.version}`);
   }
-  const versions = pendingVersions(cache);
-  if (versions.length > 0) {
-    const named = versions.slice(0, NAMED_VERSIONS).join(", ");
-    const more = versions.length > NAMED_VERSIONS ? ` and ${versions.length - NAMED_VERSIONS} more` : "";
-    findings.push({
+  if (found.size === 0) return [];
+  const versions = [...found.keys()].sort().map((key) => found.get(key) as string);
+  const named = versions.slice(0, NAMED_VERSIONS).join(", ");
+  const more = versions.length > NAMED_VERSIONS ? ` and ${versions.length - NAMED_VERSIONS} more` : "";
+  return [
+    {
       code: "cache_pending_versions",
       subject: `${versions.length} version(s)`,
       problem: false,
       message: `${versions.length} version(s) written here are not in the index yet (${named}${more}): a push sends them, renumbered if another clone took their number.`,
       fix: PUSH_COMMAND,
-    });
-  }
-  return findings;
-}
-
-/** Version directories holding a file the last sync did not record with these bytes, as `model/name vN`. */
-function pendingVersions(cache: CacheInspection): string[] {
-  const found = new Map<string, string>();
-  for (const [rel, sha256] of cache.files) {
-    const file = parseVersionFile(rel);
-    if (file === null || cache.synced?.get(rel) === sha256) continue;
-    const ref = parseDataPath(rel);
-    found.set(`${file.nameRel}/${file.version}`, `${ref?.type}/${ref?.id}/${ref?.name} v${file.version}`);
-  }
-  return [...found.keys()].sort().map((key) => found.get(key) as string);
+    },
+  ];
 }

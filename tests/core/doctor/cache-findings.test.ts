@@ -55,9 +55,13 @@ describe("cacheFindings", () => {
   });
 
   test("under a bulk change, or without a record of the last sync, drift is not judged", () => {
-    const files = new Map([["files/x", "changed"]]);
+    const files = new Map([
+      ["files/x", "changed"],
+      [`${MODEL}/main/1/raw`, "r1"],
+    ]);
     const bulk = cacheFindings(cache({ files, pending: { paths: [], bulk: true } }));
     expect(bulk.map((f) => [f.code, f.problem])).toEqual([["cache_pending", false]]);
+    // Without a record every version would look pending: none is named.
     const unsynced = cacheFindings(cache({ files, synced: null }));
     expect(unsynced.map((f) => [f.code, f.problem, f.fix])).toEqual([
       ["cache_unsynced", false, "swamp datastore sync --pull"],
