@@ -1,4 +1,5 @@
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
+import { GRACE_PERIOD_ENV, GRACE_PERIOD_MS } from "../core/doctor/grace-period.ts";
 import { lazyAction } from "./run.ts";
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
@@ -153,6 +154,30 @@ export function buildProgram(): Command {
     .addOption(new Option("-f, --force", "same as --yes").hideHelp())
     .addHelpText("after", examples("swamp data gc --dry-run", "swamp data gc --yes --json"))
     .action(lazyAction(() => import("./commands/data-gc.ts")));
+
+  program
+    .command("doctor")
+    .description(
+      "check leases, the index against the store, the cache against the index and the catalog against the data; --repair fixes what it safely can",
+    )
+    .addArgument(new Argument("[scope]", "what to check (only the datastore for now)").choices(["datastore"]))
+    .option("--repair", "list the repairs doctor would apply (changes nothing without -y)")
+    .option("-y, --yes", "with --repair: apply the repairs, then check again")
+    .option("--timeout <seconds>", "give up after this many seconds, checks and repairs together", "60")
+    .addHelpText(
+      "after",
+      `${examples(
+        "swamp doctor",
+        "swamp doctor --json | jq '.checks[] | select(.ok | not)'",
+        "swamp doctor --repair",
+        "swamp doctor --repair -y",
+        "swamp doctor datastore --timeout 300",
+      )}
+Exit status: 0 when healthy, 1 when a problem remains. Objects, shards and temp files count as
+left over only once older than ${GRACE_PERIOD_MS / 60_000} minutes (${GRACE_PERIOD_ENV} overrides it, in ms).
+`,
+    )
+    .action(lazyAction(() => import("./commands/doctor.ts")));
 
   const ds = program
     .command("datastore")

@@ -45,6 +45,8 @@ export class RemoteSession {
   private constructor(
     private readonly ctx: RepoContext,
     readonly store: ObjectStore,
+    /** Where the namespace lives in the store: "" (solo) or "{ns}/". */
+    readonly prefix: string,
     readonly sync: SyncService,
     stateDir: string,
   ) {
@@ -61,16 +63,17 @@ export class RemoteSession {
       storeKey(ctx.config as S3Backend | GcsBackend),
       ns || "_solo",
     );
+    const prefix = ns ? `${ns}/` : "";
     const engine = new SyncEngine({
       store,
       cacheDir: ctx.resolver.datastoreRoot(),
-      remotePrefix: ns ? `${ns}/` : "",
+      remotePrefix: prefix,
       stateDir,
       clock: ctx.clock,
       host: ctx.host,
       concurrency: { pull: pullConcurrency(ctx.config as never), push: pushConcurrency(ctx.config as never) },
     });
-    return new RemoteSession(ctx, store, engine, stateDir);
+    return new RemoteSession(ctx, store, prefix, engine, stateDir);
   }
 
   /** One deadline per command: `--timeout`, then the config, then SWAMP_DATASTORE_SYNC_TIMEOUT_MS, then 5 min. */

@@ -26,16 +26,14 @@ export function addRowsOfName(namespace: string, versions: StoredVersion[], rows
   }
 }
 
-/** The walk's versions as catalog rows, in batches, counted in `written`; the walk yields a name's versions together. */
-async function* rowBatches(
+/** The rows a complete catalog holds for `repo`'s versions, in batches; the walk yields a name's versions together. */
+export async function* catalogRowBatches(
   repo: DataRepository,
   namespace: string,
-  written: { rows: number },
 ): AsyncGenerator<CatalogRow[]> {
   let rows: CatalogRow[] = [];
   let versions: StoredVersion[] = [];
   const flush = () => {
-    written.rows += rows.length;
     const batch = rows;
     rows = [];
     return batch;
@@ -63,9 +61,15 @@ export async function backfillCatalog(
   catalog: Catalog,
   namespace: string,
 ): Promise<number> {
-  const written = { rows: 0 };
+  let written = 0;
+  async function* counted(): AsyncGenerator<CatalogRow[]> {
+    for await (const batch of catalogRowBatches(repo, namespace)) {
+      written += batch.length;
+      yield batch;
+    }
+  }
   // One transaction for every row (SPEC §7.3), filled while the walk reads on.
-  await catalog.bulkUpsertBatches(rowBatches(repo, namespace, written), { replacing: { namespace } });
+  await catalog.bulkUpsertBatches(counted(), { replacing: { namespace } });
   catalog.markPopulated();
-  return written.rows;
+  return written;
 }

@@ -23,6 +23,15 @@ export const RESERVED_NAMESPACES: ReadonlySet<string> = new Set([
   "repos",
 ]);
 
+/** Whether `segment` can name a namespace: a top-level folder of the datastore that is not solo mode's. */
+export function isNamespaceSlug(segment: string): boolean {
+  return (
+    segment.length <= NAMESPACE_MAX_LENGTH &&
+    NAMESPACE_PATTERN.test(segment) &&
+    !RESERVED_NAMESPACES.has(segment)
+  );
+}
+
 /** Returns the slug when valid; otherwise throws SwampError("validation_failed") saying how to fix it. */
 export function validateNamespace(slug: string): string {
   if (slug.length === 0) {

@@ -37,20 +37,28 @@ export class RemoteIndex {
     signal?: AbortSignal,
     options: { discardUnreadable?: boolean } = {},
   ): Promise<VersionedMeta | null> {
+    const meta = await this.inspectMeta(signal);
+    if (meta === null || "meta" in meta) return meta;
+    if (options.discardUnreadable) {
+      const gone = await this.store.delete(this.prefix + META_KEY, { version: meta.version }, signal);
+      if (gone.ok) return null;
+    }
+    throw new SwampError(
+      "sync_failed",
+      `The index ${this.prefix}${META_KEY} on ${this.store.description} is unreadable (${meta.unreadable}). Nothing was changed. Run 'swamp datastore sync --republish' to rebuild it from the store and this cache (it never deletes or overwrites anything in the store).`,
+    );
+  }
+
+  /** The meta, null when there is none, or why it is unreadable (with the version of the object read). */
+  async inspectMeta(
+    signal?: AbortSignal,
+  ): Promise<VersionedMeta | { unreadable: string; version: string } | null> {
     const object = await this.store.get(this.prefix + META_KEY, signal);
     if (object === null) return null;
     const meta = parseMeta(new TextDecoder().decode(object.body));
-    if (typeof meta === "string" && options.discardUnreadable) {
-      const gone = await this.store.delete(this.prefix + META_KEY, { version: object.version }, signal);
-      if (gone.ok) return null;
-    }
-    if (typeof meta === "string") {
-      throw new SwampError(
-        "sync_failed",
-        `The index ${this.prefix}${META_KEY} on ${this.store.description} is unreadable (${meta}). Nothing was changed. Run 'swamp datastore sync --republish' to rebuild it from the store and this cache (it never deletes or overwrites anything in the store).`,
-      );
-    }
-    return { meta, version: object.version };
+    return typeof meta === "string"
+      ? { unreadable: meta, version: object.version }
+      : { meta, version: object.version };
   }
 
   /** A shard's entries, checked against the checksum in the meta; unsafe entries are reported, not kept. */
@@ -59,20 +67,26 @@ export class RemoteIndex {
     ref: PartitionRef,
     signal?: AbortSignal,
   ): Promise<{ entries: EntryMap; rejected: Rejected[] } | null> {
+    const shard = await this.inspectShard(partition, ref, signal);
+    if (shard === null || "entries" in shard) return shard;
+    throw new SwampError(
+      "sync_failed",
+      `The index shard ${this.prefix}${ref.key} on ${this.store.description} is unreadable (${shard.unreadable}). Nothing was changed. Run 'swamp datastore sync --republish' to rebuild the index from the store and this cache (it never deletes or overwrites anything in the store).`,
+    );
+  }
+
+  /** A shard's entries, null when it is missing, or why it is unreadable. */
+  async inspectShard(
+    partition: string,
+    ref: PartitionRef,
+    signal?: AbortSignal,
+  ): Promise<{ entries: EntryMap; rejected: Rejected[] } | { unreadable: string } | null> {
     const object = await this.store.get(this.prefix + ref.key, signal);
     if (object === null) return null;
+    if (sha256Hex(object.body) !== ref.sha256) return { unreadable: "its checksum does not match the meta" };
     const { text, notUtf8 } = decodeUtf8(object.body);
-    const problem =
-      sha256Hex(object.body) !== ref.sha256
-        ? "its checksum does not match the meta"
-        : parseShard(text, partition, { notUtf8 });
-    if (typeof problem === "string") {
-      throw new SwampError(
-        "sync_failed",
-        `The index shard ${this.prefix}${ref.key} on ${this.store.description} is unreadable (${problem}). Nothing was changed. Run 'swamp datastore sync --republish' to rebuild the index from the store and this cache (it never deletes or overwrites anything in the store).`,
-      );
-    }
-    return problem;
+    const shard = parseShard(text, partition, { notUtf8 });
+    return typeof shard === "string" ? { unreadable: shard } : shard;
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import type {
+  CacheInspection,
   PullResult,
   PushResult,
   SyncOptions,
@@ -10,6 +11,7 @@ import type {
   SyncStatus,
 } from "../../core/ports/sync-service.ts";
 import { CacheFiles } from "./cache-files.ts";
+import { inspectCache } from "./cache-inspection.ts";
 import { DirtyMarks } from "./dirty-marks.ts";
 import { pull } from "./sync-pull.ts";
 import { push } from "./sync-push.ts";
@@ -80,5 +82,9 @@ export class SyncEngine implements SyncService {
     if (state.lastPushAt !== undefined) status.lastPushAt = state.lastPushAt;
     if (state.commitSeq >= 0) status.commitSeq = state.commitSeq;
     return status;
+  }
+
+  inspectCache(signal?: AbortSignal): Promise<CacheInspection> {
+    return inspectCache(this.#parts, signal);
   }
 }

@@ -61,7 +61,7 @@ export async function pull(parts: EngineParts, run: SyncRun, mode: PullMode): Pr
     const republish = run.options.republish === true;
     const meta = await remote.readMeta(run.signal, { discardUnreadable: republish });
     const unchanged = state.commitSeq === meta?.meta.commitSeq && state.metaVersion === meta.version;
-    if (meta && trusted && unchanged && everyPartitionSynced(state)) {
+    if (meta && trusted && unchanged && everyPartitionSynced(state) && run.options.verify !== true) {
       return {
         downloaded: 0,
         deleted: 0,
@@ -93,6 +93,7 @@ function unwrapMoved(error: unknown): unknown {
 }
 
 class Puller {
+  /** What the cache is believed to hold: the last sync's record, or nothing for a verifying pull. */
   readonly #local: Map<string, LocalEntry>;
   readonly #dirty: ReadonlySet<string>;
   readonly #isDirty: (rel: string) => boolean;
@@ -116,7 +117,7 @@ class Puller {
     private readonly remote: RemoteIndex,
     private readonly metaVersion: string | null,
   ) {
-    this.#local = snapshot.index ?? new Map();
+    this.#local = (run.options.verify ? null : snapshot.index) ?? new Map();
     const pending = parts.marks.pending(snapshot.state);
     this.#dirty = pending.paths;
     this.#isDirty = dirtyMatcher(pending.paths);
@@ -127,7 +128,7 @@ class Puller {
   }
 
   async fromIndex(meta: IndexMeta): Promise<PullResult> {
-    const known = this.snapshot.index ? this.snapshot.state.partitions : {};
+    const known = this.snapshot.index && !this.run.options.verify ? this.snapshot.state.partitions : {};
     const localByPartition = byPartition(this.#local);
     const entries: EntryMap = new Map();
     const toFetch = [...meta.partitions].filter(([pk, ref]) => known[pk]?.sha256 !== ref.sha256);

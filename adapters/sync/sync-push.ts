@@ -5,7 +5,13 @@ import type { PushResult, RebasedVersion } from "../../core/ports/sync-service.t
 import { indexRegression } from "../../core/sync/index-progress.ts";
 import { partitionKey } from "../../core/sync/partition-key.ts";
 import { byPartition, type EntryMap, type IndexEntry } from "../../core/sync/sync-index.ts";
-import { applyDelta, type IndexDelta, type LocalFile, planPush } from "../../core/sync/sync-plan.ts";
+import {
+  applyDelta,
+  type IndexDelta,
+  type LocalFile,
+  lostObjects,
+  planPush,
+} from "../../core/sync/sync-plan.ts";
 import {
   highestVersions,
   parseVersionFile,
@@ -88,7 +94,10 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   );
   const local = await hashChanged(root, walk.files, index, run.signal);
   const plan = planPush(index, local, scope, walk.shielded);
-  if (run.options.republish) plan.remoteDeletions = [];
+  if (run.options.republish) {
+    plan.remoteDeletions = [];
+    plan.uploads = [...plan.uploads, ...lostObjects(index, local, await storedRels(parts, run))].sort();
+  }
   // Read before anything is sent: nothing goes up against an index that went back.
   const remote = new RemoteIndex(run.store, parts.config.remotePrefix, () => parts.config.host.uuid());
   const base = await remote.readMeta(run.signal, { discardUnreadable: run.options.republish === true });
@@ -177,6 +186,15 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   };
   if (orphaned > 0) result.orphaned = orphaned;
   return { result };
+}
+
+/** Every key of the namespace in the store, below its prefix: one listing (a republish's cost). */
+async function storedRels(parts: EngineParts, run: SyncRun): Promise<Set<string>> {
+  const prefix = parts.config.remotePrefix;
+  const rels = new Set<string>();
+  for await (const info of run.store.list(prefix, undefined, run.signal))
+    rels.add(info.key.slice(prefix.length));
+  return rels;
 }
 
 function isClaim(rel: string): boolean {

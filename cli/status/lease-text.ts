@@ -1,12 +1,5 @@
+import { formatDuration } from "../../core/duration-text.ts";
 import type { LeaseDoc, RemoteStatus } from "./status-snapshot.ts";
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
 
 /** One-line description of a lease: `free`, `bob@ci-7 (pid 412) 8 s · ttl 22 s`, or `stale: …`. */
 export function describeLease(lease: LeaseDoc): string {

@@ -1,6 +1,7 @@
 import { Box, render, Text, useApp, useInput } from "ink";
 import { useEffect, useState } from "react";
-import { describeLease, describeSync, describeTransfer, formatDuration } from "./lease-text.ts";
+import { formatDuration } from "../../core/duration-text.ts";
+import { describeLease, describeSync, describeTransfer } from "./lease-text.ts";
 import type { StatusSnapshot } from "./status-snapshot.ts";
 
 interface Props {

@@ -1,3 +1,5 @@
+import type { KnownIndex } from "../sync/index-progress.ts";
+
 /**
  * Keeps a local cache (the datastore tier of a remote store) and the bucket in agreement
  * (DESIGN "Sync", SPEC §5). One engine implements it over any ObjectStore.
@@ -34,6 +36,13 @@ export interface SyncOptions {
    * that deletes nothing remotely. Versions are still never overwritten.
    */
   republish?: boolean;
+  /**
+   * A pull that distrusts the record of the last sync: every shard is read and every file the
+   * index lists is compared with the cache, byte for byte. Files that differ are brought in again,
+   * except local changes waiting to be pushed and version files (a version file that differs is
+   * pending, never overwritten). Nothing local is deleted.
+   */
+  verify?: boolean;
 }
 
 export interface PullResult {
@@ -74,6 +83,23 @@ export interface SyncStatus {
   commitSeq?: number;
 }
 
+/**
+ * The cache as it is against the record of its last sync, every file hashed (for `swamp doctor`):
+ * the engine's view of what the store holds, and what is really on disk.
+ */
+export interface CacheInspection {
+  /** What the cache was last synced to, path → sha256; null when there is no trusted record (never synced, or it was lost). */
+  synced: ReadonlyMap<string, string> | null;
+  /** The commitSeq and partitions of that sync: an index behind them is damage. */
+  known: KnownIndex;
+  /** Paths changed here and not pushed yet; with `bulk`, anything may have changed (the next push walks everything). */
+  pending: { paths: readonly string[]; bulk: boolean };
+  /** Every syncable file in the cache, path → sha256. */
+  files: ReadonlyMap<string, string>;
+  /** Paths not looked into because they are symlinks: what they hide proves nothing. */
+  shielded: readonly string[];
+}
+
 export interface SyncService {
   pullChanged(options?: SyncOptions): Promise<PullResult>;
   pushChanged(options?: SyncOptions): Promise<PushResult>;
@@ -84,4 +110,6 @@ export interface SyncService {
    */
   markDirty(relPath: string | null): void;
   status(): Promise<SyncStatus>;
+  /** Reads and hashes the whole cache; changes nothing. */
+  inspectCache(signal?: AbortSignal): Promise<CacheInspection>;
 }

@@ -85,6 +85,21 @@ export function planPush(
 }
 
 /**
+ * What a republish sends besides the plan: files whose index entry matches them but whose object
+ * the store lost (a bucket restored in part), so the index names objects that are there again.
+ */
+export function lostObjects(
+  index: ReadonlyMap<string, IndexEntry>,
+  files: ReadonlyMap<string, LocalFile>,
+  stored: ReadonlySet<string>,
+): string[] {
+  return [...files]
+    .filter(([rel, file]) => index.get(rel)?.sha256 === file.sha256 && !stored.has(rel))
+    .map(([rel]) => rel)
+    .sort();
+}
+
+/**
  * A push's own changes, re-applied on top of whatever the remote holds at commit time.
  * Deletions name the sha256 this clone saw: an entry someone else has replaced since is theirs,
  * and stays.

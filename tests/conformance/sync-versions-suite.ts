@@ -239,6 +239,21 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       expect(await stored(`${NAME}/1/raw`)).toBe("a1");
     });
 
+    test("a republish puts back the objects the store lost while its index still names them", async () => {
+      const { b } = await twoClones();
+      await store.delete(`${NAME}/1/raw`);
+      const c = await machine();
+      expect((await c.engine.pullChanged()).rejected.map((r) => r.key)).toEqual([`${NAME}/1/raw`]);
+
+      await b.engine.pullChanged({ republish: true });
+      b.engine.markDirty(null);
+      expect((await b.engine.pushChanged({ republish: true })).uploaded).toBe(1);
+      expect(await stored(`${NAME}/1/raw`)).toBe("a1");
+      const d = await machine();
+      await d.engine.pullChanged();
+      expect(await d.read(`${NAME}/1/raw`)).toBe("a1");
+    });
+
     test("an unreadable meta is replaced by a republish", async () => {
       const { b } = await twoClones();
       await store.put(META, new TextEncoder().encode('{"partitions":{}}'));

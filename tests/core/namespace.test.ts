@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { SwampError } from "../../core/errors.ts";
-import { Namespace, RESERVED_NAMESPACES, validateNamespace } from "../../core/namespace.ts";
+import { isNamespaceSlug, Namespace, RESERVED_NAMESPACES, validateNamespace } from "../../core/namespace.ts";
 
 function errorOf(fn: () => unknown): SwampError {
   try {
@@ -99,5 +99,13 @@ describe("Namespace", () => {
   test("of validates", () => {
     expect(() => Namespace.of("Bad")).toThrow(SwampError);
     expect(() => Namespace.of("data")).toThrow("reserved");
+  });
+});
+
+describe("isNamespaceSlug", () => {
+  test("a valid slug that is not part of the solo layout", () => {
+    expect(isNamespaceSlug("infra")).toBe(true);
+    for (const segment of ["data", "_index", ".locks", "Infra", "-x", "a".repeat(65)])
+      expect(isNamespaceSlug(segment)).toBe(false);
   });
 });

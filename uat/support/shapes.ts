@@ -134,6 +134,7 @@ export interface LockInfo {
   ttlMs: number;
   nonce: string;
   epoch?: number;
+  operation?: string;
 }
 
 export interface LockEntry {
@@ -214,4 +215,21 @@ export interface RemoteStatusDoc {
   lastPullAt?: string;
   lastPushAt?: string;
   commitSeq?: number;
+}
+
+/** One finding of `swamp doctor --json`. */
+export interface DoctorFinding {
+  code: string;
+  subject: string;
+  problem: boolean;
+  message: string;
+  fix: string;
+}
+
+/** `swamp doctor [--repair [-y]] --json`. */
+export interface DoctorDoc {
+  healthy: boolean;
+  store: string;
+  checks: { check: string; ok: boolean; findings: DoctorFinding[] }[];
+  repairs: { code: string; subject: string; applied: boolean; error?: string }[];
 }

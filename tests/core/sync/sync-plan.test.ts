@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import type { IndexEntry } from "../../../core/sync/sync-index.ts";
-import { applyDelta, dirtyMatcher, planPull, planPush, splitDelta } from "../../../core/sync/sync-plan.ts";
+import {
+  applyDelta,
+  dirtyMatcher,
+  lostObjects,
+  planPull,
+  planPush,
+  splitDelta,
+} from "../../../core/sync/sync-plan.ts";
 
 const e = (sha: string, size = 1): IndexEntry => ({
   size,
@@ -97,5 +104,14 @@ describe("applyDelta and splitDelta", () => {
   test("a deletion removes only the entry this clone saw; a replaced one stays", () => {
     const delta = { upserts: new Map(), deletions: new Map([["m/b", e("b").sha256]]) };
     expect([...applyDelta(map({ "m/b": e("c") }), delta)]).toEqual([["m/b", e("c")]]);
+  });
+});
+
+describe("lostObjects", () => {
+  test("files the index names with these bytes whose object is not in the store", () => {
+    const index = map({ "m/kept": e("k"), "m/lost": e("l"), "m/changed": e("c") });
+    const files = map({ "m/kept": e("k"), "m/lost": e("l"), "m/changed": e("c2"), "m/new": e("n") });
+    expect(lostObjects(index, files, new Set(["m/kept"]))).toEqual(["m/lost"]);
+    expect(lostObjects(index, files, new Set(["m/kept", "m/lost", "m/changed"]))).toEqual([]);
   });
 });
