@@ -2,7 +2,8 @@ import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
-import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
+import { addIndexEntries } from "./support/index-entries.ts";
+import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, isNotData, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
 import type { GetDoc, SyncDoc } from "./support/shapes.ts";
 import { cloneRepo, describeRun, type Repo, type RunResult } from "./support/swamp.ts";
@@ -135,36 +136,4 @@ async function expectGoodPulled(clone: Repo, writer: Repo): Promise<void> {
   const r = await clone.run(["data", "get", "vpc", "main", "--json"]);
   expect(r.code).toBe(0);
   expect(r.json<GetDoc>().content).toEqual({ good: 1 });
-}
-
-/**
- * Adds `rels` to one data shard of the index, as a malicious or broken client would: a new
- * content-addressed shard object and a meta that names it, with the next commitSeq.
- */
-async function addIndexEntries(bucket: BucketClient, prefix: string, rels: string[]): Promise<void> {
-  const metaKey = `${prefix}/_index/_meta.json`;
-  const metaBytes = await bucket.get(metaKey);
-  if (metaBytes === null) throw new Error(`no index meta at ${metaKey}: did the writer push?`);
-  const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as {
-    commitSeq: number;
-    partitions: Record<string, { key: string; sha256: string; entries: number }>;
-  };
-  const [partition, ref] = Object.entries(meta.partitions).find(([pk]) => pk.startsWith("data--")) ?? [];
-  if (!partition || !ref) throw new Error(`no data partition in ${JSON.stringify(meta)}`);
-  const shardBytes = await bucket.get(`${prefix}/${ref.key}`);
-  if (shardBytes === null) throw new Error(`the meta names ${ref.key}, which is missing`);
-  const shard = JSON.parse(new TextDecoder().decode(shardBytes)) as {
-    version: number;
-    entries: Record<string, unknown>;
-  };
-  const evil = new TextEncoder().encode("evil");
-  for (const rel of rels)
-    shard.entries[rel] = { size: evil.byteLength, sha256: sha256Hex(evil), modifiedAt: Date.now() };
-  const body = JSON.stringify(shard);
-  const sha256 = sha256Hex(body);
-  const key = `_index/${partition}.${sha256.slice(0, 16)}.json`;
-  await bucket.put(`${prefix}/${key}`, body);
-  meta.partitions[partition] = { key, sha256, entries: Object.keys(shard.entries).length };
-  meta.commitSeq += 1;
-  await bucket.put(metaKey, JSON.stringify(meta));
 }
