@@ -140,6 +140,8 @@ export interface LockEntry {
   held: boolean;
   info?: LockInfo;
   stale?: boolean;
+  /** `holder_dead` (a dead pid on this host) or `expired`. */
+  staleReason?: string;
   expiresInMs?: number;
   lockScope?: string;
 }
@@ -214,4 +216,10 @@ export interface RemoteStatusDoc {
   lastPullAt?: string;
   lastPushAt?: string;
   commitSeq?: number;
+}
+
+/** `swamp doctor --json` (issue 7): only `healthy` is relied on; the findings are shown as they come. */
+export interface DoctorDoc {
+  healthy: boolean;
+  [field: string]: unknown;
 }
