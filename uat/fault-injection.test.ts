@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log(`\nfault injection, seed ${SEED}\n${tally.table()}`);
+  console.log(`\nfault injection, seed ${SEED}\n${tally.table()}\n${tally.phases()}`);
   for (const kind of REMOTE_KINDS) console.log(tally.backendLine(kind, SEED, SEED_VARIABLE));
 });
 

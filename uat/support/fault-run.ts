@@ -1,3 +1,4 @@
+import { requestPath, type SeenRequest } from "./counting-proxy.ts";
 import type { Chain } from "./fault-lane.ts";
 import { RUN } from "./fault-lane.ts";
 import type { InjectedFault } from "./flaky-proxy.ts";
@@ -16,6 +17,24 @@ export interface FaultedRun {
   at: number | null;
   /** The traffic the command caused. */
   traffic: number;
+  /** The request the command was at when the fault hit (as `requestPhase` names it), if it hit. */
+  phase: string | null;
+}
+
+/** A request as the method and the kind of object: a lease, the index meta or a shard, data, or other. */
+export function requestPhase(q: SeenRequest | undefined): string {
+  if (q === undefined) return "before any request";
+  const path = requestPath(q);
+  const what = path.includes(".lock")
+    ? "lease"
+    : path.includes("_index/_meta")
+      ? "index meta"
+      : path.includes("_index/")
+        ? "index shard"
+        : path.includes("/data/")
+          ? "data"
+          : "other";
+  return `${q.method} ${what}`;
 }
 
 /**
@@ -39,15 +58,20 @@ export async function runFaulted(
   const at = fault === null ? null : random.int(1, Math.max(1, window ?? 1));
   const child = repo.spawn(args, RUN);
   let killed = false;
+  let phase: string | null = null;
+  const hit = () => {
+    phase = requestPhase(chain.counter.requests().at(-1));
+  };
   let fired = () => false;
   let cancel = () => {};
   if (fault?.kind === "kill" && at !== null)
     cancel = chain.flaky.onTraffic(start + at, () => {
+      hit();
       killed = true;
       child.kill("SIGKILL");
     });
   else if (fault !== null && fault.kind !== "kill" && at !== null) {
-    const injection = chain.flaky.injectAt(start + at, fault);
+    const injection = chain.flaky.injectAt(start + at, fault, hit);
     fired = injection.fired;
     cancel = injection.cancel;
   }
@@ -56,5 +80,5 @@ export async function runFaulted(
   const traffic = chain.flaky.traffic() - start;
   const landed = fault?.kind === "kill" ? killed && child.proc.signalCode === "SIGKILL" : fired();
   if (!landed && result.code === 0 && !result.timedOut) chain.windows.set(label, traffic);
-  return { result, fault, landed, at, traffic };
+  return { result, fault, landed, at, traffic, phase: landed ? phase : null };
 }

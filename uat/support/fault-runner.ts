@@ -72,26 +72,37 @@ async function runTrial(scenario: Scenario, stage: Stage, seq: number): Promise<
     const violations: Violation[] = [
       ...trial.violations,
       ...hungViolations(trial.run),
-      ...(await laneViolations(trial.lane)),
+      ...(trial.lane === null ? [] : await laneViolations(trial.lane)),
     ];
     const landed = fault === null || trial.run.landed;
-    const note =
-      [describeFault(fault, trial.run.at, landed), trial.note].filter(Boolean).join(", ") || "no fault";
-    return { ...record, landed, at: trial.run.at, note, violations };
+    const { at, phase, result } = trial.run;
+    const fate = result.timedOut ? "hung" : result.code === 0 ? "exit 0" : `exit ${result.code}`;
+    const note = [describeFault(fault, at, landed, phase), trial.note, `→ ${fate}`]
+      .filter(Boolean)
+      .join(", ");
+    return { ...record, landed, at: trial.run.at, note, phase: trial.run.phase, violations };
   } catch (error) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    const note = describeFault(fault, null, false);
-    return { ...record, landed: false, at: null, note, violations: [{ check: CHECKS.harness, detail }] };
+    const note = `${describeFault(fault, null, null, null) || "no fault"} (the trial broke off)`;
+    const violations = [{ check: CHECKS.harness, detail }];
+    return { ...record, landed: false, at: null, note, phase: null, violations };
   }
 }
 
-function describeFault(fault: Fault | null, at: number | null, landed: boolean): string {
+/** The fault in words; `landed` null when unknown. */
+function describeFault(
+  fault: Fault | null,
+  at: number | null,
+  landed: boolean | null,
+  phase: string | null,
+): string {
   if (fault === null) return "";
   const what =
     fault.kind === "kill"
       ? "kill -9"
       : `${fault.kind} of ${fault.direction === "request" ? "a request" : "an answer"}`;
-  return `${what} at ${at ?? "?"} B${landed ? "" : " (missed: the command ended first)"}`;
+  if (landed === null) return what;
+  return `${what} at ${at} B${landed ? ` (during ${phase})` : " (missed: the command ended first)"}`;
 }
 
 /** Replays a run: `SWAMP_FAULTS_SEED=<seed> bun test uat/fault-injection.test.ts`. */

@@ -10,6 +10,8 @@ export interface TrialRecord {
   at: number | null;
   /** The fault and where it landed, in words. */
   note: string;
+  /** The request the command was at when the fault hit. */
+  phase: string | null;
   violations: Violation[];
 }
 
@@ -78,6 +80,18 @@ export class Tally {
           .trimEnd(),
       )
       .join("\n");
+  }
+
+  /** Per scenario, the requests the commands were at when their faults hit, most often first. */
+  phases(): string {
+    const lines = [...this.#scenarios.keys()].flatMap((scenario) => {
+      const counts = new Map<string, number>();
+      for (const t of this.of(scenario)) if (t.phase) counts.set(t.phase, (counts.get(t.phase) ?? 0) + 1);
+      if (counts.size === 0) return [];
+      const list = [...counts].sort((a, b) => b[1] - a[1]).map(([phase, n]) => `${phase} ×${n}`);
+      return [`  ${scenario}: ${list.join(", ")}`];
+    });
+    return lines.length > 0 ? `where the faults hit (the request under way):\n${lines.join("\n")}` : "";
   }
 
   /** One line per backend: its trials and violations, with the seed that replays them. */

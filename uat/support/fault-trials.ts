@@ -20,7 +20,8 @@ export interface Stage {
 
 /** One trial's run of the command under test, the lane to check, and what already went wrong. */
 export interface Trial {
-  lane: Lane;
+  /** Null when the trial found the repo beyond checking (its violations say why). */
+  lane: Lane | null;
   run: FaultedRun;
   violations: Violation[];
   /** What the trial did beyond its fault, for the failure message. */
@@ -102,20 +103,17 @@ export const setupTrial: TrialFn = async (stage, seq, fault) => {
     "--json",
   ];
   const run = await runFaulted(chain, repo, "setup", args, fault, random);
-  const violations: Violation[] = [];
   // Setup is what a user runs again after an interrupted one.
-  if (run.result.code !== 0) {
-    const again = await runIn(repo, args);
-    if (again.code !== 0 || again.timedOut)
-      violations.push({ check: CHECKS.next, detail: describeRun(again) });
-  }
+  const again = run.result.code === 0 ? run.result : await runIn(repo, args);
+  if (again.code !== 0 || again.timedOut)
+    return { lane: null, run, violations: [{ check: CHECKS.next, detail: describeRun(again) }] };
   const lane = laneOf(chain, random, { repo, bucket, prefix: SETUP_PREFIX }, docs[0]?.modelId ?? "");
   docs.forEach((doc, i) => {
     const value = values[i] as string;
     lane.written.push(value);
     lane.acked.push({ clone: 0, seq, name: "a", value, version: doc.version });
   });
-  return { lane, run, violations };
+  return { lane, run, violations: [] };
 };
 
 /**

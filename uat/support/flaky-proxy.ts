@@ -33,8 +33,9 @@ export interface FlakyProxy {
    * byte: in `direction` "request" the client's bytes from then on, in "answer" the server's,
    * are cut (a reset) or held forever (a stall: nothing more passes either way until the client
    * gives up). If that connection ends first, the next connection to carry bytes that way takes it.
+   * `onFire` is called when it hits.
    */
-  injectAt(threshold: number, fault: InjectedFault): Injection;
+  injectAt(threshold: number, fault: InjectedFault, onFire?: () => void): Injection;
   stop(): Promise<void>;
 }
 
@@ -90,6 +91,7 @@ interface Pending {
   /** The link it hits, once armed; null when armed and that link ended first (the next one takes it). */
   link: Link | null | undefined;
   fired: boolean;
+  onFire: () => void;
 }
 
 export async function startFlakyProxy(
@@ -130,6 +132,7 @@ export async function startFlakyProxy(
       if ((p.fault.direction === "request") !== upstream) continue;
       pending.delete(p);
       p.fired = true;
+      p.onFire();
       // The chunk that crosses the threshold passes up to the threshold's byte.
       return { kind: p.fault.kind, allowed: Math.max(0, Math.min(size, p.threshold - (total - size))) };
     }
@@ -218,8 +221,8 @@ export async function startFlakyProxy(
     traffic: () => up + down,
     onBytesUp: (threshold, fn) => upWatchers.add(threshold, fn, up),
     onTraffic: (threshold, fn) => trafficWatchers.add(threshold, fn, up + down),
-    injectAt(threshold, fault) {
-      const p: Pending = { threshold, fault, link: undefined, fired: false };
+    injectAt(threshold, fault, onFire = () => {}) {
+      const p: Pending = { threshold, fault, link: undefined, fired: false, onFire };
       pending.add(p);
       return { fired: () => p.fired, cancel: () => pending.delete(p) };
     },
