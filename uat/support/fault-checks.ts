@@ -1,10 +1,12 @@
+import { join } from "node:path";
 import { type AckedWrite, dataViolations, reusedContentViolations, type View } from "./convergence-check.ts";
 import { doctorProblem } from "./doctor.ts";
 import { type Lane, RUN, runIn } from "./fault-lane.ts";
 import type { FaultedRun } from "./fault-run.ts";
-import { bucketData, heldLeases } from "./remote-repo.ts";
+import { bucketData, cacheDir, heldLeases } from "./remote-repo.ts";
 import type { PutDoc, SyncDoc } from "./shapes.ts";
-import { describeRun, type RunResult } from "./swamp.ts";
+import { describeRun, type Repo, type RunResult } from "./swamp.ts";
+import { snapshotTree } from "./tree.ts";
 import { cacheData } from "./version-files.ts";
 
 /** The invariants, as the table counts them. */
@@ -12,6 +14,8 @@ export const CHECKS = {
   hung: "command hung",
   ack: "exit 0 without a result",
   next: "next command failed",
+  released: "lease kept on the way out",
+  temp: "temp files left",
   lease: "lease left held",
   doctor: "doctor not healthy",
   checker: "checker sync failed",
@@ -36,6 +40,28 @@ function pushedAny(r: RunResult): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * A command that ended on its own (not killed) released its leases on the way out, failed or
+ * not: `ds lock status` at once, before any other command could take them over.
+ */
+export async function releasedViolations(lane: Lane): Promise<Violation[]> {
+  const held = await heldLeasesOf(lane.remote.repo);
+  return held.length > 0 ? [{ check: CHECKS.released, detail: held.join("\n") }] : [];
+}
+
+const heldLeasesOf = (repo: Repo) =>
+  heldLeases(repo).catch((error: Error) => [`ds lock status failed: ${error.message}`]);
+
+/** Temp files and dirs (`*.tmp`) in the repo or its cache: what an interrupted command left. */
+function tempViolations(repo: Repo): Violation[] {
+  const temps = [repo.dir, cacheDir(repo)].flatMap((base) =>
+    Object.keys(snapshotTree(base, ["."]))
+      .filter((rel) => /\.tmp\/?$/.test(rel))
+      .map((rel) => join(base, rel)),
+  );
+  return temps.length > 0 ? [{ check: CHECKS.temp, detail: temps.join("\n") }] : [];
 }
 
 /** A command that outlived the hard limit ignored its deadlines. */
@@ -72,7 +98,7 @@ export function recordPut(
 
 /**
  * What must hold after a trial, checked in this order: the repo's next command (`ds sync`)
- * works; then `ds lock status` shows no lease held and `swamp doctor` reports healthy; the
+ * works and leaves no temp file; then `ds lock status` shows no lease held and `swamp doctor` reports healthy; the
  * checker syncs; then every acknowledged write is at its version with its bytes in the bucket
  * (read with the vendor's SDK), the repo and the checker, no version has two contents, both
  * repos agree, and no value is at two versions in them.
@@ -85,11 +111,9 @@ export async function laneViolations(lane: Lane): Promise<Violation[]> {
     return r.code !== 0 || r.timedOut;
   };
   failed(CHECKS.next, await runIn(repo, SYNC));
+  violations.push(...tempViolations(repo));
   // Both only read: side by side.
-  const [held, doctor] = await Promise.all([
-    heldLeases(repo).catch((error: Error) => [`ds lock status failed: ${error.message}`]),
-    doctorProblem(repo, RUN),
-  ]);
+  const [held, doctor] = await Promise.all([heldLeasesOf(repo), doctorProblem(repo, RUN)]);
   if (held.length > 0) violations.push({ check: CHECKS.lease, detail: held.join("\n") });
   if (doctor !== null) violations.push({ check: CHECKS.doctor, detail: doctor });
   const checked = await runIn(lane.checker, SYNC);

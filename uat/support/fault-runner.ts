@@ -1,5 +1,11 @@
 import { afterThisTest } from "./cleanup.ts";
-import { CHECKS, hungViolations, laneViolations, type Violation } from "./fault-checks.ts";
+import {
+  CHECKS,
+  hungViolations,
+  laneViolations,
+  releasedViolations,
+  type Violation,
+} from "./fault-checks.ts";
 import { type Chain, openLane } from "./fault-lane.ts";
 import type { Fault } from "./fault-run.ts";
 import type { Tally, TrialRecord } from "./fault-tally.ts";
@@ -69,11 +75,10 @@ async function runTrial(scenario: Scenario, stage: Stage, seq: number): Promise<
   const record = { scenario: scenario.name, kind: stage.chain.kind, seq };
   try {
     const trial = await scenario.trial(stage, seq, fault);
-    const violations: Violation[] = [
-      ...trial.violations,
-      ...hungViolations(trial.run),
-      ...(trial.lane === null ? [] : await laneViolations(trial.lane)),
-    ];
+    const killed = fault?.kind === "kill" && trial.run.landed;
+    const violations: Violation[] = [...trial.violations, ...hungViolations(trial.run)];
+    if (trial.lane !== null && !killed) violations.push(...(await releasedViolations(trial.lane)));
+    if (trial.lane !== null) violations.push(...(await laneViolations(trial.lane)));
     const landed = fault === null || trial.run.landed;
     const { at, phase, result } = trial.run;
     const fate = result.timedOut ? "hung" : result.code === 0 ? "exit 0" : `exit ${result.code}`;
