@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, test } from "bun:test";
 import { installCleanup } from "./support/cleanup.ts";
 import { type Chain, startChain } from "./support/fault-lane.ts";
 import { expectNoViolations, runScenario, SEED_VARIABLE } from "./support/fault-runner.ts";
-import { SCENARIOS } from "./support/fault-scenarios.ts";
+import { SCENARIOS, wholeFromEnv } from "./support/fault-scenarios.ts";
 import { Tally } from "./support/fault-tally.ts";
 import { REMOTE_KINDS, startRemote } from "./support/remote.ts";
 import { forkRandom, seedFromEnv } from "./support/seeded-random.ts";
@@ -20,7 +20,7 @@ const SEED = seedFromEnv(SEED_VARIABLE);
  * A guard for a slow machine: no trial starts once the suite has run this long. Each scenario
  * may take its share (by trials) of what is left; the table shows when trials were cut.
  */
-const SUITE_BUDGET_MS = 200_000;
+const SUITE_BUDGET_MS = wholeFromEnv("SWAMP_FAULTS_BUDGET_S", 200, 10) * 1000;
 /** Its last trial, and the fault-free runs before the first, may outlast a scenario's share. */
 const SCENARIO_TIMEOUT_MS = SUITE_BUDGET_MS + 60_000;
 

@@ -68,7 +68,7 @@ export interface Lane {
   written: string[];
 }
 
-/** The repo under test writes, then the checker is made and pulls: both know the model. */
+/** A new bucket; the repo under test writes a first version, then the checker is cloned from it (so both know the model). */
 export async function openLane(chain: Chain, random: Random, label: string): Promise<Lane> {
   const remote = await makeRemoteRepo(chain.server, { endpoint: chain.url });
   const value = `${label}:first`;

@@ -1,6 +1,5 @@
 import { requestPath, type SeenRequest } from "./counting-proxy.ts";
-import type { Chain } from "./fault-lane.ts";
-import { RUN } from "./fault-lane.ts";
+import { type Chain, RUN } from "./fault-lane.ts";
 import type { InjectedFault } from "./flaky-proxy.ts";
 import type { Random } from "./seeded-random.ts";
 import type { Repo, RunResult } from "./swamp.ts";

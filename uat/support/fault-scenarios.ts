@@ -14,7 +14,7 @@ import { hostileKeys } from "./hostile-keys.ts";
 import type { Random } from "./seeded-random.ts";
 
 /** Trials per kill -9 scenario, both backends together (half each); `SWAMP_FAULTS_TRIALS` scales a deep run. */
-const KILLS = trialsFromEnv("SWAMP_FAULTS_TRIALS", 20);
+const KILLS = wholeFromEnv("SWAMP_FAULTS_TRIALS", 20, 2);
 /** Trials per network scenario: a stall costs a request timeout, so there are fewer. */
 const NETWORK = Math.max(4, Math.round(KILLS / 2.5));
 
@@ -26,11 +26,12 @@ const none = () => null;
 /** Each hostile key once on each backend. */
 const HOSTILE = 2 * hostileKeys("uat", "model", "name").length;
 
-function trialsFromEnv(variable: string, fallback: number): number {
+/** The whole number (at least `min`) in `variable`, or `fallback` when it is unset. */
+export function wholeFromEnv(variable: string, fallback: number, min: number): number {
   const text = process.env[variable]?.trim();
   if (text === undefined || text === "") return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 2)
-    throw new Error(`${variable} must be a whole number ≥ 2; got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < min)
+    throw new Error(`${variable} must be a whole number ≥ ${min}; got "${text}"`);
   return Number(text);
 }
 
