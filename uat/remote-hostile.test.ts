@@ -3,8 +3,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { entryFor, NOT_UTF8 } from "../tests/support/broken-shard.ts";
 import { installCleanup } from "./support/cleanup.ts";
-import { editIndexShard, readIndexMeta } from "./support/index-edit.ts";
-import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
+import { editIndexShard } from "./support/index-edit.ts";
+import { addIndexEntries } from "./support/index-entries.ts";
+import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, isNotData, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
 import type { GetDoc, SyncDoc } from "./support/shapes.ts";
 import { cloneRepo, describeRun, expectExit, type Repo, type RunResult } from "./support/swamp.ts";
@@ -204,14 +205,4 @@ async function expectGoodPulled(clone: Repo, writer: Repo): Promise<void> {
   const r = await clone.run(["data", "get", "vpc", "main", "--json"]);
   expect(r.code).toBe(0);
   expect(r.json<GetDoc>().content).toEqual({ good: 1 });
-}
-
-/** Adds `rels` to one data shard of the index, as a malicious or broken client would. */
-async function addIndexEntries(bucket: BucketClient, prefix: string, rels: string[]): Promise<void> {
-  const meta = await readIndexMeta(bucket, prefix);
-  const partition = Object.keys(meta.partitions).find((pk) => pk.startsWith("data--"));
-  if (!partition) throw new Error(`no data partition in ${JSON.stringify(meta)}`);
-  await editIndexShard(bucket, prefix, partition, (entries) => {
-    for (const rel of rels) entries[rel] = entryFor("evil");
-  });
 }

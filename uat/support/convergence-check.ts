@@ -106,3 +106,28 @@ function describe(rel: string): string {
   const file = parseVersionFile(rel);
   return file ? `${file.name} v${file.version} ${file.file}` : rel;
 }
+
+/**
+ * No value is at two versions: each of `values` (unique to the command that wrote it) is the
+ * `raw` of one version at most, in every view together. A second copy is a write applied twice.
+ */
+export function reusedContentViolations(values: string[], views: View[]): string[] {
+  const wanted = new Map(values.map((value) => [sha256Hex(value), value]));
+  const found = new Map<string, Map<string, string[]>>();
+  for (const view of views)
+    for (const [rel, sha] of Object.entries(view.files)) {
+      const file = parseVersionFile(rel);
+      if (file?.file !== "raw" || !wanted.has(sha)) continue;
+      const versions = found.get(sha) ?? new Map<string, string[]>();
+      const at = `${file.name} v${file.version}`;
+      versions.set(at, [...(versions.get(at) ?? []), view.label]);
+      found.set(sha, versions);
+    }
+  const violations: string[] = [];
+  for (const [sha, versions] of found)
+    if (versions.size > 1)
+      violations.push(
+        `${JSON.stringify(wanted.get(sha))} is at ${versions.size} versions: ${[...versions].map(([at, labels]) => `${at} (${labels.join(", ")})`).join(", ")}`,
+      );
+  return violations;
+}

@@ -26,9 +26,12 @@ export interface CountingProxy {
   reset(): void;
   /**
    * From now on, drops the connection of every request `filter` matches before it reaches the
-   * server (the client sees a reset, as on a broken network); `null` forwards everything again.
+   * server (the client sees a reset, as on a broken network; with `status`, it gets that HTTP
+   * answer instead: a refusal no client retries); `null` forwards everything again.
    */
-  refuse(filter: RequestFilter): void;
+  refuse(filter: RequestFilter, options?: { status?: number }): void;
+  /** From now on, removes these headers (any case) from every answer; `[]` keeps them all again. */
+  stripResponseHeaders(names: string[]): void;
   stop(): Promise<void>;
 }
 
@@ -37,12 +40,19 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   const target = new URL(upstream);
   let seen: SeenRequest[] = [];
   let refusing: RequestFilter = null;
+  let refusalStatus: number | undefined;
+  let stripped = new Set<string>();
   const server: Server = createServer((req, res) => {
     const request: SeenRequest = { method: req.method ?? "?", path: req.url ?? "" };
     seen.push(request);
     if (refusing?.(request)) {
       request.refused = true;
-      req.socket.destroy();
+      if (refusalStatus === undefined) req.socket.destroy();
+      else {
+        req.resume();
+        res.writeHead(refusalStatus, { "content-type": "text/plain", connection: "close" });
+        res.end(`refused by the counting proxy: ${request.method} ${request.path}`);
+      }
       return;
     }
     const forwarded = httpRequest(
@@ -56,7 +66,9 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
         agent: false,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, rawHeaders(answer));
+        // Node adds a Date of its own to any answer that has none.
+        if (stripped.has("date")) res.sendDate = false;
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHeaders(answer, stripped));
         answer.pipe(res);
       },
     );
@@ -78,8 +90,12 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     reset() {
       seen = [];
     },
-    refuse(filter) {
+    refuse(filter, options = {}) {
       refusing = filter;
+      refusalStatus = options.status;
+    },
+    stripResponseHeaders(names) {
+      stripped = new Set(names.map((name) => name.toLowerCase()));
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -92,6 +108,16 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
 /** Headers as received (name case kept, repeated headers kept): node's flat `[name, value, …]` form. */
 function rawHeaders(message: IncomingMessage): string[] {
   return [...message.rawHeaders];
+}
+
+/** `rawHeaders` without the ones named in `names` (lower case). */
+function withoutHeaders(message: IncomingMessage, names: Set<string>): string[] {
+  const raw = rawHeaders(message);
+  if (names.size === 0) return raw;
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if (!names.has((raw[i] as string).toLowerCase())) kept.push(raw[i] as string, raw[i + 1] as string);
+  return kept;
 }
 
 export const isWrite = (q: SeenRequest) => q.method === "PUT" || q.method === "POST" || q.method === "DELETE";

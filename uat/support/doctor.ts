@@ -3,7 +3,7 @@ import { utimesSync } from "node:fs";
 import { join } from "node:path";
 import { expectAll } from "./all-checks.ts";
 import type { DoctorDoc, DoctorFinding } from "./shapes.ts";
-import { describeRun, type Env, expectExit, type Repo, type RunResult } from "./swamp.ts";
+import { describeRun, type Env, expectExit, type Repo, type RunOptions, type RunResult } from "./swamp.ts";
 
 /** Leftovers count at once: the test servers stamp objects with their own clock, which a test cannot age. */
 export const NO_GRACE: Env = { SWAMP_DOCTOR_GRACE_MS: "0" };
@@ -107,4 +107,24 @@ export function ageTwoHours(path: string): void {
 
 function catalogPath(repo: Repo): string {
   return join(repo.dir, ".swamp", "data", "_catalog.db");
+}
+
+/**
+ * The self-check the fault-injection suite runs after every trial: exits 0 printing
+ * `{"healthy": true, …}` when leases, index, cache and catalog agree. The one place it is invoked.
+ */
+export const DOCTOR_ARGS: readonly string[] = ["doctor", "--json"];
+
+/** Runs `swamp doctor --json` in `repo`: null when it reports healthy, else what it said. */
+export async function doctorProblem(repo: Repo, options: RunOptions = {}): Promise<string | null> {
+  const r = await repo.run([...DOCTOR_ARGS], options);
+  let doc: DoctorDoc | undefined;
+  try {
+    doc = JSON.parse(r.stdout) as DoctorDoc;
+  } catch {
+    // empty or not JSON: not a healthy report
+  }
+  if (r.code === 0 && !r.timedOut && doc?.healthy === true) return null;
+  const what = doc === undefined ? "no JSON report" : `healthy: ${JSON.stringify(doc.healthy)}`;
+  return `swamp doctor does not report healthy (${what}).\n${describeRun(r)}`;
 }

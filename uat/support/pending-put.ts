@@ -1,6 +1,6 @@
 import { type CountingProxy, isDataWrite } from "./counting-proxy.ts";
 import { putArgs } from "./remote-repo.ts";
-import { describeRun, type Repo, type RunResult } from "./swamp.ts";
+import { describeRun, type Repo, type RunOptions, type RunResult } from "./swamp.ts";
 
 /** What a writing command says when its push failed (DESIGN "Sync"). */
 export const PUSH_FAILED = "Your changes are kept in the local cache";
@@ -9,7 +9,8 @@ export const PUSH_FAILED = "Your changes are kept in the local cache";
  * `data put` from `repo`, whose store is reached through `proxy`, while the network drops
  * every data upload: the lease, the pull and the local write succeed, the push cannot. Fails
  * unless the command exits non-zero, saying the change is kept locally, after trying to upload.
- * The version it wrote is then pending in the repo's cache.
+ * The version it wrote is then pending in the repo's cache. With `refusal.status`, the uploads
+ * get that HTTP answer instead of a dropped connection, so the put fails at once, unretried.
  */
 export async function putWithFailingPush(
   proxy: CountingProxy,
@@ -17,12 +18,14 @@ export async function putWithFailingPush(
   model: string,
   name: string,
   value: string,
+  refusal: { status?: number } = {},
+  options: RunOptions = {},
 ): Promise<RunResult> {
   proxy.reset();
-  proxy.refuse(isDataWrite);
+  proxy.refuse(isDataWrite, refusal);
   let r: RunResult;
   try {
-    r = await repo.run(putArgs(model, name, value));
+    r = await repo.run(putArgs(model, name, value), options);
   } finally {
     proxy.refuse(null);
   }

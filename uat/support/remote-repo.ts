@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import type { BucketClient, RemoteServer } from "./remote.ts";
-import type { LockStatusDoc, PutDoc, SetupDoc } from "./shapes.ts";
+import type { LockEntry, LockStatusDoc, PutDoc, SetupDoc } from "./shapes.ts";
 import { cloneRepo, expectExit, makeRepo, type Repo } from "./swamp.ts";
 import { sha256Hex } from "./tree.ts";
 
@@ -99,12 +99,14 @@ function sorted(entries: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The leases `ds lock status --json` reports as held (global and per model). */
+/** The leases `ds lock status --json` reports as held (global and per model), stale or not. */
 export async function heldLeases(repo: Repo): Promise<string[]> {
   const doc = expectExit(await repo.run(["datastore", "lock", "status", "--json"]), 0).json<LockStatusDoc>();
+  const describe = (scope: string | undefined, lease: LockEntry) =>
+    `${scope}${lease.stale ? ` (stale: ${lease.staleReason ?? "?"})` : ""}: ${JSON.stringify(lease.info)}`;
   const held: string[] = [];
-  if (doc.global.held) held.push(`global: ${JSON.stringify(doc.global.info)}`);
-  for (const m of doc.models) if (m.held) held.push(`${m.lockScope}: ${JSON.stringify(m.info)}`);
+  if (doc.global.held) held.push(describe("global", doc.global));
+  for (const m of doc.models) if (m.held) held.push(describe(m.lockScope, m));
   return held;
 }
 

@@ -141,6 +141,8 @@ export interface LockEntry {
   held: boolean;
   info?: LockInfo;
   stale?: boolean;
+  /** `holder_dead` (a dead pid on this host) or `expired`. */
+  staleReason?: string;
   expiresInMs?: number;
   lockScope?: string;
 }
