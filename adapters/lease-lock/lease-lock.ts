@@ -9,7 +9,7 @@ import {
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { AcquireOptions, Lease, Lock, LockInfo, LockState } from "../../core/ports/lock.ts";
-import type { ObjectStore, Precondition, StoredObject } from "../../core/ports/object-store.ts";
+import type { ObjectInfo, ObjectStore, Precondition, StoredObject } from "../../core/ports/object-store.ts";
 import { ActiveLease } from "./active-lease.ts";
 import { interruptedError, lockTimeoutError } from "./lock-errors.ts";
 import { freeLockBody, type LockObject, readLockObject, versionIfOurs } from "./lock-object.ts";
@@ -61,7 +61,7 @@ export class LeaseLock implements Lock {
 
   async inspect(signal?: AbortSignal): Promise<LockState | null> {
     const current = await readLockObject(this.#store, this.key, signal);
-    return current ? this.#stateOf(current) : null;
+    return current ? this.#stateOf(current, signal) : null;
   }
 
   async acquire(options: AcquireOptions = {}): Promise<Lease> {
@@ -75,7 +75,7 @@ export class LeaseLock implements Lock {
     for (;;) {
       if (signal?.aborted) throw interruptedError(this.key);
       const current = await this.#interruptible(signal, () => readLockObject(this.#store, this.key, signal));
-      const state = current ? this.#stateOf(current) : null;
+      const state = current ? await this.#interruptible(signal, () => this.#stateOf(current, signal)) : null;
       if ((!state || state.stale) && races < MAX_RACES_WITHOUT_BACKOFF) {
         const info = newLockInfo({
           host: this.#host,
@@ -148,30 +148,45 @@ export class LeaseLock implements Lock {
     return lease;
   }
 
-  #stateOf({ object, body }: LockObject): LockState | null {
+  /**
+   * The lease as a reader judges it. An answer without a modification time is asked again as
+   * metadata (a HEAD); if that says nothing about this version either, the age stays unknown
+   * and the lease counts as fresh (docs/architecture.md, "Leases").
+   */
+  async #stateOf(current: LockObject, signal?: AbortSignal): Promise<LockState | null> {
+    const { object, body } = current;
     if (body !== "corrupt" && isFreeBody(body)) return null;
-    const info = body === "corrupt" ? this.#corruptInfo(object) : body;
+    const timed = object.modifiedAt === undefined ? await this.#timeOf(object, signal) : object;
+    const info = body === "corrupt" ? this.#corruptInfo(object.version, timed.modifiedAt) : body;
     const judgement = judgeLease(
       body === "corrupt" ? null : body,
-      object.modifiedAt,
-      object.serverNow,
+      timed.modifiedAt,
+      timed.serverNow,
       this.ttlMs,
       this.#host,
     );
     const state: LockState = {
       key: this.key,
       info,
-      ageMs: judgement.ageMs,
       expiresInMs: judgement.expiresInMs,
       stale: judgement.stale,
     };
+    if (judgement.ageMs !== undefined) state.ageMs = judgement.ageMs;
     if (judgement.reason) state.staleReason = judgement.reason;
     if (body === "corrupt") state.corrupt = true;
     return state;
   }
 
-  #corruptInfo(object: StoredObject): LockInfo {
-    const writtenAt = new Date(object.modifiedAt).toISOString();
+  async #timeOf(
+    object: StoredObject,
+    signal?: AbortSignal,
+  ): Promise<Pick<ObjectInfo, "modifiedAt" | "serverNow">> {
+    const head = await this.#store.head(this.key, signal);
+    return head && head.version === object.version ? head : object;
+  }
+
+  #corruptInfo(version: string, modifiedAt: number | undefined): LockInfo {
+    const writtenAt = modifiedAt === undefined ? "unknown" : new Date(modifiedAt).toISOString();
     return {
       holder: "unknown (corrupt lock object)",
       hostname: "",
@@ -179,7 +194,7 @@ export class LeaseLock implements Lock {
       acquiredAt: writtenAt,
       renewedAt: writtenAt,
       ttlMs: this.ttlMs,
-      nonce: corruptNonce(object.version),
+      nonce: corruptNonce(version),
       epoch: 0,
     };
   }

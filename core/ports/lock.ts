@@ -21,8 +21,8 @@ export interface LockInfo {
 export interface LockState {
   key: string;
   info: LockInfo;
-  /** How long ago (store time) the lease object was last written. */
-  ageMs: number;
+  /** How long ago (store time) the lease object was last written; absent when the store did not say. */
+  ageMs?: number;
   /** Time left before others may take it over; 0 when stale. */
   expiresInMs: number;
   stale: boolean;

@@ -8,6 +8,7 @@ import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/ob
 import { flush } from "../support/fake-clock.ts";
 import { type LockStoreFixture, LockWorld, TTL_MS } from "../support/lock-world.ts";
 import { passThrough } from "../support/pass-through-store.ts";
+import { withoutModifiedAt } from "../support/timeless-store.ts";
 
 async function failureOf(promise: Promise<unknown>): Promise<SwampError> {
   const error = await promise.then(
@@ -332,6 +333,20 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         await (await lock.acquire({ maxWaitMs: 0 })).release();
       });
 
+      test("a body asking for a ttl beyond 24 h (or not finite) is corrupt, taken over by the reader's ttl", async () => {
+        const lock = world.lock();
+        for (const ttlMs of ["1e300", "1e309", "86400001"]) {
+          const body = `{"holder":"x@y","hostname":"y","pid":1,"acquiredAt":"2026-01-01T00:00:00Z","ttlMs":${ttlMs},"nonce":"n","epoch":4}`;
+          await world.store.put(lock.key, new TextEncoder().encode(body));
+          expect(await lock.inspect()).toMatchObject({ corrupt: true, stale: false });
+        }
+        await world.clock.advance(TTL_MS + 1000);
+        expect((await lock.inspect())?.stale).toBe(true);
+        const lease = await lock.acquire({ maxWaitMs: 0 });
+        expect(lease.info.ttlMs).toBe(TTL_MS);
+        await lease.release();
+      });
+
       test("are taken over once older than the ttl", async () => {
         const lock = world.lock();
         await world.store.put(lock.key, new TextEncoder().encode("\u0000garbage"));
@@ -340,6 +355,26 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         const lease = await lock.acquire({ maxWaitMs: 0 });
         expect(lease.info.epoch).toBe(1);
         await lease.release();
+      });
+    });
+
+    describe("a store that never says when an object was written", () => {
+      test("a lease is never taken over by its age, only when its holder is gone or by force", async () => {
+        const blind = withoutModifiedAt(world.store, ["get", "head", "list"]);
+        const holder = world.host("host-a");
+        const lease = await world.lock({ store: blind, host: holder, clock: world.pausedClock() }).acquire();
+        await world.clock.advance(TTL_MS * 3);
+        const elsewhere = world.lock({ store: blind, host: world.host("host-b") });
+        const state = await elsewhere.inspect();
+        expect(state).toMatchObject({ stale: false, expiresInMs: TTL_MS });
+        expect(state?.ageMs).toBeUndefined();
+        expect((await failureOf(elsewhere.acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
+        world.kill(holder);
+        expect(await world.lock({ store: blind, host: world.host("host-a") }).inspect()).toMatchObject({
+          stale: true,
+          staleReason: "holder_dead",
+        });
+        expect(await elsewhere.forceRelease(lease.info.nonce)).toBe(true);
       });
     });
 
