@@ -1,8 +1,10 @@
+import type { TimeBudget } from "./deadline.ts";
 import { SwampError } from "./errors.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+export const LOCK_TIMEOUT_VARIABLE = "SWAMP_LOCK_TIMEOUT_MS";
 export const DEFAULT_SYNC_TIMEOUT_MS = 300_000;
 export const MAX_SYNC_TIMEOUT_FLAG_SECONDS = 21_600;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -15,7 +17,20 @@ export const DEFAULT_PUSH_CONCURRENCY = 25;
  * invocation (e.g. a CI job) can wait longer than the repo's setting.
  */
 export function lockTimeoutMs(env: Env, config: { lockTimeoutMs?: number } = {}): number {
-  return positiveInt(env.SWAMP_LOCK_TIMEOUT_MS) ?? config.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  return positiveInt(env[LOCK_TIMEOUT_VARIABLE]) ?? config.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+}
+
+/** A lease's release: short, so that no way out of a command waits long on an unreachable store. */
+export const LEASE_RELEASE_BUDGET: TimeBudget = {
+  ms: 3000,
+  what: "the lease release",
+  raise: "nothing (a release never waits longer; the lease expires after its ttl)",
+  code: "store_unavailable",
+};
+
+/** The lease wait: its requests, retries and pauses. The env var wins over the config, so it always raises it. */
+export function leaseWaitBudget(ms: number): TimeBudget {
+  return { ms, what: "the lease wait", raise: LOCK_TIMEOUT_VARIABLE, code: "lock_timeout" };
 }
 
 /**

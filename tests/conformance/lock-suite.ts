@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { heldLeaseCount, releaseAllLeases } from "../../adapters/lease-lock/held-leases.ts";
+import { heldLeaseCount, releaseAllLeases, takeLeftBehind } from "../../adapters/lease-lock/held-leases.ts";
 import { SwampError } from "../../core/errors.ts";
 import { globalLockKey, modelLockKey } from "../../core/lock-keys.ts";
 import type { Clock } from "../../core/ports/clock.ts";
@@ -8,6 +8,7 @@ import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/ob
 import { flush } from "../support/fake-clock.ts";
 import { type LockStoreFixture, LockWorld, TTL_MS } from "../support/lock-world.ts";
 import { passThrough } from "../support/pass-through-store.ts";
+import { StallingStore } from "../support/stalling-store.ts";
 import { withoutModifiedAt } from "../support/timeless-store.ts";
 
 async function failureOf(promise: Promise<unknown>): Promise<SwampError> {
@@ -375,6 +376,89 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
           staleReason: "holder_dead",
         });
         expect(await elsewhere.forceRelease(lease.info.nonce)).toBe(true);
+      });
+    });
+
+    describe("deadlines and leaving", () => {
+      test("the lease wait covers its requests: a store that never answers fails at maxWaitMs, naming the store", async () => {
+        const stalling = new StallingStore(world.store);
+        stalling.stall();
+        const waiting = failureOf(world.lock({ store: stalling.store }).acquire({ maxWaitMs: 5000 }));
+        await world.clock.advance(4999);
+        expect(await peek(waiting)).toBe("pending");
+        await world.clock.advance(1);
+        const error = await waiting;
+        expect(error.code).toBe("lock_timeout");
+        expect(error.message).toContain(world.store.description);
+        expect(error.message).toContain("SWAMP_LOCK_TIMEOUT_MS");
+        expect(stalling.held).toBe(0);
+      });
+
+      test("so does the coordinator's: withModels on a store that never answers fails at maxWaitMs", async () => {
+        const stalling = new StallingStore(world.store);
+        stalling.stall();
+        const running = failureOf(
+          world
+            .coordinator({ store: stalling.store, maxWaitMs: 3000 })
+            .withModels([{ type: "t", id: "1" }], async () => "never"),
+        );
+        await world.clock.advance(3000);
+        const error = await running;
+        expect(error.code).toBe("lock_timeout");
+        expect(error.message).toContain("did not answer within the lease wait of 3 s");
+        expect(stalling.held).toBe(0);
+      });
+
+      test("a release gives up after its own short deadline and says which lease stays and how to free it", async () => {
+        const stalling = new StallingStore(world.store);
+        const lock = world.lock({ store: stalling.store, key: "stuck.lock" });
+        const lease = await lock.acquire();
+        takeLeftBehind();
+        stalling.stall(["put", "get"]);
+        const releasing = lease.release();
+        await world.clock.advance(2999);
+        expect(await peek(releasing)).toBe("pending");
+        await world.clock.advance(1);
+        await releasing;
+        const [message, ...more] = takeLeftBehind();
+        expect(more).toEqual([]);
+        expect(message).toContain(`"stuck.lock" on ${world.store.description} may still be held`);
+        expect(message).toContain("swamp datastore lock release --force");
+        stalling.resume();
+        expect((await lock.inspect())?.info.nonce).toBe(lease.info.nonce);
+      });
+
+      test("an interrupt while the lock write is in flight: releaseAllLeases waits for it and frees what it took", async () => {
+        const stalling = new StallingStore(world.store);
+        const lock = world.lock({ store: stalling.store });
+        const writing = deferred();
+        stalling.stall(["put"], () => writing.resolve());
+        const interrupt = new AbortController();
+        const acquiring = failureOf(lock.acquire({ signal: interrupt.signal }));
+        await writing.promise;
+        interrupt.abort();
+        const releasing = releaseAllLeases();
+        expect(await peek(releasing)).toBe("pending");
+        stalling.resume();
+        await releasing;
+        expect((await acquiring).code).toBe("interrupted");
+        expect(await lock.inspect()).toBeNull();
+        expect(heldLeaseCount()).toBe(0);
+      });
+
+      test("a release already in flight keeps its lease listed until it lands", async () => {
+        const stalling = new StallingStore(world.store);
+        const lock = world.lock({ store: stalling.store });
+        const lease = await lock.acquire();
+        const writing = deferred();
+        stalling.stall(["put"], () => writing.resolve());
+        const own = lease.release();
+        await writing.promise;
+        const all = releaseAllLeases();
+        expect(await peek(all)).toBe("pending");
+        stalling.resume();
+        await Promise.all([own, all]);
+        expect(await lock.inspect()).toBeNull();
       });
     });
 
