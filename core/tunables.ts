@@ -33,17 +33,34 @@ export function leaseWaitBudget(ms: number): TimeBudget {
   return { ms, what: "the lease wait", raise: LOCK_TIMEOUT_VARIABLE, code: "lock_timeout" };
 }
 
+export const SYNC_TIMEOUT_VARIABLE = "SWAMP_DATASTORE_SYNC_TIMEOUT_MS";
+
 /**
- * Sync timeout per direction (SPEC §2.4): `--timeout <sec>` (validated, at most 6 h) >
- * `datastore.syncTimeoutMs` > `SWAMP_DATASTORE_SYNC_TIMEOUT_MS` (uncapped; bad values ignored) > 5 min.
+ * The sync deadline (SPEC §2.4), which bounds a command's pull and push together:
+ * `--timeout <sec>` (validated, at most 6 h) > `datastore.syncTimeoutMs` >
+ * `SWAMP_DATASTORE_SYNC_TIMEOUT_MS` (uncapped; bad values ignored) > 5 min. Says which of
+ * them set it, since raising a lower one changes nothing.
  */
-export function syncTimeoutMs(
+export function syncDeadline(
   flag: string | number | undefined,
   config: { syncTimeoutMs?: number } = {},
   env: Env = {},
-): number {
-  if (flag !== undefined) return parseTimeoutFlag(flag) * 1000;
-  return config.syncTimeoutMs ?? positiveInt(env.SWAMP_DATASTORE_SYNC_TIMEOUT_MS) ?? DEFAULT_SYNC_TIMEOUT_MS;
+): TimeBudget {
+  const budget = (ms: number, raise: string): TimeBudget => ({
+    ms,
+    what: "the sync deadline",
+    raise,
+    code: "sync_failed",
+  });
+  if (flag !== undefined) return budget(parseTimeoutFlag(flag) * 1000, "--timeout <seconds>");
+  if (config.syncTimeoutMs !== undefined)
+    return budget(config.syncTimeoutMs, "datastore.syncTimeoutMs in .swamp.yaml");
+  const fromEnv = positiveInt(env[SYNC_TIMEOUT_VARIABLE]);
+  if (fromEnv !== undefined) return budget(fromEnv, SYNC_TIMEOUT_VARIABLE);
+  return budget(
+    DEFAULT_SYNC_TIMEOUT_MS,
+    `${SYNC_TIMEOUT_VARIABLE} (or --timeout <seconds> where a command has it)`,
+  );
 }
 
 /** Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with SPEC §1.3's messages. */
@@ -62,7 +79,7 @@ export function parseTimeoutFlag(flag: string | number): number {
   if (seconds > MAX_SYNC_TIMEOUT_FLAG_SECONDS) {
     throw new SwampError(
       "validation_failed",
-      `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}. For higher values, set the SWAMP_DATASTORE_SYNC_TIMEOUT_MS env var instead.`,
+      `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}. For higher values, set the ${SYNC_TIMEOUT_VARIABLE} env var instead.`,
     );
   }
   return seconds;
