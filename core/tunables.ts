@@ -34,6 +34,7 @@ export function leaseWaitBudget(ms: number): TimeBudget {
 }
 
 export const SYNC_TIMEOUT_VARIABLE = "SWAMP_DATASTORE_SYNC_TIMEOUT_MS";
+export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
 
 /**
  * The sync deadline (SPEC §2.4), which bounds a command's pull and push together:
@@ -63,8 +64,24 @@ export function syncDeadline(
   );
 }
 
-/** Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with SPEC §1.3's messages. */
-export function parseTimeoutFlag(flag: string | number): number {
+/** The short deadline of a command that only looks (`ds status`, `lock status`, `lock release`): `--timeout <sec>` > 10 s. */
+export function lookDeadline(flag: string | number | undefined, command: string): TimeBudget {
+  return {
+    ms: flag === undefined ? DEFAULT_STATUS_TIMEOUT_MS : parseTimeoutFlag(flag, "") * 1000,
+    what: `the ${command.replace(/^swamp datastore /, "")} deadline`,
+    raise: `'${command} --timeout <seconds>'`,
+    code: "store_unavailable",
+  };
+}
+
+/**
+ * Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with SPEC
+ * §1.3's messages. `beyond` says what to do for more than the 6 h a flag allows.
+ */
+export function parseTimeoutFlag(
+  flag: string | number,
+  beyond = ` For higher values, set the ${SYNC_TIMEOUT_VARIABLE} env var instead.`,
+): number {
   const text = String(flag).trim();
   if (!/^[-+]?\d+$/.test(text)) {
     throw new SwampError(
@@ -79,7 +96,7 @@ export function parseTimeoutFlag(flag: string | number): number {
   if (seconds > MAX_SYNC_TIMEOUT_FLAG_SECONDS) {
     throw new SwampError(
       "validation_failed",
-      `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}. For higher values, set the ${SYNC_TIMEOUT_VARIABLE} env var instead.`,
+      `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}.${beyond}`,
     );
   }
   return seconds;

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { SwampError } from "../../core/errors.ts";
 import {
   lockTimeoutMs,
+  lookDeadline,
   parseTimeoutFlag,
   pullConcurrency,
   pushConcurrency,
@@ -52,6 +53,29 @@ describe("syncDeadline", () => {
       code: "sync_failed",
     });
     expect(syncDeadline(undefined).raise).toStartWith("SWAMP_DATASTORE_SYNC_TIMEOUT_MS (or --timeout");
+  });
+});
+
+describe("lookDeadline", () => {
+  test("10 s unless --timeout says otherwise; names the flag", () => {
+    expect(lookDeadline(undefined, "swamp datastore status")).toEqual({
+      ms: 10_000,
+      what: "the status deadline",
+      raise: "'swamp datastore status --timeout <seconds>'",
+      code: "store_unavailable",
+    });
+    expect(lookDeadline("3", "swamp datastore lock status").ms).toBe(3000);
+  });
+  test("validated like the other --timeout flags, without pointing at the sync env var", () => {
+    expect(() => lookDeadline("0", "swamp datastore status")).toThrow(
+      "--timeout must be greater than 0; got 0.",
+    );
+    expect(() => lookDeadline("2.5", "swamp datastore status")).toThrow(
+      "--timeout must be a positive integer (seconds)",
+    );
+    expect(() => lookDeadline("21601", "swamp datastore status")).toThrow(
+      /^--timeout must be at most 21600 seconds \(6 hours\); got 21601\.$/,
+    );
   });
 });
 
