@@ -16,8 +16,10 @@ export interface CountingProxy {
   /** `http://127.0.0.1:PORT`: give this to swamp instead of the server's address. */
   url: string;
   port: number;
-  /** Requests forwarded since start or the last `reset()`. */
+  /** Requests seen since start or the last `reset()` (refused ones included). */
   requests(): SeenRequest[];
+  /** Answers the requests `match` picks 403 Forbidden without forwarding them; null forwards all again. */
+  refuse(match: ((request: SeenRequest) => boolean) | null): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -26,8 +28,15 @@ export interface CountingProxy {
 export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
   const target = new URL(upstream);
   let seen: SeenRequest[] = [];
+  let refused: ((request: SeenRequest) => boolean) | null = null;
   const server: Server = createServer((req, res) => {
-    seen.push({ method: req.method ?? "?", path: req.url ?? "" });
+    const request = { method: req.method ?? "?", path: req.url ?? "" };
+    seen.push(request);
+    if (refused?.(request)) {
+      req.resume();
+      res.writeHead(403, { "content-type": "text/plain" }).end("counting proxy: refused by the test");
+      return;
+    }
     const forwarded = httpRequest(
       {
         host: target.hostname,
@@ -58,6 +67,9 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     url: `http://127.0.0.1:${port}`,
     port,
     requests: () => [...seen],
+    refuse(match) {
+      refused = match;
+    },
     reset() {
       seen = [];
     },
