@@ -69,7 +69,7 @@ describe.each(REMOTE_KINDS)("SIGINT and SIGTERM while a command talks to %s", (k
     for (const { stream: s, trials } of results) {
       for (const t of trials) expectCleanStop(s, t, seed);
       // Enough trials must really stop the command half-way, or the test proves little.
-      if (trials.filter((t) => t.r.code !== 0).length < trials.length / 3)
+      if (trials.filter((t) => t.r.code !== 0).length < trials.length / 4)
         throw new Error(`${s.label}: most trials completed before the signal (UAT_SEED=${seed})`);
     }
   }, 150_000);
@@ -139,7 +139,7 @@ async function runTrials(s: Stream, random: () => number): Promise<{ stream: Str
 }
 
 /**
- * The window to stop a command in: most of the time from its first request to its exit when it
+ * The window to stop a command in: the first 60 % of the time from its first request to its exit when it
  * runs to the end (the shorter of two runs, as the first may be slow to warm up).
  */
 async function stopWindow(s: Stream): Promise<number> {
@@ -156,7 +156,7 @@ async function stopWindow(s: Stream): Promise<number> {
     expectExit(await bg.result, 0);
     runs.push(performance.now() - started);
   }
-  return Math.max(20, 0.8 * Math.min(...runs));
+  return Math.max(20, 0.6 * Math.min(...runs));
 }
 
 function expectCleanStop(s: Stream, t: Trial, seed: number): void {
