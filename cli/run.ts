@@ -96,8 +96,8 @@ function stop(out: Output, interrupt: AbortController, signal: StopSignal): Prom
         new SwampError(
           "interrupted",
           left.length === 0
-            ? `Interrupted by ${signal}: every lease this command held was released; nothing was committed after the interrupt.`
-            : `Interrupted by ${signal}: ${left.length} lease(s) may still be held (see above); nothing was committed after the interrupt.`,
+            ? `Interrupted by ${signal}: every lease this command held was released and nothing was committed after the interrupt; run the command again to finish it.`
+            : `Interrupted by ${signal}: ${left.length} lease(s) may still be held (see above) and nothing was committed after the interrupt; free them as said above, then run the command again.`,
         ),
       );
       return exitFlushed(code, FLUSH_WITHIN_MS);
