@@ -141,11 +141,7 @@ export class RepoContext {
     const locks = await this.locks();
     const remote = await this.remote();
     return locks.withStructural(
-      async (lease) => {
-        if (!remote) return fn(lease);
-        const verify = () => remote.verifyLeases([lease]);
-        return remote.around(signal, lease.signal, verify, () => fn(lease));
-      },
+      async (lease) => (remote ? remote.around(signal, [lease], () => fn(lease)) : fn(lease)),
       { operation, signal },
     );
   }
@@ -170,11 +166,7 @@ export class RepoContext {
     const remote = await this.remote();
     return locks.withModels(
       models,
-      async (leaseSignal, leases) => {
-        if (!remote) return fn(leaseSignal);
-        const verify = () => remote.verifyLeases(leases);
-        return remote.around(signal, leaseSignal, verify, () => fn(leaseSignal));
-      },
+      async (leaseSignal, leases) => (remote ? remote.around(signal, leases, fn) : fn(leaseSignal)),
       { operation, signal },
     );
   }

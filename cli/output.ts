@@ -1,4 +1,5 @@
 import { type ErrorCode, SwampError } from "../core/errors.ts";
+import { write } from "./flush.ts";
 
 export interface GlobalOptions {
   json?: boolean;
@@ -30,25 +31,25 @@ export class Output {
   /** The command's result: JSON document in json mode, the rendered text otherwise. */
   result(doc: unknown, text: () => string): void {
     if (this.json) {
-      process.stdout.write(`${toJson(doc)}\n`);
+      write(process.stdout, `${toJson(doc)}\n`);
       return;
     }
     const rendered = text();
-    if (rendered !== "") process.stdout.write(rendered.endsWith("\n") ? rendered : `${rendered}\n`);
+    if (rendered !== "") write(process.stdout, rendered.endsWith("\n") ? rendered : `${rendered}\n`);
   }
 
   /** Progress and notices for humans; silent with --quiet and in json mode. */
   info(message: string): void {
-    if (!this.quiet && !this.json) process.stderr.write(`${message}\n`);
+    if (!this.quiet && !this.json) write(process.stderr, `${message}\n`);
   }
 
   debug(message: string): void {
-    if (this.verbose && !this.json) process.stderr.write(`${this.paint("2", message)}\n`);
+    if (this.verbose && !this.json) write(process.stderr, `${this.paint("2", message)}\n`);
   }
 
   warn(message: string): void {
-    if (this.json) process.stderr.write(`${JSON.stringify({ warning: message })}\n`);
-    else process.stderr.write(`${this.paint("33", `Warning: ${message}`)}\n`);
+    if (this.json) write(process.stderr, `${JSON.stringify({ warning: message })}\n`);
+    else write(process.stderr, `${this.paint("33", `Warning: ${message}`)}\n`);
   }
 
   error(err: unknown): void {
@@ -59,11 +60,11 @@ export class Output {
       const doc: Record<string, unknown> = { error: message, code };
       if (known && err.details) Object.assign(doc, { details: err.details });
       if (!known && err instanceof Error && err.stack) doc.stack = err.stack;
-      process.stderr.write(`${JSON.stringify(doc, jsonReplacer, 2)}\n`);
+      write(process.stderr, `${JSON.stringify(doc, jsonReplacer, 2)}\n`);
       return;
     }
-    process.stderr.write(`${this.paint("31", "Error:")} ${message}\n`);
-    if (!known && err instanceof Error && err.stack && this.verbose) process.stderr.write(`${err.stack}\n`);
+    write(process.stderr, `${this.paint("31", "Error:")} ${message}\n`);
+    if (!known && err instanceof Error && err.stack && this.verbose) write(process.stderr, `${err.stack}\n`);
   }
 
   /** ANSI colour when allowed (`NO_COLOR`, `--no-color`, no TTY and --json turn it off). */

@@ -186,7 +186,14 @@ left over only once older than ${GRACE_PERIOD_MS / 60_000} minutes (${GRACE_PERI
   ds.command("status")
     .description("datastore type, path, health, namespaces and leases; live on a terminal (q quits)")
     .option("--once", "print one snapshot even on a terminal")
-    .addHelpText("after", examples("swamp ds status", "swamp ds status --json", "swamp ds status --once"))
+    .option(
+      "--timeout <seconds>",
+      "give up on a store that has not answered after this many seconds (default 10)",
+    )
+    .addHelpText(
+      "after",
+      examples("swamp ds status", "swamp ds status --json", "swamp ds status --once --timeout 30"),
+    )
     .action(lazyAction(() => import("./commands/datastore-status.ts")));
   const setup = ds.command("setup").description("point the repo at a datastore, migrating existing data");
   setup
@@ -296,6 +303,10 @@ left over only once older than ${GRACE_PERIOD_MS / 60_000} minutes (${GRACE_PERI
   lock
     .command("status")
     .description("show the global lease and every per-model lease (never takes a lease)")
+    .option(
+      "--timeout <seconds>",
+      "give up on a store that has not answered after this many seconds (default 10)",
+    )
     .addHelpText("after", examples("swamp ds lock status", "swamp ds lock status --json | jq .global"))
     .action(lazyAction(() => import("./commands/datastore-lock-status.ts")));
   lock
@@ -303,6 +314,10 @@ left over only once older than ${GRACE_PERIOD_MS / 60_000} minutes (${GRACE_PERI
     .description("breakglass: free a stuck lease (the global one, or one model's with --model)")
     .option("--force", "required: confirms you know no swamp command is using the lease")
     .option("--model <type/id>", "free this model's lease instead of the global one")
+    .option(
+      "--timeout <seconds>",
+      "give up on a store that has not answered after this many seconds (default 10)",
+    )
     .addHelpText(
       "after",
       examples(

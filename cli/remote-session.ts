@@ -6,6 +6,13 @@ import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import { refreshCatalogNames } from "../core/catalog-refresh.ts";
 import { type DataNameRef, parseDataPath } from "../core/data-path.ts";
 import type { GcsBackend, S3Backend } from "../core/datastore-config.ts";
+import {
+  anySignal,
+  type Deadline,
+  exceededDeadline,
+  startDeadline,
+  unansweredMessage,
+} from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
 import type { HealthResult } from "../core/ports/datastore-verifier.ts";
 import type { Lease } from "../core/ports/lock.ts";
@@ -18,7 +25,7 @@ import type {
   SyncService,
 } from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
-import { pullConcurrency, pushConcurrency, syncTimeoutMs } from "../core/tunables.ts";
+import { pullConcurrency, pushConcurrency, syncDeadline } from "../core/tunables.ts";
 import type { RepoContext } from "./context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
 
@@ -76,9 +83,12 @@ export class RemoteSession {
     return new RemoteSession(ctx, store, prefix, engine, stateDir);
   }
 
-  /** One deadline per command: `--timeout`, then the config, then SWAMP_DATASTORE_SYNC_TIMEOUT_MS, then 5 min. */
-  deadline(timeoutFlagSeconds?: number): AbortSignal {
-    return AbortSignal.timeout(syncTimeoutMs(timeoutFlagSeconds, this.ctx.config, this.ctx.env));
+  /**
+   * One sync deadline per command, over its pull and its push (docs/architecture.md, "Deadlines"):
+   * `--timeout`, then the config, then SWAMP_DATASTORE_SYNC_TIMEOUT_MS, then 5 min. Dispose it.
+   */
+  deadline(timeoutFlagSeconds?: number): Deadline {
+    return startDeadline(this.ctx.clock, syncDeadline(timeoutFlagSeconds, this.ctx.config, this.ctx.env));
   }
 
   async pull(options: SyncOptions): Promise<PullResult> {
@@ -150,7 +160,8 @@ export class RemoteSession {
       .pushChanged(this.#reporting(options))
       .finally(() => this.#progress.clear())
       .catch((e: unknown) => {
-        if (e instanceof SwampError && e.code === "index_regressed") throw e;
+        // The engine's own errors already name the store and the fix.
+        if (e instanceof SwampError) throw e;
         throw new SwampError(
           "sync_failed",
           `Datastore push to ${this.store.description} failed: ${(e as Error).message}. Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.`,
@@ -171,24 +182,33 @@ export class RemoteSession {
     };
   }
 
-  /** Pull, run, then push even if the work failed part-way (so what was written is not stranded). */
+  /**
+   * Pull, run, then push even if the work failed part-way (so what was written is not stranded);
+   * the pull and the push share one sync deadline.
+   */
   async around<T>(
     interrupt: AbortSignal,
-    leaseSignal: AbortSignal,
-    verify: () => Promise<void>,
-    work: () => Promise<T>,
+    leases: Lease[],
+    work: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const signal = AbortSignal.any([interrupt, leaseSignal, this.deadline()]);
-    await this.pull({ signal, beforeCommit: verify });
-    let result: T;
+    const deadline = this.deadline();
+    const leaseSignal = anySignal(...leases.map((lease) => lease.signal));
+    const signal = anySignal(interrupt, leaseSignal, deadline.signal);
+    const options: SyncOptions = { signal, beforeCommit: (s) => this.verifyLeases(leases, s) };
     try {
-      result = await work();
-    } catch (workError) {
-      await this.push({ signal, beforeCommit: verify }).catch((e: Error) => this.ctx.out.warn(e.message));
-      throw workError;
+      await this.pull(options);
+      let result: T;
+      try {
+        result = await work(anySignal(interrupt, leaseSignal));
+      } catch (workError) {
+        await this.push(options).catch((e: Error) => this.ctx.out.warn(e.message));
+        throw workError;
+      }
+      await this.push(options);
+      return result;
+    } finally {
+      deadline.dispose();
     }
-    await this.push({ signal, beforeCommit: verify });
-    return result;
   }
 
   async remoteStatus(): Promise<RemoteStatus> {
@@ -217,7 +237,10 @@ export class RemoteSession {
     };
   }
 
-  /** Health: one listing request against the bucket (a missing bucket or bad credentials fail it). */
+  /**
+   * Health: one listing request against the bucket (a missing bucket or bad credentials fail it),
+   * bounded by the deadline behind `signal`.
+   */
   async verify(signal?: AbortSignal): Promise<HealthResult> {
     const started = performance.now();
     const latencyMs = () => Math.round(performance.now() - started);
@@ -225,16 +248,19 @@ export class RemoteSession {
       for await (const _ of this.store.list("_index/", undefined, signal)) break;
       return { healthy: true, message: `${this.store.description} is reachable`, latencyMs: latencyMs() };
     } catch (e) {
+      const ran = exceededDeadline(signal);
       return {
         healthy: false,
-        message: `${this.store.description} is not reachable: ${(e as Error).message}. Check the bucket name, endpoint and credentials.`,
+        message: ran
+          ? unansweredMessage(this.store.description, ran)
+          : `${this.store.description} is not reachable: ${(e as Error).message}. Check the bucket name, endpoint and credentials.`,
         latencyMs: latencyMs(),
       };
     }
   }
 
   /** Fencing before a commit: every lease must still carry our nonce in the bucket. */
-  async verifyLeases(leases: Lease[]): Promise<void> {
+  async verifyLeases(leases: Lease[], signal: AbortSignal): Promise<void> {
     for (const lease of leases) {
       lease.assertHeld();
       const lock = new LeaseLock({
@@ -244,7 +270,7 @@ export class RemoteSession {
         host: this.ctx.host,
         random: Math.random,
       });
-      const state = await lock.inspect();
+      const state = await lock.inspect(signal);
       if (!state || state.info.nonce !== lease.info.nonce) {
         throw new SwampError(
           "lock_lost",

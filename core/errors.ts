@@ -21,7 +21,10 @@ export const ExitCode = {
   error: 1,
   usage: 2,
   lockTimeout: 75,
+  /** SIGINT (Ctrl-C): 128 + 2. */
   interrupted: 130,
+  /** SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 
 /** An error the user can act on: the message says what happened and what to do. */

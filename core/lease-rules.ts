@@ -6,32 +6,39 @@ import type { LockInfo } from "./ports/lock.ts";
 export interface LeaseJudgement {
   stale: boolean;
   reason?: "expired" | "holder_dead";
-  /** Store time since the lock object was last written. */
-  ageMs: number;
+  /** Store time since the lock object was last written; absent when the store did not say. */
+  ageMs?: number;
   /** Time left before others may take it over; 0 when stale. */
   expiresInMs: number;
 }
 
+/** The longest ttl a lease may carry; a body asking for more is corrupt (docs/architecture.md, "Leases"). */
+export const MAX_LEASE_TTL_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Judges a lease. `info` is null when the lock object is corrupt: then only its age counts.
  * Age is the store's `serverNow − modifiedAt`, never the holder's own timestamps, so clock
- * skew between hosts does not matter. The holder's own `ttlMs` wins over `ttlMs`.
+ * skew between hosts does not matter. An answer without `modifiedAt` says nothing about the
+ * age, and a lease is never taken from its holder on missing data: it counts as just written.
+ * The holder's own `ttlMs` wins over `ttlMs`.
  * A dead pid counts only on the holder's own host (a pid means nothing elsewhere).
  */
 export function judgeLease(
   info: LockInfo | null,
-  objectModifiedAt: number,
+  objectModifiedAt: number | undefined,
   serverNow: number,
   ttlMs: number,
   host: Pick<Host, "hostname" | "isPidAlive">,
 ): LeaseJudgement {
   const ttl = info ? info.ttlMs : ttlMs;
-  const ageMs = Math.max(0, serverNow - objectModifiedAt);
+  const known = objectModifiedAt !== undefined && Number.isFinite(objectModifiedAt);
+  const ageMs = known ? Math.max(0, serverNow - objectModifiedAt) : undefined;
+  const age = ageMs === undefined ? {} : { ageMs };
   if (info && info.hostname === host.hostname && !host.isPidAlive(info.pid)) {
-    return { stale: true, reason: "holder_dead", ageMs, expiresInMs: 0 };
+    return { stale: true, reason: "holder_dead", ...age, expiresInMs: 0 };
   }
-  if (ageMs > ttl) return { stale: true, reason: "expired", ageMs, expiresInMs: 0 };
-  return { stale: false, ageMs, expiresInMs: ttl - ageMs };
+  if (ageMs !== undefined && ageMs > ttl) return { stale: true, reason: "expired", ageMs, expiresInMs: 0 };
+  return { stale: false, ...age, expiresInMs: ttl - (ageMs ?? 0) };
 }
 
 const BACKOFF_CAP_MS = 8000;
@@ -93,7 +100,8 @@ export function encodeLockBody(body: LockBody): Uint8Array {
 
 /**
  * Parses a lock object. Anything that is not valid UTF-8 JSON of one of the two shapes is
- * "corrupt". Bodies written by the reference (no `epoch`, no `renewedAt`) are accepted.
+ * "corrupt", and so is a ttl that is not a positive number of at most MAX_LEASE_TTL_MS: a
+ * holder asking for forever would never be taken over. Bodies written by the reference (no `epoch`, no `renewedAt`) are accepted.
  */
 export function parseLockBody(bytes: Uint8Array): LockBody | "corrupt" {
   let value: unknown;
@@ -117,7 +125,7 @@ export function parseLockBody(bytes: Uint8Array): LockBody | "corrupt" {
     typeof v.acquiredAt !== "string" ||
     typeof renewedAt !== "string" ||
     typeof v.ttlMs !== "number" ||
-    !(v.ttlMs > 0) ||
+    !(v.ttlMs > 0 && v.ttlMs <= MAX_LEASE_TTL_MS) ||
     typeof v.nonce !== "string" ||
     v.nonce === "" ||
     (v.operation !== undefined && typeof v.operation !== "string")

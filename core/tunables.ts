@@ -1,8 +1,10 @@
+import type { TimeBudget } from "./deadline.ts";
 import { SwampError } from "./errors.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+export const LOCK_TIMEOUT_VARIABLE = "SWAMP_LOCK_TIMEOUT_MS";
 export const DEFAULT_SYNC_TIMEOUT_MS = 300_000;
 export const MAX_SYNC_TIMEOUT_FLAG_SECONDS = 21_600;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -15,24 +17,71 @@ export const DEFAULT_PUSH_CONCURRENCY = 25;
  * invocation (e.g. a CI job) can wait longer than the repo's setting.
  */
 export function lockTimeoutMs(env: Env, config: { lockTimeoutMs?: number } = {}): number {
-  return positiveInt(env.SWAMP_LOCK_TIMEOUT_MS) ?? config.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  return positiveInt(env[LOCK_TIMEOUT_VARIABLE]) ?? config.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
 }
 
+/** A lease's release: short, so that no way out of a command waits long on an unreachable store. */
+export const LEASE_RELEASE_BUDGET: TimeBudget = {
+  ms: 3000,
+  what: "the lease release",
+  raise: "nothing (a release never waits longer; the lease expires after its ttl)",
+  code: "store_unavailable",
+};
+
+/** The lease wait: its requests, retries and pauses. The env var wins over the config, so it always raises it. */
+export function leaseWaitBudget(ms: number): TimeBudget {
+  return { ms, what: "the lease wait", raise: LOCK_TIMEOUT_VARIABLE, code: "lock_timeout" };
+}
+
+export const SYNC_TIMEOUT_VARIABLE = "SWAMP_DATASTORE_SYNC_TIMEOUT_MS";
+export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
+
 /**
- * Sync timeout per direction (SPEC §2.4): `--timeout <sec>` (validated, at most 6 h) >
- * `datastore.syncTimeoutMs` > `SWAMP_DATASTORE_SYNC_TIMEOUT_MS` (uncapped; bad values ignored) > 5 min.
+ * The sync deadline (SPEC §2.4), which bounds a command's pull and push together:
+ * `--timeout <sec>` (validated, at most 6 h) > `datastore.syncTimeoutMs` >
+ * `SWAMP_DATASTORE_SYNC_TIMEOUT_MS` (uncapped; bad values ignored) > 5 min. Says which of
+ * them set it, since raising a lower one changes nothing.
  */
-export function syncTimeoutMs(
+export function syncDeadline(
   flag: string | number | undefined,
   config: { syncTimeoutMs?: number } = {},
   env: Env = {},
-): number {
-  if (flag !== undefined) return parseTimeoutFlag(flag) * 1000;
-  return config.syncTimeoutMs ?? positiveInt(env.SWAMP_DATASTORE_SYNC_TIMEOUT_MS) ?? DEFAULT_SYNC_TIMEOUT_MS;
+): TimeBudget {
+  const budget = (ms: number, raise: string): TimeBudget => ({
+    ms,
+    what: "the sync deadline",
+    raise,
+    code: "sync_failed",
+  });
+  if (flag !== undefined) return budget(parseTimeoutFlag(flag) * 1000, "--timeout <seconds>");
+  if (config.syncTimeoutMs !== undefined)
+    return budget(config.syncTimeoutMs, "datastore.syncTimeoutMs in .swamp.yaml");
+  const fromEnv = positiveInt(env[SYNC_TIMEOUT_VARIABLE]);
+  if (fromEnv !== undefined) return budget(fromEnv, SYNC_TIMEOUT_VARIABLE);
+  return budget(
+    DEFAULT_SYNC_TIMEOUT_MS,
+    `${SYNC_TIMEOUT_VARIABLE} (or --timeout <seconds> where a command has it)`,
+  );
 }
 
-/** Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with SPEC §1.3's messages. */
-export function parseTimeoutFlag(flag: string | number): number {
+/** The short deadline of a command that only looks (`ds status`, `lock status`, `lock release`): `--timeout <sec>` > 10 s. */
+export function lookDeadline(flag: string | number | undefined, command: string): TimeBudget {
+  return {
+    ms: flag === undefined ? DEFAULT_STATUS_TIMEOUT_MS : parseTimeoutFlag(flag, "") * 1000,
+    what: `the ${command.replace(/^swamp datastore /, "")} deadline`,
+    raise: `'${command} --timeout <seconds>'`,
+    code: "store_unavailable",
+  };
+}
+
+/**
+ * Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with SPEC
+ * §1.3's messages. `beyond` says what to do for more than the 6 h a flag allows.
+ */
+export function parseTimeoutFlag(
+  flag: string | number,
+  beyond = ` For higher values, set the ${SYNC_TIMEOUT_VARIABLE} env var instead.`,
+): number {
   const text = String(flag).trim();
   if (!/^[-+]?\d+$/.test(text)) {
     throw new SwampError(
@@ -47,7 +96,7 @@ export function parseTimeoutFlag(flag: string | number): number {
   if (seconds > MAX_SYNC_TIMEOUT_FLAG_SECONDS) {
     throw new SwampError(
       "validation_failed",
-      `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}. For higher values, set the SWAMP_DATASTORE_SYNC_TIMEOUT_MS env var instead.`,
+      `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}.${beyond}`,
     );
   }
   return seconds;

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
-import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
+import { type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, heldLeases, isNotData, makeRemoteRepo, put } from "./support/remote-repo.ts";
 import type { GetDoc, PutDoc, VersionsDoc } from "./support/shapes.ts";
 import { cloneRepo, expectExit, type Repo } from "./support/swamp.ts";
@@ -16,11 +16,18 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const WRITER_ENV = { SWAMP_LOCK_TIMEOUT_MS: "150000" };
 const WRITER_TIMEOUT_MS = 180_000;
 
-describe.each(REMOTE_KINDS)("two clones, 8 writers on one model and name (%s)", (kind) => {
+/** Each store, and a GCS server whose media reads leave out `Last-Modified` (lease ages then come from the metadata). */
+const STORES = [
+  { label: "s3", kind: "s3", gcs: {} },
+  { label: "gcs", kind: "gcs", gcs: {} },
+  { label: "gcs without Last-Modified on media reads", kind: "gcs", gcs: { mediaLastModified: false } },
+] as const;
+
+describe.each(STORES)("two clones, 8 writers on one model and name ($label)", ({ kind, gcs }) => {
   let server: RemoteServer;
 
   beforeAll(async () => {
-    server = await startRemote(kind);
+    server = await startRemote(kind, gcs);
   });
   beforeEach(() => server.reset());
 

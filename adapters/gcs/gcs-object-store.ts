@@ -40,7 +40,8 @@ type HeaderSource = { headers?: Headers | Record<string, string | string[] | und
  * An ObjectStore on Google Cloud Storage. Preconditions are `ifGenerationMatch` (0 for
  * create-only); the version is the generation. `serverNow` is the HTTP `Date` of the same
  * answer. `modifiedAt` is whole seconds everywhere, because a media read only carries
- * `Last-Modified`. SDK retries are off: retries are a decorator (RetryingObjectStore). The
+ * `Last-Modified`; a media read without it has no `modifiedAt` (the metadata's `updated` is a
+ * HEAD away, for the one caller that needs it). SDK retries are off: retries are a decorator (RetryingObjectStore). The
  * SDK takes no AbortSignal, so an abort stops waiting and lets the request time out.
  */
 export class GcsObjectStore implements ObjectStore {
@@ -81,15 +82,16 @@ export class GcsObjectStore implements ObjectStore {
   async get(key: string, signal?: AbortSignal): Promise<StoredObject | null> {
     try {
       const { body, headers } = await this.#download(key, signal);
-      const lastModified = Date.parse(header(headers, "last-modified") ?? "");
-      return {
+      const object: StoredObject = {
         key,
         size: body.byteLength,
         version: header(headers, "x-goog-generation") ?? "",
-        modifiedAt: Number.isFinite(lastModified) ? lastModified : 0,
         serverNow: serverDate(headers),
         body,
       };
+      const lastModified = Date.parse(header(headers, "last-modified") ?? "");
+      if (Number.isFinite(lastModified)) object.modifiedAt = lastModified;
+      return object;
     } catch (error) {
       if (this.#isMissingObject(error)) return null;
       throw this.#failed("GET", key, error, signal);
@@ -203,14 +205,15 @@ export class GcsObjectStore implements ObjectStore {
   }
 
   #info(key: string, resource: ObjectResource, response: HeaderSource): ObjectInfo {
-    const updated = Date.parse(resource.updated ?? "");
-    return {
+    const info: ObjectInfo = {
       key,
       size: Number(resource.size ?? 0),
       version: String(resource.generation ?? ""),
-      modifiedAt: Number.isFinite(updated) ? Math.floor(updated / 1000) * 1000 : 0,
       serverNow: serverDate(response),
     };
+    const updated = Date.parse(resource.updated ?? "");
+    if (Number.isFinite(updated)) info.modifiedAt = Math.floor(updated / 1000) * 1000;
+    return info;
   }
 
   #isMissingObject(error: unknown): boolean {

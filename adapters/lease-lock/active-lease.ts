@@ -1,17 +1,30 @@
+import { DeadlineExceeded, formatSeconds, startDeadline } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import { encodeLockBody, isFreeBody } from "../../core/lease-rules.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Lease, LockInfo } from "../../core/ports/lock.ts";
 import type { ObjectStore, WriteResult } from "../../core/ports/object-store.ts";
-import { registerLease, unregisterLease } from "./held-leases.ts";
-import { lockLostError } from "./lock-errors.ts";
+import { LEASE_RELEASE_BUDGET } from "../../core/tunables.ts";
+import {
+  type LeaseWhere,
+  recordLeftBehind,
+  registerLease,
+  trackLeaseWork,
+  unregisterLease,
+} from "./held-leases.ts";
+import { leftBehindMessage, lockLostError } from "./lock-errors.ts";
 import { freeLockBody, readLockObject, versionIfOurs } from "./lock-object.ts";
 
 export interface ActiveLeaseDeps {
   store: ObjectStore;
   clock: Clock;
   key: string;
+  /** The command that frees this lease by hand, for the message when a release fails. */
+  releaseCommand: string;
 }
+
+/** Tries of a release: a heartbeat that lands under it changes the version once. */
+const RELEASE_TRIES = 3;
 
 /**
  * A held lease: renews itself every ttl/3 with a write conditional on the version it last
@@ -38,7 +51,12 @@ export class ActiveLease implements Lease {
     this.#lastRenewal = deps.clock.now();
     this.#intervalMs = Math.max(1, Math.floor(info.ttlMs / 3));
     this.#stopHeartbeat = deps.clock.every(this.#intervalMs, () => this.#tick());
-    registerLease(this);
+    registerLease(this, this.#where);
+  }
+
+  get #where(): LeaseWhere {
+    const { key, store, releaseCommand } = this.#deps;
+    return { key, store: store.description, ttlMs: this.#info.ttlMs, releaseCommand };
   }
 
   get info(): LockInfo {
@@ -54,7 +72,7 @@ export class ActiveLease implements Lease {
   }
 
   release(): Promise<void> {
-    this.#released ??= this.#release();
+    this.#released ??= trackLeaseWork(this.#where, this.#release());
     return this.#released;
   }
 
@@ -83,7 +101,7 @@ export class ActiveLease implements Lease {
       this.#adopt(info, result.version);
       return;
     }
-    const ours = await versionIfOurs(store, key, info.nonce).catch(() => undefined);
+    const ours = await versionIfOurs(store, key, info.nonce, this.signal).catch(() => undefined);
     if (ours === undefined) return;
     if (ours !== null) this.#adopt(info, ours);
     else if (!this.#released) this.#revoke(await this.#whyLost());
@@ -96,7 +114,7 @@ export class ActiveLease implements Lease {
   }
 
   async #whyLost(): Promise<string> {
-    const current = await readLockObject(this.#deps.store, this.key).catch(() => null);
+    const current = await readLockObject(this.#deps.store, this.key, this.signal).catch(() => null);
     if (!current) return "the lock object was deleted";
     if (current.body === "corrupt") return "the lock object was overwritten with something unreadable";
     if (isFreeBody(current.body)) return "it was force-released ('swamp datastore lock release --force')";
@@ -106,29 +124,47 @@ export class ActiveLease implements Lease {
   #revoke(why: string): void {
     if (this.signal.aborted) return;
     this.#stopHeartbeat();
-    unregisterLease(this);
     this.#controller.abort(lockLostError(this.key, why));
   }
 
+  /**
+   * Frees the lock object if it still carries our nonce, within a deadline of its own so that
+   * no way out of a command waits long on an unreachable store; a lease it cannot free is
+   * recorded with the message that says how (docs/architecture.md, "Leaving").
+   */
   async #release(): Promise<void> {
     const { store, clock, key } = this.#deps;
     this.#stopHeartbeat();
-    unregisterLease(this);
     if (!this.signal.aborted) {
       this.#controller.abort(
         new SwampError("lock_lost", `Lock "${key}" was released; nothing may be written under it.`),
       );
     }
     await this.#beat;
-    // Only ever replace a body carrying our nonce: a successor's lease stays untouched.
-    // If the store cannot be reached the lease simply expires after its ttl.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const free = freeLockBody(this.#info.epoch, clock.now());
-      const result = await store.put(key, free, { version: this.#version }).catch(() => null);
-      if (!result || result.ok || result.reason === "missing") return;
-      const ours = await versionIfOurs(store, key, this.#info.nonce).catch(() => null);
-      if (!ours) return;
-      this.#version = ours;
+    const deadline = startDeadline(clock, LEASE_RELEASE_BUDGET);
+    try {
+      // Only ever replace a body carrying our nonce: a successor's lease stays untouched.
+      for (let attempt = 0; attempt < RELEASE_TRIES; attempt++) {
+        const free = freeLockBody(this.#info.epoch, clock.now());
+        const result = await store.put(key, free, { version: this.#version }, deadline.signal);
+        if (result.ok || result.reason === "missing") return;
+        const ours = await versionIfOurs(store, key, this.#info.nonce, deadline.signal);
+        if (!ours) return;
+        this.#version = ours;
+      }
+      recordLeftBehind(
+        key,
+        leftBehindMessage(this.#where, "its lock object kept changing under the release"),
+      );
+    } catch (error) {
+      const why =
+        error instanceof DeadlineExceeded
+          ? `the store did not answer within ${formatSeconds(LEASE_RELEASE_BUDGET.ms)}`
+          : `releasing it failed (${(error as Error).message})`;
+      recordLeftBehind(key, leftBehindMessage(this.#where, why));
+    } finally {
+      deadline.dispose();
+      unregisterLease(this);
     }
   }
 }

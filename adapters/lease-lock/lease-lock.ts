@@ -1,3 +1,4 @@
+import { anySignal, startDeadline } from "../../core/deadline.ts";
 import {
   encodeLockBody,
   isFreeBody,
@@ -9,9 +10,18 @@ import {
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { AcquireOptions, Lease, Lock, LockInfo, LockState } from "../../core/ports/lock.ts";
-import type { ObjectStore, Precondition, StoredObject } from "../../core/ports/object-store.ts";
+import type { ObjectInfo, ObjectStore, Precondition, StoredObject } from "../../core/ports/object-store.ts";
+import { LEASE_RELEASE_BUDGET, leaseWaitBudget } from "../../core/tunables.ts";
 import { ActiveLease } from "./active-lease.ts";
-import { interruptedError, lockTimeoutError } from "./lock-errors.ts";
+import { type LeaseWhere, recordLeftBehind, releasingAllLeases, trackLeaseWork } from "./held-leases.ts";
+import {
+  interruptedError,
+  leftBehindMessage,
+  lockTimeoutError,
+  lockUnansweredError,
+  RELEASE_COMMAND,
+  waitStopped,
+} from "./lock-errors.ts";
 import { freeLockBody, type LockObject, readLockObject, versionIfOurs } from "./lock-object.ts";
 
 export interface LeaseLockOptions {
@@ -61,21 +71,50 @@ export class LeaseLock implements Lock {
 
   async inspect(signal?: AbortSignal): Promise<LockState | null> {
     const current = await readLockObject(this.#store, this.key, signal);
-    return current ? this.#stateOf(current) : null;
+    return current ? this.#stateOf(current, signal) : null;
   }
 
+  /**
+   * Waits at most `maxWaitMs` in all, its requests and their retries included: a deadline aborts
+   * whatever is in flight when it runs out (docs/architecture.md, "Deadlines"). 0 tries once.
+   */
   async acquire(options: AcquireOptions = {}): Promise<Lease> {
-    const { signal } = options;
     const maxWaitMs = options.maxWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    const deadline = maxWaitMs > 0 ? startDeadline(this.#clock, leaseWaitBudget(maxWaitMs)) : undefined;
+    try {
+      return await this.#acquire(options, maxWaitMs, deadline?.signal);
+    } finally {
+      deadline?.dispose();
+    }
+  }
+
+  async #acquire(
+    options: AcquireOptions,
+    maxWaitMs: number,
+    deadline: AbortSignal | undefined,
+  ): Promise<Lease> {
+    const signal = anySignal(options.signal, deadline);
     const started = this.#clock.now();
     const nonce = this.#host.uuid();
     let waits = 0;
     let races = 0;
     let holder: LockState | null = null;
+    const stopped = (error: unknown) =>
+      waitStopped(signal, error, this.key, (ran) =>
+        holder
+          ? lockTimeoutError(this.key, holder, this.#clock.now() - started, this.#releaseCommand)
+          : lockUnansweredError(this.key, this.#store.description, ran),
+      );
     for (;;) {
-      if (signal?.aborted) throw interruptedError(this.key);
-      const current = await this.#interruptible(signal, () => readLockObject(this.#store, this.key, signal));
-      const state = current ? this.#stateOf(current) : null;
+      if (signal.aborted) throw stopped(undefined);
+      let state: LockState | null;
+      let current: LockObject | null;
+      try {
+        current = await readLockObject(this.#store, this.key, signal);
+        state = current ? await this.#stateOf(current, signal) : null;
+      } catch (error) {
+        throw stopped(error);
+      }
       if ((!state || state.stale) && races < MAX_RACES_WITHOUT_BACKOFF) {
         const info = newLockInfo({
           host: this.#host,
@@ -86,8 +125,13 @@ export class LeaseLock implements Lock {
           ...(options.operation === undefined ? {} : { operation: options.operation }),
         });
         const when: Precondition = current ? { version: current.object.version } : { absent: true };
-        const version = await this.#claim(info, when);
-        if (version) return this.#hold(info, version, signal);
+        const lease = await trackLeaseWork(
+          this.#where,
+          this.#take(info, when, deadline, signal, stopped),
+        ).catch((error: unknown) => {
+          throw stopped(error);
+        });
+        if (lease) return lease;
         races++;
         continue;
       }
@@ -97,19 +141,24 @@ export class LeaseLock implements Lock {
       const remaining = maxWaitMs - waited;
       if (remaining <= 0) throw lockTimeoutError(this.key, holder, waited, this.#releaseCommand);
       const delay = Math.min(nextBackoff(waits++, this.retryIntervalMs, this.#random), remaining);
-      await this.#interruptible(signal, () => this.#clock.sleep(delay, signal));
+      await this.#clock.sleep(delay, signal).catch((error: unknown) => {
+        throw stopped(error);
+      });
     }
   }
 
-  async forceRelease(nonce: string): Promise<boolean> {
+  async forceRelease(nonce: string, signal?: AbortSignal): Promise<boolean> {
     // A live holder's heartbeat may change the version under us; retry while the nonce matches.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await readLockObject(this.#store, this.key);
+      const current = await readLockObject(this.#store, this.key, signal);
       if (!current || nonceOf(current) !== nonce) return false;
       const epoch = current.body === "corrupt" || isFreeBody(current.body) ? 0 : current.body.epoch;
-      const result = await this.#store.put(this.key, freeLockBody(epoch, this.#clock.now()), {
-        version: current.object.version,
-      });
+      const result = await this.#store.put(
+        this.key,
+        freeLockBody(epoch, this.#clock.now()),
+        { version: current.object.version },
+        signal,
+      );
       if (result.ok) return true;
       if (result.reason === "missing") return false;
     }
@@ -125,53 +174,126 @@ export class LeaseLock implements Lock {
     }
   }
 
-  /** Writes our LockInfo under `when`; the new version when the lease is ours, else null. */
-  async #claim(info: LockInfo, when: Precondition): Promise<string | null> {
-    const body = encodeLockBody(info);
-    try {
-      const result = await this.#store.put(this.key, body, when);
-      if (result.ok) return result.version;
-    } catch (error) {
-      const ours = await versionIfOurs(this.#store, this.key, info.nonce).catch(() => null);
-      if (ours) return ours;
-      throw error;
-    }
-    return versionIfOurs(this.#store, this.key, info.nonce);
-  }
-
-  async #hold(info: LockInfo, version: string, signal?: AbortSignal): Promise<Lease> {
-    const lease = new ActiveLease({ store: this.#store, clock: this.#clock, key: this.key }, info, version);
-    if (signal?.aborted) {
+  /**
+   * Writes our LockInfo under `when` and holds the lease if it is ours; null when another writer
+   * won. The write is not stopped by an interrupt, only by the deadline: its outcome must be
+   * known, so that a lease it created is released rather than left behind.
+   */
+  async #take(
+    info: LockInfo,
+    when: Precondition,
+    deadline: AbortSignal | undefined,
+    signal: AbortSignal,
+    stopped: (error: unknown) => unknown,
+  ): Promise<Lease | null> {
+    const version = await this.#claim(info, when, deadline);
+    if (!version) return null;
+    const lease = new ActiveLease(
+      {
+        store: this.#store,
+        clock: this.#clock,
+        key: this.key,
+        releaseCommand: this.#releaseCommandOrDefault,
+      },
+      info,
+      version,
+    );
+    if (signal.aborted || releasingAllLeases()) {
       await lease.release();
-      throw interruptedError(this.key);
+      throw stopped(interruptedError(this.key));
     }
     return lease;
   }
 
-  #stateOf({ object, body }: LockObject): LockState | null {
+  /** The new version when the lease is ours, else null. A write that failed may still have landed. */
+  async #claim(
+    info: LockInfo,
+    when: Precondition,
+    deadline: AbortSignal | undefined,
+  ): Promise<string | null> {
+    const body = encodeLockBody(info);
+    try {
+      const result = await this.#store.put(this.key, body, when, deadline);
+      if (result.ok) return result.version;
+    } catch (error) {
+      const ours = await this.#ifLanded(info.nonce);
+      if (ours) return ours;
+      throw error;
+    }
+    return versionIfOurs(this.#store, this.key, info.nonce, deadline);
+  }
+
+  /** After a failed lock write: its version if it landed anyway, looked up within a short deadline. */
+  async #ifLanded(nonce: string): Promise<string | null> {
+    const deadline = startDeadline(this.#clock, LEASE_RELEASE_BUDGET);
+    try {
+      return await versionIfOurs(this.#store, this.key, nonce, deadline.signal);
+    } catch {
+      recordLeftBehind(
+        this.key,
+        leftBehindMessage(
+          this.#where,
+          "a lock write was cut off and the store did not say whether it landed",
+        ),
+      );
+      return null;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  get #releaseCommandOrDefault(): string {
+    return this.#releaseCommand ?? RELEASE_COMMAND;
+  }
+
+  get #where(): LeaseWhere {
+    return {
+      key: this.key,
+      store: this.#store.description,
+      ttlMs: this.ttlMs,
+      releaseCommand: this.#releaseCommandOrDefault,
+    };
+  }
+
+  /**
+   * The lease as a reader judges it. An answer without a modification time is asked again as
+   * metadata (a HEAD); if that says nothing about this version either, the age stays unknown
+   * and the lease counts as fresh (docs/architecture.md, "Leases").
+   */
+  async #stateOf(current: LockObject, signal?: AbortSignal): Promise<LockState | null> {
+    const { object, body } = current;
     if (body !== "corrupt" && isFreeBody(body)) return null;
-    const info = body === "corrupt" ? this.#corruptInfo(object) : body;
+    const timed = object.modifiedAt === undefined ? await this.#timeOf(object, signal) : object;
+    const info = body === "corrupt" ? this.#corruptInfo(object.version, timed.modifiedAt) : body;
     const judgement = judgeLease(
       body === "corrupt" ? null : body,
-      object.modifiedAt,
-      object.serverNow,
+      timed.modifiedAt,
+      timed.serverNow,
       this.ttlMs,
       this.#host,
     );
     const state: LockState = {
       key: this.key,
       info,
-      ageMs: judgement.ageMs,
       expiresInMs: judgement.expiresInMs,
       stale: judgement.stale,
     };
+    if (judgement.ageMs !== undefined) state.ageMs = judgement.ageMs;
     if (judgement.reason) state.staleReason = judgement.reason;
     if (body === "corrupt") state.corrupt = true;
     return state;
   }
 
-  #corruptInfo(object: StoredObject): LockInfo {
-    const writtenAt = new Date(object.modifiedAt).toISOString();
+  async #timeOf(
+    object: StoredObject,
+    signal?: AbortSignal,
+  ): Promise<Pick<ObjectInfo, "modifiedAt" | "serverNow">> {
+    const head = await this.#store.head(this.key, signal);
+    return head && head.version === object.version ? head : object;
+  }
+
+  #corruptInfo(version: string, modifiedAt: number | undefined): LockInfo {
+    const writtenAt = modifiedAt === undefined ? "unknown" : new Date(modifiedAt).toISOString();
     return {
       holder: "unknown (corrupt lock object)",
       hostname: "",
@@ -179,18 +301,9 @@ export class LeaseLock implements Lock {
       acquiredAt: writtenAt,
       renewedAt: writtenAt,
       ttlMs: this.ttlMs,
-      nonce: corruptNonce(object.version),
+      nonce: corruptNonce(version),
       epoch: 0,
     };
-  }
-
-  async #interruptible<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (signal?.aborted) throw interruptedError(this.key);
-      throw error;
-    }
   }
 }
 

@@ -1,10 +1,19 @@
+import { anySignal, type Deadline, type DeadlineExceeded, startDeadline } from "../../core/deadline.ts";
+import type { SwampError } from "../../core/errors.ts";
 import { globalLockKey, modelLockKey, modelLockPrefix, parseModelLockKey } from "../../core/lock-keys.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { Lease, LockState } from "../../core/ports/lock.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { leaseWaitBudget } from "../../core/tunables.ts";
 import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, LeaseLock } from "./lease-lock.ts";
-import { drainTimeoutError, interruptedError, lockTimeoutError, RELEASE_COMMAND } from "./lock-errors.ts";
+import {
+  drainTimeoutError,
+  lockTimeoutError,
+  lockUnansweredError,
+  RELEASE_COMMAND,
+  waitStopped,
+} from "./lock-errors.ts";
 
 export interface ModelRef {
   type: string;
@@ -28,6 +37,17 @@ export interface LockCoordinatorOptions {
   /** Per-model leases of this pid on this host do not block the drain (SWAMP_LOCK_HOLDER_PID). */
   ignorePid?: number;
   onWait?: (wait: LockWait) => void;
+}
+
+/** What waiting for leases is called in messages while draining per-model leases. */
+const DRAIN_KEY = "per-model locks";
+
+/** One wait for leases, from its start to its deadline. */
+interface Wait {
+  deadline: Deadline;
+  /** The caller's signal and the deadline's. */
+  signal: AbortSignal;
+  started: number;
 }
 
 export interface LockScope {
@@ -65,15 +85,24 @@ export class LockCoordinator {
   }
 
   async withStructural<T>(fn: (lease: Lease) => Promise<T>, scope: LockScope = {}): Promise<T> {
-    const deadline = this.#deadline();
-    await this.#drain(deadline, scope.signal);
-    const lease = await this.globalLock().acquire({
-      maxWaitMs: this.#remaining(deadline),
-      ...scope,
-    });
+    const wait = this.#startWait(scope.signal);
+    let lease: Lease | undefined;
     try {
+      await this.#drain(wait);
+      lease = await this.globalLock().acquire({
+        ...scope,
+        maxWaitMs: this.#remaining(wait),
+        signal: wait.signal,
+      });
       // A writer may have inspected the global lease just before we took it.
-      await this.#drain(deadline, scope.signal);
+      await this.#drain(wait);
+    } catch (error) {
+      await lease?.release();
+      throw error;
+    } finally {
+      wait.deadline.dispose();
+    }
+    try {
       return await fn(lease);
     } finally {
       await lease.release();
@@ -85,15 +114,18 @@ export class LockCoordinator {
     fn: (signal: AbortSignal, leases: Lease[]) => Promise<T>,
     scope: LockScope = {},
   ): Promise<T> {
-    const deadline = this.#deadline();
     const ordered = [...new Map(models.map((m) => [`${m.type}/${m.id}`, m])).entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, model]) => model);
-    const leases = await this.#acquireModels(ordered, deadline, scope);
+    const wait = this.#startWait(scope.signal);
+    let leases: Lease[];
     try {
-      const signals = leases.map((lease) => lease.signal);
-      if (scope.signal) signals.push(scope.signal);
-      return await fn(AbortSignal.any(signals), leases);
+      leases = await this.#acquireModels(ordered, wait, scope);
+    } finally {
+      wait.deadline.dispose();
+    }
+    try {
+      return await fn(anySignal(...leases.map((lease) => lease.signal), scope.signal), leases);
     } finally {
       await Promise.all(leases.map((lease) => lease.release()));
     }
@@ -107,21 +139,22 @@ export class LockCoordinator {
     return { global, models };
   }
 
-  async #acquireModels(models: ModelRef[], deadline: number, scope: LockScope): Promise<Lease[]> {
+  async #acquireModels(models: ModelRef[], wait: Wait, scope: LockScope): Promise<Lease[]> {
     const global = this.globalLock();
     for (;;) {
-      await this.#waitForGlobal(global, deadline, scope.signal);
+      await this.#waitForGlobal(global, wait);
       const taken: Lease[] = [];
       try {
         let blocked = false;
         for (const model of models) {
           taken.push(
             await this.modelLock(model.type, model.id).acquire({
-              maxWaitMs: this.#remaining(deadline),
               ...scope,
+              maxWaitMs: this.#remaining(wait),
+              signal: wait.signal,
             }),
           );
-          const state = await global.inspect(scope.signal);
+          const state = await this.#asking(wait, global.key, () => global.inspect(wait.signal), null);
           if (state && !state.stale) {
             blocked = true;
             break;
@@ -137,44 +170,56 @@ export class LockCoordinator {
     }
   }
 
-  async #waitForGlobal(global: LeaseLock, deadline: number, signal?: AbortSignal): Promise<void> {
-    let announced = false;
+  async #waitForGlobal(global: LeaseLock, wait: Wait): Promise<void> {
+    let holder: LockState | null = null;
     for (;;) {
-      const state = await global.inspect(signal);
+      const state: LockState | null = await this.#asking(
+        wait,
+        global.key,
+        () => global.inspect(wait.signal),
+        holder,
+      );
       if (!state) return;
       if (state.stale) {
         // Force-release exactly the stale holder, else we would see it again forever.
-        await global.forceRelease(state.info.nonce);
+        await this.#asking(
+          wait,
+          global.key,
+          () => global.forceRelease(state.info.nonce, wait.signal),
+          holder,
+        );
         continue;
       }
-      if (!announced) this.#options.onWait?.({ kind: "global", holder: state });
-      announced = true;
-      await this.#pause(deadline, signal, global.key, () =>
-        lockTimeoutError(global.key, state, this.#waited(deadline)),
-      );
+      if (!holder) this.#options.onWait?.({ kind: "global", holder: state });
+      holder = state;
+      await this.#pause(wait, global.key, () => lockTimeoutError(global.key, state, this.#waited(wait)));
     }
   }
 
-  async #drain(deadline: number, signal?: AbortSignal): Promise<void> {
+  async #drain(wait: Wait): Promise<void> {
     const { host, ignorePid, namespace } = this.#options;
-    let announced = false;
+    const model = (key: string) => {
+      const ref = parseModelLockKey(namespace, key);
+      return ref ? `${ref.type}/${ref.id}` : key;
+    };
+    let live: LockState[] = [];
     for (;;) {
-      const live = (await this.#modelStates(signal)).filter(
+      const seen = live;
+      const onDeadline = (ran: DeadlineExceeded) =>
+        seen.length > 0
+          ? drainTimeoutError(seen, model, this.#waited(wait))
+          : this.#unanswered(DRAIN_KEY, ran);
+      const states = await this.#modelStates(wait.signal).catch((error: unknown) => {
+        throw waitStopped(wait.signal, error, DRAIN_KEY, onDeadline);
+      });
+      const wasIdle = live.length === 0;
+      live = states.filter(
         (state) => !state.stale && !(state.info.pid === ignorePid && state.info.hostname === host.hostname),
       );
       if (live.length === 0) return;
-      if (!announced) this.#options.onWait?.({ kind: "models", holders: live });
-      announced = true;
-      await this.#pause(deadline, signal, "per-model locks", () =>
-        drainTimeoutError(
-          live,
-          (key) => {
-            const model = parseModelLockKey(namespace, key);
-            return model ? `${model.type}/${model.id}` : key;
-          },
-          this.#waited(deadline),
-        ),
-      );
+      if (wasIdle) this.#options.onWait?.({ kind: "models", holders: live });
+      const holders = live;
+      await this.#pause(wait, DRAIN_KEY, () => drainTimeoutError(holders, model, this.#waited(wait)));
     }
   }
 
@@ -191,21 +236,30 @@ export class LockCoordinator {
     return states.filter((state): state is LockState => state !== null);
   }
 
+  /** A request of the wait; when the wait's deadline stops it, the error names `holder` if one was seen. */
+  async #asking<T>(wait: Wait, key: string, call: () => Promise<T>, holder: LockState | null): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw waitStopped(wait.signal, error, key, (ran) =>
+        holder ? lockTimeoutError(key, holder, this.#waited(wait)) : this.#unanswered(key, ran),
+      );
+    }
+  }
+
   /** Waits one retry interval, or throws `timeout()` when the budget is spent. */
-  async #pause(
-    deadline: number,
-    signal: AbortSignal | undefined,
-    waitingFor: string,
-    timeout: () => Error,
-  ): Promise<void> {
-    const remaining = this.#remaining(deadline);
+  async #pause(wait: Wait, waitingFor: string, timeout: () => SwampError): Promise<void> {
+    const remaining = this.#remaining(wait);
     if (remaining <= 0) throw timeout();
     try {
-      await this.#options.clock.sleep(Math.min(this.#retryMs, remaining), signal);
+      await this.#options.clock.sleep(Math.min(this.#retryMs, remaining), wait.signal);
     } catch (error) {
-      if (signal?.aborted) throw interruptedError(waitingFor);
-      throw error;
+      throw waitStopped(wait.signal, error, waitingFor, timeout);
     }
+  }
+
+  #unanswered(key: string, ran: DeadlineExceeded): SwampError {
+    return lockUnansweredError(key, this.#options.store.description, ran);
   }
 
   #lock(key: string, releaseCommand?: string): LeaseLock {
@@ -222,15 +276,18 @@ export class LockCoordinator {
     });
   }
 
-  #deadline(): number {
-    return this.#options.clock.now() + this.#maxWaitMs;
+  /** One wait for leases: every request, retry and pause of it ends at one deadline (SWAMP_LOCK_TIMEOUT_MS). */
+  #startWait(signal: AbortSignal | undefined): Wait {
+    const { clock } = this.#options;
+    const deadline = startDeadline(clock, leaseWaitBudget(this.#maxWaitMs));
+    return { deadline, signal: anySignal(signal, deadline.signal), started: clock.now() };
   }
 
-  #remaining(deadline: number): number {
-    return Math.max(0, deadline - this.#options.clock.now());
+  #remaining(wait: Wait): number {
+    return Math.max(0, wait.deadline.at - this.#options.clock.now());
   }
 
-  #waited(deadline: number): number {
-    return this.#maxWaitMs - this.#remaining(deadline);
+  #waited(wait: Wait): number {
+    return this.#options.clock.now() - wait.started;
   }
 }

@@ -21,8 +21,13 @@ export async function readLockObject(
  * failed or threw: a retried write may have landed on its first attempt, and only the
  * body can tell whether the lease is ours.
  */
-export async function versionIfOurs(store: ObjectStore, key: string, nonce: string): Promise<string | null> {
-  const current = await readLockObject(store, key);
+export async function versionIfOurs(
+  store: ObjectStore,
+  key: string,
+  nonce: string,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  const current = await readLockObject(store, key, signal);
   if (!current || current.body === "corrupt" || isFreeBody(current.body)) return null;
   return current.body.nonce === nonce ? current.object.version : null;
 }

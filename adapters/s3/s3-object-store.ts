@@ -223,14 +223,15 @@ export class S3ObjectStore implements ObjectStore {
     lastModified: Date | undefined,
     answer: object,
   ): ObjectInfo {
-    const modifiedAt = lastModified?.getTime() ?? 0;
-    return {
+    const info: ObjectInfo = {
       key,
       size: size ?? 0,
       version: etag ?? "",
-      modifiedAt,
       serverNow: (answer as Dated)[SERVER_DATE] ?? Date.now(),
     };
+    const modifiedAt = lastModified?.getTime();
+    if (modifiedAt !== undefined && Number.isFinite(modifiedAt)) info.modifiedAt = modifiedAt;
+    return info;
   }
 
   #failed(operation: string, key: string, error: unknown, signal: AbortSignal | undefined): unknown {

@@ -1,3 +1,4 @@
+import { deadlineOf } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import type {
@@ -21,7 +22,9 @@ export interface RetryOptions {
 /**
  * Retries any store's operations on transient failures (see transient-error.ts), with
  * jittered exponential backoff on the Clock port, and stops at once when the caller's signal
- * aborts. A conditional write retried after a transport error may meet its own first
+ * aborts. A backoff that would end past the deadline behind the signal does not start: the
+ * caller gets the failure now rather than an abort later (docs/architecture.md, "Deadlines").
+ * A conditional write retried after a transport error may meet its own first
  * attempt and report "exists" or "changed"; callers that care (the lease lock) re-read.
  */
 export class RetryingObjectStore implements ObjectStore {
@@ -85,19 +88,20 @@ export class RetryingObjectStore implements ObjectStore {
   async #backoffOrThrow(error: unknown, attempt: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw signal.reason;
     if (!isTransient(error)) throw error;
-    if (attempt >= this.#attempts) throw gaveUp(error, attempt);
+    if (attempt >= this.#attempts) throw gaveUp(error, `after ${attempt} attempts`);
     const jitter = 0.75 + 0.5 * this.options.random();
-    await this.options.clock.sleep(this.#baseMs * 3 ** (attempt - 1) * jitter, signal);
+    const delayMs = this.#baseMs * 3 ** (attempt - 1) * jitter;
+    const deadline = deadlineOf(signal);
+    if (deadline !== undefined && this.options.clock.now() + delayMs >= deadline) {
+      throw gaveUp(error, `after ${attempt} attempt(s): another would start past the deadline`);
+    }
+    await this.options.clock.sleep(delayMs, signal);
   }
 }
 
-function gaveUp(error: unknown, attempts: number): unknown {
+function gaveUp(error: unknown, why: string): unknown {
   if (!(error instanceof SwampError)) return error;
-  const wrapped = new SwampError(
-    error.code,
-    `${error.message} (gave up after ${attempts} attempts)`,
-    error.details,
-  );
+  const wrapped = new SwampError(error.code, `${error.message} (gave up ${why})`, error.details);
   wrapped.cause = error.cause ?? error;
   return wrapped;
 }

@@ -24,7 +24,7 @@ export interface CommitInput {
   /** ...and which partition shards that knowledge reflects. */
   known: Readonly<Record<string, { sha256: string }>>;
   delta: IndexDelta;
-  beforeCommit?: (() => Promise<void>) | undefined;
+  beforeCommit?: ((signal: AbortSignal) => Promise<void>) | undefined;
   /** On a lost race, re-read the meta and re-apply the delta (push); or give up (discovery). */
   retry: boolean;
   /**
@@ -95,7 +95,7 @@ export async function commitIndex(
       committedAt: new Date(context.clock.now()).toISOString(),
     };
     run.signal.throwIfAborted();
-    await input.beforeCommit?.();
+    await input.beforeCommit?.(run.signal);
     const version = await remote.commit(meta, current?.version ?? null, run.signal);
     if (version !== null) {
       run.progress("commit", touched.size + 1, touched.size + 1);

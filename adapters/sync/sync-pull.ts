@@ -167,7 +167,9 @@ class Puller {
     const prefix = this.parts.config.remotePrefix;
     const listed: { rel: string; modifiedAt: number }[] = [];
     for await (const info of this.run.store.list(prefix, undefined, this.run.signal)) {
-      listed.push({ rel: info.key.slice(prefix.length), modifiedAt: info.modifiedAt });
+      // A listing that does not say when an object was written records the discovery, as a push records its own time.
+      const modifiedAt = info.modifiedAt ?? this.parts.config.clock.now();
+      listed.push({ rel: info.key.slice(prefix.length), modifiedAt });
     }
     const foreign = prefix === "" ? namespaceDirs(listed.map((o) => o.rel)) : new Set<string>();
     const wanted = listed.filter(({ rel }) => {

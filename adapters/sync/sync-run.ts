@@ -1,3 +1,4 @@
+import { DeadlineExceeded, formatSeconds } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
@@ -90,16 +91,19 @@ function abortError(
   options: SyncOptions,
   elapsedMs: number,
 ): SwampError {
-  if (reason instanceof SwampError) return reason;
-  const ms = reason instanceof EngineDeadline ? reason.ms : (options.timeoutMs ?? elapsedMs);
+  const deadline = reason instanceof DeadlineExceeded ? reason : undefined;
+  if (reason instanceof SwampError && !deadline) return reason;
+  const ms =
+    deadline?.budget.ms ?? (reason instanceof EngineDeadline ? reason.ms : (options.timeoutMs ?? elapsedMs));
   const what = direction === "pull" ? `Pull from ${store}` : `Push to ${store}`;
   const left =
     direction === "pull"
       ? "The cache was not recorded as synced."
       : "Nothing more was committed and local changes stay pending.";
+  const raise = deadline ? `raise ${deadline.budget.what} with ${deadline.budget.raise}` : "raise --timeout";
   const error = new SwampError(
     "sync_failed",
-    `${what} timed out after ${Math.round(ms / 1000)}s. ${left} Run 'swamp datastore sync' again when the store is reachable (or raise --timeout).`,
+    `${what} timed out after ${formatSeconds(ms)}${deadline ? ` (${deadline.budget.what})` : ""}. ${left} Run 'swamp datastore sync' again when the store is reachable, or ${raise}.`,
     { direction, timedOut: true },
   );
   error.cause = reason;

@@ -1,10 +1,13 @@
 import { SwampError } from "../../core/errors.ts";
+import { lookDeadline } from "../../core/tunables.ts";
+import { withinLookDeadline } from "../look-deadline.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
 
 interface Opts {
   force?: boolean;
   model?: string;
+  timeout?: string;
 }
 
 /** Breakglass: never takes a lease itself, and frees only the exact lease it inspected (by nonce). */
@@ -16,15 +19,19 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     );
   }
   const scope = inv.opts.model === undefined ? undefined : parseModelScope(inv.opts.model);
+  const budget = lookDeadline(inv.opts.timeout, "swamp datastore lock release");
   const ctx = await openRepo(inv);
   const locks = await ctx.locks();
   const lock = scope ? locks.modelLock(scope.type, scope.id) : locks.globalLock();
-  const state = await lock.inspect(inv.signal);
   const lockScope = scope ? `${scope.type}/${scope.id}` : "global";
+  const { state, released } = await withinLookDeadline(ctx, inv.signal, budget, async (signal) => {
+    const seen = await lock.inspect(signal);
+    return { state: seen, released: seen !== null && (await lock.forceRelease(seen.info.nonce, signal)) };
+  });
   let doc: Record<string, unknown>;
   if (!state) {
     doc = { released: false, reason: "no lock held", lockScope };
-  } else if (await lock.forceRelease(state.info.nonce)) {
+  } else if (released) {
     doc = { released: true, previousHolder: state.info, lockScope };
   } else {
     doc = {

@@ -1,5 +1,7 @@
 import { globalLockKey, parseModelLockKey } from "../../core/lock-keys.ts";
+import { lookDeadline } from "../../core/tunables.ts";
 import type { RepoContext } from "../context.ts";
+import { withinLookDeadline } from "../look-deadline.ts";
 import type { Invocation } from "../run.ts";
 import { describeLease } from "../status/lease-text.ts";
 import { type LeaseDoc, leaseDoc } from "../status/status-snapshot.ts";
@@ -20,12 +22,13 @@ export async function leaseDocs(
   };
 }
 
-export async function run(inv: Invocation<Record<string, never>>): Promise<void> {
+export async function run(inv: Invocation<{ timeout?: string }>): Promise<void> {
+  const budget = lookDeadline(inv.opts.timeout, "swamp datastore lock status");
   const ctx = await openRepo(inv);
   const doc = {
     datastoreType: ctx.config.kind,
     namespace: ctx.namespace,
-    ...(await leaseDocs(ctx, inv.signal)),
+    ...(await withinLookDeadline(ctx, inv.signal, budget, (signal) => leaseDocs(ctx, signal))),
   };
   inv.out.result(doc, () => {
     const lines = [`Global lease (${doc.global.key}): ${describeLease(doc.global)}`];

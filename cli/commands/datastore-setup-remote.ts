@@ -6,9 +6,11 @@ import {
   resolveDatastoreConfig,
   toYamlDatastoreBlock,
 } from "../../core/datastore-config.ts";
+import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import type { RepoContext } from "../context.ts";
+import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
 import { isInternalFile, type MovedFiles, movedDataNames, RETRY_HINT } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
@@ -33,14 +35,46 @@ export async function setupRemote(
   const target = ctx.withDatastore(validated(ctx, backend, inv.opts.namespace));
   const remote = await target.remote();
   if (!remote) throw new SwampError("internal", "setupRemote needs a remote backend");
-  const signal = AbortSignal.any([inv.signal, remote.deadline(timeout)]);
+  // One sync deadline over the health check, the pull and the push (docs/architecture.md, "Deadlines").
+  const deadline = remote.deadline(timeout);
+  const signal = anySignal(inv.signal, deadline.signal);
+  const doc = await migrate(inv, ctx, target, remote, backend, signal).finally(() => deadline.dispose());
 
+  inv.out.result(doc, () => {
+    const lines = [
+      doc.errors.length ? "Datastore Setup Incomplete" : "Datastore Setup Complete",
+      `  Type:      ${doc.type}`,
+      `  Store:     ${remote.store.description}`,
+      `  Cache:     ${doc.cachePath}`,
+      ...(doc.namespace ? [`  Namespace: ${doc.namespace}`] : []),
+      `  Files:     ${doc.filesCopied} copied (${doc.bytesCopied} bytes), ${doc.filesPushed} pushed`,
+      `  Hydrated:  ${doc.filesPulled} pulled`,
+    ];
+    if (doc.directoriesMigrated.length)
+      lines.push(`Relocated: ${doc.directoriesMigrated.join(", ")} from ${doc.sourcePath}`);
+    for (const w of doc.warnings) lines.push(`Warning: ${w}`);
+    for (const e of doc.errors) lines.push(`Error: ${e}`);
+    if (doc.errors.length) lines.push(RETRY_HINT);
+    return lines.join("\n");
+  });
+  if (doc.errors.length) process.exitCode = 1;
+}
+
+/** Health check, then, under the global lease: pull, copy the current datastore into the cache, push, rewrite `.swamp.yaml`. */
+async function migrate(
+  inv: Invocation<RemoteSetupOpts>,
+  ctx: RepoContext,
+  target: RepoContext,
+  remote: RemoteSession,
+  backend: DatastoreBackend,
+  signal: AbortSignal,
+) {
   const health = await remote.verify(signal);
   if (!health.healthy) throw new SwampError("store_unavailable", health.message);
 
-  const doc = await target.withStructuralNoSync("datastore setup", inv.signal, async (lease) => {
-    const verify = () => remote.verifyLeases([lease]);
-    const leaseSignal = AbortSignal.any([signal, lease.signal]);
+  return target.withStructuralNoSync("datastore setup", inv.signal, async (lease) => {
+    const verify = (s: AbortSignal) => remote.verifyLeases([lease], s);
+    const leaseSignal = anySignal(signal, lease.signal);
     // A republish: setup is also how a bucket that was emptied or restored is filled again from
     // this cache, so the pull deletes nothing here and the push nothing there.
     const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify, republish: true });
@@ -103,25 +137,6 @@ export async function setupRemote(
           : [],
     };
   });
-
-  inv.out.result(doc, () => {
-    const lines = [
-      doc.errors.length ? "Datastore Setup Incomplete" : "Datastore Setup Complete",
-      `  Type:      ${doc.type}`,
-      `  Store:     ${remote.store.description}`,
-      `  Cache:     ${doc.cachePath}`,
-      ...(doc.namespace ? [`  Namespace: ${doc.namespace}`] : []),
-      `  Files:     ${doc.filesCopied} copied (${doc.bytesCopied} bytes), ${doc.filesPushed} pushed`,
-      `  Hydrated:  ${doc.filesPulled} pulled`,
-    ];
-    if (doc.directoriesMigrated.length)
-      lines.push(`Relocated: ${doc.directoriesMigrated.join(", ")} from ${doc.sourcePath}`);
-    for (const w of doc.warnings) lines.push(`Warning: ${w}`);
-    for (const e of doc.errors) lines.push(`Error: ${e}`);
-    if (doc.errors.length) lines.push(RETRY_HINT);
-    return lines.join("\n");
-  });
-  if (doc.errors.length) process.exitCode = 1;
 }
 
 /** The new block, checked exactly as `.swamp.yaml` will be read back, keeping the repo's other settings. */

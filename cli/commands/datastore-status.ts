@@ -1,5 +1,8 @@
 import { FsDatastoreVerifier } from "../../adapters/fs/fs-datastore-verifier.ts";
+import { anySignal, startDeadline, type TimeBudget } from "../../core/deadline.ts";
+import { ExitCode } from "../../core/errors.ts";
 import { globalLockKey } from "../../core/lock-keys.ts";
+import { lookDeadline } from "../../core/tunables.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import type { StatusSnapshot } from "../status/status-snapshot.ts";
@@ -9,18 +12,37 @@ import { openRepo } from "./shared.ts";
 
 interface Opts {
   once?: boolean;
+  timeout?: string;
 }
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
+  const budget = lookDeadline(inv.opts.timeout, "swamp datastore status");
   const ctx = await openRepo(inv);
-  const load = () => snapshot(ctx, inv.signal);
+  const load = () => withinDeadline(ctx, inv.signal, budget);
   if (inv.out.interactive && inv.opts.once !== true) {
     const { runStatusView } = await import("../status/status-view.tsx");
-    await runStatusView(load);
+    await runStatusView(async () => (await load()).snap);
     return;
   }
-  const snap = await load();
+  const { snap, ranOut } = await load();
   inv.out.result(snap, () => renderStatusText(snap, (sgr, t) => inv.out.paint(sgr, t)));
+  // The snapshot says what could be learnt; a store that did not answer in time is a failure to act on.
+  if (ranOut) process.exitCode = ExitCode.error;
+}
+
+/** One snapshot under the command's own short deadline (docs/architecture.md, "Deadlines"). */
+async function withinDeadline(
+  ctx: RepoContext,
+  interrupt: AbortSignal,
+  budget: TimeBudget,
+): Promise<{ snap: StatusSnapshot; ranOut: boolean }> {
+  const deadline = startDeadline(ctx.clock, budget);
+  try {
+    const snap = await snapshot(ctx, anySignal(interrupt, deadline.signal));
+    return { snap, ranOut: deadline.signal.aborted };
+  } finally {
+    deadline.dispose();
+  }
 }
 
 async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSnapshot> {

@@ -1,5 +1,6 @@
+import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
-import type { PullResult, PushResult, SyncProgress } from "../../core/ports/sync-service.ts";
+import type { PullResult, PushResult, SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
@@ -31,7 +32,8 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     );
   }
   const onProgress = progressPrinter(inv.out.info.bind(inv.out));
-  const signal = AbortSignal.any([inv.signal, remote.deadline(timeout)]);
+  const deadline = remote.deadline(timeout);
+  const signal = anySignal(inv.signal, deadline.signal);
   inv.out.info(
     mode === "push"
       ? "Pushing local changes to remote..."
@@ -40,9 +42,10 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         : "Syncing with remote...",
   );
 
-  const { pulled, pushed } = inv.opts.republish
-    ? await republish(ctx, remote, inv.signal, signal, onProgress)
-    : await sync(ctx, remote, mode, inv.signal, signal, onProgress);
+  const { pulled, pushed } = await (inv.opts.republish
+    ? republish(ctx, remote, inv.signal, signal, onProgress)
+    : sync(ctx, remote, mode, inv.signal, signal, onProgress)
+  ).finally(() => deadline.dispose());
   const doc = {
     mode,
     ...(pulled
@@ -80,9 +83,9 @@ async function sync(
       ? { uploaded: 0, deleted: 0 }
       : await ctx.withStructuralNoSync("datastore sync", interrupt, (lease) =>
           remote.push({
-            signal: AbortSignal.any([signal, lease.signal]),
+            signal: anySignal(signal, lease.signal),
             onProgress,
-            beforeCommit: () => remote.verifyLeases([lease]),
+            beforeCommit: (s) => remote.verifyLeases([lease], s),
           }),
         );
   return { pulled, pushed };
@@ -97,10 +100,10 @@ function republish(
   onProgress: (p: SyncProgress) => void,
 ): Promise<{ pulled: Pulled; pushed: Pushed }> {
   return ctx.withStructuralNoSync("datastore sync --republish", interrupt, async (lease) => {
-    const options = {
-      signal: AbortSignal.any([signal, lease.signal]),
+    const options: SyncOptions = {
+      signal: anySignal(signal, lease.signal),
       onProgress,
-      beforeCommit: () => remote.verifyLeases([lease]),
+      beforeCommit: (s) => remote.verifyLeases([lease], s),
       republish: true,
     };
     const pulled = await remote.pull(options);

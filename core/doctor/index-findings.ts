@@ -146,7 +146,8 @@ function unindexedObjects(
     const isShard = rel.startsWith(INDEX_PREFIX) && rel !== META_KEY;
     const isOrphan = !rel.startsWith(INDEX_PREFIX) && (isSyncable(rel) || isLatestMarker(rel));
     if ((isShard && shards.has(rel)) || (isOrphan && entries.has(rel)) || (!isShard && !isOrphan)) continue;
-    const ageMs = object.serverNow - object.modifiedAt;
+    // A store that gives no time leaves the age unknown: never judged left over.
+    const ageMs = object.modifiedAt === undefined ? 0 : object.serverNow - object.modifiedAt;
     if (!isPastGrace(ageMs, facts.graceMs)) {
       recent++;
       continue;

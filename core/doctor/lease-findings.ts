@@ -4,9 +4,6 @@ import type { LockState } from "../ports/lock.ts";
 import type { Finding } from "./finding.ts";
 import { LOCK_STATUS_COMMAND, REPAIR_COMMAND, releaseCommand } from "./fix-commands.ts";
 
-/** A ttl beyond this is absurd: should its holder die on another host, the lease blocks others that long. */
-export const MAX_SANE_LEASE_TTL_MS = 24 * 60 * 60 * 1000;
-
 export interface LeaseStates {
   global: LockState | null;
   models: readonly LockState[];
@@ -14,8 +11,8 @@ export interface LeaseStates {
 
 /**
  * The leases of one namespace as doctor sees them: a live lease is information (someone is at
- * work); a stale or corrupt one is a problem doctor frees, exactly the version inspected; one
- * with an absurd ttl is a problem only a person can judge (is its holder still running?).
+ * work); a stale or corrupt one (an absurd ttl makes a lock object corrupt, see core/lease-rules.ts)
+ * is a problem doctor frees, exactly the version inspected.
  */
 export function leaseFindings(namespace: string, leases: LeaseStates): Finding[] {
   const models = [...leases.models].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -42,7 +39,7 @@ function leaseFinding(state: LockState, model: { type: string; id: string } | "g
       code: "lease_corrupt",
       subject: state.key,
       problem: true,
-      message: `${what} is an unreadable lock object, written ${formatDuration(state.ageMs)} ago: nobody can tell who holds it, and ${blocked} wait until it expires.`,
+      message: `${what} is an unreadable lock object, written ${since(state.ageMs)}: nobody can tell who holds it, and ${blocked} wait until it expires.`,
       fix: release,
       repair: freeIt,
     };
@@ -51,7 +48,7 @@ function leaseFinding(state: LockState, model: { type: string; id: string } | "g
     const why =
       state.staleReason === "holder_dead"
         ? "whose process is gone"
-        : `which has not renewed it for ${formatDuration(state.ageMs)}`;
+        : `which has not renewed it ${state.ageMs === undefined ? "in time" : `for ${formatDuration(state.ageMs)}`}`;
     return {
       code: "lease_stale",
       subject: state.key,
@@ -61,21 +58,16 @@ function leaseFinding(state: LockState, model: { type: string; id: string } | "g
       repair: freeIt,
     };
   }
-  if (!Number.isFinite(info.ttlMs) || info.ttlMs > MAX_SANE_LEASE_TTL_MS) {
-    const ttl = Number.isFinite(info.ttlMs) ? formatDuration(info.ttlMs) : "no end";
-    return {
-      code: "lease_absurd",
-      subject: state.key,
-      problem: true,
-      message: `${what} is held by ${holder} with a ttl of ${ttl}: should that process be gone, ${blocked} wait that long. Check that it is not running swamp before freeing the lease.`,
-      fix: release,
-    };
-  }
   return {
     code: "lease_held",
     subject: state.key,
     problem: false,
-    message: `${what} is held by ${holder}${info.operation ? ` for '${info.operation}'` : ""}, renewed ${formatDuration(state.ageMs)} ago: normal while it works.`,
+    message: `${what} is held by ${holder}${info.operation ? ` for '${info.operation}'` : ""}, renewed ${since(state.ageMs)}: normal while it works.`,
     fix: LOCK_STATUS_COMMAND,
   };
+}
+
+/** When a lease object was written, for a message; a store that gives no time leaves it unknown. */
+function since(ageMs: number | undefined): string {
+  return ageMs === undefined ? "at a time the store did not say" : `${formatDuration(ageMs)} ago`;
 }

@@ -21,8 +21,8 @@ export interface LockInfo {
 export interface LockState {
   key: string;
   info: LockInfo;
-  /** How long ago (store time) the lease object was last written. */
-  ageMs: number;
+  /** How long ago (store time) the lease object was last written; absent when the store did not say. */
+  ageMs?: number;
   /** Time left before others may take it over; 0 when stale. */
   expiresInMs: number;
   stale: boolean;
@@ -36,7 +36,7 @@ export interface LockState {
 }
 
 export interface AcquireOptions {
-  /** Overall wait budget (SWAMP_LOCK_TIMEOUT_MS, default 60 000). */
+  /** Overall wait budget, requests included (SWAMP_LOCK_TIMEOUT_MS, default 60 000); 0 tries once. */
   maxWaitMs?: number;
   signal?: AbortSignal;
   operation?: string;
@@ -49,7 +49,10 @@ export interface Lease {
   readonly signal: AbortSignal;
   /** Throws `lock_lost` if the lease is no longer ours; writers call it before committing. */
   assertHeld(): void;
-  /** Nonce-checked; idempotent; never deletes a successor's lease. */
+  /**
+   * Nonce-checked; idempotent; never deletes a successor's lease; never throws. Gives up after a
+   * short deadline of its own; a lease it could not free is reported (adapters: held-leases.ts).
+   */
   release(): Promise<void>;
 }
 
@@ -60,7 +63,7 @@ export interface Lock {
   /** No side effects. Null when free. */
   inspect(signal?: AbortSignal): Promise<LockState | null>;
   /** Frees the lease only if it still carries `nonce`. True when it was freed. */
-  forceRelease(nonce: string): Promise<boolean>;
+  forceRelease(nonce: string, signal?: AbortSignal): Promise<boolean>;
   /** Acquires, runs `fn` with the lease, and always releases. */
   withLock<T>(fn: (lease: Lease) => Promise<T>, options?: AcquireOptions): Promise<T>;
 }

@@ -12,8 +12,11 @@ export interface ObjectInfo {
    * writer above this port writes bytes that differ from the last (a fresh timestamp or counter).
    */
   version: string;
-  /** When the object was last written, on the store's own clock (ms since epoch). */
-  modifiedAt: number;
+  /**
+   * When the object was last written, on the store's own clock (ms since epoch). Absent when the
+   * answer did not say (a GCS media read without `Last-Modified`): never guess it.
+   */
+  modifiedAt?: number;
   /** The store's clock at the time of this answer (HTTP Date, or the local clock for fs). */
   serverNow: number;
 }

@@ -28,8 +28,8 @@ export interface SyncOptions {
   /** The deadline behind `signal`, in ms, so a timeout message can say how long it waited. */
   timeoutMs?: number;
   onProgress?: (progress: SyncProgress) => void;
-  /** Called once before the index commit; throws if the caller's lease is gone (fencing). */
-  beforeCommit?: () => Promise<void>;
+  /** Called once before the index commit, with the sync's signal; throws if the caller's lease is gone (fencing). */
+  beforeCommit?: (signal: AbortSignal) => Promise<void>;
   /**
    * Publish this cache again over a damaged, replaced or emptied index: a pull that deletes no
    * local file and accepts an index that went back, and a push of everything the index lacks

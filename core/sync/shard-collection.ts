@@ -13,8 +13,8 @@ export const MAX_SHARD_DELETIONS = 100;
 export interface ListedObject {
   key: string;
   version: string;
-  /** When it was written and when the store answered, both on the store's clock. */
-  modifiedAt: number;
+  /** When it was written and when the store answered, both on the store's clock (unknown: never old). */
+  modifiedAt?: number | undefined;
   serverNow: number;
 }
 
@@ -34,8 +34,9 @@ export function collectableShards(
         object.key.startsWith(INDEX_PREFIX) &&
         SHARD_NAME.test(object.key.slice(INDEX_PREFIX.length)) &&
         !referenced.has(object.key) &&
+        object.modifiedAt !== undefined &&
         object.serverNow - object.modifiedAt > graceMs,
     )
-    .sort((a, b) => a.modifiedAt - b.modifiedAt || (a.key < b.key ? -1 : 1))
+    .sort((a, b) => (a.modifiedAt ?? 0) - (b.modifiedAt ?? 0) || (a.key < b.key ? -1 : 1))
     .slice(0, options.limit ?? MAX_SHARD_DELETIONS);
 }

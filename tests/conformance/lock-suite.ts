@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { heldLeaseCount, releaseAllLeases } from "../../adapters/lease-lock/held-leases.ts";
+import { heldLeaseCount, releaseAllLeases, takeLeftBehind } from "../../adapters/lease-lock/held-leases.ts";
 import { SwampError } from "../../core/errors.ts";
 import { globalLockKey, modelLockKey } from "../../core/lock-keys.ts";
 import type { Clock } from "../../core/ports/clock.ts";
@@ -8,6 +8,8 @@ import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/ob
 import { flush } from "../support/fake-clock.ts";
 import { type LockStoreFixture, LockWorld, TTL_MS } from "../support/lock-world.ts";
 import { passThrough } from "../support/pass-through-store.ts";
+import { StallingStore } from "../support/stalling-store.ts";
+import { withoutModifiedAt } from "../support/timeless-store.ts";
 
 async function failureOf(promise: Promise<unknown>): Promise<SwampError> {
   const error = await promise.then(
@@ -332,6 +334,20 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         await (await lock.acquire({ maxWaitMs: 0 })).release();
       });
 
+      test("a body asking for a ttl beyond 24 h (or not finite) is corrupt, taken over by the reader's ttl", async () => {
+        const lock = world.lock();
+        for (const ttlMs of ["1e300", "1e309", "86400001"]) {
+          const body = `{"holder":"x@y","hostname":"y","pid":1,"acquiredAt":"2026-01-01T00:00:00Z","ttlMs":${ttlMs},"nonce":"n","epoch":4}`;
+          await world.store.put(lock.key, new TextEncoder().encode(body));
+          expect(await lock.inspect()).toMatchObject({ corrupt: true, stale: false });
+        }
+        await world.clock.advance(TTL_MS + 1000);
+        expect((await lock.inspect())?.stale).toBe(true);
+        const lease = await lock.acquire({ maxWaitMs: 0 });
+        expect(lease.info.ttlMs).toBe(TTL_MS);
+        await lease.release();
+      });
+
       test("are taken over once older than the ttl", async () => {
         const lock = world.lock();
         await world.store.put(lock.key, new TextEncoder().encode("\u0000garbage"));
@@ -340,6 +356,109 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         const lease = await lock.acquire({ maxWaitMs: 0 });
         expect(lease.info.epoch).toBe(1);
         await lease.release();
+      });
+    });
+
+    describe("a store that never says when an object was written", () => {
+      test("a lease is never taken over by its age, only when its holder is gone or by force", async () => {
+        const blind = withoutModifiedAt(world.store, ["get", "head", "list"]);
+        const holder = world.host("host-a");
+        const lease = await world.lock({ store: blind, host: holder, clock: world.pausedClock() }).acquire();
+        await world.clock.advance(TTL_MS * 3);
+        const elsewhere = world.lock({ store: blind, host: world.host("host-b") });
+        const state = await elsewhere.inspect();
+        expect(state).toMatchObject({ stale: false, expiresInMs: TTL_MS });
+        expect(state?.ageMs).toBeUndefined();
+        expect((await failureOf(elsewhere.acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
+        world.kill(holder);
+        expect(await world.lock({ store: blind, host: world.host("host-a") }).inspect()).toMatchObject({
+          stale: true,
+          staleReason: "holder_dead",
+        });
+        expect(await elsewhere.forceRelease(lease.info.nonce)).toBe(true);
+      });
+    });
+
+    describe("deadlines and leaving", () => {
+      test("the lease wait covers its requests: a store that never answers fails at maxWaitMs, naming the store", async () => {
+        const stalling = new StallingStore(world.store);
+        stalling.stall();
+        const waiting = failureOf(world.lock({ store: stalling.store }).acquire({ maxWaitMs: 5000 }));
+        await world.clock.advance(4999);
+        expect(await peek(waiting)).toBe("pending");
+        await world.clock.advance(1);
+        const error = await waiting;
+        expect(error.code).toBe("lock_timeout");
+        expect(error.message).toContain(world.store.description);
+        expect(error.message).toContain("SWAMP_LOCK_TIMEOUT_MS");
+        expect(stalling.held).toBe(0);
+      });
+
+      test("so does the coordinator's: withModels on a store that never answers fails at maxWaitMs", async () => {
+        const stalling = new StallingStore(world.store);
+        stalling.stall();
+        const running = failureOf(
+          world
+            .coordinator({ store: stalling.store, maxWaitMs: 3000 })
+            .withModels([{ type: "t", id: "1" }], async () => "never"),
+        );
+        await world.clock.advance(3000);
+        const error = await running;
+        expect(error.code).toBe("lock_timeout");
+        expect(error.message).toContain("did not answer within the lease wait of 3 s");
+        expect(stalling.held).toBe(0);
+      });
+
+      test("a release gives up after its own short deadline and says which lease stays and how to free it", async () => {
+        const stalling = new StallingStore(world.store);
+        const lock = world.lock({ store: stalling.store, key: "stuck.lock" });
+        const lease = await lock.acquire();
+        takeLeftBehind();
+        stalling.stall(["put", "get"]);
+        const releasing = lease.release();
+        await world.clock.advance(2999);
+        expect(await peek(releasing)).toBe("pending");
+        await world.clock.advance(1);
+        await releasing;
+        const [message, ...more] = takeLeftBehind();
+        expect(more).toEqual([]);
+        expect(message).toContain(`"stuck.lock" on ${world.store.description} may still be held`);
+        expect(message).toContain("swamp datastore lock release --force");
+        stalling.resume();
+        expect((await lock.inspect())?.info.nonce).toBe(lease.info.nonce);
+      });
+
+      test("an interrupt while the lock write is in flight: releaseAllLeases waits for it and frees what it took", async () => {
+        const stalling = new StallingStore(world.store);
+        const lock = world.lock({ store: stalling.store });
+        const writing = deferred();
+        stalling.stall(["put"], () => writing.resolve());
+        const interrupt = new AbortController();
+        const acquiring = failureOf(lock.acquire({ signal: interrupt.signal }));
+        await writing.promise;
+        interrupt.abort();
+        const releasing = releaseAllLeases();
+        expect(await peek(releasing)).toBe("pending");
+        stalling.resume();
+        await releasing;
+        expect((await acquiring).code).toBe("interrupted");
+        expect(await lock.inspect()).toBeNull();
+        expect(heldLeaseCount()).toBe(0);
+      });
+
+      test("a release already in flight keeps its lease listed until it lands", async () => {
+        const stalling = new StallingStore(world.store);
+        const lock = world.lock({ store: stalling.store });
+        const lease = await lock.acquire();
+        const writing = deferred();
+        stalling.stall(["put"], () => writing.resolve());
+        const own = lease.release();
+        await writing.promise;
+        const all = releaseAllLeases();
+        expect(await peek(all)).toBe("pending");
+        stalling.resume();
+        await Promise.all([own, all]);
+        expect(await lock.inspect()).toBeNull();
       });
     });
 

@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CountingObjectStore } from "../../adapters/store-decorators/counting-object-store.ts";
 import { sha256Hex } from "../../adapters/sync/hash-file.ts";
+import { startDeadline } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/object-store.ts";
 import { serializeMeta } from "../../core/sync/sync-index.ts";
+import { syncDeadline } from "../../core/tunables.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { passThrough } from "../support/pass-through-store.ts";
 import {
@@ -331,8 +333,30 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       controller.abort(new DOMException("deadline", "TimeoutError"));
       const error = await failure(pushing);
       expect(error.code).toBe("sync_failed");
-      expect(error.message).toContain("timed out after 30s");
+      expect(error.message).toContain("timed out after 30 s");
       expect(error.message).toContain("swamp datastore sync");
+      expect((await a.engine.status()).pendingPaths).toBe(1);
+    });
+
+    test("the command's sync deadline ends a stalled push, naming the deadline and what raises it", async () => {
+      const a = await machine();
+      await a.write("files/a.txt", "a");
+      let started!: () => void;
+      const putStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      a.engine = a.engineOver(stalling(store, () => started()));
+      const deadline = startDeadline(
+        clock,
+        syncDeadline(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "5000" }),
+      );
+      const outcome = failure(a.engine.pushChanged({ signal: deadline.signal }));
+      await putStarted;
+      await clock.advance(5_000);
+      const error = await outcome;
+      expect(error.code).toBe("sync_failed");
+      expect(error.message).toContain(`Push to ${store.description} timed out after 5 s (the sync deadline)`);
+      expect(error.message).toContain("raise the sync deadline with SWAMP_DATASTORE_SYNC_TIMEOUT_MS");
       expect((await a.engine.status()).pendingPaths).toBe(1);
     });
 
@@ -350,7 +374,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const outcome = failure(a.engine.pushChanged());
       await putStarted;
       await clock.advance(5_000);
-      expect((await outcome).message).toContain("timed out after 5s");
+      expect((await outcome).message).toContain("timed out after 5 s");
     });
 
     test("a lost or corrupt state takes the slow path: nothing re-sent, nothing lost", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import {
   encodeLockBody,
   judgeLease,
+  MAX_LEASE_TTL_MS,
   newLockInfo,
   nextBackoff,
   nextEpoch,
@@ -58,6 +59,24 @@ describe("judgeLease", () => {
   test("a store clock behind the object time counts as age 0", () => {
     expect(judgeLease(info(), T0, T0 - 500, 30_000, host).ageMs).toBe(0);
   });
+
+  test("an answer without a modification time never makes a lease stale: its age is unknown", () => {
+    for (const missing of [undefined, Number.NaN]) {
+      expect(judgeLease(info(), missing, T0 + 10 * 86_400_000, 30_000, host)).toEqual({
+        stale: false,
+        expiresInMs: 30_000,
+      });
+      expect(judgeLease(null, missing, T0 + 10 * 86_400_000, 30_000, host).stale).toBe(false);
+    }
+  });
+
+  test("...but a dead holder on this host is still stale without one", () => {
+    expect(judgeLease(info({ pid: 99 }), undefined, T0, 30_000, host)).toEqual({
+      stale: true,
+      reason: "holder_dead",
+      expiresInMs: 0,
+    });
+  });
 });
 
 describe("nextBackoff", () => {
@@ -93,6 +112,18 @@ describe("lock bodies", () => {
     expect(parseLockBody(new Uint8Array([0xff, 0xfe]))).toBe("corrupt");
     const { nonce: _, ...noNonce } = info();
     expect(parseLockBody(bytes(JSON.stringify(noNonce)))).toBe("corrupt");
+  });
+
+  test("a ttl beyond 24 h, or not a finite positive number, is corrupt: no holder keeps a lease forever", () => {
+    for (const ttl of ["1e300", "1e309", "86400001", "-1", "0", '"30000"', "null"]) {
+      const text = JSON.stringify(info()).replace('"ttlMs":30000', `"ttlMs":${ttl}`);
+      expect(text).toContain(`"ttlMs":${ttl}`);
+      expect(parseLockBody(bytes(text))).toBe("corrupt");
+    }
+    expect(MAX_LEASE_TTL_MS).toBe(86_400_000);
+    expect(parseLockBody(encodeLockBody(info({ ttlMs: MAX_LEASE_TTL_MS })))).toEqual(
+      info({ ttlMs: MAX_LEASE_TTL_MS }),
+    );
   });
 
   test("reference lock files (no epoch, no renewedAt) are accepted", () => {

@@ -2,11 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { SwampError } from "../../core/errors.ts";
 import {
   lockTimeoutMs,
+  lookDeadline,
   parseTimeoutFlag,
   pullConcurrency,
   pushConcurrency,
   requestTimeoutMs,
-  syncTimeoutMs,
+  syncDeadline,
 } from "../../core/tunables.ts";
 
 describe("lockTimeoutMs", () => {
@@ -23,21 +24,58 @@ describe("lockTimeoutMs", () => {
   });
 });
 
-describe("syncTimeoutMs", () => {
+describe("syncDeadline", () => {
   test("source order: flag > config > env > default", () => {
     const env = { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "900000" };
-    expect(syncTimeoutMs("10", { syncTimeoutMs: 5000 }, env)).toBe(10_000);
-    expect(syncTimeoutMs(undefined, { syncTimeoutMs: 5000 }, env)).toBe(5000);
-    expect(syncTimeoutMs(undefined, {}, env)).toBe(900_000);
-    expect(syncTimeoutMs(undefined, {}, {})).toBe(300_000);
-    expect(syncTimeoutMs(undefined)).toBe(300_000);
+    expect(syncDeadline("10", { syncTimeoutMs: 5000 }, env).ms).toBe(10_000);
+    expect(syncDeadline(undefined, { syncTimeoutMs: 5000 }, env).ms).toBe(5000);
+    expect(syncDeadline(undefined, {}, env).ms).toBe(900_000);
+    expect(syncDeadline(undefined, {}, {}).ms).toBe(300_000);
+    expect(syncDeadline(undefined).ms).toBe(300_000);
   });
   test("the env value is uncapped and bad env values are ignored", () => {
-    expect(syncTimeoutMs(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "86400000" })).toBe(86_400_000);
-    expect(syncTimeoutMs(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "soon" })).toBe(300_000);
+    expect(syncDeadline(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "86400000" }).ms).toBe(86_400_000);
+    expect(syncDeadline(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "soon" }).ms).toBe(300_000);
   });
   test("numeric flags work too, up to 6 hours", () => {
-    expect(syncTimeoutMs(21_600)).toBe(21_600_000);
+    expect(syncDeadline(21_600).ms).toBe(21_600_000);
+  });
+  test("names the setting that set it, since raising a lower one changes nothing", () => {
+    const env = { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "900000" };
+    expect(syncDeadline("10", { syncTimeoutMs: 5000 }, env).raise).toBe("--timeout <seconds>");
+    expect(syncDeadline(undefined, { syncTimeoutMs: 5000 }, env).raise).toBe(
+      "datastore.syncTimeoutMs in .swamp.yaml",
+    );
+    expect(syncDeadline(undefined, {}, env)).toEqual({
+      ms: 900_000,
+      what: "the sync deadline",
+      raise: "SWAMP_DATASTORE_SYNC_TIMEOUT_MS",
+      code: "sync_failed",
+    });
+    expect(syncDeadline(undefined).raise).toStartWith("SWAMP_DATASTORE_SYNC_TIMEOUT_MS (or --timeout");
+  });
+});
+
+describe("lookDeadline", () => {
+  test("10 s unless --timeout says otherwise; names the flag", () => {
+    expect(lookDeadline(undefined, "swamp datastore status")).toEqual({
+      ms: 10_000,
+      what: "the status deadline",
+      raise: "'swamp datastore status --timeout <seconds>'",
+      code: "store_unavailable",
+    });
+    expect(lookDeadline("3", "swamp datastore lock status").ms).toBe(3000);
+  });
+  test("validated like the other --timeout flags, without pointing at the sync env var", () => {
+    expect(() => lookDeadline("0", "swamp datastore status")).toThrow(
+      "--timeout must be greater than 0; got 0.",
+    );
+    expect(() => lookDeadline("2.5", "swamp datastore status")).toThrow(
+      "--timeout must be a positive integer (seconds)",
+    );
+    expect(() => lookDeadline("21601", "swamp datastore status")).toThrow(
+      /^--timeout must be at most 21600 seconds \(6 hours\); got 21601\.$/,
+    );
   });
 });
 

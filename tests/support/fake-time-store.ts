@@ -34,7 +34,8 @@ export class FakeWriteTimes {
  * advances the clock. Every request, precondition included, still goes to the real server
  * unchanged: only `modifiedAt` and `serverNow` in the answers are rewritten. `modifiedAt`
  * becomes the fake time at which we wrote that version; a version written by someone else
- * keeps the age the server reports, measured back from the fake now.
+ * keeps the age the server reports, measured back from the fake now; an answer without a
+ * `modifiedAt` stays without one.
  */
 export class FakeTimeStore implements ObjectStore {
   readonly description: string;
@@ -75,6 +76,7 @@ export class FakeTimeStore implements ObjectStore {
 
   #onFakeTime<T extends ObjectInfo>(info: T): T {
     const now = this.clock.now();
+    if (info.modifiedAt === undefined) return { ...info, serverNow: now };
     const written = this.writes.at(info.key, info.version);
     const modifiedAt = written ?? now - Math.max(0, info.serverNow - info.modifiedAt);
     return { ...info, modifiedAt, serverNow: now };

@@ -8,6 +8,14 @@ import { crc32cBase64 } from "./crc32c.ts";
  * reads and deletes. Paths are accepted with or without the `/storage/v1` base, because
  * `STORAGE_EMULATOR_HOST` makes the SDK drop it.
  */
+export interface GcsTestServerOptions {
+  /**
+   * false: media reads come without `Last-Modified`, as some GCS-compatible servers answer
+   * (the metadata's `updated` is still there). Default true.
+   */
+  mediaLastModified?: boolean;
+}
+
 export interface GcsTestServer {
   /** `http://127.0.0.1:PORT`, for `new Storage({ apiEndpoint })`. */
   url: string;
@@ -226,7 +234,7 @@ function listObjects(origin: string, state: GcsState, bucketName: string, query:
   return respond(200, body);
 }
 
-function media(object: StoredGcsObject): Response {
+function media(object: StoredGcsObject, lastModified: boolean): Response {
   return new Response(object.body, {
     status: 200,
     headers: {
@@ -237,13 +245,14 @@ function media(object: StoredGcsObject): Response {
       "x-goog-metageneration": "1",
       "x-goog-stored-content-encoding": "identity",
       "x-goog-stored-content-length": String(object.body.byteLength),
-      "last-modified": new Date(object.timeCreated).toUTCString(),
+      ...(lastModified ? { "last-modified": new Date(object.timeCreated).toUTCString() } : {}),
       etag: `"${object.md5Hash}"`,
     },
   });
 }
 
 function handleObject(
+  options: Required<GcsTestServerOptions>,
   origin: string,
   state: GcsState,
   req: Request,
@@ -259,7 +268,9 @@ function handleObject(
   }
   state.checkGeneration(bucket, name, ifGenerationMatch);
   if (req.method === "GET") {
-    return query.get("alt") === "media" ? media(object) : respond(200, resource(origin, object));
+    return query.get("alt") === "media"
+      ? media(object, options.mediaLastModified)
+      : respond(200, resource(origin, object));
   }
   if (req.method === "DELETE") {
     state.bucket(bucket).delete(name);
@@ -364,7 +375,12 @@ async function continueUpload(origin: string, state: GcsState, req: Request, id:
   return respond(308, undefined, headers);
 }
 
-async function route(origin: string, state: GcsState, req: Request): Promise<Response> {
+async function route(
+  options: Required<GcsTestServerOptions>,
+  origin: string,
+  state: GcsState,
+  req: Request,
+): Promise<Response> {
   const url = new URL(req.url);
   const query = url.searchParams;
   const upload = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
@@ -402,12 +418,13 @@ async function route(origin: string, state: GcsState, req: Request): Promise<Res
   const object = /^\/b\/([^/]+)\/o\/(.+)$/.exec(path);
   if (object) {
     const bucket = decodeURIComponent(object[1] as string);
-    return handleObject(origin, state, req, bucket, decodeURIComponent(object[2] as string), query);
+    return handleObject(options, origin, state, req, bucket, decodeURIComponent(object[2] as string), query);
   }
   throw new HttpError(404, `Not Found: ${req.method} ${url.pathname}`, "notFound");
 }
 
-export async function startGcsTestServer(): Promise<GcsTestServer> {
+export async function startGcsTestServer(options: GcsTestServerOptions = {}): Promise<GcsTestServer> {
+  const settings: Required<GcsTestServerOptions> = { mediaLastModified: true, ...options };
   let state = new GcsState();
   let requests = 0;
   const server = Bun.serve({
@@ -417,7 +434,7 @@ export async function startGcsTestServer(): Promise<GcsTestServer> {
       requests++;
       const origin = new URL(req.url).origin;
       try {
-        return await route(origin, state, req);
+        return await route(settings, origin, state, req);
       } catch (error) {
         if (error instanceof HttpError) return errorResponse(error);
         return errorResponse(new HttpError(500, String(error), "backendError"));

@@ -8,7 +8,11 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Storage } from "@google-cloud/storage";
-import { type GcsTestServer, startGcsTestServer } from "../../tests/support/gcs-test-server.ts";
+import {
+  type GcsTestServer,
+  type GcsTestServerOptions,
+  startGcsTestServer,
+} from "../../tests/support/gcs-test-server.ts";
 import { type MotoServer, startMoto } from "../../tests/support/moto-server.ts";
 import { afterThisFile } from "./cleanup.ts";
 import type { Env } from "./swamp.ts";
@@ -59,9 +63,12 @@ export interface RemoteServer {
 let buckets = 0;
 const bucketName = () => `uat-${process.pid}-${++buckets}-${crypto.randomUUID().slice(0, 8)}`;
 
-/** Starts the server for `kind`; stopped after the file. Throws (never skips) if it cannot start. */
-export async function startRemote(kind: RemoteKind): Promise<RemoteServer> {
-  const server = kind === "s3" ? s3Server(await startMoto()) : gcsServer(await startGcsTestServer());
+/**
+ * Starts the server for `kind`; stopped after the file. Throws (never skips) if it cannot start.
+ * `gcs` options shape the GCS test server's answers (ignored for s3).
+ */
+export async function startRemote(kind: RemoteKind, gcs: GcsTestServerOptions = {}): Promise<RemoteServer> {
+  const server = kind === "s3" ? s3Server(await startMoto()) : gcsServer(await startGcsTestServer(gcs));
   afterThisFile(() => server.stop());
   return server;
 }

@@ -6,6 +6,7 @@ import { gcsBucketFixture } from "../../support/gcs-fixture.ts";
 setDefaultTimeout(60_000);
 
 const gcs = gcsBucketFixture();
+const withoutLastModified = gcsBucketFixture({ mediaLastModified: false });
 
 objectStoreConformance("gcs (test server)", async () => ({ store: gcs.store(), cleanup: async () => {} }));
 
@@ -34,6 +35,18 @@ describe("GcsObjectStore", () => {
     expect(got?.modifiedAt).toBe(head?.modifiedAt ?? 0);
     expect((head?.serverNow ?? 1) % 1000).toBe(0);
     expect((got?.serverNow ?? 1) % 1000).toBe(0);
+  });
+
+  test("a media read without Last-Modified has no modifiedAt (never 0); the metadata still has it", async () => {
+    const store = withoutLastModified.store();
+    await store.put("k", new Uint8Array([1]));
+    const got = await store.get("k");
+    expect(got).not.toBeNull();
+    expect(got?.modifiedAt).toBeUndefined();
+    expect(got?.serverNow).toBeGreaterThan(0);
+    const head = await store.head("k");
+    expect(head?.version).toBe(got?.version ?? "");
+    expect(head?.modifiedAt).toBeGreaterThan(0);
   });
 
   test("one request per head, get, put and delete; a failed replace costs one more", async () => {

@@ -5,13 +5,15 @@ import { FakeTimeStore, FakeWriteTimes } from "../../support/fake-time-store.ts"
 import { gcsBucketFixture } from "../../support/gcs-fixture.ts";
 
 const gcs = gcsBucketFixture();
+/** A server whose media reads leave out `Last-Modified`: lease ages come from the metadata. */
+const gcsWithoutLastModified = gcsBucketFixture({ mediaLastModified: false });
 
 /** Independent GCS clients on one fresh prefix, their answers put on the fake clock. */
-function fixture(clock: Clock) {
-  const prefix = gcs.freshPrefix();
+function fixture(clock: Clock, server = gcs) {
+  const prefix = server.freshPrefix();
   const writes = new FakeWriteTimes();
   return {
-    client: () => new FakeTimeStore(gcs.store({ prefix }), clock, writes),
+    client: () => new FakeTimeStore(server.store({ prefix }), clock, writes),
     cleanup: async () => {},
   };
 }
@@ -22,3 +24,7 @@ lockConformance("gcs (test server)", async (clock) => {
   return { store: stores.client(), cleanup: stores.cleanup };
 });
 lockClientsConformance("gcs (test server)", async (clock) => fixture(clock));
+lockConformance("gcs (test server, no Last-Modified on media reads)", async (clock) => {
+  const stores = fixture(clock, gcsWithoutLastModified);
+  return { store: stores.client(), cleanup: stores.cleanup };
+});

@@ -2,6 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
 import { RetryingObjectStore } from "../../../adapters/store-decorators/retrying-object-store.ts";
 import { storeRequestFailed } from "../../../adapters/store-decorators/transient-error.ts";
+import { anySignal, startDeadline } from "../../../core/deadline.ts";
+import { SwampError } from "../../../core/errors.ts";
 import type {
   ObjectInfo,
   ObjectStore,
@@ -178,6 +180,43 @@ describe("RetryingObjectStore", () => {
     await clock.advance(10_000);
     expect(flaky.calls).toBe(1);
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  test("never starts a retry whose backoff would end past the caller's deadline", async () => {
+    const { clock, flaky, store } = setup(5);
+    // Backoffs at random 0.5: 500 ms, then 1,500 ms. A deadline 1,900 ms out allows the first only.
+    flaky.failures.push(unavailable(), reset(), reset());
+    const deadline = startDeadline(clock, {
+      ms: 1900,
+      what: "the test deadline",
+      raise: "T",
+      code: "sync_failed",
+    });
+    const call = watch(store.get("k", deadline.signal));
+    await clock.advance(500);
+    expect(flaky.calls).toBe(2);
+    expect(call.settled).toBe(true);
+    expect(call.error).toBeInstanceOf(SwampError);
+    expect((call.error as SwampError).details).toMatchObject({ operation: "GET" });
+    expect(String((call.error as Error).message)).toEndWith(
+      "(gave up after 2 attempt(s): another would start past the deadline)",
+    );
+    expect(deadline.signal.aborted).toBe(false);
+    deadline.dispose();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  test("the deadline of a combined signal is the earliest one", async () => {
+    const { clock, flaky, store } = setup(5);
+    flaky.failures.push(unavailable());
+    const late = startDeadline(clock, { ms: 60_000, what: "late", raise: "L", code: "sync_failed" });
+    const soon = startDeadline(clock, { ms: 400, what: "soon", raise: "S", code: "sync_failed" });
+    const call = watch(store.get("k", anySignal(new AbortController().signal, late.signal, soon.signal)));
+    await clock.advance(0);
+    expect(call.settled).toBe(true);
+    expect(flaky.calls).toBe(1);
+    late.dispose();
+    soon.dispose();
   });
 
   test("a listing that fails part-way resumes after the last key it yielded", async () => {

@@ -17,7 +17,7 @@ describe("planRepairs", () => {
       checkReport("leases", [
         finding(".datastore.lock", { repair: { kind: "release_lease", key: ".datastore.lock", nonce: "n" } }),
         finding("held", { problem: false }),
-        finding("absurd", {}),
+        finding("no repair", {}),
       ]),
       checkReport("index", [finding("k", { repair: { kind: "delete_orphan", key: "k", version: "v" } })]),
       checkReport("catalog", [
