@@ -5,6 +5,8 @@ import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import { FsObjectStore } from "../adapters/fs/fs-object-store.ts";
 import { locateRepo, readRepoConfig } from "../adapters/fs/repo-config-file.ts";
+import { FileLeaseJournal } from "../adapters/lease-lock/lease-journal.ts";
+import { freeLeasesOfGoneProcesses } from "../adapters/lease-lock/lease-recovery.ts";
 import { LockCoordinator, type LockWait, type ModelRef } from "../adapters/lease-lock/lock-coordinator.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
@@ -25,6 +27,9 @@ import type { Output } from "./output.ts";
 import { RemoteSession } from "./remote-session.ts";
 import { describeLease } from "./status/lease-text.ts";
 import { leaseDoc } from "./status/status-snapshot.ts";
+
+/** Under the repo's `.swamp/`: the leases this repo's commands hold (see lease-journal.ts). */
+const LEASE_JOURNAL_DIRNAME = "lease-journal";
 
 /** Writers ask for model leases every so often; short waits keep concurrent `data put`s snappy. */
 const MODEL_LEASE_RETRY_MS = 100;
@@ -93,13 +98,27 @@ export class RepoContext {
 
   /** Where leases live: the filesystem datastore itself, or the bucket. */
   store(): Promise<ObjectStore> {
-    this.#store ??=
+    this.#store ??= (
       this.config.kind === "filesystem"
         ? Promise.resolve(new FsObjectStore(this.datastoreBase, this.clock, this.host))
         : import("./remote-store.ts").then((m) =>
             m.openRemoteStore(this.config as never, this.env, this.clock),
-          );
+          )
+    ).then(async (store) => {
+      const freed = await freeLeasesOfGoneProcesses(this.#journal, {
+        store,
+        clock: this.clock,
+        host: this.host,
+      });
+      for (const key of freed) this.out.debug(`Freed the lease ${key} left by a command that was killed.`);
+      return store;
+    });
     return this.#store;
+  }
+
+  /** Leases this repo's commands take, noted so that a killed command's lease is freed by the next one. */
+  get #journal(): FileLeaseJournal {
+    return new FileLeaseJournal(join(this.repoDir, ".swamp", LEASE_JOURNAL_DIRNAME), this.host);
   }
 
   /** The sync engine of a remote datastore; null for a filesystem one. */
@@ -129,6 +148,7 @@ export class RepoContext {
       retryIntervalMs: MODEL_LEASE_RETRY_MS,
       ...(Number.isSafeInteger(holderPid) && holderPid > 0 ? { ignorePid: holderPid } : {}),
       onWait: (wait) => this.out.info(describeWait(wait)),
+      journal: this.#journal,
     });
   }
 

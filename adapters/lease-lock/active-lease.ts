@@ -12,6 +12,7 @@ import {
   trackLeaseWork,
   unregisterLease,
 } from "./held-leases.ts";
+import type { LeaseJournal } from "./lease-journal.ts";
 import { leftBehindMessage, lockLostError } from "./lock-errors.ts";
 import { freeLockBody, readLockObject, versionIfOurs } from "./lock-object.ts";
 
@@ -21,6 +22,8 @@ export interface ActiveLeaseDeps {
   key: string;
   /** The command that frees this lease by hand, for the message when a release fails. */
   releaseCommand: string;
+  /** Forgets the lease once it is free (see lease-journal.ts). */
+  journal?: LeaseJournal;
 }
 
 /** Tries of a release: a heartbeat that lands under it changes the version once. */
@@ -147,9 +150,14 @@ export class ActiveLease implements Lease {
       for (let attempt = 0; attempt < RELEASE_TRIES; attempt++) {
         const free = freeLockBody(this.#info.epoch, clock.now());
         const result = await store.put(key, free, { version: this.#version }, deadline.signal);
-        if (result.ok || result.reason === "missing") return;
-        const ours = await versionIfOurs(store, key, this.#info.nonce, deadline.signal);
-        if (!ours) return;
+        const ours =
+          result.ok || result.reason === "missing"
+            ? null
+            : await versionIfOurs(store, key, this.#info.nonce, deadline.signal);
+        if (!ours) {
+          this.#deps.journal?.forget(this.#info.nonce);
+          return;
+        }
         this.#version = ours;
       }
       recordLeftBehind(

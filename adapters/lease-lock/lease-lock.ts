@@ -14,6 +14,7 @@ import type { ObjectInfo, ObjectStore, Precondition, StoredObject } from "../../
 import { LEASE_RELEASE_BUDGET, leaseWaitBudget } from "../../core/tunables.ts";
 import { ActiveLease } from "./active-lease.ts";
 import { type LeaseWhere, recordLeftBehind, releasingAllLeases, trackLeaseWork } from "./held-leases.ts";
+import type { LeaseJournal } from "./lease-journal.ts";
 import {
   interruptedError,
   leftBehindMessage,
@@ -34,6 +35,8 @@ export interface LeaseLockOptions {
   retryIntervalMs?: number;
   /** The command that clears this lock by hand, named in timeout messages. */
   releaseCommand?: string;
+  /** Where this machine notes the leases it takes, so a killed command's lease is freed later. */
+  journal?: LeaseJournal;
 }
 
 export const DEFAULT_LOCK_TTL_MS = 30_000;
@@ -57,6 +60,7 @@ export class LeaseLock implements Lock {
   readonly #clock: Clock;
   readonly #host: Host;
   readonly #random: Random;
+  readonly #journal: LeaseJournal | undefined;
 
   constructor(options: LeaseLockOptions) {
     this.key = options.key;
@@ -67,6 +71,7 @@ export class LeaseLock implements Lock {
     this.#clock = options.clock;
     this.#host = options.host;
     this.#random = options.random;
+    this.#journal = options.journal;
   }
 
   async inspect(signal?: AbortSignal): Promise<LockState | null> {
@@ -125,6 +130,8 @@ export class LeaseLock implements Lock {
           ...(options.operation === undefined ? {} : { operation: options.operation }),
         });
         const when: Precondition = current ? { version: current.object.version } : { absent: true };
+        // Noted before the write: a command killed while it lands still leaves a trace to free it by.
+        this.#journal?.record(this.key, nonce);
         const lease = await trackLeaseWork(
           this.#where,
           this.#take(info, when, deadline, signal, stopped),
@@ -194,6 +201,7 @@ export class LeaseLock implements Lock {
         clock: this.#clock,
         key: this.key,
         releaseCommand: this.#releaseCommandOrDefault,
+        ...(this.#journal ? { journal: this.#journal } : {}),
       },
       info,
       version,

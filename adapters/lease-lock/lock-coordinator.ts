@@ -6,6 +6,7 @@ import type { Host } from "../../core/ports/host.ts";
 import type { Lease, LockState } from "../../core/ports/lock.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { leaseWaitBudget } from "../../core/tunables.ts";
+import type { LeaseJournal } from "./lease-journal.ts";
 import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, LeaseLock } from "./lease-lock.ts";
 import {
   drainTimeoutError,
@@ -37,6 +38,7 @@ export interface LockCoordinatorOptions {
   /** Per-model leases of this pid on this host do not block the drain (SWAMP_LOCK_HOLDER_PID). */
   ignorePid?: number;
   onWait?: (wait: LockWait) => void;
+  journal?: LeaseJournal;
 }
 
 /** What waiting for leases is called in messages while draining per-model leases. */
@@ -273,6 +275,7 @@ export class LockCoordinator {
       ttlMs: this.#ttlMs,
       retryIntervalMs: this.#retryMs,
       ...(releaseCommand === undefined ? {} : { releaseCommand }),
+      ...(this.#options.journal ? { journal: this.#options.journal } : {}),
     });
   }
 

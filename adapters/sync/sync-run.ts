@@ -118,7 +118,7 @@ function wrapFailure(direction: Direction, store: string, error: unknown): unkno
       ? new SwampError("sync_failed", `Pull from ${store} failed: ${words}. ${pullAdvice(error)}`)
       : new SwampError(
           "sync_failed",
-          `Push to ${store} failed: ${words}. Local changes stay pending; run 'swamp datastore sync --push' to retry.`,
+          `Push to ${store} failed: ${words}. Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.`,
         );
   wrapped.cause = error;
   return wrapped;

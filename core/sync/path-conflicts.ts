@@ -1,8 +1,11 @@
+import { parseVersionFile } from "./version-files.ts";
+
 /**
  * Which of a set of paths cannot all be files in one tree (docs/architecture.md, "Keys that cannot
  * be placed"): a path that another needs as a folder (`files/a` and `files/a/x`), and, on a
  * case-insensitive disk, two spellings of one name (`files/A` and `files/a`, at any level).
- * What the cache already holds keeps its place; among the rest, the first in code-unit order wins.
+ * What the cache already holds keeps its place; among the rest, version files come first (a
+ * hostile entry must never shadow a version), then the first in code-unit order wins.
  */
 export interface PlacedPaths {
   /** Files already in the cache, as spelled there: they are placed first. */
@@ -56,7 +59,10 @@ export function pathConflicts(
   for (const path of [...paths.held].sort()) place(path, "file");
   for (const path of [...paths.touched].sort()) place(path, "unknown");
   const conflicts = new Map<string, string>();
-  for (const path of [...new Set(paths.wanted)].sort()) {
+  const versionsFirst = (a: string, b: string) =>
+    Number(parseVersionFile(a) === null) - Number(parseVersionFile(b) === null) ||
+    (a < b ? -1 : a > b ? 1 : 0);
+  for (const path of [...new Set(paths.wanted)].sort(versionsFirst)) {
     const why = place(path, "file");
     if (why !== null) conflicts.set(path, why);
   }

@@ -54,4 +54,10 @@ describe("pathConflicts", () => {
   test("a changed path of unknown kind never makes a file or folder conflict", () => {
     expect(pathConflicts({ held: [], touched: ["files/a"], wanted: ["files/a/x"] })).toEqual(new Map());
   });
+
+  test("a version file is never shadowed by an entry in its way, whatever the order", () => {
+    const name = "data/aws/0b6c9a52-8f1e-4d7a-9c39-1f0d2a6b7c11/a";
+    const conflicts = pathConflicts({ held: [], touched: [], wanted: [`${name}/1`, `${name}/1/raw`] });
+    expect([...conflicts.keys()]).toEqual([`${name}/1`]);
+  });
 });

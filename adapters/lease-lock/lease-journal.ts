@@ -1,0 +1,82 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Host } from "../../core/ports/host.ts";
+
+/**
+ * Leases this machine's commands are taking or hold, one small file each, written before the
+ * lock write and removed after the release (docs/architecture.md, "Leaving"). A command killed
+ * with -9 cannot release its lease; the next command of the same repo finds its entry, sees
+ * that its process is gone and frees exactly that lease (by nonce), so nothing stays held.
+ */
+export interface LeaseJournal {
+  record(key: string, nonce: string): void;
+  forget(nonce: string): void;
+}
+
+interface Entry {
+  key: string;
+  nonce: string;
+  pid: number;
+  hostname: string;
+}
+
+const SUFFIX = ".lease.json";
+
+export class FileLeaseJournal implements LeaseJournal {
+  constructor(
+    readonly dir: string,
+    private readonly host: Host,
+  ) {}
+
+  record(key: string, nonce: string): void {
+    const entry: Entry = { key, nonce, pid: this.host.pid, hostname: this.host.hostname };
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(this.#path(nonce), JSON.stringify(entry));
+  }
+
+  forget(nonce: string): void {
+    rmSync(this.#path(nonce), { force: true });
+  }
+
+  /**
+   * Frees the leases of processes of this host that are gone. `release` frees exactly the lease
+   * `key` still holding `nonce` (false when it no longer does); an entry whose release failed
+   * (the store unreachable) stays for the next command. Costs one directory read when empty.
+   */
+  async recover(release: (key: string, nonce: string) => Promise<boolean>): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const freed: string[] = [];
+    for (const name of names.filter((n) => n.endsWith(SUFFIX))) {
+      const entry = await readEntry(join(this.dir, name));
+      if (entry === null) {
+        rmSync(join(this.dir, name), { force: true });
+        continue;
+      }
+      if (entry.hostname !== this.host.hostname || this.host.isPidAlive(entry.pid)) continue;
+      const released = await release(entry.key, entry.nonce).catch(() => null);
+      if (released === null) continue;
+      if (released) freed.push(entry.key);
+      this.forget(entry.nonce);
+    }
+    return freed;
+  }
+
+  #path(nonce: string): string {
+    return join(this.dir, `${nonce.replace(/[^0-9a-zA-Z-]/g, "_")}${SUFFIX}`);
+  }
+}
+
+async function readEntry(path: string): Promise<Entry | null> {
+  try {
+    const doc = JSON.parse(await readFile(path, "utf8")) as Partial<Entry>;
+    const ok =
+      typeof doc.key === "string" &&
+      typeof doc.nonce === "string" &&
+      typeof doc.hostname === "string" &&
+      Number.isSafeInteger(doc.pid);
+    return ok ? (doc as Entry) : null;
+  } catch {
+    return null;
+  }
+}
