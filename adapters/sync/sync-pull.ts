@@ -301,7 +301,8 @@ class Puller {
       if (sha === entry.sha256) {
         index.set(rel, { ...entry, localMtimeMs: local.mtimeMs });
         // Brought in by a pull that did not finish: its readers (the catalog) have not heard yet.
-        if (this.#local.get(rel)?.sha256 !== sha) this.#changed.push(rel);
+        // Judged against the last sync's record, which a verifying pull distrusts but still has.
+        if (this.snapshot.index?.get(rel)?.sha256 !== sha) this.#changed.push(rel);
         return;
       }
       // A version file that differs from both the remote and the last sync is a pending version
