@@ -279,6 +279,19 @@ function handleObject(
   throw new HttpError(405, `${req.method} is not supported on objects here`, "notImplemented");
 }
 
+/**
+ * The request's body, refused when it is shorter than its Content-Length: a client cut off
+ * part-way (killed, a reset) never creates an object on real GCS, so it must not here either.
+ */
+async function completeBody(req: Request): Promise<Uint8Array> {
+  const body = new Uint8Array(await req.arrayBuffer());
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) !== body.byteLength) {
+    throw new HttpError(400, `the upload was cut off (${body.byteLength} of ${declared} bytes)`, "invalid");
+  }
+  return body;
+}
+
 async function startUpload(
   origin: string,
   state: GcsState,
@@ -289,7 +302,7 @@ async function startUpload(
   state.bucket(bucket);
   const ifGenerationMatch = query.get("ifGenerationMatch");
   const uploadType = query.get("uploadType");
-  const body = new Uint8Array(await req.arrayBuffer());
+  const body = await completeBody(req);
   const contentType = req.headers.get("content-type") ?? "application/octet-stream";
 
   if (uploadType === "media") {
@@ -348,7 +361,7 @@ async function startUpload(
 async function continueUpload(origin: string, state: GcsState, req: Request, id: string): Promise<Response> {
   const session = state.sessions.get(id);
   if (!session) throw notFound("No such upload session");
-  const body = new Uint8Array(await req.arrayBuffer());
+  const body = await completeBody(req);
   const range = req.headers.get("content-range") ?? `bytes 0-${body.byteLength - 1}/${body.byteLength}`;
   const match = /^bytes (?:(\d+)-(\d+|\*)|\*)\/(\d+|\*)$/.exec(range.trim());
   if (!match) throw new HttpError(400, `bad Content-Range: ${range}`, "invalid");

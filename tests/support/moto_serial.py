@@ -21,6 +21,10 @@ def serial(environ, start_response):
     length = environ.get("CONTENT_LENGTH")
     if length:
         body = environ["wsgi.input"].read(int(length))
+        if len(body) != int(length):
+            # A client cut off mid-upload (killed, reset): real S3 stores nothing (IncompleteBody).
+            start_response("400 Bad Request", [("Content-Type", "application/xml")])
+            return [b"<Error><Code>IncompleteBody</Code><Message>cut off</Message></Error>"]
     elif environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
         body = environ["wsgi.input"].read()
     else:
