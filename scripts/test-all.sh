@@ -32,7 +32,8 @@ suite() { # name, per-test timeout in ms, paths...
   if [[ $rc -ne 0 && $fails -eq 0 ]]; then fails=1; total=$((total + 1)); fi
   passed=$((passed + total - fails - skips)); failed=$((failed + fails)); skipped=$((skipped + skips))
   echo "   $((total - fails - skips)) passed, $fails failed, $skips skipped"
-  if [[ $rc -ne 0 ]]; then grep -E "^(\(fail\)|error:|  [0-9]+ \|)|Error|expect" "$reports/$name.log" | head -n 80 | sed 's/^/      /'; fi
+  # Every failure in full (a multi-line message names the seed, the trial and what broke).
+  if [[ $rc -ne 0 ]]; then grep -vE "^\(pass\)|^[[:space:]]*$" "$reports/$name.log" | tail -n 200 | sed 's/^/      /'; fi
 }
 
 step typecheck tsc --noEmit -p .

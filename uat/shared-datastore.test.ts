@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, cpSync } from "node:fs";
+import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
 import { type RemoteServer, startRemote } from "./support/remote.ts";
@@ -103,6 +103,25 @@ describe("two repos on one external filesystem datastore", () => {
     expect(await queried(a, 'name == "from-b"')).toEqual(["from-b@1"]);
     expect(await queried(a, ALL_VPC)).toEqual(await queried(b, ALL_VPC));
     expect(await listed(a, "vpc")).toEqual(await listed(b, "vpc"));
+  });
+});
+
+describe("datastore setup run again over an earlier, partial copy", () => {
+  test("a `latest` marker that differs at the destination is rewritten from the versions, never a conflict", async () => {
+    const repo = await makeRepo();
+    await putVpc(repo, "web", '{"v":1}');
+    const second = await putVpc(repo, "web", '{"v":2}');
+    // What an earlier move left: v1 and its marker, not v2.
+    const dest = tempDir("partial");
+    cpSync(join(repo.dir, ".swamp", "data"), join(dest, "data"), { recursive: true });
+    const nameDir = join(dest, "data", "aws", "ec2", "vpc", second.modelId, "web");
+    rmSync(join(nameDir, "2"), { recursive: true });
+    writeFileSync(join(nameDir, "latest"), "1");
+
+    const setup = await repo.run(["datastore", "setup", "filesystem", "--path", dest, "--json"]);
+    expect(expectExit(setup, 0).json<SetupDoc>()).toMatchObject({ errors: [], filesCopied: 2 });
+    expect(readFileSync(join(nameDir, "latest"), "utf8")).toBe("2");
+    expect(await listed(repo, "vpc")).toEqual(["web@2"]);
   });
 });
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseDataPath } from "../../core/data-path.ts";
 import type { RebasedVersion } from "../../core/ports/sync-service.ts";
 import type { IndexEntry } from "../../core/sync/sync-index.ts";
-import { LATEST_MARKER, planRenumbering, VERSION_METADATA } from "../../core/sync/version-files.ts";
+import { LATEST_MARKER, planRebase, VERSION_METADATA } from "../../core/sync/version-files.ts";
 import { refreshLatestMarker } from "../fs/latest-marker.ts";
 import { formatMetadata, parseMetadataText } from "../fs/metadata-file.ts";
 import { hashFile } from "./hash-file.ts";
@@ -29,26 +29,24 @@ export class PendingVersions {
   /**
    * Moves the pending versions of `nameRel` above `floor` (the highest number held elsewhere),
    * keeping their order. `known` are the index views (remote, last synced) a committed version
-   * appears in.
+   * appears in; `held` the numbers others hold (the remote's, or the ones a push found taken).
    */
   async rebase(
     nameRel: string,
     known: readonly ReadonlyMap<string, IndexEntry>[],
+    held: ReadonlySet<number>,
     floor: number,
     signal: AbortSignal,
   ): Promise<RebasedVersion[]> {
     const dir = await this.#dir(nameRel);
     if (dir === null) return [];
-    const local = await completeVersions(dir);
     const committed = (version: number, sha256: string) =>
       known.some((index) => index.get(`${nameRel}/${version}/${VERSION_METADATA}`)?.sha256 === sha256);
-    const pending: number[] = [];
-    let settled = floor;
-    for (const [version, sha256] of local) {
-      if (committed(version, sha256)) settled = Math.max(settled, version);
-      else pending.push(version);
-    }
-    const moves = planRenumbering(pending, settled);
+    const local = [...(await completeVersions(dir))].map(([version, sha256]) => ({
+      version,
+      settled: committed(version, sha256),
+    }));
+    const moves = planRebase(local, held, floor);
     if (moves.length === 0) return [];
     this.parts.marks.mark(nameRel);
     const ref = parseDataPath(`${nameRel}/_`);

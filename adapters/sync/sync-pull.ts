@@ -13,7 +13,7 @@ import {
 } from "../../core/sync/sync-index.ts";
 import { INTERNAL_FILE } from "../../core/sync/sync-keys.ts";
 import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
-import { highestVersions, parseVersionFile, VERSION_METADATA } from "../../core/sync/version-files.ts";
+import { heldVersions, parseVersionFile, VERSION_METADATA } from "../../core/sync/version-files.ts";
 import { unplaceable } from "./cache-files.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { commitIndex } from "./index-commit.ts";
@@ -275,10 +275,17 @@ class Puller {
   async #rebasePending(remote: EntryMap, downloads: readonly string[]): Promise<void> {
     const names = new Set(downloads.flatMap((rel) => parseVersionFile(rel)?.nameRel ?? []));
     if (names.size === 0) return;
-    const highest = highestVersions(remote.keys());
+    const held = heldVersions(remote.keys());
     for (const nameRel of names) {
-      const floor = highest.get(nameRel) ?? 0;
-      const moved = await this.#pending.rebase(nameRel, [remote, this.#local], floor, this.run.signal);
+      const numbers = held.get(nameRel) ?? new Set<number>();
+      const floor = Math.max(0, ...numbers);
+      const moved = await this.#pending.rebase(
+        nameRel,
+        [remote, this.#local],
+        numbers,
+        floor,
+        this.run.signal,
+      );
       this.#rebased.push(...moved);
       for (const { to } of moved) this.#changed.push(`${nameRel}/${to}/${VERSION_METADATA}`);
     }

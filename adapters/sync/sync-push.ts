@@ -227,16 +227,16 @@ async function rebaseCollisions(
   index: ReadonlyMap<string, LocalEntry>,
 ): Promise<RebasedVersion[]> {
   const floors = highestVersions(index.keys());
+  const taken = new Map<string, Set<number>>();
   for (const { nameRel, version } of collisions) {
     floors.set(nameRel, Math.max(floors.get(nameRel) ?? 0, version));
+    taken.set(nameRel, (taken.get(nameRel) ?? new Set()).add(version));
   }
   const versions = new PendingVersions(parts);
   const rebased: RebasedVersion[] = [];
-  for (const { nameRel } of collisions) {
+  for (const [nameRel, held] of taken) {
     const floor = floors.get(nameRel) ?? 0;
-    floors.delete(nameRel);
-    if (floor === 0) continue;
-    rebased.push(...(await versions.rebase(nameRel, [index], floor, run.signal)));
+    rebased.push(...(await versions.rebase(nameRel, [index], held, floor, run.signal)));
   }
   return rebased;
 }

@@ -3,14 +3,20 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { FsDatastoreVerifier } from "../../adapters/fs/fs-datastore-verifier.ts";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
-import { copyFiles, listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
+import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
 import { toYamlDatastoreBlock } from "../../core/datastore-config.ts";
 import { effectiveSubdirs, isDatastoreSubdir } from "../../core/datastore-subdirs.ts";
 import { SwampError } from "../../core/errors.ts";
 import { expandPath } from "../../core/expand-path.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
 import type { Invocation } from "../run.ts";
-import { isInternalFile, type MovedFiles, movedDataNames, RETRY_HINT } from "./setup-common.ts";
+import {
+  copyDatastoreDir,
+  isInternalFile,
+  type MovedFiles,
+  movedDataNames,
+  RETRY_HINT,
+} from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 interface Opts {
@@ -56,7 +62,8 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       const files = await listFiles(from.path, isInternalFile);
       if (files.length === 0) continue;
       lease.assertHeld();
-      const copy = await copyFiles(from.path, to, files);
+      const move = { sub, from: from.path, files };
+      const copy = await copyDatastoreDir(move, to, ctx);
       filesCopied += copy.copied;
       bytesCopied += copy.bytes;
       for (const rel of copy.conflicts)
@@ -65,7 +72,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       if (landed !== files.length)
         errors.push(`${sub}: ${files.length} file(s) at the source but ${landed} at ${to}.`);
       migrated.push(sub);
-      moved.push({ sub, from: from.path, files });
+      moved.push(move);
     }
     if (errors.length === 0) {
       const block = toYamlDatastoreBlock(

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
-import { copyFiles, listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
+import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
 import {
   type DatastoreBackend,
   resolveDatastoreConfig,
@@ -12,7 +12,13 @@ import { parseTimeoutFlag } from "../../core/tunables.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
-import { isInternalFile, type MovedFiles, movedDataNames, RETRY_HINT } from "./setup-common.ts";
+import {
+  copyDatastoreDir,
+  isInternalFile,
+  type MovedFiles,
+  movedDataNames,
+  RETRY_HINT,
+} from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 export interface RemoteSetupOpts {
@@ -94,7 +100,8 @@ async function migrate(
         if (from.tier !== "datastore") continue;
         const files = await listFiles(from.path, isInternalFile);
         if (files.length === 0) continue;
-        const copy = await copyFiles(from.path, to, files);
+        const move = { sub, from: from.path, files };
+        const copy = await copyDatastoreDir(move, to, ctx);
         filesCopied += copy.copied;
         bytesCopied += copy.bytes;
         for (const rel of copy.conflicts)
@@ -102,7 +109,7 @@ async function migrate(
             `${sub}/${rel} already exists in the bucket's cache with different content; move it away and re-run.`,
           );
         migrated.push(sub);
-        moved.push({ sub, from: from.path, files });
+        moved.push(move);
       }
     }
     const pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify, republish: true });

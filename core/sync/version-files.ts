@@ -33,19 +33,50 @@ export function isLatestMarker(rel: string): boolean {
   return ref !== null && rel === `data/${ref.type}/${ref.id}/${ref.name}/${LATEST_MARKER}`;
 }
 
-/** The highest version of each data name among `rels` (index entries or local files). */
-export function highestVersions(rels: Iterable<string>): Map<string, number> {
-  const highest = new Map<string, number>();
+/** The version numbers of each data name among `rels` (index entries or local files). */
+export function heldVersions(rels: Iterable<string>): Map<string, Set<number>> {
+  const held = new Map<string, Set<number>>();
   for (const rel of rels) {
     const file = parseVersionFile(rel);
-    if (file && file.version > (highest.get(file.nameRel) ?? 0)) highest.set(file.nameRel, file.version);
+    if (file) held.set(file.nameRel, (held.get(file.nameRel) ?? new Set()).add(file.version));
   }
-  return highest;
+  return held;
+}
+
+/** The highest version of each data name among `rels` (index entries or local files). */
+export function highestVersions(rels: Iterable<string>): Map<string, number> {
+  return new Map([...heldVersions(rels)].map(([nameRel, held]) => [nameRel, Math.max(...held)]));
 }
 
 export interface Renumbering {
   from: number;
   to: number;
+}
+
+export interface LocalVersion {
+  version: number;
+  /** Its metadata matches an index entry: committed, or found in the store by a discovery. */
+  settled: boolean;
+}
+
+/**
+ * The moves that rebase a name's local versions (docs/architecture.md, "Pending versions") above
+ * `floor` (the highest number held elsewhere); `held` are the numbers others hold. A pending
+ * version below a settled one of this clone, at a number nobody else holds, keeps it: its own
+ * push died half-way (the later version reached the store, this one did not), and moving it up
+ * would put an older write above a newer one.
+ */
+export function planRebase(
+  local: readonly LocalVersion[],
+  held: ReadonlySet<number>,
+  floor: number,
+): Renumbering[] {
+  const settledTop = Math.max(0, ...local.filter((v) => v.settled).map((v) => v.version));
+  const moving = local.filter((v) => !v.settled && (v.version > settledTop || held.has(v.version)));
+  return planRenumbering(
+    moving.map((v) => v.version),
+    Math.max(floor, settledTop),
+  );
 }
 
 /**
@@ -54,7 +85,7 @@ export interface Renumbering {
  * later write keeps a higher number. Versions already above the floor in order keep theirs.
  * Returned highest first: the order in which directories can be renamed without collisions.
  */
-export function planRenumbering(pending: readonly number[], floor: number): Renumbering[] {
+function planRenumbering(pending: readonly number[], floor: number): Renumbering[] {
   const moves: Renumbering[] = [];
   let previous = floor;
   for (const from of [...pending].sort((a, b) => a - b)) {

@@ -140,6 +140,25 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       expect(await b.read(`${NAME}/3/raw`)).toBeNull();
     });
 
+    test("a first push that died with only its later version uploaded keeps the versions' order", async () => {
+      const a = await machine();
+      await writeVersion(a, 1, "older");
+      await writeVersion(a, 2, "newer");
+      // Uploads go side by side: v2 reached the store, v1 did not, and no index was committed.
+      for (const file of ["raw", "metadata.yaml"]) {
+        const body = await a.bytes(`${NAME}/2/${file}`);
+        if (body) await store.put(`${NAME}/2/${file}`, body);
+      }
+      const pulled = await a.engine.pullChanged();
+      expect(pulled.rebased).toEqual([]);
+      const pushed = await a.engine.pushChanged();
+      expect(pushed.rebased).toEqual([]);
+      expect(await stored(`${NAME}/1/raw`)).toBe("older");
+      expect(await stored(`${NAME}/2/raw`)).toBe("newer");
+      expect(await stored(`${NAME}/3/raw`)).toBeNull();
+      expect(await a.read(`${NAME}/latest`)).toBe("2");
+    });
+
     test("two clones pushing pending versions of one name at once both land, nothing overwritten", async () => {
       const { a, b } = await twoClones();
       await writeVersion(a, 2, "a2");
