@@ -49,6 +49,13 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       return new Machine(root, join(home, "cache"), clock, store, "");
     };
     const stored = async (rel: string) => text((await store.get(rel))?.body);
+    /** What a push that died before its commit leaves: the version's files in the store, no index entry. */
+    const uploadUncommitted = async (m: Machine, version: number) => {
+      for (const file of ["raw", "metadata.yaml"]) {
+        const body = await m.bytes(`${NAME}/${version}/${file}`);
+        if (body) await store.put(`${NAME}/${version}/${file}`, body);
+      }
+    };
 
     /** Two clones that both hold v1 of the name. */
     const twoClones = async () => {
@@ -118,10 +125,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       await a.engine.pushChanged();
       await writeVersion(a, 2, "mine");
       // A push that died after its uploads: the same bytes are already in the store.
-      for (const file of ["raw", "metadata.yaml"]) {
-        const body = await a.bytes(`${NAME}/2/${file}`);
-        if (body) await store.put(`${NAME}/2/${file}`, body);
-      }
+      await uploadUncommitted(a, 2);
       const adopted = await a.engine.pushChanged();
       expect(adopted.rebased).toEqual([]);
       expect(adopted.uploaded).toBe(2);
@@ -145,10 +149,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       await writeVersion(a, 1, "older");
       await writeVersion(a, 2, "newer");
       // Uploads go side by side: v2 reached the store, v1 did not, and no index was committed.
-      for (const file of ["raw", "metadata.yaml"]) {
-        const body = await a.bytes(`${NAME}/2/${file}`);
-        if (body) await store.put(`${NAME}/2/${file}`, body);
-      }
+      await uploadUncommitted(a, 2);
       const pulled = await a.engine.pullChanged();
       expect(pulled.rebased).toEqual([]);
       const pushed = await a.engine.pushChanged();
