@@ -20,6 +20,7 @@ import {
 } from "../../core/sync/version-files.ts";
 import { removeStaleTemps } from "../fs/stale-temps.ts";
 import type { FileStat } from "./cache-files.ts";
+import type { EngineParts } from "./engine-parts.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { type Committed, commitIndex } from "./index-commit.ts";
 import { walkCache } from "./local-walk.ts";
@@ -27,7 +28,6 @@ import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex } from "./remote-index.ts";
 import { collectOldShards } from "./shard-collection.ts";
 import { slidingWindow } from "./sliding-window.ts";
-import type { EngineParts } from "./sync-engine.ts";
 import { pull, regressedIndex } from "./sync-pull.ts";
 import type { SyncRun } from "./sync-run.ts";
 import type { LocalEntry, SyncState } from "./sync-state-file.ts";
