@@ -19,7 +19,7 @@ import { SyncStateFile } from "./sync-state-file.ts";
 export type { SyncEngineConfig } from "./engine-parts.ts";
 
 /**
- * One sync engine for every remote store (DESIGN "Sync", SPEC §5): keeps `cacheDir` and
+ * One sync engine for every remote store (docs/architecture.md, "Sync"): keeps `cacheDir` and
  * `{remotePrefix}` in the store in agreement through a shard-first index committed by one
  * conditional write. Construct one per namespace.
  */

@@ -47,7 +47,7 @@ export function regressedIndex(store: string, prefix: string, why: string): Swam
 }
 
 /**
- * Brings the cache to the remote index (SPEC §5.3 with §11.1/§11.2 fixed): one request when
+ * Brings the cache to the remote index (docs/architecture.md, "Sync"): one request when
  * nothing changed; otherwise only the changed shards are read, changed entries downloaded
  * (atomically, checked against their sha256), and entries deleted remotely removed locally,
  * except where the local copy changed and is waiting to be pushed.

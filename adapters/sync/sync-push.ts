@@ -38,7 +38,7 @@ const HASH_CONCURRENCY = 16;
 const MAX_REBASE_ROUNDS = 5;
 
 /**
- * Sends local changes to the store (SPEC §5.5, with deletions and a conditional commit):
+ * Sends local changes to the store, with deletions and a conditional commit (docs/architecture.md, "Sync"):
  * nothing to do costs no request; otherwise the dirty paths (or the whole cache after a bulk
  * change or a lost state) are compared with the local index, changed files uploaded in a
  * sliding window, and the index committed on the meta version read at the start.
