@@ -87,7 +87,9 @@ module.exports = {
   ],
   options: {
     // @swc/core parses the TypeScript: dependency-cruiser's tsc parser needs the TypeScript JS API,
-    // which TypeScript 7 (the native compiler this repo uses) no longer ships.
+    // which TypeScript 7 (the native compiler this repo uses) no longer ships. The swc parser always
+    // keeps type-only imports (marked "type-only"), which is what the rules above want; the
+    // tsPreCompilationDeps option only concerns the tsc parser, so it is not set.
     parser: "swc",
     exclude: { path: "(\\.test\\.tsx?|_test\\.tsx?)$" },
     doNotFollow: { path: "(^|/)node_modules/" },
