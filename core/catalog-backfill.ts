@@ -51,10 +51,11 @@ export async function* catalogRowBatches(
 }
 
 /**
- * Indexes every version in `repo` into `catalog` (SPEC §7.3), stamped with `namespace`, then marks
- * the catalog populated. Unlike SPEC's additive backfill, the namespace's rows are replaced by the
- * walk's in the same transaction, so rows of data deleted elsewhere go; other namespaces' rows stay.
- * Names whose latest version is a tombstone (deleted or renamed) are skipped. Returns the number of rows written.
+ * Indexes every version in `repo` into `catalog` (docs/architecture.md, "Catalog"), stamped with
+ * `namespace`, then marks the catalog populated. The backfill is not merely additive: the
+ * namespace's rows are replaced by the walk's in the same transaction, so rows of data deleted
+ * elsewhere go; other namespaces' rows stay. Names whose latest version is a tombstone (deleted or
+ * renamed) are skipped. Returns the number of rows written.
  */
 export async function backfillCatalog(
   repo: DataRepository,
@@ -68,7 +69,7 @@ export async function backfillCatalog(
       yield batch;
     }
   }
-  // One transaction for every row (SPEC §7.3), filled while the walk reads on.
+  // One transaction for every row, filled while the walk reads on.
   await catalog.bulkUpsertBatches(counted(), { replacing: { namespace } });
   catalog.markPopulated();
   return written;

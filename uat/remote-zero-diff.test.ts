@@ -10,7 +10,7 @@ import { statTree } from "./support/tree.ts";
 
 installCleanup();
 
-/** The zero-diff fast path: one read of the index meta, nothing else (DESIGN "Sync"). */
+/** The zero-diff fast path: one read of the index meta, nothing else (docs/architecture.md, "Sync"). */
 const MAX_REQUESTS = 1;
 
 describe.each(REMOTE_KINDS)("sync with nothing changed (%s)", (kind) => {

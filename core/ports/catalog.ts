@@ -1,4 +1,4 @@
-/** One row of the catalog (SPEC §7.1): one version of one data name. */
+/** One row of the catalog (docs/architecture.md, "Catalog"): one version of one data name. */
 export interface CatalogRow {
   namespace: string;
   typeNormalized: string;

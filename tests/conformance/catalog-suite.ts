@@ -45,7 +45,7 @@ const versionsOf = (c: Catalog, filter: CatalogFilter = {}) =>
     )
     .sort();
 
-/** The behaviour every Catalog implementation must have (SPEC §7). */
+/** The behaviour every Catalog implementation must have (docs/architecture.md, "Catalog"). */
 export function catalogConformance(name: string, make: () => Promise<CatalogFixture>): void {
   describe(`${name} catalog conformance`, () => {
     let fixture: CatalogFixture;
