@@ -23,7 +23,12 @@ export function useSyncWorld(makeStore: () => Promise<SyncStoreFixture>, label: 
   };
   beforeEach(async () => {
     const fixture = await makeStore();
-    current = { fixture, root: await mkdtemp(join(tmpdir(), `${label}-`)), clock: new FakeClock(), machines: 0 };
+    current = {
+      fixture,
+      root: await mkdtemp(join(tmpdir(), `${label}-`)),
+      clock: new FakeClock(),
+      machines: 0,
+    };
   });
   afterEach(async () => {
     const ended = now();
