@@ -13,7 +13,7 @@ import {
   planPush,
 } from "../../core/sync/sync-plan.ts";
 import {
-  highestVersions,
+  heldVersions,
   parseVersionFile,
   VERSION_METADATA,
   type VersionFile,
@@ -218,7 +218,9 @@ function nameRelOf(version: RebasedVersion): string {
 
 /**
  * Every name whose version number was taken in the store: its pending versions move above the
- * highest number known to be held (the collisions, the index), so the next round can write them.
+ * highest number anyone holds there, committed or claimed by a push that never committed (listed
+ * once per name: a run of such claims above the index costs one round, not one per number), so
+ * the next round can write them.
  */
 async function rebaseCollisions(
   parts: EngineParts,
@@ -226,19 +228,30 @@ async function rebaseCollisions(
   collisions: readonly VersionFile[],
   index: ReadonlyMap<string, LocalEntry>,
 ): Promise<RebasedVersion[]> {
-  const floors = highestVersions(index.keys());
-  const taken = new Map<string, Set<number>>();
-  for (const { nameRel, version } of collisions) {
-    floors.set(nameRel, Math.max(floors.get(nameRel) ?? 0, version));
-    taken.set(nameRel, (taken.get(nameRel) ?? new Set()).add(version));
-  }
+  const committed = heldVersions(index.keys());
+  const names = new Set(collisions.map(({ nameRel }) => nameRel));
   const versions = new PendingVersions(parts);
   const rebased: RebasedVersion[] = [];
-  for (const [nameRel, held] of taken) {
-    const floor = floors.get(nameRel) ?? 0;
+  for (const nameRel of names) {
+    const held = new Set([
+      ...collisions.filter((c) => c.nameRel === nameRel).map((c) => c.version),
+      ...(await storedVersions(parts, run, nameRel)),
+    ]);
+    const floor = Math.max(0, ...held, ...(committed.get(nameRel) ?? []));
     rebased.push(...(await versions.rebase(nameRel, [index], held, floor, run.signal)));
   }
   return rebased;
+}
+
+/** The version numbers of `nameRel` with any object in the store. */
+async function storedVersions(parts: EngineParts, run: SyncRun, nameRel: string): Promise<number[]> {
+  const prefix = parts.config.remotePrefix;
+  const found: number[] = [];
+  for await (const info of run.store.list(`${prefix}${nameRel}/`, undefined, run.signal)) {
+    const file = parseVersionFile(info.key.slice(prefix.length));
+    if (file) found.push(file.version);
+  }
+  return found;
 }
 
 /** The sha256 of every walked file: from the index when size and mtime match what it recorded, else hashed. */

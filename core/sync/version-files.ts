@@ -43,11 +43,6 @@ export function heldVersions(rels: Iterable<string>): Map<string, Set<number>> {
   return held;
 }
 
-/** The highest version of each data name among `rels` (index entries or local files). */
-export function highestVersions(rels: Iterable<string>): Map<string, number> {
-  return new Map([...heldVersions(rels)].map(([nameRel, held]) => [nameRel, Math.max(...held)]));
-}
-
 export interface Renumbering {
   from: number;
   to: number;

@@ -135,6 +135,23 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       expect(await a.read(`${NAME}/latest`)).toBe("2");
     });
 
+    test("a run of numbers left claimed by pushes that never committed costs one renumbering, not one per number", async () => {
+      const { a, b } = await twoClones();
+      // Another clone's pushes claimed v2..v9 and died before committing: orphans above the index.
+      for (let version = 2; version <= 9; version++) {
+        await world.store.put(
+          `${NAME}/${version}/metadata.yaml`,
+          new TextEncoder().encode(`orphan ${version}`),
+        );
+      }
+      await writeVersion(b, 2, "b2");
+      const pushed = await b.engine.pushChanged();
+      expect(pushed.rebased.map(({ from, to }) => [from, to])).toEqual([[2, 10]]);
+      expect(await stored(`${NAME}/10/raw`)).toBe("b2");
+      await a.engine.pullChanged();
+      expect(await a.read(`${NAME}/10/raw`)).toBe("b2");
+    });
+
     test("two clones pushing pending versions of one name at once both land, nothing overwritten", async () => {
       const { a, b } = await twoClones();
       await writeVersion(a, 2, "a2");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
-  highestVersions,
+  heldVersions,
   isLatestMarker,
   parseVersionFile,
   planRebase,
@@ -37,8 +37,8 @@ describe("isLatestMarker", () => {
   });
 });
 
-describe("highestVersions", () => {
-  test("the highest version of each name among index paths", () => {
+describe("heldVersions", () => {
+  test("the version numbers of each name among index paths", () => {
     const other = NAME.replace("/web", "/db");
     const rels = [
       `${NAME}/1/raw`,
@@ -47,10 +47,10 @@ describe("highestVersions", () => {
       `${other}/2/raw`,
       `${NAME}/latest`,
     ];
-    expect(highestVersions(rels)).toEqual(
+    expect(heldVersions(rels)).toEqual(
       new Map([
-        [NAME, 10],
-        [other, 2],
+        [NAME, new Set([1, 10, 9])],
+        [other, new Set([2])],
       ]),
     );
   });
