@@ -1,5 +1,5 @@
 import { addRowsOfName } from "./catalog-backfill.ts";
-import type { DataNameRef } from "./data-path.ts";
+import type { DataNameKey } from "./data-record.ts";
 import type { Catalog, CatalogRow } from "./ports/catalog.ts";
 import type { DataRepository } from "./ports/data-repository.ts";
 
@@ -13,7 +13,7 @@ export async function refreshCatalogNames(
   repo: DataRepository,
   catalog: Catalog,
   namespace: string,
-  names: Iterable<DataNameRef>,
+  names: Iterable<DataNameKey>,
 ): Promise<number> {
   let count = 0;
   for (const ref of names) {

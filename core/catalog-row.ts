@@ -1,10 +1,10 @@
-import type { DataMetadata, ModelRef } from "./data-record.ts";
+import type { DataMetadata, ModelKey } from "./data-record.ts";
 import type { CatalogRow } from "./ports/catalog.ts";
 
 /** The catalog row of one data version (SPEC §7.1): names from tags, provenance from the owner. */
 export function toCatalogRow(
   namespace: string,
-  model: Pick<ModelRef, "type" | "id">,
+  model: ModelKey,
   meta: DataMetadata,
   isLatest: boolean,
 ): CatalogRow {

@@ -1,5 +1,5 @@
 import { toCatalogRow } from "../catalog-row.ts";
-import type { DataMetadata, ModelRef, OwnerDefinition } from "../data-record.ts";
+import type { DataMetadata, ModelDefinition, OwnerDefinition } from "../data-record.ts";
 import {
   checkOwnership,
   inferContentType,
@@ -88,7 +88,7 @@ async function resolveOrCreateModel(
   models: ModelRegistry,
   ref: string,
   modelType?: string,
-): Promise<ModelRef> {
+): Promise<ModelDefinition> {
   if (modelType !== undefined) {
     const type = normalizeModelType(modelType);
     return (await models.resolveTyped(ref, type)) ?? (await models.create(ref, type));
@@ -102,7 +102,7 @@ async function resolveOrCreateModel(
   );
 }
 
-function toResult(model: ModelRef, namespace: string, meta: DataMetadata): DataPutResult {
+function toResult(model: ModelDefinition, namespace: string, meta: DataMetadata): DataPutResult {
   return {
     id: meta.id,
     name: meta.name,
