@@ -1,5 +1,5 @@
 import { toCatalogRow } from "./catalog-row.ts";
-import type { Catalog, CatalogRow } from "./ports/catalog.ts";
+import type { CatalogRow, CatalogWriter } from "./ports/catalog.ts";
 import type { DataRepository, StoredVersion } from "./ports/data-repository.ts";
 
 /** Rows handed to the catalog at once: few calls, while the walk goes on reading. */
@@ -51,14 +51,14 @@ export async function* catalogRowBatches(
 }
 
 /**
- * Indexes every version in `repo` into `catalog` (SPEC §7.3), stamped with `namespace`, then marks
- * the catalog populated. Unlike SPEC's additive backfill, the namespace's rows are replaced by the
- * walk's in the same transaction, so rows of data deleted elsewhere go; other namespaces' rows stay.
- * Names whose latest version is a tombstone (deleted or renamed) are skipped. Returns the number of rows written.
+ * Indexes every version in `repo` into `catalog`, stamped with `namespace`, and so populates it:
+ * the namespace's rows are replaced by the walk's at once, so rows of data deleted elsewhere go;
+ * other namespaces' rows stay. Names whose latest version is a tombstone (deleted or renamed) are
+ * skipped. Returns the number of rows written.
  */
 export async function backfillCatalog(
   repo: DataRepository,
-  catalog: Catalog,
+  catalog: CatalogWriter,
   namespace: string,
 ): Promise<number> {
   let written = 0;
@@ -68,8 +68,7 @@ export async function backfillCatalog(
       yield batch;
     }
   }
-  // One transaction for every row (SPEC §7.3), filled while the walk reads on.
-  await catalog.bulkUpsertBatches(counted(), { replacing: { namespace } });
-  catalog.markPopulated();
+  // Replaced at once, filled while the walk reads on.
+  await catalog.replaceNamespace(namespace, counted());
   return written;
 }

@@ -27,15 +27,14 @@ export class CatalogBulkLoad {
     this.#reindexFrom = reindexFrom;
   }
 
-  /** Starts the load; with `replacingNamespace`, that namespace's rows are deleted first, inside it. */
-  static begin(db: Database, replacingNamespace?: string): CatalogBulkLoad {
+  /** Starts the load of the rows that replace `namespace`'s: its rows are deleted first, inside it. */
+  static begin(db: Database, namespace: string): CatalogBulkLoad {
     // A bulk load is a backfill, and the catalog a rebuildable index: its commit need not wait for
     // the disk. A crash before the commit leaves it unpopulated; after, at worst damaged, and rebuilt.
     db.run("PRAGMA synchronous = OFF");
     try {
       db.run("BEGIN IMMEDIATE");
-      if (replacingNamespace !== undefined)
-        db.query("DELETE FROM catalog WHERE namespace = ?").run(replacingNamespace);
+      db.query("DELETE FROM catalog WHERE namespace = ?").run(namespace);
     } catch (e) {
       if (db.inTransaction) db.run("ROLLBACK");
       db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);

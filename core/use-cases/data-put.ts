@@ -9,7 +9,7 @@ import {
 } from "../data-rules.ts";
 import { notFound } from "../errors.ts";
 import { normalizeModelType } from "../model-type.ts";
-import type { Catalog } from "../ports/catalog.ts";
+import type { CatalogWriter } from "../ports/catalog.ts";
 import type { DataRepository } from "../ports/data-repository.ts";
 import type { ModelRegistry } from "../ports/model-registry.ts";
 import { assertStillHeld, type WithModelLeases } from "./model-leases.ts";
@@ -34,7 +34,7 @@ export interface DataPutInput {
 export interface DataPutDeps {
   models: ModelRegistry;
   repo: DataRepository;
-  catalog: () => Promise<Catalog>;
+  catalog: () => Promise<CatalogWriter>;
   withModelLeases: WithModelLeases;
   namespace: string;
 }
@@ -76,7 +76,7 @@ export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<D
         tags: { ...input.tags, type: input.kind, specName: input.spec ?? input.name, modelName: model.name },
         ownerDefinition: owner,
       });
-      (await deps.catalog()).upsertNewVersion(toCatalogRow(deps.namespace, model, written, true));
+      (await deps.catalog()).addVersion(toCatalogRow(deps.namespace, model, written, true));
       return written;
     },
     "data put",
