@@ -10,7 +10,7 @@ const REINDEX_MIN_ROWS = 5000;
 const ANALYSIS_LIMIT = 1000;
 
 /**
- * Rows upserted in one write transaction, as they come. Once the load is as large as the table it
+ * The rows that replace one namespace's, in one write transaction, as they come. Once the load is as large as the table it
  * started on (and not small), the secondary indexes are dropped and built again at the commit:
  * several times faster than keeping them up to date row by row. Until then rows wait in memory.
  */
@@ -56,9 +56,11 @@ export class CatalogBulkLoad {
     this.#flush();
   }
 
+  /** Commits the rows, and with them the mark that the catalog is populated. */
   commit(): void {
     this.#flush();
     if (this.#reindex) createSecondaryIndexes(this.#db);
+    this.#db.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')");
     this.#db.run("COMMIT");
     this.#db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
     if (this.#reindex) {

@@ -90,7 +90,7 @@ export interface SqliteCatalogOptions {
 }
 
 /**
- * The catalog in `{repo}/.swamp/data/_catalog.db`, one connection per process.
+ * The catalog in `{repo}/.swamp/data/_catalog.db` (docs/architecture.md, "The catalog"), one connection per process.
  * A damaged file is never fatal: the statement that finds it moves it aside to
  * `<db>.corrupt-<time>`, starts an empty, unpopulated catalog and runs once more on that.
  */
@@ -216,9 +216,6 @@ export class SqliteCatalog implements Catalog {
       load.abort();
       throw e;
     }
-    this.#guard((db) =>
-      db.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')"),
-    );
   }
 
   scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
