@@ -10,9 +10,10 @@ const REINDEX_MIN_ROWS = 5000;
 const ANALYSIS_LIMIT = 1000;
 
 /**
- * The rows that replace one namespace's, in one write transaction, as they come. Once the load is as large as the table it
- * started on (and not small), the secondary indexes are dropped and built again at the commit:
- * several times faster than keeping them up to date row by row. Until then rows wait in memory.
+ * The rows that replace one namespace's, in one write transaction, as they come. Once the load is
+ * as large as the table it started on (and not small), the secondary indexes are dropped and built
+ * again at the commit: several times faster than keeping them up to date row by row. Until then
+ * rows wait in memory.
  */
 export class CatalogBulkLoad {
   readonly #db: Database;
