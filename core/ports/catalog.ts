@@ -110,6 +110,7 @@ export interface CatalogWriter {
    * half done), and the catalog is populated; nothing changes when `batches` fails.
    */
   replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void>;
+  /** Remembers how far the catalog has followed the change feed (what `changeCursor` answers next). */
   setChangeCursor(cursor: string): void;
   /** Gives back the space of removed rows; rows stay. */
   compact(): CompactionStats;
@@ -117,5 +118,6 @@ export interface CatalogWriter {
 
 /** The repo-local index of every data version, for CEL queries (docs/architecture.md, "The catalog"). */
 export interface Catalog extends CatalogReader, CatalogWriter {
+  /** Lets go of the catalog; nothing is called after it. */
   close(): void;
 }
