@@ -135,7 +135,7 @@ export class RepoContext {
     return (await this.remote())?.sync ?? null;
   }
 
-  /** Leases: global for structural commands, per model for writers (SPEC §4.6). */
+  /** Leases: global for structural commands, per model for writers (docs/architecture.md, "Leases"). */
   async locks(): Promise<LockCoordinator> {
     const holderPid = Number(this.env.SWAMP_LOCK_HOLDER_PID);
     return new LockCoordinator({

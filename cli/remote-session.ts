@@ -27,7 +27,7 @@ import type {
 } from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import { pullConcurrency, pushConcurrency, syncDeadline } from "../core/tunables.ts";
-import type { RepoContext } from "./context.ts";
+import type { SessionContext } from "./session-context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
 
 /** A short stable id of a bucket location: kind, bucket, prefix and endpoint. */
@@ -51,7 +51,7 @@ export class RemoteSession {
   readonly #rebased: ReportedRebase[] = [];
 
   private constructor(
-    private readonly ctx: RepoContext,
+    private readonly ctx: SessionContext,
     readonly store: ObjectStore,
     /** Where the namespace lives in the store: "" (solo) or "{ns}/". */
     readonly prefix: string,
@@ -61,7 +61,7 @@ export class RemoteSession {
     this.#progress = new TransferProgressFile(join(stateDir, "progress.json"), ctx.clock, ctx.host);
   }
 
-  static open(ctx: RepoContext, store: ObjectStore): RemoteSession {
+  static open(ctx: SessionContext, store: ObjectStore): RemoteSession {
     const ns = ctx.namespace;
     // Keyed by the bucket too: a repo moved from one bucket to another keeps one cache, and each
     // store's sync state must start fresh (a new store's first sync never deletes local files).

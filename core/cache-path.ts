@@ -13,7 +13,7 @@ export function swampDataDir(env: Env, homeDir: string): string {
 /**
  * The data-tier base: the filesystem datastore path, or for a remote store its local cache
  * `{swampData}/repos/{repoId}`. Without a repoId this throws instead of falling back to a
- * shared "unknown" dir (SPEC §11.8), which repos would then trample.
+ * shared "unknown" dir, which repos would then trample (docs/architecture.md, "Datastore tree").
  */
 export function dataTierBase(
   backend: DatastoreBackend,

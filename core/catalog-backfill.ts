@@ -51,10 +51,10 @@ export async function* catalogRowBatches(
 }
 
 /**
- * Indexes every version in `repo` into `catalog`, stamped with `namespace`, and so populates it:
- * the namespace's rows are replaced by the walk's at once, so rows of data deleted elsewhere go;
- * other namespaces' rows stay. Names whose latest version is a tombstone (deleted or renamed) are
- * skipped. Returns the number of rows written.
+ * Indexes every version in `repo` into `catalog` (docs/architecture.md, "Catalog"), stamped with
+ * `namespace`, and so populates it: the namespace's rows are replaced by the walk's at once, so
+ * rows of data deleted elsewhere go; other namespaces' rows stay. Names whose latest version is a
+ * tombstone (deleted or renamed) are skipped. Returns the number of rows written.
  */
 export async function backfillCatalog(
   repo: DataRepository,

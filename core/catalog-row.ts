@@ -1,7 +1,10 @@
 import type { DataMetadata, ModelKey } from "./data-record.ts";
 import type { CatalogRow } from "./ports/catalog.ts";
 
-/** The catalog row of one data version (SPEC §7.1): names from tags, provenance from the owner. */
+/**
+ * The catalog row of one data version (docs/architecture.md, "Catalog"): names from tags,
+ * provenance from the owner.
+ */
 export function toCatalogRow(
   namespace: string,
   model: ModelKey,

@@ -1,4 +1,7 @@
-/** The metadata of one version of a named data record (SPEC §3.2), as stored in metadata.yaml. */
+/**
+ * The metadata of one version of a named data record as stored in metadata.yaml
+ * (docs/architecture.md, "Datastore tree").
+ */
 export type OwnerType = "model-method" | "workflow-step" | "manual";
 
 export interface OwnerDefinition {

@@ -1,4 +1,7 @@
-/** The subdirectories of the datastore tree (SPEC §2.3), in the reference's order. */
+/**
+ * The subdirectories of the datastore tree (docs/architecture.md, "Datastore tree"), in the
+ * original swamp CLI's order.
+ */
 export const DEFAULT_DATASTORE_SUBDIRS = [
   "auto-definitions",
   "definitions-evaluated",

@@ -1,8 +1,8 @@
 /**
- * Gitignore-style exclude patterns (SPEC §2.3), matched against whole datastore-relative paths.
- * `*` any run of non-`/`; `**` followed by `/` zero or more directories; any other `**`
- * anything; `?` one non-`/` char; `[...]` a class (`[!...]` negated); `!` re-includes;
- * the last matching pattern wins; blank and `#` lines are ignored.
+ * Gitignore-style exclude patterns (docs/architecture.md, "Datastore tree"), matched against whole
+ * datastore-relative paths. `*` any run of non-`/`; `**` followed by `/` zero or more directories;
+ * any other `**` anything; `?` one non-`/` char; `[...]` a class (`[!...]` negated); `!`
+ * re-includes; the last matching pattern wins; blank and `#` lines are ignored.
  */
 
 interface CompiledPattern {
@@ -45,7 +45,7 @@ function stripLeadingSlashes(s: string): string {
   return s.replace(/^\/+/, "");
 }
 
-const REGEX_SPECIALS = /[.+^${}()|[\]\\*?]/;
+const REGEX_METACHARS = /[.+^${}()|[\]\\*?]/;
 
 /** Translates one pattern (without `!`) into an anchored RegExp. */
 export function patternToRegExp(pattern: string): RegExp {
@@ -76,7 +76,7 @@ export function patternToRegExp(pattern: string): RegExp {
       }
       out += "\\[";
     } else {
-      out += REGEX_SPECIALS.test(c) ? `\\${c}` : c;
+      out += REGEX_METACHARS.test(c) ? `\\${c}` : c;
     }
     i += 1;
   }

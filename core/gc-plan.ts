@@ -35,7 +35,10 @@ export interface GcPlan {
   excess: { model: { type: string; id: string }; name: string; version: DataMetadata }[];
 }
 
-/** What `data gc` deletes (SPEC §1.10): expired names, then versions beyond each name's policy. */
+/**
+ * What `data gc` deletes (docs/architecture.md, "Writing data"): expired names, then versions
+ * beyond each name's policy.
+ */
 export function planGc(names: NameVersions[], now: number): GcPlan {
   const plan: GcPlan = { expired: [], excess: [] };
   for (const entry of names) {

@@ -2,7 +2,7 @@
  * Where leases live in a datastore. Every caller (structural commands, writers, the drain,
  * `lock status`, `lock release --force`) must build keys here so they always agree.
  * Per-model leases sit under one prefix per namespace, so the drain lists one small folder
- * instead of walking the whole datastore (SPEC §11.14).
+ * instead of walking the whole datastore (docs/architecture.md, "Leases").
  */
 
 /** The global (structural) lease: `.datastore.lock` in solo mode, `.locks/{ns}.lock` otherwise. */

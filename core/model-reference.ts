@@ -1,7 +1,10 @@
 import { SwampError } from "./errors.ts";
 import { validateNamespace } from "./namespace.ts";
 
-/** A model argument of the `ns:model` form (SPEC §6): no namespace means the repo's own. */
+/**
+ * A model argument of the `ns:model` form (docs/architecture.md, "Namespaces"): no namespace means
+ * the repo's own.
+ */
 export interface ModelReference {
   /** `undefined` = own namespace, `"*"` = any namespace, otherwise a validated slug. */
   namespace: string | undefined;

@@ -5,9 +5,10 @@ export const NAMESPACE_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const NAMESPACE_MAX_LENGTH = 64;
 
 /**
- * Names that would sit next to solo-mode layout entries in the datastore root (SPEC §11.19),
- * so `{base}/data` could be either solo data or namespace "data". Names that the slug pattern
- * already rejects (`_index`, `.locks`) are listed for the record.
+ * Names that would sit next to solo-mode layout entries in the datastore root
+ * (docs/architecture.md, "Namespaces"), so `{base}/data` could be either solo data or namespace
+ * "data". Names that the slug pattern already rejects (`_index`, `.locks`) are listed for the
+ * record.
  */
 export const RESERVED_NAMESPACES: ReadonlySet<string> = new Set([
   ...DEFAULT_DATASTORE_SUBDIRS,

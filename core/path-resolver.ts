@@ -25,7 +25,10 @@ export interface ResolvedPath {
   path: string;
 }
 
-/** Maps (subdir, rel path) to the local tier `{repo}/.swamp` or the datastore tier `{base}[/{ns}]` (SPEC §2.3). */
+/**
+ * Maps (subdir, rel path) to the local tier `{repo}/.swamp` or the datastore tier `{base}[/{ns}]`
+ * (docs/architecture.md, "Datastore tree").
+ */
 export class PathResolver {
   readonly repoDir: string;
   readonly datastoreBase: string;

@@ -37,7 +37,7 @@ export const SYNC_TIMEOUT_VARIABLE = "SWAMP_DATASTORE_SYNC_TIMEOUT_MS";
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
 
 /**
- * The sync deadline (SPEC §2.4), which bounds a command's pull and push together:
+ * The sync deadline (docs/architecture.md, "Deadlines"), which bounds a command's pull and push together:
  * `--timeout <sec>` (validated, at most 6 h) > `datastore.syncTimeoutMs` >
  * `SWAMP_DATASTORE_SYNC_TIMEOUT_MS` (uncapped; bad values ignored) > 5 min. Says which of
  * them set it, since raising a lower one changes nothing.
@@ -75,8 +75,9 @@ export function lookDeadline(flag: string | number | undefined, command: string)
 }
 
 /**
- * Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with SPEC
- * §1.3's messages. `beyond` says what to do for more than the 6 h a flag allows.
+ * Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with the
+ * messages of docs/architecture.md, "Command line". `beyond` says what to do for more than the 6 h
+ * a flag allows.
  */
 export function parseTimeoutFlag(
   flag: string | number,

@@ -38,12 +38,8 @@ suite() { # name, per-test timeout in ms, paths...
 
 step typecheck tsc --noEmit -p .
 step lint biome check .
-if [[ -x ../shared/tools/check-architecture ]]; then
-  step architecture ../shared/tools/check-architecture .
-else
-  echo "skip  architecture (../shared/tools/check-architecture is not beside this checkout)"
-  skipped=$((skipped + 1))
-fi
+# Layering, core's purity, no import cycles (.dependency-cruiser.cjs) and no runtime calls in core.
+step architecture bun scripts/check-architecture.ts
 step build bun build.ts
 suite unit 60000 tests
 suite uat 120000 uat

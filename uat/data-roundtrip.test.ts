@@ -78,7 +78,7 @@ describe("three versions written and read back", () => {
     expectExit(other, 0);
   });
 
-  test("data put --json prints SPEC §9's document for each version", () => {
+  test("data put --json prints its document for each version", () => {
     expect(puts.map((p) => p.version)).toEqual([1, 2, 3]);
     puts.forEach((put, i) => {
       const value = VALUES[i] as string;

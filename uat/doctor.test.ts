@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { startStalledTcpServer } from "../tests/support/stalled-tcp-server.ts";
 import { afterThisFile, installCleanup } from "./support/cleanup.ts";
-import { type CountingProxy, startCountingProxy } from "./support/counting-proxy.ts";
 import {
   ageTwoHours,
   catalogRows,
@@ -17,6 +16,7 @@ import {
 } from "./support/doctor.ts";
 import { leaseBody, leaseInfo, writeLease } from "./support/leases.ts";
 import { putWithFailingPush } from "./support/pending-put.ts";
+import { useProxiedServer } from "./support/proxied-server.ts";
 import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, cloneVia, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
 import { describeRun, expectExit, makeRepo, type Repo } from "./support/swamp.ts";
@@ -198,23 +198,12 @@ describe.each(REMOTE_KINDS)("swamp doctor on a bucket (%s)", (kind) => {
 });
 
 describe.each(REMOTE_KINDS)("swamp doctor and pending work (%s)", (kind) => {
-  let server: RemoteServer;
-  let proxy: CountingProxy;
-
-  beforeAll(async () => {
-    server = await startRemote(kind);
-    proxy = await startCountingProxy(server.endpoint);
-    afterThisFile(() => proxy.stop());
-  });
-  beforeEach(async () => {
-    proxy.refuse(null);
-    await server.reset();
-  });
+  const env = useProxiedServer(kind);
 
   test("a version whose push failed is information naming the push, not a problem", async () => {
-    const a = await makeRemoteRepo(server, { endpoint: proxy.url });
+    const a = await makeRemoteRepo(env.server, { endpoint: env.proxy.url });
     await put(a.repo, "m", "main", "v1", TYPE);
-    await putWithFailingPush(proxy, a.repo, "m", "main", "v2");
+    await putWithFailingPush(env.proxy, a.repo, "m", "main", "v2");
     const doc = await expectHealthy(a.repo);
     const notes = findingsOf(doc).filter((f) => f.check === "cache");
     expect(notes.map((f) => [f.code, f.problem, f.fix])).toEqual([
@@ -230,7 +219,7 @@ describe.each(REMOTE_KINDS)("swamp doctor and pending work (%s)", (kind) => {
   });
 
   test("a store that never answers: every check that needs it fails at the --timeout deadline, naming a longer one", async () => {
-    const a = await makeRemoteRepo(server);
+    const a = await makeRemoteRepo(env.server);
     const stalled = await startStalledTcpServer("stall");
     afterThisFile(() => stalled.stop());
     const offline = cloneVia(a.repo, stalled.url);

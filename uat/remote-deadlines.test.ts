@@ -29,7 +29,7 @@ function rows(kind: string, setupArgs: string[]): Row[] {
       args: ["data", "put", "vpc", "main", "--value", '{"n":2}'],
       names: "SWAMP_LOCK_TIMEOUT_MS",
     },
-    // Reads answer from the cache without asking the store (SPEC §5.1).
+    // Reads answer from the cache without asking the store (docs/architecture.md, "Command line").
     { label: "data get", args: ["data", "get", "vpc", "main"], names: null },
     { label: "ds sync", args: ["datastore", "sync"], names: "SWAMP_DATASTORE_SYNC_TIMEOUT_MS" },
     { label: "ds status --once", args: ["datastore", "status", "--once"], names: "--timeout <seconds>" },

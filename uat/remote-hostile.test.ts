@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { entryFor, NOT_UTF8 } from "../tests/support/broken-shard.ts";
 import { installCleanup } from "./support/cleanup.ts";
-import { editIndexShard } from "./support/index-edit.ts";
+import { editBucketShard } from "./support/index-edit.ts";
 import { addIndexEntries } from "./support/index-entries.ts";
 import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, isNotData, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
@@ -79,7 +79,7 @@ describe.each(REMOTE_KINDS)("hostile bucket content (%s)", (kind) => {
       [long]: "long",
     };
     for (const [rel, body] of Object.entries(objects)) await writer.bucket.put(`p/${rel}`, body);
-    await editIndexShard(writer.bucket, "p", "files", (entries) => {
+    await editBucketShard(writer.bucket, "p", "files", (entries) => {
       for (const [rel, body] of Object.entries(objects)) entries[rel] = entryFor(body);
       entries["files/lone-\ud800"] = entryFor("lone");
       entries[`files/bytes-${NOT_UTF8}`] = entryFor("bytes");
@@ -115,7 +115,7 @@ describe.each(REMOTE_KINDS)("hostile bucket content (%s)", (kind) => {
     await expectGoodPulled(clone, writer.repo);
 
     // Fixed: a corrected index (the bad entries gone, `files/a` now a folder), the missing object restored.
-    await editIndexShard(writer.bucket, "p", "files", (entries) => {
+    await editBucketShard(writer.bucket, "p", "files", (entries) => {
       for (const rel of Object.keys(entries))
         if (!["files/good", "files/a/x", "files/missing"].includes(rel)) delete entries[rel];
     });

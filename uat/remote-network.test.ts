@@ -119,7 +119,10 @@ describe.each(REMOTE_KINDS)("network trouble between swamp and %s", (kind) => {
   }, 120_000);
 });
 
-/** Unreachable store, `ds status`: still exit 0, unhealthy, naming the store (SPEC §1.1). */
+/**
+ * Unreachable store, `ds status`: still exit 0, unhealthy, naming the store (docs/architecture.md,
+ * "Command line").
+ */
 async function expectUnhealthyStatus(remote: RemoteRepo): Promise<void> {
   const r = await remote.repo.run(["datastore", "status", "--json"], {
     env: SHORT_DEADLINES,

@@ -1,12 +1,12 @@
-import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expectAll } from "./support/all-checks.ts";
-import { afterThisFile, installCleanup } from "./support/cleanup.ts";
-import { type CountingProxy, startCountingProxy } from "./support/counting-proxy.ts";
+import { installCleanup } from "./support/cleanup.ts";
 import { putWithFailingPush } from "./support/pending-put.ts";
+import { useProxiedServer } from "./support/proxied-server.ts";
 import { contents, expectRecord } from "./support/record-view.ts";
-import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
+import { type BucketClient, REMOTE_KINDS } from "./support/remote.ts";
 import { bucketData, cacheDir, cloneVia, makeRemoteRepo, put, putArgs } from "./support/remote-repo.ts";
 import type { PutDoc, RebasedDoc, SyncDoc } from "./support/shapes.ts";
 import { describeRun, expectExit, type RunResult } from "./support/swamp.ts";
@@ -25,30 +25,18 @@ const rebaseLine = (from: number, to: number) =>
 const SYNC = ["datastore", "sync", "--json"];
 
 describe.each(REMOTE_KINDS)("a version whose push failed, on %s", (kind) => {
-  let server: RemoteServer;
-  /** Clones that reach the store through this proxy can be cut off from data uploads. */
-  let proxy: CountingProxy;
-
-  beforeAll(async () => {
-    server = await startRemote(kind);
-    proxy = await startCountingProxy(server.endpoint);
-    afterThisFile(() => proxy.stop());
-  });
-  beforeEach(async () => {
-    proxy.refuse(null);
-    await server.reset();
-  });
+  const env = useProxiedServer(kind);
 
   test("is renumbered above the version another clone acknowledged meanwhile; nothing is lost", async () => {
-    const a = await makeRemoteRepo(server, { endpoint: proxy.url });
+    const a = await makeRemoteRepo(env.server, { endpoint: env.proxy.url });
     const { modelId } = await put(a.repo, MODEL, NAME, "v1");
-    const b = cloneVia(a.repo, server.endpoint);
+    const b = cloneVia(a.repo, env.server.endpoint);
     expectExit(await b.run(["datastore", "sync", "--pull", "--json"]), 0);
     const bucketRaw = (version: number) =>
       text(a.bucket.get(`${a.prefix}/${rawRel(TYPE, modelId, NAME, version)}`));
 
     // (1) A writes v2; its push cannot upload anything, so v2 stays pending in A's cache only.
-    await putWithFailingPush(proxy, a.repo, MODEL, NAME, "A-first");
+    await putWithFailingPush(env.proxy, a.repo, MODEL, NAME, "A-first");
     expect(readFileSync(join(cacheDir(a.repo), rawRel(TYPE, modelId, NAME, 2)), "utf8")).toBe("A-first");
     expect(await bucketRaw(2)).toBeNull();
 
@@ -83,13 +71,13 @@ describe.each(REMOTE_KINDS)("a version whose push failed, on %s", (kind) => {
   });
 
   test("two clones with pending versions of one name sync at once, three times: every version kept once, all agree", async () => {
-    const origin = await makeRemoteRepo(server);
+    const origin = await makeRemoteRepo(env.server);
     const { modelId } = await put(origin.repo, MODEL, NAME, "v1");
-    const clones = [cloneVia(origin.repo, proxy.url), cloneVia(origin.repo, proxy.url)] as const;
+    const clones = [cloneVia(origin.repo, env.proxy.url), cloneVia(origin.repo, env.proxy.url)] as const;
     for (const clone of clones) expectExit(await clone.run(["datastore", "sync", "--pull", "--json"]), 0);
     // Both write v2 and cannot push it; meanwhile the origin is acknowledged v2.
-    await putWithFailingPush(proxy, clones[0], MODEL, NAME, "X-pending");
-    await putWithFailingPush(proxy, clones[1], MODEL, NAME, "Y-pending");
+    await putWithFailingPush(env.proxy, clones[0], MODEL, NAME, "X-pending");
+    await putWithFailingPush(env.proxy, clones[1], MODEL, NAME, "Y-pending");
     expect((await put(origin.repo, MODEL, NAME, "O-acknowledged")).version).toBe(2);
 
     const rounds: RunResult[][] = [];
@@ -121,7 +109,7 @@ describe.each(REMOTE_KINDS)("a version whose push failed, on %s", (kind) => {
     });
 
     // A fresh clone sees every write exactly once, the acknowledged ones where they were acknowledged.
-    const fresh = cloneVia(origin.repo, server.endpoint);
+    const fresh = cloneVia(origin.repo, env.server.endpoint);
     for (const repo of [origin.repo, ...clones, fresh]) expectExit(await repo.run(SYNC), 0);
     const seen = await contents(fresh, MODEL, NAME);
     expect(Object.values(seen).sort()).toEqual(["O-acknowledged", "X-pending", "Y-pending", "v1"]);

@@ -1,7 +1,8 @@
-import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { afterThisFile, installCleanup } from "./support/cleanup.ts";
-import { type CountingProxy, startCountingProxy } from "./support/counting-proxy.ts";
-import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
+import { beforeEach, describe, expect, test } from "bun:test";
+import { installCleanup } from "./support/cleanup.ts";
+import type { CountingProxy } from "./support/counting-proxy.ts";
+import { useProxiedServer } from "./support/proxied-server.ts";
+import { REMOTE_KINDS } from "./support/remote.ts";
 import { cacheDir, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
 import type { RemoteStatusDoc, StatusDoc } from "./support/shapes.ts";
 import { cloneRepo, expectExit, type Repo } from "./support/swamp.ts";
@@ -9,24 +10,16 @@ import { statTree } from "./support/tree.ts";
 
 installCleanup();
 
-/** The zero-diff fast path: one read of the index meta, nothing else (DESIGN "Sync"). */
+/** The zero-diff fast path: one read of the index meta, nothing else (docs/architecture.md, "Sync"). */
 const MAX_REQUESTS = 1;
 
 describe.each(REMOTE_KINDS)("sync with nothing changed (%s)", (kind) => {
-  let server: RemoteServer;
-  let proxy: CountingProxy;
+  // Every request swamp makes goes through the proxy, which counts it at the server's door.
+  const env = useProxiedServer(kind);
   let remote: RemoteRepo;
 
-  beforeAll(async () => {
-    server = await startRemote(kind);
-    // Every request swamp makes goes through the proxy, which counts it at the server's door.
-    proxy = await startCountingProxy(server.endpoint);
-    afterThisFile(() => proxy.stop());
-  });
-
   beforeEach(async () => {
-    await server.reset();
-    remote = await makeRemoteRepo(server, { endpoint: proxy.url });
+    remote = await makeRemoteRepo(env.server, { endpoint: env.proxy.url });
     await put(remote.repo, "vpc", "main", '{"n":1}');
     await put(remote.repo, "vpc", "main", '{"n":2}');
     await put(remote.repo, "subnet", "a", '{"az":"a"}');
@@ -36,14 +29,14 @@ describe.each(REMOTE_KINDS)("sync with nothing changed (%s)", (kind) => {
   for (const mode of [[], ["--pull"]]) {
     const label = ["ds sync", ...mode].join(" ");
     test(`a second \`${label}\` makes at most ${MAX_REQUESTS} request and writes nothing in the cache`, async () => {
-      await expectZeroDiff(remote.repo, mode, proxy);
+      await expectZeroDiff(remote.repo, mode, env.proxy);
     });
   }
 
   test("a clone that pulled once: its next `ds sync` is zero-diff too", async () => {
     const clone = cloneRepo(remote.repo);
     expectExit(await clone.run(["datastore", "sync", "--pull", "--json"]), 0);
-    await expectZeroDiff(clone, [], proxy);
+    await expectZeroDiff(clone, [], env.proxy);
   });
 });
 

@@ -26,7 +26,7 @@ export interface FsDataRepositoryOptions {
   afterMutate?: (name: DataNameKey) => Promise<void>;
 }
 
-/** Attempts at claiming a version number before giving up (SPEC §3.1). */
+/** Attempts at claiming a version number before giving up (docs/architecture.md, "Datastore tree"). */
 const CLAIM_ATTEMPTS = 100;
 /** Name directories checked at once by `names()`. */
 const NAMES_CONCURRENCY = 64;

@@ -54,8 +54,8 @@ export interface LockScope {
 }
 
 /**
- * Global vs per-model leases (SPEC §4.6). Structural commands drain per-model leases, take
- * the global lease, and drain again; per-model writers wait for the global lease to be
+ * Global vs per-model leases (docs/architecture.md, "Leases"). Structural commands drain per-model
+ * leases, take the global lease, and drain again; per-model writers wait for the global lease to be
  * free, take their model leases in sorted order, and re-check the global one after each.
  */
 export class LockCoordinator {

@@ -32,9 +32,10 @@ CREATE TABLE IF NOT EXISTS catalog (
 )`;
 
 /**
- * The indexes besides the primary key: SPEC §7.1's that a statement uses, plus one for `data list`.
- * SPEC's single-column ones on data_type, created_at, workflow_run_id and step_name are left out: no
- * filter reads those columns, and building them was a sixth of a 100k-row backfill.
+ * The indexes besides the primary key: those a statement uses, plus one for `data list`
+ * (docs/architecture.md, "Catalog"). Single-column ones on data_type, created_at, workflow_run_id
+ * and step_name are left out (older builds made them; see RETIRED_INDEXES): no filter reads those
+ * columns, and building them was a sixth of a 100k-row backfill.
  */
 const SECONDARY_INDEXES: Record<string, string> = {
   idx_catalog_model_name: "model_name",

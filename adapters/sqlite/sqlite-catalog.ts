@@ -90,8 +90,8 @@ export interface SqliteCatalogOptions {
 }
 
 /**
- * The catalog in `{repo}/.swamp/data/_catalog.db` (docs/architecture.md, "The catalog"), one connection per process.
- * A damaged file is never fatal: the statement that finds it moves it aside to
+ * The catalog in `{repo}/.swamp/data/_catalog.db` (docs/architecture.md, "Catalog"), one connection
+ * per process. A damaged file is never fatal: the statement that finds it moves it aside to
  * `<db>.corrupt-<time>`, starts an empty, unpopulated catalog and runs once more on that.
  */
 export class SqliteCatalog implements Catalog {

@@ -14,11 +14,11 @@ export interface FileStat {
 const STAGING = `${SYNC_STATE_DIRNAME}/staging`;
 
 /**
- * The engine's only way to touch the cache: every path is checked (SPEC §5.4 rules, and no
- * parent directory that is a symlink leading out of the cache) before anything is written or
- * removed, and writes are atomic (a temp file in the cache's staging dir, then a rename). Temps
- * left there by interrupted commands go at the first write of the next one (docs/architecture.md,
- * "Temporary files").
+ * The engine's only way to touch the cache: every path is checked (docs/architecture.md, "Which
+ * files sync", and no parent directory that is a symlink leading out of the cache) before anything
+ * is written or removed, and writes are atomic (a temp file in the cache's staging dir, then a
+ * rename). Temps left there by interrupted commands go at the first write of the next one
+ * (docs/architecture.md, "Temporary files").
  */
 export class CacheFiles {
   #root: Promise<string> | undefined;

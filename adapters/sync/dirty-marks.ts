@@ -11,9 +11,10 @@ export interface Pending {
 }
 
 /**
- * The dirty set (SPEC §5.6): persisted before markDirty returns, so a crash leaves the cache
- * dirty. This process also remembers its own marks, so another process sharing the cache that
- * pushes (and clears the file) in the middle of our write cannot make our push skip them.
+ * The dirty set (docs/architecture.md, "The dirty set"): persisted before markDirty returns, so a
+ * crash leaves the cache dirty. This process also remembers its own marks, so another process
+ * sharing the cache that pushes (and clears the file) in the middle of our write cannot make our
+ * push skip them.
  */
 export class DirtyMarks {
   readonly #own = new Set<string>();

@@ -13,9 +13,10 @@ export interface WalkResult {
 }
 
 /**
- * Finds the syncable files under each of `scopes` (cache-relative paths; a scope may be a
- * file, a directory or missing), or under the whole cache when `scopes` is null. Paths that
- * `check` refuses (internal and temp files, SPEC §5.4) are skipped; symlinks are not followed.
+ * Finds the syncable files under each of `scopes` (cache-relative paths; a scope may be a file, a
+ * directory or missing), or under the whole cache when `scopes` is null. Paths that `check` refuses
+ * (internal and temp files; docs/architecture.md, "Which files sync") are skipped; symlinks are not
+ * followed.
  */
 export async function walkCache(
   root: string,

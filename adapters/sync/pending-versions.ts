@@ -6,8 +6,8 @@ import type { IndexEntry } from "../../core/sync/sync-index.ts";
 import { LATEST_MARKER, planRebase, VERSION_METADATA } from "../../core/sync/version-files.ts";
 import { refreshLatestMarker } from "../fs/latest-marker.ts";
 import { formatMetadata, parseMetadataText } from "../fs/metadata-file.ts";
+import type { EngineParts } from "./engine-parts.ts";
 import { hashFile } from "./hash-file.ts";
-import type { EngineParts } from "./sync-engine.ts";
 
 const VERSION_DIR = /^[1-9]\d{0,15}$/;
 /** Numbers tried past a directory taken meanwhile (a writer in another process) before giving up. */

@@ -20,7 +20,10 @@ export interface VersionedMeta {
   version: string;
 }
 
-/** Reads and writes the shard-first index of one namespace in the store (SPEC §5.7). */
+/**
+ * Reads and writes the shard-first index of one namespace in the store (docs/architecture.md,
+ * "Bucket layout").
+ */
 export class RemoteIndex {
   /** `newId`: a unique id for each shard written (Host.uuid). */
   constructor(

@@ -1,7 +1,4 @@
 import { relative, sep } from "node:path";
-import type { Clock } from "../../core/ports/clock.ts";
-import type { Host } from "../../core/ports/host.ts";
-import type { ObjectStore } from "../../core/ports/object-store.ts";
 import type {
   CacheInspection,
   PullResult,
@@ -13,37 +10,16 @@ import type {
 import { CacheFiles } from "./cache-files.ts";
 import { inspectCache } from "./cache-inspection.ts";
 import { DirtyMarks } from "./dirty-marks.ts";
+import type { EngineParts, SyncEngineConfig } from "./engine-parts.ts";
 import { pull } from "./sync-pull.ts";
 import { push } from "./sync-push.ts";
 import { runSync } from "./sync-run.ts";
 import { SyncStateFile } from "./sync-state-file.ts";
 
-export interface SyncEngineConfig {
-  store: ObjectStore;
-  /** The namespace root in the cache: `{cacheBase}` or `{cacheBase}/{ns}`. */
-  cacheDir: string;
-  /** Where the namespace lives in the store: "" (solo) or "{ns}/". */
-  remotePrefix: string;
-  /** The engine's own files (state.json, index.json); never uploaded, even when inside the cache. */
-  stateDir: string;
-  clock: Clock;
-  host: Host;
-  /** Transfers in flight at once (a sliding window per direction). */
-  concurrency: { pull: number; push: number };
-  /** Bounds each pull and each push on its own, besides the caller's signal. */
-  deadlineMs?: number;
-}
-
-/** What the pull and push halves share. */
-export interface EngineParts {
-  config: SyncEngineConfig;
-  files: CacheFiles;
-  state: SyncStateFile;
-  marks: DirtyMarks;
-}
+export type { SyncEngineConfig } from "./engine-parts.ts";
 
 /**
- * One sync engine for every remote store (DESIGN "Sync", SPEC §5): keeps `cacheDir` and
+ * One sync engine for every remote store (docs/architecture.md, "Sync"): keeps `cacheDir` and
  * `{remotePrefix}` in the store in agreement through a shard-first index committed by one
  * conditional write. Construct one per namespace.
  */

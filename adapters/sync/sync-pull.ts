@@ -15,12 +15,12 @@ import { INTERNAL_FILE } from "../../core/sync/sync-keys.ts";
 import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
 import { heldVersions, parseVersionFile, VERSION_METADATA } from "../../core/sync/version-files.ts";
 import { unplaceable } from "./cache-files.ts";
+import type { EngineParts } from "./engine-parts.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { commitIndex } from "./index-commit.ts";
 import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex } from "./remote-index.ts";
 import { slidingWindow } from "./sliding-window.ts";
-import type { EngineParts } from "./sync-engine.ts";
 import type { SyncRun } from "./sync-run.ts";
 import { everyPartitionSynced, type LocalEntry, type Snapshot } from "./sync-state-file.ts";
 
@@ -47,7 +47,7 @@ export function regressedIndex(store: string, prefix: string, why: string): Swam
 }
 
 /**
- * Brings the cache to the remote index (SPEC §5.3 with §11.1/§11.2 fixed): one request when
+ * Brings the cache to the remote index (docs/architecture.md, "Sync"): one request when
  * nothing changed; otherwise only the changed shards are read, changed entries downloaded
  * (atomically, checked against their sha256), and entries deleted remotely removed locally,
  * except where the local copy changed and is waiting to be pushed.

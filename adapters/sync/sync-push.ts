@@ -20,6 +20,7 @@ import {
 } from "../../core/sync/version-files.ts";
 import { removeStaleTemps } from "../fs/stale-temps.ts";
 import type { FileStat } from "./cache-files.ts";
+import type { EngineParts } from "./engine-parts.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
 import { type Committed, commitIndex } from "./index-commit.ts";
 import { walkCache } from "./local-walk.ts";
@@ -27,7 +28,6 @@ import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex } from "./remote-index.ts";
 import { collectOldShards } from "./shard-collection.ts";
 import { slidingWindow } from "./sliding-window.ts";
-import type { EngineParts } from "./sync-engine.ts";
 import { pull, regressedIndex } from "./sync-pull.ts";
 import type { SyncRun } from "./sync-run.ts";
 import type { LocalEntry, SyncState } from "./sync-state-file.ts";
@@ -38,7 +38,7 @@ const HASH_CONCURRENCY = 16;
 const MAX_REBASE_ROUNDS = 5;
 
 /**
- * Sends local changes to the store (SPEC §5.5, with deletions and a conditional commit):
+ * Sends local changes to the store, with deletions and a conditional commit (docs/architecture.md, "Sync"):
  * nothing to do costs no request; otherwise the dirty paths (or the whole cache after a bulk
  * change or a lost state) are compared with the local index, changed files uploaded in a
  * sliding window, and the index committed on the meta version read at the start.

@@ -4,7 +4,7 @@ import { openRepo } from "./shared.ts";
 export async function run(inv: Invocation<Record<string, never>>): Promise<void> {
   const ctx = await openRepo(inv);
   inv.out.info("Checkpointing WAL and vacuuming the catalog (this may take a moment)...");
-  // Only the repo-local catalog changes: no pull or push (SPEC §11.17).
+  // Only the repo-local catalog changes: no pull or push (docs/architecture.md, "Command line").
   const result = await ctx.withStructuralNoSync("datastore compact", inv.signal, async () => {
     const catalog = await ctx.catalogForWrite();
     try {

@@ -7,7 +7,10 @@ import { describeLease } from "../status/lease-text.ts";
 import { type LeaseDoc, leaseDoc } from "../status/status-snapshot.ts";
 import { openRepo } from "./shared.ts";
 
-/** Every lease of this namespace as one document (SPEC §11.13: never several concatenated documents). */
+/**
+ * Every lease of this namespace as one document, never several concatenated ones
+ * (docs/architecture.md, "JSON documents").
+ */
 export async function leaseDocs(
   ctx: RepoContext,
   signal?: AbortSignal,

@@ -74,8 +74,9 @@ async function sync(
   signal: AbortSignal,
   onProgress: (p: SyncProgress) => void,
 ): Promise<{ pulled: Pulled; pushed: Pushed }> {
-  // Pulling only refreshes this cache: no lease (SPEC §1.0). Only a push with something to send
-  // takes the global lease, so a sync with nothing to do costs the one request of the pull.
+  // Pulling only refreshes this cache: no lease (docs/architecture.md, "Command line"). Only a push
+  // with something to send takes the global lease, so a sync with nothing to do costs the one
+  // request of the pull.
   const pulled = mode === "push" ? undefined : await remote.pull({ signal, onProgress });
   const pending = await remote.sync.status();
   const pushed =

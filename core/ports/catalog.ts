@@ -1,6 +1,6 @@
 import type { DataNameKey } from "../data-record.ts";
 
-/** One row of the catalog (docs/architecture.md, "The catalog"): one version of one data name. */
+/** One row of the catalog (docs/architecture.md, "Catalog"): one version of one data name. */
 export interface CatalogRow {
   namespace: string;
   typeNormalized: string;
@@ -116,7 +116,7 @@ export interface CatalogWriter {
   compact(): CompactionStats;
 }
 
-/** The repo-local index of every data version, for CEL queries (docs/architecture.md, "The catalog"). */
+/** The repo-local index of every data version, for CEL queries (docs/architecture.md, "The catalog port"). */
 export interface Catalog extends CatalogReader, CatalogWriter {
   /** Lets go of the catalog; nothing is called after it. */
   close(): void;

@@ -1,4 +1,4 @@
-/** Health of a datastore as `datastore status` reports it (SPEC §1.1). */
+/** Health of a datastore as `datastore status` reports it (docs/architecture.md, "JSON documents"). */
 export interface HealthResult {
   healthy: boolean;
   /** What is wrong and how to fix it, or a short "ok" description. */

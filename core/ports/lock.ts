@@ -1,4 +1,7 @@
-/** What a lease object holds (SPEC §3.3, plus the fencing epoch). Serialized as 2-space JSON. */
+/**
+ * What a lease object holds (docs/architecture.md, "Datastore tree"), with its fencing epoch.
+ * Serialized as 2-space JSON.
+ */
 export interface LockInfo {
   /** `<user>@<hostname>` */
   holder: string;

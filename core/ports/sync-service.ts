@@ -2,7 +2,7 @@ import type { KnownIndex } from "../sync/index-progress.ts";
 
 /**
  * Keeps a local cache (the datastore tier of a remote store) and the bucket in agreement
- * (DESIGN "Sync", SPEC §5). One engine implements it over any ObjectStore.
+ * (docs/architecture.md, "Sync"). One engine implements it over any ObjectStore.
  */
 export interface SyncProgress {
   phase: "index" | "download" | "upload" | "delete" | "commit";

@@ -1,7 +1,7 @@
 import { Environment } from "@marcbachmann/cel-js";
 import { DataFunctions } from "./data-functions.ts";
 
-/** Root identifiers a query may use, with their CEL types (SPEC §8; `ns` because `namespace` is reserved). */
+/** Root identifiers a query may use, with their CEL types (`ns` because `namespace` is reserved in CEL). */
 export const RECORD_FIELD_TYPES = {
   id: "string",
   name: "string",

@@ -17,9 +17,9 @@ export interface DataFunctionsDeps {
 }
 
 /**
- * The `data` receiver of CEL expressions (SPEC §8). One instance serves one command: answers are
- * memoised, since a predicate calls the same lookup once per row and the catalog does not change
- * meanwhile.
+ * The `data` receiver of CEL expressions (docs/architecture.md, "Queries"). One instance serves one
+ * command: answers are memoised, since a predicate calls the same lookup once per row and the
+ * catalog does not change meanwhile.
  */
 export class DataFunctions {
   readonly #deps: DataFunctionsDeps;

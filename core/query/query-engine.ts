@@ -33,7 +33,10 @@ interface Match {
   selected: unknown;
 }
 
-/** Evaluates `plan` over the catalog in its scan order (docs/architecture.md, "The catalog"); rows whose evaluation fails are skipped. */
+/**
+ * Evaluates `plan` over the catalog in its scan order (docs/architecture.md, "Queries"); rows whose
+ * evaluation fails are skipped.
+ */
 export async function runQuery(input: RunQueryInput): Promise<QueryOutcome> {
   const { plan } = input;
   const { matches, limited } = await findMatches(plan, input, dataFunctions(input), input.limit ?? Infinity);
@@ -41,7 +44,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryOutcome> {
     const results = matches.map((match) => toPlainValue(match.selected));
     return { kind: "select", results, total: results.length, limited };
   }
-  // The output carries content only for JSON records (SPEC §1.10).
+  // The output carries content only for JSON records.
   await fillContent(matches, input.content, (row) => contentKind(row.contentType) === "json");
   const results = matches.map((match) => toDataRecord(match.row, match.loaded ?? EMPTY_CONTENT));
   return { kind: "records", results, total: results.length, limited };

@@ -14,7 +14,7 @@ import { rootIdentifiers } from "./root-identifiers.ts";
 /** A compiled CEL expression; returns a Promise when it calls async `data.*` functions. */
 export type CompiledExpression = (context: object) => unknown;
 
-/** What `runQuery` needs to answer one predicate (SPEC §8). */
+/** What `runQuery` needs to answer one predicate (docs/architecture.md, "Queries"). */
 export interface QueryPlan {
   readonly predicate: string;
   readonly select: string | undefined;

@@ -2,7 +2,10 @@ import type { CatalogRow } from "../ports/catalog.ts";
 import type { ContentReader } from "../ports/content-reader.ts";
 import { contentKind, decodeContent, needsBytes, type RecordContent } from "./record-content.ts";
 
-/** One data version as `data query` and the `data.*` functions return it (SPEC §8). */
+/**
+ * One data version as `data query` and the `data.*` functions return it (docs/architecture.md,
+ * "Queries").
+ */
 export interface DataRecord {
   id: string;
   name: string;
@@ -64,7 +67,7 @@ function recordOf<N>(row: CatalogRow, loaded: RecordContent, int: (n: number) =>
   };
 }
 
-/** The `data query` result form: `content` is parsed JSON for JSON records and "" otherwise (SPEC §1.10). */
+/** The `data query` result form: `content` is parsed JSON for JSON records and "" otherwise. */
 export function toDataRecord(row: CatalogRow, loaded: RecordContent): DataRecord {
   const content = contentKind(row.contentType) === "json" ? loaded.content : "";
   return recordOf(row, { attributes: loaded.attributes, content }, Number);

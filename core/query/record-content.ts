@@ -1,4 +1,4 @@
-/** How a record's content is exposed to CEL (SPEC §8). */
+/** How a record's content is exposed to CEL (docs/architecture.md, "Queries"). */
 export interface RecordContent {
   /** Parsed JSON for JSON records, `{}` otherwise; null when the content is not available here. */
   attributes: unknown;

@@ -10,7 +10,10 @@ export interface QueryTableOptions {
   limited: boolean;
 }
 
-/** The `data query` log-mode table (SPEC §1.10) with its footer, or the empty message. */
+/**
+ * The `data query` log-mode table (docs/architecture.md, "Queries") with its footer, or the empty
+ * message.
+ */
 export function renderQueryRecords(records: readonly DataRecord[], options: QueryTableOptions): string {
   if (records.length === 0) return NO_RESULTS;
   const withNamespace = options.namespaced && records.some((record) => record.namespace !== "");
@@ -39,8 +42,9 @@ export function queryFooter(count: number, limited: boolean): string {
 }
 
 /**
- * `--select` output (SPEC §1.10); the first non-null value decides the shape: a map prints a table
- * with the keys as headers, a list a headerless table, anything else one value per line.
+ * `--select` output (docs/architecture.md, "Queries"); the first non-null value decides the shape:
+ * a map prints a table with the keys as headers, a list a headerless table, anything else one value
+ * per line.
  */
 export function renderSelectResults(values: readonly unknown[]): string {
   if (values.length === 0) return NO_RESULTS;

@@ -1,9 +1,9 @@
 import { MODEL_ID_PATTERN } from "../data-path.ts";
 
 /**
- * Which index shard a cache-relative path belongs to (SPEC §5.7). Derived from the parsed
- * path, not from segment counts, so a model's `latest` marker lands in the model's shard
- * (SPEC §11.3): `data/{type…}/{modelId}/…` → `data--{type…}--{modelId}`.
+ * Which index shard a cache-relative path belongs to (docs/architecture.md, "Bucket layout").
+ * Derived from the parsed path, not from segment counts, so a model's `latest` marker lands in
+ * the model's shard: `data/{type…}/{modelId}/…` → `data--{type…}--{modelId}`.
  */
 const MODEL_SUBDIRS: ReadonlySet<string> = new Set(["data", "outputs", "definitions-evaluated"]);
 const SEPARATOR = "--";

@@ -2,9 +2,9 @@ import { partitionKey } from "./partition-key.ts";
 import { checkRemoteRel, INTERNAL_FILE } from "./sync-keys.ts";
 
 /**
- * The remote index, shard-first (SPEC §5.7): `_index/_meta.json` names one immutable shard per
- * partition, named by the hash of its bytes; a push commits by one conditional write of the meta.
- * Keys here are relative to the namespace root in the bucket.
+ * The remote index, shard-first (docs/architecture.md, "Bucket layout"): `_index/_meta.json` names
+ * one immutable shard per partition, named by the hash of its bytes; a push commits by one
+ * conditional write of the meta. Keys here are relative to the namespace root in the bucket.
  */
 export interface IndexEntry {
   size: number;

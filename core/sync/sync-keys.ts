@@ -3,7 +3,7 @@ import { isLatestMarker } from "./version-files.ts";
 /**
  * Which cache-relative paths may cross between the cache and the bucket. Every remote key and
  * index entry is checked here before anything is written locally, and every local file before
- * it is uploaded (SPEC §5.4, DESIGN "Sync").
+ * it is uploaded (docs/architecture.md, "Which files sync").
  */
 
 /** Where the sync engine keeps its own files when they sit inside the cache; never synced. */

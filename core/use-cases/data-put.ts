@@ -53,7 +53,10 @@ export interface DataPutResult {
   createdAt: string;
 }
 
-/** `swamp data put` (SPEC §9): validate, resolve or create the model, write one version under its lease. */
+/**
+ * `swamp data put` (docs/architecture.md, "Writing data"): validate, resolve or create the model,
+ * write one version under its lease.
+ */
 export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<DataPutResult> {
   validateDataName(input.name);
   const lifetime = validateLifetime(input.lifetime);

@@ -1,8 +1,8 @@
 import type { ModelKey } from "../data-record.ts";
 
 /**
- * Runs `fn` holding the per-model leases of `models` (SPEC §4.6). The signal aborts when a
- * lease is lost or the user interrupts; writers check it before committing.
+ * Runs `fn` holding the per-model leases of `models` (docs/architecture.md, "Leases"). The signal
+ * aborts when a lease is lost or the user interrupts; writers check it before committing.
  */
 export type WithModelLeases = <T>(
   models: ModelKey[],

@@ -88,7 +88,7 @@ async function* failingAfter(rows: CatalogRow[]): AsyncGenerator<CatalogRow[]> {
   throw new Error("unreadable");
 }
 
-/** The behaviour every Catalog implementation must have (docs/architecture.md, "The catalog"). */
+/** The behaviour every Catalog implementation must have (docs/architecture.md, "The catalog port"). */
 export function catalogConformance(name: string, make: () => Promise<CatalogFixture>): void {
   describe(`${name} catalog conformance`, () => {
     let fixture: CatalogFixture;

@@ -65,8 +65,9 @@ function landsThenFails(inner: ObjectStore, outcome: "exists" | "changed" | "thr
 }
 
 /**
- * Every Lock implementation over every ObjectStore must pass this (SPEC §10
- * assertLockConformance, plus races, takeovers and the coordinator). Time is fake.
+ * Every Lock implementation over every ObjectStore must pass this: acquire, inspect, release,
+ * withLock and forceRelease by nonce, plus races, takeovers and the coordinator
+ * (docs/architecture.md, "Leases"). Time is fake.
  */
 export function lockConformance(name: string, makeStore: (clock: Clock) => Promise<LockStoreFixture>): void {
   describe(`Lock conformance: ${name}`, () => {

@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { parseMeta } from "../../core/sync/sync-index.ts";
-import { FakeClock } from "../support/fake-clock.ts";
 import { FakeTimeStore } from "../support/fake-time-store.ts";
-import { keysOf, Machine, META, MODEL_1, type SyncStoreFixture } from "../support/sync-machine.ts";
+import { keysOf, META, MODEL_1, type SyncStoreFixture } from "../support/sync-machine.ts";
+import { useSyncWorld } from "../support/sync-world.ts";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -17,36 +13,18 @@ const HOUR = 60 * 60 * 1000;
  */
 export function shardCollectionConformance(name: string, makeStore: () => Promise<SyncStoreFixture>): void {
   describe(`Sync conformance (old shards): ${name}`, () => {
-    let fixture: SyncStoreFixture;
-    let store: ObjectStore;
+    const world = useSyncWorld(makeStore, "swamp-sync-shards");
     let timed: FakeTimeStore;
-    let root: string;
-    let clock: FakeClock;
-    let machines = 0;
-
-    const machine = async (): Promise<Machine> => {
-      const home = join(root, `m${++machines}`);
-      await mkdir(home, { recursive: true });
-      return new Machine(root, join(home, "cache"), clock, timed, "");
-    };
-    const shards = async () => (await keysOf(store, "_index/")).filter((key) => key !== META).sort();
+    const machine = () => world.machine({ over: timed });
+    const shards = async () => (await keysOf(world.store, "_index/")).filter((key) => key !== META).sort();
     const referenced = async () => {
-      const meta = parseMeta(new TextDecoder().decode((await store.get(META))?.body));
+      const meta = parseMeta(new TextDecoder().decode((await world.store.get(META))?.body));
       if (typeof meta === "string") throw new Error(meta);
       return [...meta.partitions.values()].map((ref) => ref.key).sort();
     };
 
-    beforeEach(async () => {
-      fixture = await makeStore();
-      store = fixture.store;
-      clock = new FakeClock();
-      timed = new FakeTimeStore(store, clock);
-      root = await mkdtemp(join(tmpdir(), "swamp-sync-shards-"));
-    });
-
-    afterEach(async () => {
-      await fixture.cleanup();
-      await rm(root, { recursive: true, force: true });
+    beforeEach(() => {
+      timed = new FakeTimeStore(world.store, world.clock);
     });
 
     test("a push deletes unreferenced shards past the grace period; never a referenced, young or foreign one", async () => {
@@ -55,14 +33,14 @@ export function shardCollectionConformance(name: string, makeStore: () => Promis
       for (const n of [1, 2, 3]) {
         await a.write("files/x", `v${n}`);
         await a.engine.pushChanged();
-        await clock.advance(60_000);
+        await world.clock.advance(60_000);
       }
       // Young: every shard stays, referenced or not.
       const firstThree = await shards();
       expect(firstThree).toHaveLength(4);
       await timed.put("_index/notes.txt", new TextEncoder().encode("not a shard"));
 
-      await clock.advance(HOUR);
+      await world.clock.advance(HOUR);
       // A concurrent committer's shard, written but not yet named by a meta.
       const pending = "_index/files.00000000000000aa.json";
       await timed.put(pending, new TextEncoder().encode('{"version":1,"entries":{}}'));

@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CountingObjectStore } from "../../adapters/store-decorators/counting-object-store.ts";
 import { sha256Hex } from "../../adapters/sync/hash-file.ts";
@@ -9,19 +8,19 @@ import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/object-store.ts";
 import { serializeMeta } from "../../core/sync/sync-index.ts";
 import { syncDeadline } from "../../core/tunables.ts";
-import { FakeClock } from "../support/fake-clock.ts";
 import { passThrough } from "../support/pass-through-store.ts";
 import {
   failure,
   fingerprint,
   HOSTILE,
   keysOf,
-  Machine,
+  type Machine,
   META,
   MODEL_1,
   MODEL_2,
   type SyncStoreFixture,
 } from "../support/sync-machine.ts";
+import { useSyncWorld } from "../support/sync-world.ts";
 import { hostileKeyConformance } from "./sync-hostile-suite.ts";
 import { shardCollectionConformance } from "./sync-shards-suite.ts";
 import { versionConformance } from "./sync-versions-suite.ts";
@@ -57,17 +56,8 @@ function stalling(inner: ObjectStore, started: () => void): ObjectStore {
  */
 export function syncConformance(name: string, makeStore: () => Promise<SyncStoreFixture>): void {
   describe(`Sync conformance: ${name}`, () => {
-    let fixture: SyncStoreFixture;
-    let store: ObjectStore;
-    let root: string;
-    let clock: FakeClock;
-    let machines = 0;
-
-    const machine = async (prefix = "", over: ObjectStore = store): Promise<Machine> => {
-      const home = join(root, `m${++machines}`, "parent");
-      await mkdir(home, { recursive: true });
-      return new Machine(root, join(home, "cache"), clock, over, prefix);
-    };
+    const world = useSyncWorld(makeStore, "swamp-sync");
+    const machine = (prefix = "", over?: ObjectStore) => world.machine({ prefix, ...(over ? { over } : {}) });
 
     const sample = async (m: Machine) => {
       await m.write(`${MODEL_1}/web/1/raw`, "one");
@@ -78,24 +68,12 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       await m.write("files/blob.bin", new Uint8Array([0, 255, 1, 254, 10, 13]));
     };
 
-    beforeEach(async () => {
-      fixture = await makeStore();
-      store = fixture.store;
-      root = await mkdtemp(join(tmpdir(), "swamp-sync-"));
-      clock = new FakeClock();
-    });
-
-    afterEach(async () => {
-      await fixture.cleanup();
-      await rm(root, { recursive: true, force: true });
-    });
-
     test("an object overwritten by a push that never committed is taken from the bucket and re-committed", async () => {
       const a = await machine();
       await a.write(`${MODEL_1}/web/state`, "1");
       await a.engine.pushChanged();
       // A writer that lost its lease uploaded a new marker but never committed the index.
-      await store.put(`${MODEL_1}/web/state`, new TextEncoder().encode("2"));
+      await world.store.put(`${MODEL_1}/web/state`, new TextEncoder().encode("2"));
 
       const b = await machine();
       const pulled = await b.engine.pullChanged();
@@ -119,7 +97,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       await sample(a);
       const pushed = await a.engine.pushChanged();
       expect(pushed.uploaded).toBe(6);
-      const keys = await keysOf(store, "team/");
+      const keys = await keysOf(world.store, "team/");
       expect(keys).toContain(`team/${META}`);
       expect(keys).toContain(`team/${MODEL_1}/web/state`);
       expect(keys.filter((k) => k.startsWith("team/_index/") && k !== `team/${META}`).length).toBe(4);
@@ -147,7 +125,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       await b.engine.pullChanged();
       await b.remove(`${MODEL_1}/web/1`);
       expect((await b.engine.pushChanged()).deleted).toBe(2);
-      expect(await store.head(`${MODEL_1}/web/1/raw`)).toBeNull();
+      expect(await world.store.head(`${MODEL_1}/web/1/raw`)).toBeNull();
 
       const pulled = await a.engine.pullChanged();
       expect(pulled.deleted).toBe(2);
@@ -155,7 +133,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       expect(await a.read(`${MODEL_1}/web/1/raw`)).toBeNull();
       a.engine.markDirty(null);
       expect((await a.engine.pushChanged()).uploaded).toBe(0);
-      expect(await store.head(`${MODEL_1}/web/1/raw`)).toBeNull();
+      expect(await world.store.head(`${MODEL_1}/web/1/raw`)).toBeNull();
       await b.engine.pullChanged();
       expect(await b.read(`${MODEL_1}/web/1/raw`)).toBeNull();
       expect(await b.read(`${MODEL_1}/web/state`)).toBe("1");
@@ -179,7 +157,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       await a.engine.pushChanged();
       const b = await machine();
       await b.engine.pullChanged();
-      const counting = new CountingObjectStore(store);
+      const counting = new CountingObjectStore(world.store);
       b.engine = b.engineOver(counting);
       const before = await fingerprint(b.cache);
       const pulled = await b.engine.pullChanged();
@@ -222,7 +200,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
         expect(await m.read(`${MODEL_1}/web/state`)).toBe("2");
         expect(await m.read(`${MODEL_2}/db/state`)).toBe("7");
       }
-      const meta = JSON.parse(new TextDecoder().decode((await store.get(META))?.body));
+      const meta = JSON.parse(new TextDecoder().decode((await world.store.get(META))?.body));
       expect(meta.commitSeq).toBe(3);
     });
 
@@ -230,7 +208,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const a = await machine();
       await a.write(`${MODEL_1}/web/state`, "1");
       await a.engine.pushChanged();
-      const metaBefore = await store.head(META);
+      const metaBefore = await world.store.head(META);
       await a.write(`${MODEL_2}/db/state`, "1");
       const lost = new SwampError("lock_lost", "lease taken over");
       const error = await failure(
@@ -241,7 +219,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
         }),
       );
       expect(error).toBe(lost);
-      expect((await store.head(META))?.version).toBe(metaBefore?.version ?? "");
+      expect((await world.store.head(META))?.version).toBe(metaBefore?.version ?? "");
       expect((await a.engine.status()).pendingPaths).toBe(1);
       expect((await a.engine.pushChanged()).uploaded).toBe(1);
       const b = await machine();
@@ -253,59 +231,59 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const good = "files/ok.txt";
       const body = new TextEncoder().encode("ok");
       const entry = { size: 2, sha256: sha256Hex(body), modifiedAt: 0 };
-      for (const key of [good, ...HOSTILE]) await store.put(key, body).catch(() => null);
+      for (const key of [good, ...HOSTILE]) await world.store.put(key, body).catch(() => null);
       const shard = JSON.stringify({
         version: 1,
         entries: Object.fromEntries([good, ...HOSTILE].map((rel) => [rel, entry])),
       });
       const shardSha = sha256Hex(shard);
       const shardKey = `_index/files.${shardSha.slice(0, 16)}.json`;
-      await store.put(shardKey, new TextEncoder().encode(shard));
+      await world.store.put(shardKey, new TextEncoder().encode(shard));
       const partitions = new Map([["files", { key: shardKey, sha256: shardSha, entries: 6 }]]);
       const meta = serializeMeta({ version: 2, commitSeq: 1, partitions, committedAt: "" });
-      await store.put(META, new TextEncoder().encode(meta));
+      await world.store.put(META, new TextEncoder().encode(meta));
 
       const b = await machine();
       const pulled = await b.engine.pullChanged();
       expect(pulled.downloaded).toBe(1);
       expect(pulled.rejected.map((r) => r.key).sort()).toEqual([...HOSTILE].sort());
       expect(await b.read(good)).toBe("ok");
-      await expectOnlyInside(root, b.cache);
+      await expectOnlyInside(b.root, b.cache);
     });
 
     test("hostile keys found by discovery are rejected and nothing is written outside the cache", async () => {
       const body = new TextEncoder().encode("x");
-      await store.put("files/ok.txt", body);
-      for (const key of HOSTILE) await store.put(key, body).catch(() => null);
-      const listed = (await keysOf(store)).filter((k) => k !== "files/ok.txt");
+      await world.store.put("files/ok.txt", body);
+      for (const key of HOSTILE) await world.store.put(key, body).catch(() => null);
+      const listed = (await keysOf(world.store)).filter((k) => k !== "files/ok.txt");
       expect(listed.length).toBeGreaterThan(0);
       const b = await machine();
       const pulled = await b.engine.pullChanged();
       expect(pulled.downloaded).toBe(1);
       expect(pulled.rejected.map((r) => r.key).sort()).toEqual(listed.sort());
-      await expectOnlyInside(root, b.cache);
+      await expectOnlyInside(b.root, b.cache);
     });
 
     test("discovery: objects written without an index are pulled, and published by a lease holder", async () => {
-      await store.put(`${MODEL_1}/web/1/raw`, new TextEncoder().encode("old data"));
-      await store.put("workflow-runs/wf-9/workflow-run-1.yaml", new TextEncoder().encode("ok\n"));
-      await store.put(".datastore.lock", new TextEncoder().encode("{}"));
+      await world.store.put(`${MODEL_1}/web/1/raw`, new TextEncoder().encode("old data"));
+      await world.store.put("workflow-runs/wf-9/workflow-run-1.yaml", new TextEncoder().encode("ok\n"));
+      await world.store.put(".datastore.lock", new TextEncoder().encode("{}"));
       const reader = await machine();
       expect((await reader.engine.pullChanged()).downloaded).toBe(2);
-      expect(await store.head(META)).toBeNull();
+      expect(await world.store.head(META)).toBeNull();
       expect(await reader.read(".datastore.lock")).toBeNull();
 
       const holder = await machine();
       const pulled = await holder.engine.pullChanged({ beforeCommit: async () => {} });
       expect(pulled.downloaded).toBe(2);
-      expect(await store.head(META)).not.toBeNull();
+      expect(await world.store.head(META)).not.toBeNull();
       const third = await machine();
       await third.engine.pullChanged();
       expect(await third.read(`${MODEL_1}/web/1/raw`)).toBe("old data");
     });
 
     test("a store failing mid-push leaves the cache dirty; a later push completes", async () => {
-      const flaky = failingEvery(store, 5);
+      const flaky = failingEvery(world.store, 5);
       const a = await machine("", flaky);
       for (let i = 0; i < 12; i++) await a.write(`files/f${i}.txt`, `file ${i}`);
       const error = await failure(a.engine.pushChanged());
@@ -326,7 +304,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const putStarted = new Promise<void>((resolve) => {
         started = resolve;
       });
-      a.engine = a.engineOver(stalling(store, () => started()));
+      a.engine = a.engineOver(stalling(world.store, () => started()));
       const controller = new AbortController();
       const pushing = a.engine.pushChanged({ signal: controller.signal, timeoutMs: 30_000 });
       await putStarted;
@@ -345,17 +323,19 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const putStarted = new Promise<void>((resolve) => {
         started = resolve;
       });
-      a.engine = a.engineOver(stalling(store, () => started()));
+      a.engine = a.engineOver(stalling(world.store, () => started()));
       const deadline = startDeadline(
-        clock,
+        world.clock,
         syncDeadline(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "5000" }),
       );
       const outcome = failure(a.engine.pushChanged({ signal: deadline.signal }));
       await putStarted;
-      await clock.advance(5_000);
+      await world.clock.advance(5_000);
       const error = await outcome;
       expect(error.code).toBe("sync_failed");
-      expect(error.message).toContain(`Push to ${store.description} timed out after 5 s (the sync deadline)`);
+      expect(error.message).toContain(
+        `Push to ${world.store.description} timed out after 5 s (the sync deadline)`,
+      );
       expect(error.message).toContain("raise the sync deadline with SWAMP_DATASTORE_SYNC_TIMEOUT_MS");
       expect((await a.engine.status()).pendingPaths).toBe(1);
     });
@@ -368,12 +348,12 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
         started = resolve;
       });
       a.engine = a.engineOver(
-        stalling(store, () => started()),
+        stalling(world.store, () => started()),
         5_000,
       );
       const outcome = failure(a.engine.pushChanged());
       await putStarted;
-      await clock.advance(5_000);
+      await world.clock.advance(5_000);
       expect((await outcome).message).toContain("timed out after 5 s");
     });
 

@@ -1,21 +1,17 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, test } from "bun:test";
 import { formatMetadata } from "../../adapters/fs/metadata-file.ts";
 import { sha256Hex } from "../../adapters/sync/hash-file.ts";
-import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { parseMeta, serializeMeta } from "../../core/sync/sync-index.ts";
-import { FakeClock } from "../support/fake-clock.ts";
 import {
   failure,
   fingerprint,
   keysOf,
-  Machine,
+  type Machine,
   META,
   MODEL_1,
   type SyncStoreFixture,
 } from "../support/sync-machine.ts";
+import { useSyncWorld } from "../support/sync-world.ts";
 
 const NAME = `${MODEL_1}/web`;
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : null);
@@ -37,18 +33,16 @@ async function writeVersion(m: Machine, version: number, content: string): Promi
  */
 export function versionConformance(name: string, makeStore: () => Promise<SyncStoreFixture>): void {
   describe(`Sync conformance (versions): ${name}`, () => {
-    let fixture: SyncStoreFixture;
-    let store: ObjectStore;
-    let root: string;
-    let clock: FakeClock;
-    let machines = 0;
-
-    const machine = async (): Promise<Machine> => {
-      const home = join(root, `m${++machines}`);
-      await mkdir(home, { recursive: true });
-      return new Machine(root, join(home, "cache"), clock, store, "");
+    const world = useSyncWorld(makeStore, "swamp-sync-versions");
+    const machine = () => world.machine();
+    const stored = async (rel: string) => text((await world.store.get(rel))?.body);
+    /** What a push that died before its commit leaves: the version's files in the store, no index entry. */
+    const uploadUncommitted = async (m: Machine, version: number) => {
+      for (const file of ["raw", "metadata.yaml"]) {
+        const body = await m.bytes(`${NAME}/${version}/${file}`);
+        if (body) await world.store.put(`${NAME}/${version}/${file}`, body);
+      }
     };
-    const stored = async (rel: string) => text((await store.get(rel))?.body);
 
     /** Two clones that both hold v1 of the name. */
     const twoClones = async () => {
@@ -59,18 +53,6 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       await b.engine.pullChanged();
       return { a, b };
     };
-
-    beforeEach(async () => {
-      fixture = await makeStore();
-      store = fixture.store;
-      root = await mkdtemp(join(tmpdir(), "swamp-sync-versions-"));
-      clock = new FakeClock();
-    });
-
-    afterEach(async () => {
-      await fixture.cleanup();
-      await rm(root, { recursive: true, force: true });
-    });
 
     test("a pending version whose number another clone committed is renumbered on pull; both land", async () => {
       const { a, b } = await twoClones();
@@ -118,15 +100,12 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       await a.engine.pushChanged();
       await writeVersion(a, 2, "mine");
       // A push that died after its uploads: the same bytes are already in the store.
-      for (const file of ["raw", "metadata.yaml"]) {
-        const body = await a.bytes(`${NAME}/2/${file}`);
-        if (body) await store.put(`${NAME}/2/${file}`, body);
-      }
+      await uploadUncommitted(a, 2);
       const adopted = await a.engine.pushChanged();
       expect(adopted.rebased).toEqual([]);
       expect(adopted.uploaded).toBe(2);
 
-      await store.put(`${NAME}/3/metadata.yaml`, new TextEncoder().encode("someone else's"));
+      await world.store.put(`${NAME}/3/metadata.yaml`, new TextEncoder().encode("someone else's"));
       await writeVersion(a, 3, "mine too");
       const renumbered = await a.engine.pushChanged();
       expect(renumbered.rebased.map(({ from, to }) => [from, to])).toEqual([[3, 4]]);
@@ -145,10 +124,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       await writeVersion(a, 1, "older");
       await writeVersion(a, 2, "newer");
       // Uploads go side by side: v2 reached the store, v1 did not, and no index was committed.
-      for (const file of ["raw", "metadata.yaml"]) {
-        const body = await a.bytes(`${NAME}/2/${file}`);
-        if (body) await store.put(`${NAME}/2/${file}`, body);
-      }
+      await uploadUncommitted(a, 2);
       const pulled = await a.engine.pullChanged();
       expect(pulled.rebased).toEqual([]);
       const pushed = await a.engine.pushChanged();
@@ -196,14 +172,14 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
       await writeVersion(a, 2, "two");
       await a.write(`${NAME}/latest`, "2");
       await a.engine.pushChanged();
-      expect((await keysOf(store)).filter((key) => key.endsWith("/latest"))).toEqual([]);
+      expect((await keysOf(world.store)).filter((key) => key.endsWith("/latest"))).toEqual([]);
       const b = await machine();
       await b.engine.pullChanged();
       expect(await b.read(`${NAME}/latest`)).toBe("2");
     });
 
     const damages: [string, (meta: string) => Promise<void>][] = [
-      ["deleted", async () => void (await store.delete(META))],
+      ["deleted", async () => void (await world.store.delete(META))],
       ["commitSeq went back", (meta) => rewriteMeta(meta, (m) => ({ ...m, commitSeq: 0 }))],
       [
         "partitions lost",
@@ -218,7 +194,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
     ) => {
       const meta = parseMeta(text);
       if (typeof meta === "string") throw new Error(meta);
-      await store.put(META, new TextEncoder().encode(serializeMeta(change(meta))));
+      await world.store.put(META, new TextEncoder().encode(serializeMeta(change(meta))));
     };
 
     for (const [damage, apply] of damages) {
@@ -251,7 +227,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
 
     test("a republish over an emptied store uploads the cache again", async () => {
       const { b } = await twoClones();
-      for (const key of await keysOf(store)) await store.delete(key);
+      for (const key of await keysOf(world.store)) await world.store.delete(key);
       await b.engine.pullChanged({ republish: true });
       b.engine.markDirty(null);
       expect((await b.engine.pushChanged({ republish: true })).uploaded).toBe(2);
@@ -260,7 +236,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
 
     test("a republish puts back the objects the store lost while its index still names them", async () => {
       const { b } = await twoClones();
-      await store.delete(`${NAME}/1/raw`);
+      await world.store.delete(`${NAME}/1/raw`);
       const c = await machine();
       expect((await c.engine.pullChanged()).rejected.map((r) => r.key)).toEqual([`${NAME}/1/raw`]);
 
@@ -275,7 +251,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
 
     test("an unreadable meta is replaced by a republish", async () => {
       const { b } = await twoClones();
-      await store.put(META, new TextEncoder().encode('{"partitions":{}}'));
+      await world.store.put(META, new TextEncoder().encode('{"partitions":{}}'));
       expect((await failure(b.engine.pullChanged())).message).toContain("--republish");
       await b.engine.pullChanged({ republish: true });
       b.engine.markDirty(null);

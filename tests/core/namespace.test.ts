@@ -17,7 +17,7 @@ describe("validateNamespace", () => {
     expect(validateNamespace(slug)).toBe(slug);
   });
 
-  test("rejects more than 64 characters with the SPEC message", () => {
+  test("rejects more than 64 characters, saying the limit", () => {
     const e = errorOf(() => validateNamespace("a".repeat(65)));
     expect(e.code).toBe("validation_failed");
     expect(e.message).toStartWith("Namespace must be at most 64 characters, got 65");

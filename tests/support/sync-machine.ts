@@ -6,7 +6,7 @@ import { SyncEngine } from "../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../adapters/system/system-host.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
-import { shardBytes } from "./broken-shard.ts";
+import { editIndexShard } from "./broken-shard.ts";
 import type { FakeClock } from "./fake-clock.ts";
 
 /** What the sync conformance suites share: "machines" (caches with an engine each) over one store. */
@@ -100,31 +100,18 @@ export async function keysOf(store: ObjectStore, prefix = ""): Promise<string[]>
   return keys;
 }
 
-/**
- * Rewrites one partition's shard as a broken or hostile client would (`edit` changes its entries
- * in place; see shardBytes), and commits a meta naming it with the next commitSeq.
- */
-export async function editShard(
+/** Rewrites one partition's shard in `store` below `prefix`, as editIndexShard does. */
+export function editShard(
   store: ObjectStore,
   prefix: string,
   partition: string,
   edit: (entries: Record<string, unknown>) => void,
 ): Promise<void> {
-  const meta = JSON.parse(new TextDecoder().decode((await store.get(`${prefix}${META}`))?.body)) as {
-    commitSeq: number;
-    partitions: Record<string, { key: string; sha256: string; entries: number }>;
+  const objects = {
+    get: async (key: string) => (await store.get(`${prefix}${key}`))?.body ?? null,
+    put: async (key: string, body: Uint8Array) => {
+      await store.put(`${prefix}${key}`, body);
+    },
   };
-  const ref = meta.partitions[partition];
-  const old = ref ? (await store.get(`${prefix}${ref.key}`))?.body : undefined;
-  const shard = old
-    ? (JSON.parse(new TextDecoder().decode(old)) as { entries: Record<string, unknown> })
-    : { entries: {} };
-  edit(shard.entries);
-  const body = shardBytes(shard.entries);
-  const sha256 = sha256Hex(body);
-  const key = `_index/${partition}.${sha256.slice(0, 16)}.json`;
-  await store.put(`${prefix}${key}`, body);
-  meta.partitions[partition] = { key, sha256, entries: Object.keys(shard.entries).length };
-  meta.commitSeq += 1;
-  await store.put(`${prefix}${META}`, new TextEncoder().encode(JSON.stringify(meta)));
+  return editIndexShard(objects, partition, edit);
 }

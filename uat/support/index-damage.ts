@@ -1,6 +1,9 @@
 import type { BucketClient } from "./remote.ts";
 
-/** The index meta, relative to the swamp prefix (DESIGN "Sync": shard-first, one conditional commit). */
+/**
+ * The index meta, relative to the swamp prefix (docs/architecture.md, "Bucket layout": shard-first,
+ * one conditional commit).
+ */
 export const META_REL = "_index/_meta.json";
 
 /** The fields of `_index/_meta.json` the damage below touches; the rest is kept as it is. */

@@ -2,7 +2,10 @@ import { type CountingProxy, isDataWrite } from "./counting-proxy.ts";
 import { putArgs } from "./remote-repo.ts";
 import { describeRun, type Repo, type RunOptions, type RunResult } from "./swamp.ts";
 
-/** What a writing command says when its push failed (DESIGN "Sync"). */
+/**
+ * What a writing command says when its push failed: the version stays pending in the cache
+ * (docs/architecture.md, "Pending versions").
+ */
 export const PUSH_FAILED = "Your changes are kept in the local cache";
 
 /**

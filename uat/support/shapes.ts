@@ -1,4 +1,4 @@
-// The JSON documents swamp prints (SPEC §1, §9; DESIGN "Interface"), as the UAT reads them.
+// The JSON documents swamp prints (docs/architecture.md, "JSON documents"), as the UAT reads them.
 
 export interface ErrorDoc {
   error: string;

@@ -27,6 +27,6 @@ test("text is raw content with empty attributes; binary never needs bytes", () =
   expect(decodeContent("image/png", null)).toEqual({ attributes: {}, content: "" });
 });
 
-test("content that is not available here reads as null (SPEC §5.8)", () => {
+test("content that is not available in this cache reads as null", () => {
   expect(decodeContent("application/json", null)).toEqual({ attributes: null, content: null });
 });

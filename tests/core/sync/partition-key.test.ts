@@ -10,7 +10,7 @@ describe("partitionKey", () => {
     expect(partitionKey(`data/@org/name/${ID}/web/1/raw`)).toBe(`data--@org--name--${ID}`);
   });
 
-  test("the latest marker lands in its model's partition (SPEC §11.3)", () => {
+  test("the latest marker lands in its model's partition", () => {
     expect(partitionKey(`data/aws/ec2/${ID}/web/latest`)).toBe(partitionKey(`data/aws/ec2/${ID}/web/3/raw`));
     expect(partitionKey(`data/single/${ID}/n/latest`)).toBe(`data--single--${ID}`);
   });

@@ -36,7 +36,7 @@ describe("checkRemoteRel", () => {
     expect(checkRemoteRel("files/😀")).toBeNull();
   });
 
-  test("internal files never cross (SPEC §5.4, plus locks, temp files and the engine's state)", () => {
+  test("internal files never cross (locks, temp files and the engine's state included)", () => {
     for (const rel of [
       ".datastore-index.json",
       ".push-queue.json",

@@ -1,0 +1,29 @@
+import type { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
+import type { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
+import type { DataNameKey } from "../core/data-record.ts";
+import type { ResolvedDatastore } from "../core/datastore-config.ts";
+import type { PathResolver } from "../core/path-resolver.ts";
+import type { Catalog } from "../core/ports/catalog.ts";
+import type { Clock } from "../core/ports/clock.ts";
+import type { Host } from "../core/ports/host.ts";
+import type { Output } from "./output.ts";
+
+/**
+ * What a remote session uses of the command's repo context. RepoContext (context.ts) provides it;
+ * the session names this instead of RepoContext so that context.ts and remote-session.ts do not
+ * import each other.
+ */
+export interface SessionContext {
+  readonly clock: Clock;
+  readonly host: Host;
+  readonly resolver: PathResolver;
+  readonly config: ResolvedDatastore;
+  readonly out: Output;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly namespace: string;
+  readonly datastoreBase: string;
+  data(): FsDataRepository;
+  models(): FsModelRegistry;
+  recordChanges(names: readonly DataNameKey[]): Promise<void>;
+  catalogForWrite(): Promise<Catalog>;
+}
