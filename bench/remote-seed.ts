@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
-import type { ModelRef } from "../core/data-record.ts";
+import type { ModelDefinition } from "../core/data-record.ts";
 import { forEachConcurrent } from "./seed.ts";
 
 const MODELS = 4;
@@ -28,7 +28,7 @@ export interface SeededFiles {
 export async function seedDataFiles(swampDir: string): Promise<SeededFiles> {
   const started = performance.now();
   const repo = new FsDataRepository(swampDir, { clock: systemClock, host: systemHost() });
-  const models: ModelRef[] = Array.from({ length: MODELS }, (_, k) => ({
+  const models: ModelDefinition[] = Array.from({ length: MODELS }, (_, k) => ({
     type: "bench/remote",
     id: crypto.randomUUID(),
     name: `remote-${k}`,
@@ -37,7 +37,7 @@ export async function seedDataFiles(swampDir: string): Promise<SeededFiles> {
   // Versions of one name are written in turn; names in parallel.
   for (let version = 1; version <= VERSIONS; version++) {
     await forEachConcurrent(MODELS * NAMES_PER_MODEL, WRITE_CONCURRENCY, async (i) => {
-      const model = models[i % MODELS] as ModelRef;
+      const model = models[i % MODELS] as ModelDefinition;
       const name = `file-${Math.floor(i / MODELS)}`;
       const head = JSON.stringify({ i, version, pad: "" });
       const body = head.replace('"pad":""', `"pad":"${"x".repeat(RAW_BYTES - head.length)}"`);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
-import type { ModelRef } from "../core/data-record.ts";
+import type { ModelDefinition } from "../core/data-record.ts";
 import { capture, cleanEnv } from "./measure.ts";
 
 export const MODEL_COUNT = 100;
@@ -19,7 +19,7 @@ export interface SeededRepo {
   dir: string;
   /** Records written in bulk; each model also holds one `seed` record from `data put`. */
   records: number;
-  models: ModelRef[];
+  models: ModelDefinition[];
   /** Seconds spent creating the models with `data put`, and writing the bulk records. */
   modelSeconds: number;
   recordSeconds: number;
@@ -45,8 +45,8 @@ export async function forEachConcurrent(
 }
 
 /** One model per `data put --model-type`, so each definition is what a user would have. */
-async function createModels(binary: string, dir: string): Promise<ModelRef[]> {
-  const models: ModelRef[] = [];
+async function createModels(binary: string, dir: string): Promise<ModelDefinition[]> {
+  const models: ModelDefinition[] = [];
   await forEachConcurrent(MODEL_COUNT, PUT_CONCURRENCY, async (k) => {
     const argv = [binary, "data", "put", modelName(k), "seed", "--json"];
     argv.push("--model-type", MODEL_TYPES[k % MODEL_TYPES.length] as string);
@@ -65,11 +65,11 @@ async function createModels(binary: string, dir: string): Promise<ModelRef[]> {
 }
 
 /** Record `i` goes to model `i % 100` under name `rec-{i / 100}`: N/100 names per model, one version each. */
-async function writeRecords(dir: string, models: ModelRef[], records: number): Promise<void> {
+async function writeRecords(dir: string, models: ModelDefinition[], records: number): Promise<void> {
   const repo = new FsDataRepository(join(dir, ".swamp"), { clock: systemClock, host: systemHost() });
   const encoder = new TextEncoder();
   await forEachConcurrent(records, WRITE_CONCURRENCY, async (i) => {
-    const model = models[i % MODEL_COUNT] as ModelRef;
+    const model = models[i % MODEL_COUNT] as ModelDefinition;
     const name = recordName(Math.floor(i / MODEL_COUNT));
     const env = i % 2 === 0 ? "prod" : "dev";
     const body = { i, env, cidr: `10.${(i >> 8) & 255}.${i & 255}.0/24` };

@@ -7,12 +7,12 @@ import { FsObjectStore } from "../adapters/fs/fs-object-store.ts";
 import { locateRepo, readRepoConfig } from "../adapters/fs/repo-config-file.ts";
 import { FileLeaseJournal } from "../adapters/lease-lock/lease-journal.ts";
 import { freeLeasesOfGoneProcesses } from "../adapters/lease-lock/lease-recovery.ts";
-import { LockCoordinator, type LockWait, type ModelRef } from "../adapters/lease-lock/lock-coordinator.ts";
+import { LockCoordinator, type LockWait } from "../adapters/lease-lock/lock-coordinator.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
 import { dataTierBase } from "../core/cache-path.ts";
 import { followDatastoreChanges } from "../core/catalog-follow.ts";
-import type { DataNameRef } from "../core/data-path.ts";
+import type { DataNameKey, ModelKey } from "../core/data-record.ts";
 import { backendOf, type ResolvedDatastore, resolveDatastoreConfig } from "../core/datastore-config.ts";
 import { PathResolver } from "../core/path-resolver.ts";
 import type { Catalog } from "../core/ports/catalog.ts";
@@ -177,7 +177,7 @@ export class RepoContext {
 
   /** A writer: the models' leases, then pull, run, push (remote stores), release. */
   async withModels<T>(
-    models: ModelRef[],
+    models: ModelKey[],
     operation: string,
     signal: AbortSignal,
     fn: (signal: AbortSignal) => Promise<T>,
@@ -210,7 +210,7 @@ export class RepoContext {
    * Tells every catalog following the datastore (this repo's, or the one `where` points at) that
    * these names changed; the changes must be complete.
    */
-  async recordChanges(names: readonly DataNameRef[], where: PathResolver = this.resolver): Promise<void> {
+  async recordChanges(names: readonly DataNameKey[], where: PathResolver = this.resolver): Promise<void> {
     const log = this.changeLog(where);
     try {
       await log.append(names);

@@ -4,7 +4,8 @@ import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
 import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import { refreshCatalogNames } from "../core/catalog-refresh.ts";
-import { type DataNameRef, parseDataPath } from "../core/data-path.ts";
+import { parseDataPath } from "../core/data-path.ts";
+import type { DataNameKey } from "../core/data-record.ts";
 import type { GcsBackend, S3Backend } from "../core/datastore-config.ts";
 import {
   anySignal,
@@ -143,7 +144,7 @@ export class RemoteSession {
 
   /** The catalog follows what the pull changed, name by name (a full backfill would cost a walk). */
   async #refreshCatalog(changed: string[]): Promise<void> {
-    const names = new Map<string, DataNameRef>();
+    const names = new Map<string, DataNameKey>();
     for (const rel of changed) {
       const ref = parseDataPath(rel);
       if (ref) names.set(`${ref.type}/${ref.id}/${ref.name}`, ref);

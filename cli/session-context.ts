@@ -1,6 +1,6 @@
 import type { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import type { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
-import type { DataNameRef } from "../core/data-path.ts";
+import type { DataNameKey } from "../core/data-record.ts";
 import type { ResolvedDatastore } from "../core/datastore-config.ts";
 import type { PathResolver } from "../core/path-resolver.ts";
 import type { Catalog } from "../core/ports/catalog.ts";
@@ -24,6 +24,6 @@ export interface SessionContext {
   readonly datastoreBase: string;
   data(): FsDataRepository;
   models(): FsModelRegistry;
-  recordChanges(names: readonly DataNameRef[]): Promise<void>;
+  recordChanges(names: readonly DataNameKey[]): Promise<void>;
   catalogForWrite(): Promise<Catalog>;
 }

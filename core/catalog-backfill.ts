@@ -1,5 +1,5 @@
 import { toCatalogRow } from "./catalog-row.ts";
-import type { Catalog, CatalogRow } from "./ports/catalog.ts";
+import type { CatalogRow, CatalogWriter } from "./ports/catalog.ts";
 import type { DataRepository, StoredVersion } from "./ports/data-repository.ts";
 
 /** Rows handed to the catalog at once: few calls, while the walk goes on reading. */
@@ -52,14 +52,13 @@ export async function* catalogRowBatches(
 
 /**
  * Indexes every version in `repo` into `catalog` (docs/architecture.md, "Catalog"), stamped with
- * `namespace`, then marks the catalog populated. The backfill is not merely additive: the
- * namespace's rows are replaced by the walk's in the same transaction, so rows of data deleted
- * elsewhere go; other namespaces' rows stay. Names whose latest version is a tombstone (deleted or
- * renamed) are skipped. Returns the number of rows written.
+ * `namespace`, and so populates it: the namespace's rows are replaced by the walk's at once, so
+ * rows of data deleted elsewhere go; other namespaces' rows stay. Names whose latest version is a
+ * tombstone (deleted or renamed) are skipped. Returns the number of rows written.
  */
 export async function backfillCatalog(
   repo: DataRepository,
-  catalog: Catalog,
+  catalog: CatalogWriter,
   namespace: string,
 ): Promise<number> {
   let written = 0;
@@ -69,8 +68,7 @@ export async function backfillCatalog(
       yield batch;
     }
   }
-  // One transaction for every row, filled while the walk reads on.
-  await catalog.bulkUpsertBatches(counted(), { replacing: { namespace } });
-  catalog.markPopulated();
+  // Replaced at once, filled while the walk reads on.
+  await catalog.replaceNamespace(namespace, counted());
   return written;
 }

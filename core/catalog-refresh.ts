@@ -1,6 +1,6 @@
 import { addRowsOfName } from "./catalog-backfill.ts";
-import type { DataNameRef } from "./data-path.ts";
-import type { Catalog, CatalogRow } from "./ports/catalog.ts";
+import type { DataNameKey } from "./data-record.ts";
+import type { CatalogRow, CatalogWriter } from "./ports/catalog.ts";
 import type { DataRepository } from "./ports/data-repository.ts";
 
 /**
@@ -11,21 +11,19 @@ import type { DataRepository } from "./ports/data-repository.ts";
  */
 export async function refreshCatalogNames(
   repo: DataRepository,
-  catalog: Catalog,
+  catalog: CatalogWriter,
   namespace: string,
-  names: Iterable<DataNameRef>,
+  names: Iterable<DataNameKey>,
 ): Promise<number> {
   let count = 0;
   for (const ref of names) {
     const model = { type: ref.type, id: ref.id };
-    catalog.removeName(namespace, ref.type, ref.id, ref.name);
     const versions = await repo.versions(model, ref.name);
     const metas = await Promise.all(versions.map((v) => repo.get(model, ref.name, v)));
     const stored = metas.filter((m) => m !== null).map((metadata) => ({ model, metadata }));
-    if (stored.length === 0) continue;
     const rows: CatalogRow[] = [];
-    addRowsOfName(namespace, stored, rows);
-    catalog.bulkUpsert(rows);
+    if (stored.length > 0) addRowsOfName(namespace, stored, rows);
+    catalog.replaceName({ namespace, ...ref }, rows);
     count += rows.length;
   }
   return count;

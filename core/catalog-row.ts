@@ -1,4 +1,4 @@
-import type { DataMetadata, ModelRef } from "./data-record.ts";
+import type { DataMetadata, ModelKey } from "./data-record.ts";
 import type { CatalogRow } from "./ports/catalog.ts";
 
 /**
@@ -7,7 +7,7 @@ import type { CatalogRow } from "./ports/catalog.ts";
  */
 export function toCatalogRow(
   namespace: string,
-  model: Pick<ModelRef, "type" | "id">,
+  model: ModelKey,
   meta: DataMetadata,
   isLatest: boolean,
 ): CatalogRow {

@@ -42,12 +42,22 @@ export interface DataMetadata {
   renamedTo?: string;
 }
 
-/** Which model a record belongs to: the normalized type path and the definition id. */
-export interface ModelRef {
+/** A model's identity: its normalized type path and its definition id (docs/architecture.md, "Identities"). */
+export interface ModelKey {
   /** Normalized model type, e.g. `aws/ec2/vpc`. */
   type: string;
   /** Definition UUID. */
   id: string;
+}
+
+/** A model definition as the registry resolves it: the model's identity and the definition's name. */
+export interface ModelDefinition extends ModelKey {
   /** Definition name. */
+  name: string;
+}
+
+/** A data name's identity: the model it belongs to and the data name (`data/{type…}/{id}/{name}/`). */
+export interface DataNameKey extends ModelKey {
+  /** The data name, e.g. `main`. */
   name: string;
 }

@@ -1,4 +1,4 @@
-import type { DataNameRef } from "../../core/data-path.ts";
+import type { DataNameKey } from "../../core/data-record.ts";
 
 /**
  * The change log's text and the rules for reading it, without I/O. The file is a header line
@@ -25,15 +25,15 @@ export function parseHeader(line: string): string | null {
   }
 }
 
-export function formatNames(names: Iterable<DataNameRef>): string {
+export function formatNames(names: Iterable<DataNameKey>): string {
   let text = "";
   for (const n of names) text += `${JSON.stringify([n.type, n.id, n.name])}\n`;
   return text;
 }
 
 /** The names on the lines of `text` (complete lines only), each once; null when any line is damaged. */
-export function parseNames(text: string): DataNameRef[] | null {
-  const names = new Map<string, DataNameRef>();
+export function parseNames(text: string): DataNameKey[] | null {
+  const names = new Map<string, DataNameKey>();
   for (const line of text.split("\n")) {
     if (line === "") continue;
     let fields: unknown;

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { type FileHandle, link, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { DataNameRef } from "../../core/data-path.ts";
+import type { DataNameKey } from "../../core/data-record.ts";
 import type { ChangeFeed, ChangesSince } from "../../core/ports/change-feed.ts";
 import type { Host } from "../../core/ports/host.ts";
 import {
@@ -45,7 +45,7 @@ export class ChangeLog implements ChangeFeed {
   ) {}
 
   /** Records that `names` changed. Call it once the change is complete, so a reader of the line sees the change. */
-  async append(names: readonly DataNameRef[]): Promise<void> {
+  async append(names: readonly DataNameKey[]): Promise<void> {
     if (names.length === 0) return;
     const line = Buffer.from(formatNames(names));
     const handle = await this.#openForAppend();

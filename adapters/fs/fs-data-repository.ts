@@ -1,8 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import type { DataNameRef } from "../../core/data-path.ts";
-import type { DataMetadata, ModelRef } from "../../core/data-record.ts";
+import type { DataMetadata, DataNameKey, ModelKey } from "../../core/data-record.ts";
 import { validateDataName } from "../../core/data-rules.ts";
 import { invalid, SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
@@ -15,8 +14,6 @@ import { walkVersionBatches } from "./threaded-version-walk.ts";
 import { highestComplete } from "./version-dirs.ts";
 import { METADATA, VERSION_DIR } from "./version-walk.ts";
 
-type ModelKey = Pick<ModelRef, "type" | "id">;
-
 export interface FsDataRepositoryOptions {
   clock: Pick<Clock, "now">;
   host: MutexHost;
@@ -26,7 +23,7 @@ export interface FsDataRepositoryOptions {
    */
   onMutate?: (relPath: string | null) => void;
   /** Awaited after every completed change of a data name (written or deleted), before the call returns. */
-  afterMutate?: (name: DataNameRef) => Promise<void>;
+  afterMutate?: (name: DataNameKey) => Promise<void>;
 }
 
 /** Attempts at claiming a version number before giving up (docs/architecture.md, "Datastore tree"). */
@@ -71,7 +68,7 @@ export class FsDataRepository implements DataRepository {
   }
 
   async write(
-    model: ModelRef,
+    model: ModelKey,
     name: string,
     content: Uint8Array,
     version: NewVersion,
@@ -175,7 +172,11 @@ export class FsDataRepository implements DataRepository {
     }
   }
 
-  contentPath(model: ModelKey, name: string, version: number): string {
+  /**
+   * The file holding a version's content (`…/{name}/{version}/raw`), for `data get` to show. Not a
+   * promise of the DataRepository port: only this adapter keeps content in files.
+   */
+  contentFile(model: ModelKey, name: string, version: number): string {
     return join(this.versionDir(model, name, version), RAW);
   }
 

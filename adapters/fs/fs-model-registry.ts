@@ -1,7 +1,7 @@
 import type { Dirent } from "node:fs";
 import { link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { ModelRef } from "../../core/data-record.ts";
+import type { ModelDefinition } from "../../core/data-record.ts";
 import { validateModelName } from "../../core/data-rules.ts";
 import { invalid } from "../../core/errors.ts";
 import { normalizeModelType } from "../../core/model-type.ts";
@@ -20,7 +20,7 @@ export class FsModelRegistry implements ModelRegistry {
     this.host = host;
   }
 
-  async resolve(nameOrId: string): Promise<ModelRef | null> {
+  async resolve(nameOrId: string): Promise<ModelDefinition | null> {
     const all = await this.list();
     const byId = all.find((m) => m.id === nameOrId);
     if (byId) return byId;
@@ -34,19 +34,19 @@ export class FsModelRegistry implements ModelRegistry {
     return byName[0] ?? null;
   }
 
-  async resolveTyped(name: string, type: string): Promise<ModelRef | null> {
+  async resolveTyped(name: string, type: string): Promise<ModelDefinition | null> {
     validateModelName(name);
     const normalized = normalizeModelType(type);
     return this.read(this.definitionPath(name, normalized), normalized, name);
   }
 
-  async create(name: string, type: string): Promise<ModelRef> {
+  async create(name: string, type: string): Promise<ModelDefinition> {
     validateModelName(name);
     const normalized = normalizeModelType(type);
     const path = this.definitionPath(name, normalized);
     const dir = join(path, "..");
     await mkdir(dir, { recursive: true });
-    const ref: ModelRef = { type: normalized, id: this.host.uuid(), name };
+    const ref: ModelDefinition = { type: normalized, id: this.host.uuid(), name };
     const tmp = join(dir, `.${this.host.uuid()}.tmp`);
     await writeFile(
       tmp,
@@ -66,8 +66,8 @@ export class FsModelRegistry implements ModelRegistry {
     }
   }
 
-  async list(): Promise<ModelRef[]> {
-    const found: ModelRef[] = [];
+  async list(): Promise<ModelDefinition[]> {
+    const found: ModelDefinition[] = [];
     const visit = async (segments: string[]): Promise<void> => {
       let entries: Dirent[];
       try {
@@ -99,7 +99,7 @@ export class FsModelRegistry implements ModelRegistry {
   }
 
   /** The definition in `path`, or null when the file does not exist. */
-  private async read(path: string, type: string, fileName: string): Promise<ModelRef | null> {
+  private async read(path: string, type: string, fileName: string): Promise<ModelDefinition | null> {
     let text: string;
     try {
       text = await Bun.file(path).text();

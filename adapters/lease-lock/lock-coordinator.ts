@@ -1,3 +1,4 @@
+import type { ModelKey } from "../../core/data-record.ts";
 import { anySignal, type Deadline, type DeadlineExceeded, startDeadline } from "../../core/deadline.ts";
 import type { SwampError } from "../../core/errors.ts";
 import { globalLockKey, modelLockKey, modelLockPrefix, parseModelLockKey } from "../../core/lock-keys.ts";
@@ -15,11 +16,6 @@ import {
   RELEASE_COMMAND,
   waitStopped,
 } from "./lock-errors.ts";
-
-export interface ModelRef {
-  type: string;
-  id: string;
-}
 
 /** What the coordinator is waiting for, once per wait (for "Waiting for …" messages). */
 export type LockWait = { kind: "global"; holder: LockState } | { kind: "models"; holders: LockState[] };
@@ -112,7 +108,7 @@ export class LockCoordinator {
   }
 
   async withModels<T>(
-    models: ModelRef[],
+    models: ModelKey[],
     fn: (signal: AbortSignal, leases: Lease[]) => Promise<T>,
     scope: LockScope = {},
   ): Promise<T> {
@@ -141,7 +137,7 @@ export class LockCoordinator {
     return { global, models };
   }
 
-  async #acquireModels(models: ModelRef[], wait: Wait, scope: LockScope): Promise<Lease[]> {
+  async #acquireModels(models: ModelKey[], wait: Wait, scope: LockScope): Promise<Lease[]> {
     const global = this.globalLock();
     for (;;) {
       await this.#waitForGlobal(global, wait);

@@ -1,20 +1,33 @@
 import type {
   Catalog,
+  CatalogCursor,
   CatalogFilter,
+  CatalogNameKey,
   CatalogPage,
   CatalogRow,
+  CatalogRowHandle,
   CatalogSlice,
-  CatalogSlicePage,
+  CatalogVersionKey,
+  CompactionStats,
 } from "../../core/ports/catalog.ts";
 
-const nameKey = (ns: string, type: string, modelId: string, dataName: string) =>
-  `${ns}\0${type}\0${modelId}\0${dataName}`;
-const rowKey = (r: CatalogRow) =>
-  `${nameKey(r.namespace, r.typeNormalized, r.modelId, r.dataName)}\0${r.version}`;
+const nameKey = (key: CatalogNameKey) => `${key.namespace}\0${key.type}\0${key.id}\0${key.name}`;
+const nameOf = (r: CatalogRow): CatalogNameKey => ({
+  namespace: r.namespace,
+  type: r.typeNormalized,
+  id: r.modelId,
+  name: r.dataName,
+});
+const rowKey = (r: CatalogRow) => `${nameKey(nameOf(r))}\0${r.version}`;
 
-function matchesCatalogFilter(rowid: number, row: CatalogRow, f: CatalogFilter): boolean {
+/** Cursors and handles are sequence numbers: every write of a row takes the next one. */
+const seqOf = (at: CatalogCursor | CatalogRowHandle) => at as unknown as number;
+const cursorAt = (seq: number) => seq as unknown as CatalogCursor;
+const handleAt = (seq: number) => seq as unknown as CatalogRowHandle;
+
+function matchesCatalogFilter(seq: number, row: CatalogRow, f: CatalogFilter): boolean {
   return (
-    (f.rowids === undefined || f.rowids.includes(rowid)) &&
+    (f.handles === undefined || f.handles.some((h) => seqOf(h) === seq)) &&
     (!f.latestOnly || row.isLatest) &&
     (f.modelName === undefined || row.modelName === f.modelName) &&
     (f.namespace === undefined || row.namespace === f.namespace) &&
@@ -27,82 +40,66 @@ function matchesCatalogFilter(rowid: number, row: CatalogRow, f: CatalogFilter):
   );
 }
 
-/**
- * An in-process Catalog with the SQLite adapter's semantics, for engine tests: rows get a
- * fresh rowid on every (re)insert, like INSERT OR REPLACE does.
- */
+/** An in-process Catalog with the SQLite adapter's semantics, for engine tests. */
 export class MemoryCatalog implements Catalog {
-  /** Insertion order is rowid order: a replaced row is deleted and re-added with a new rowid. */
-  private readonly rows = new Map<string, { rowid: number; row: CatalogRow }>();
-  private nextRowid = 1;
+  /** Insertion order is scan order: a rewritten row is deleted and re-added with a new sequence number. */
+  private readonly rows = new Map<string, { seq: number; row: CatalogRow }>();
+  private nextSeq = 1;
   private populated = false;
   private cursor: string | null = null;
 
   private put(row: CatalogRow): void {
     const key = rowKey(row);
     this.rows.delete(key);
-    this.rows.set(key, { rowid: this.nextRowid++, row: { ...row, tags: { ...row.tags } } });
+    this.rows.set(key, { seq: this.nextSeq++, row: { ...row, tags: { ...row.tags } } });
   }
 
-  private rowsOfName(ns: string, type: string, modelId: string, dataName: string): CatalogRow[] {
-    const prefix = `${nameKey(ns, type, modelId, dataName)}\0`;
-    return [...this.rows].filter(([key]) => key.startsWith(prefix)).map(([, entry]) => entry.row);
+  private rowsOfName(key: CatalogNameKey): CatalogRow[] {
+    const prefix = `${nameKey(key)}\0`;
+    return [...this.rows].filter(([k]) => k.startsWith(prefix)).map(([, entry]) => entry.row);
   }
 
-  upsertNewVersion(row: CatalogRow): void {
-    for (const other of this.rowsOfName(row.namespace, row.typeNormalized, row.modelId, row.dataName)) {
+  addVersion(row: CatalogRow): void {
+    for (const other of this.rowsOfName(nameOf(row))) {
       if (other.stepName === row.stepName) other.isLatest = false;
     }
     this.put({ ...row, isLatest: true });
   }
 
-  removeName(namespace: string, typeNormalized: string, modelId: string, dataName: string): void {
-    const prefix = `${nameKey(namespace, typeNormalized, modelId, dataName)}\0`;
-    for (const key of [...this.rows.keys()]) if (key.startsWith(prefix)) this.rows.delete(key);
-  }
-
-  removeVersion(
-    namespace: string,
-    typeNormalized: string,
-    modelId: string,
-    dataName: string,
-    version: number,
-  ): void {
-    this.rows.delete(`${nameKey(namespace, typeNormalized, modelId, dataName)}\0${version}`);
-    const remaining = this.rowsOfName(namespace, typeNormalized, modelId, dataName);
+  removeVersion(key: CatalogVersionKey): void {
+    this.rows.delete(`${nameKey(key)}\0${key.version}`);
+    const remaining = this.rowsOfName(key);
     const maxByStep = new Map<string, number>();
     for (const r of remaining) maxByStep.set(r.stepName, Math.max(maxByStep.get(r.stepName) ?? 0, r.version));
     for (const r of remaining) r.isLatest = r.version === maxByStep.get(r.stepName);
   }
 
-  bulkUpsert(rows: CatalogRow[]): void {
+  replaceName(key: CatalogNameKey, rows: readonly CatalogRow[]): void {
+    const prefix = `${nameKey(key)}\0`;
+    for (const k of [...this.rows.keys()]) if (k.startsWith(prefix)) this.rows.delete(k);
     for (const row of rows) this.put(row);
   }
 
-  async bulkUpsertBatches(
-    batches: AsyncIterable<readonly CatalogRow[]>,
-    options: { replacing?: { namespace: string } } = {},
-  ): Promise<void> {
+  async replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
     const rows: CatalogRow[] = [];
     for await (const batch of batches) rows.push(...batch);
-    const replaced = options.replacing?.namespace;
-    if (replaced !== undefined)
-      for (const [key, { row }] of this.rows) if (row.namespace === replaced) this.rows.delete(key);
-    this.bulkUpsert(rows);
+    for (const [key, { row }] of this.rows) if (row.namespace === namespace) this.rows.delete(key);
+    for (const row of rows) this.put(row);
+    this.populated = true;
   }
 
-  scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
-    return this.page(filter, afterRowid, limit, (_, row) => ({ ...row, tags: { ...row.tags } }));
+  scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
+    return this.page(filter, after, limit, (_, row) => ({ ...row, tags: { ...row.tags } }));
   }
 
   scanFields<F extends keyof CatalogRow>(
     filter: CatalogFilter,
-    afterRowid: number | null,
-    limit: number,
     fields: readonly F[],
-  ): CatalogSlicePage<F> {
-    return this.page(filter, afterRowid, limit, (rowid, row) => {
-      const slice: Record<string, unknown> = { rowid };
+    after: CatalogCursor | null,
+    limit: number,
+  ): CatalogPage<CatalogSlice<F>> {
+    return this.page(filter, after, limit, (seq, row) => {
+      const slice: Record<string, unknown> = { handle: handleAt(seq) };
       for (const field of fields) slice[field] = field === "tags" ? { ...row.tags } : row[field];
       return slice as CatalogSlice<F>;
     });
@@ -110,38 +107,25 @@ export class MemoryCatalog implements Catalog {
 
   private page<R>(
     filter: CatalogFilter,
-    afterRowid: number | null,
+    after: CatalogCursor | null,
     limit: number,
-    copy: (rowid: number, row: CatalogRow) => R,
-  ): { rows: R[]; nextRowid: number | null } {
+    copy: (seq: number, row: CatalogRow) => R,
+  ): CatalogPage<R> {
     const rows: R[] = [];
-    let lastRowid = 0;
-    for (const { rowid, row } of this.rows.values()) {
-      if (afterRowid !== null && rowid <= afterRowid) continue;
-      if (!matchesCatalogFilter(rowid, row, filter)) continue;
-      if (rows.length === limit) return { rows, nextRowid: lastRowid };
-      rows.push(copy(rowid, row));
-      lastRowid = rowid;
+    const from = after === null ? 0 : seqOf(after);
+    let last = 0;
+    for (const { seq, row } of this.rows.values()) {
+      if (seq <= from) continue;
+      if (!matchesCatalogFilter(seq, row, filter)) continue;
+      if (rows.length === limit) return { rows, next: cursorAt(last) };
+      rows.push(copy(seq, row));
+      last = seq;
     }
-    return { rows, nextRowid: null };
-  }
-
-  count(filter: CatalogFilter): number {
-    let n = 0;
-    for (const { rowid, row } of this.rows.values()) if (matchesCatalogFilter(rowid, row, filter)) n++;
-    return n;
+    return { rows, next: null };
   }
 
   isPopulated(): boolean {
     return this.populated;
-  }
-
-  markPopulated(): void {
-    this.populated = true;
-  }
-
-  invalidate(): void {
-    this.populated = false;
   }
 
   changeCursor(): string | null {
@@ -152,8 +136,8 @@ export class MemoryCatalog implements Catalog {
     this.cursor = cursor;
   }
 
-  compact() {
-    return { walPagesTotal: 0, walPagesCheckpointed: 0, dbBytesReclaimed: 0 };
+  compact(): CompactionStats {
+    return { logEntries: 0, logEntriesFolded: 0, bytesReclaimed: 0 };
   }
 
   close(): void {}

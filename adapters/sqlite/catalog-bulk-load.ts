@@ -10,9 +10,10 @@ const REINDEX_MIN_ROWS = 5000;
 const ANALYSIS_LIMIT = 1000;
 
 /**
- * Rows upserted in one write transaction, as they come. Once the load is as large as the table it
- * started on (and not small), the secondary indexes are dropped and built again at the commit:
- * several times faster than keeping them up to date row by row. Until then rows wait in memory.
+ * The rows that replace one namespace's, in one write transaction, as they come. Once the load is
+ * as large as the table it started on (and not small), the secondary indexes are dropped and built
+ * again at the commit: several times faster than keeping them up to date row by row. Until then
+ * rows wait in memory.
  */
 export class CatalogBulkLoad {
   readonly #db: Database;
@@ -27,15 +28,14 @@ export class CatalogBulkLoad {
     this.#reindexFrom = reindexFrom;
   }
 
-  /** Starts the load; with `replacingNamespace`, that namespace's rows are deleted first, inside it. */
-  static begin(db: Database, replacingNamespace?: string): CatalogBulkLoad {
+  /** Starts the load of the rows that replace `namespace`'s: its rows are deleted first, inside it. */
+  static begin(db: Database, namespace: string): CatalogBulkLoad {
     // A bulk load is a backfill, and the catalog a rebuildable index: its commit need not wait for
     // the disk. A crash before the commit leaves it unpopulated; after, at worst damaged, and rebuilt.
     db.run("PRAGMA synchronous = OFF");
     try {
       db.run("BEGIN IMMEDIATE");
-      if (replacingNamespace !== undefined)
-        db.query("DELETE FROM catalog WHERE namespace = ?").run(replacingNamespace);
+      db.query("DELETE FROM catalog WHERE namespace = ?").run(namespace);
     } catch (e) {
       if (db.inTransaction) db.run("ROLLBACK");
       db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
@@ -57,9 +57,11 @@ export class CatalogBulkLoad {
     this.#flush();
   }
 
+  /** Commits the rows, and with them the mark that the catalog is populated. */
   commit(): void {
     this.#flush();
     if (this.#reindex) createSecondaryIndexes(this.#db);
+    this.#db.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')");
     this.#db.run("COMMIT");
     this.#db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
     if (this.#reindex) {

@@ -96,13 +96,13 @@ export const fromValues = (v: SqlValue[]): CatalogRow => ({
   source: v[23] as string,
 });
 
-/** Decodes rows from `SELECT rowid, ${columnsOf(fields)}` as values. */
+/** Decodes rows from `SELECT rowid, ${columnsOf(fields)}` as values; the rowid is the row's handle. */
 export function sliceDecoder<F extends keyof CatalogRow>(
   fields: readonly F[],
 ): (v: SqlValue[]) => CatalogSlice<F> {
   const decoders = fields.map((field) => COLUMNS[field].decode ?? ((x: SqlValue) => x));
   return (v) => {
-    const slice: Record<string, unknown> = { rowid: v[0] };
+    const slice: Record<string, unknown> = { handle: v[0] };
     for (let i = 0; i < fields.length; i++)
       slice[fields[i] as string] = (decoders[i] as (x: SqlValue) => unknown)(v[i + 1] as SqlValue);
     return slice as CatalogSlice<F>;

@@ -4,10 +4,14 @@ import { dirname } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type {
   Catalog,
+  CatalogCursor,
   CatalogFilter,
+  CatalogNameKey,
   CatalogPage,
   CatalogRow,
-  CatalogSlicePage,
+  CatalogSlice,
+  CatalogVersionKey,
+  CompactionStats,
 } from "../../core/ports/catalog.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import { systemClock } from "../system/system-clock.ts";
@@ -31,6 +35,12 @@ const RECOMPUTE_LATEST = `UPDATE catalog SET is_latest = (version = (SELECT MAX(
 
 type SqlValue = string | number;
 
+/** Cursors and row handles are rowids: scans go in rowid order, and a rewritten row gets a new one. */
+const rowidOf = (cursor: CatalogCursor | null): number => (cursor as unknown as number | null) ?? 0;
+const cursorAt = (rowid: number) => rowid as unknown as CatalogCursor;
+
+const nameBindings = (key: CatalogNameKey) => [key.namespace, key.type, key.id, key.name];
+
 function whereClause(f: CatalogFilter): { sql: string; params: SQLQueryBindings[] } {
   const clauses: string[] = [];
   const params: SQLQueryBindings[] = [];
@@ -51,19 +61,19 @@ function whereClause(f: CatalogFilter): { sql: string; params: SQLQueryBindings[
     clauses.push("EXISTS (SELECT 1 FROM json_each(catalog.tags) t WHERE t.key = ? AND t.value = ?)");
     params.push(f.tag.key, f.tag.value);
   }
-  if (f.rowids) {
+  if (f.handles) {
     // One bound JSON array keeps the statement text (and its cached plan) the same for any count.
     clauses.push("rowid IN (SELECT value FROM json_each(?))");
-    params.push(JSON.stringify(f.rowids));
+    params.push(JSON.stringify(f.handles));
   }
   return { sql: clauses.length ? clauses.join(" AND ") : "1", params };
 }
 
 /** At most `limit` decoded rows of `found` (fetched with `limit + 1`), and the cursor past them. */
-function toPage<R>(found: SqlValue[][], limit: number, decode: (v: SqlValue[]) => R) {
+function toPage<R>(found: SqlValue[][], limit: number, decode: (v: SqlValue[]) => R): CatalogPage<R> {
   const page = found.slice(0, limit);
   const last = page[page.length - 1];
-  return { rows: page.map(decode), nextRowid: found.length > limit && last ? (last[0] as number) : null };
+  return { rows: page.map(decode), next: found.length > limit && last ? cursorAt(last[0] as number) : null };
 }
 
 function rebuiltNotice(dbPath: string, e: unknown, movedTo: string | null): string {
@@ -137,7 +147,7 @@ export class SqliteCatalog implements Catalog {
     }
   }
 
-  upsertNewVersion(row: CatalogRow): void {
+  addVersion(row: CatalogRow): void {
     this.#guard((db) =>
       db
         .transaction(() => {
@@ -150,62 +160,41 @@ export class SqliteCatalog implements Catalog {
     );
   }
 
-  removeName(namespace: string, typeNormalized: string, modelId: string, dataName: string): void {
-    this.#guard((db) =>
-      db.query(`DELETE FROM catalog WHERE ${NAME_WHERE}`).run(namespace, typeNormalized, modelId, dataName),
-    );
-  }
-
-  removeVersion(
-    namespace: string,
-    typeNormalized: string,
-    modelId: string,
-    dataName: string,
-    version: number,
-  ): void {
+  removeVersion(key: CatalogVersionKey): void {
     this.#guard((db) =>
       db
         .transaction(() => {
           db.query(`DELETE FROM catalog WHERE ${NAME_WHERE} AND version = ?`).run(
-            namespace,
-            typeNormalized,
-            modelId,
-            dataName,
-            version,
+            ...nameBindings(key),
+            key.version,
           );
-          db.query(RECOMPUTE_LATEST).run(namespace, typeNormalized, modelId, dataName);
+          db.query(RECOMPUTE_LATEST).run(...nameBindings(key));
         })
         .immediate(),
     );
   }
 
-  bulkUpsert(rows: CatalogRow[]): void {
-    if (rows.length === 0) return;
-    this.#guard((db) => {
-      const load = CatalogBulkLoad.begin(db);
-      try {
-        load.add(rows);
-        load.commit();
-      } catch (e) {
-        load.abort();
-        throw e;
-      }
-    });
+  replaceName(key: CatalogNameKey, rows: readonly CatalogRow[]): void {
+    this.#guard((db) =>
+      db
+        .transaction(() => {
+          db.query(`DELETE FROM catalog WHERE ${NAME_WHERE}`).run(...nameBindings(key));
+          const insert = db.query(INSERT);
+          for (const row of rows) insert.run(...toBindings(row, row.isLatest));
+        })
+        .immediate(),
+    );
   }
 
-  async bulkUpsertBatches(
-    batches: AsyncIterable<readonly CatalogRow[]>,
-    options: { replacing?: { namespace: string } } = {},
-  ): Promise<void> {
-    const replacing = options.replacing?.namespace;
+  async replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
     // Everything so far, to load again should the file turn out damaged midway.
     const loaded: CatalogRow[] = [];
-    let load = this.#guard((db) => CatalogBulkLoad.begin(db, replacing));
+    let load = this.#guard((db) => CatalogBulkLoad.begin(db, namespace));
     const restartOnDamage = (e: unknown) => {
       if (!isCorrupt(e)) throw e;
       load.abort();
       this.#recover(e);
-      load = CatalogBulkLoad.begin(this.#db, replacing);
+      load = CatalogBulkLoad.begin(this.#db, namespace);
       load.add(loaded);
     };
     try {
@@ -229,41 +218,31 @@ export class SqliteCatalog implements Catalog {
     }
   }
 
-  scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
+  scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
     return this.#guard((db) => {
       const where = whereClause(filter);
       const found = db
         .query(
           `SELECT rowid, ${ALL_COLUMNS} FROM catalog WHERE ${where.sql} AND rowid > ? ORDER BY rowid LIMIT ?`,
         )
-        .values(...where.params, afterRowid ?? 0, limit + 1) as SqlValue[][];
+        .values(...where.params, rowidOf(after), limit + 1) as SqlValue[][];
       return toPage(found, limit, fromValues);
     });
   }
 
   scanFields<F extends keyof CatalogRow>(
     filter: CatalogFilter,
-    afterRowid: number | null,
-    limit: number,
     fields: readonly F[],
-  ): CatalogSlicePage<F> {
+    after: CatalogCursor | null,
+    limit: number,
+  ): CatalogPage<CatalogSlice<F>> {
     return this.#guard((db) => {
       const where = whereClause(filter);
       const columns = fields.length ? `, ${columnsOf(fields)}` : "";
       const found = db
         .query(`SELECT rowid${columns} FROM catalog WHERE ${where.sql} AND rowid > ? ORDER BY rowid LIMIT ?`)
-        .values(...where.params, afterRowid ?? 0, limit + 1) as SqlValue[][];
+        .values(...where.params, rowidOf(after), limit + 1) as SqlValue[][];
       return toPage(found, limit, sliceDecoder(fields));
-    });
-  }
-
-  count(filter: CatalogFilter): number {
-    return this.#guard((db) => {
-      const where = whereClause(filter);
-      const { n } = db.query(`SELECT COUNT(*) AS n FROM catalog WHERE ${where.sql}`).get(...where.params) as {
-        n: number;
-      };
-      return n;
     });
   }
 
@@ -274,16 +253,6 @@ export class SqliteCatalog implements Catalog {
       } | null;
       return row?.value === "true";
     });
-  }
-
-  markPopulated(): void {
-    this.#guard((db) =>
-      db.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')"),
-    );
-  }
-
-  invalidate(): void {
-    this.#guard((db) => db.run("DELETE FROM catalog_meta WHERE key = 'populated'"));
   }
 
   changeCursor(): string | null {
@@ -301,7 +270,8 @@ export class SqliteCatalog implements Catalog {
     );
   }
 
-  compact() {
+  /** A WAL checkpoint and a VACUUM: the log entries are the WAL's pages. */
+  compact(): CompactionStats {
     return this.#guard((db) => {
       const bytes = () => {
         const { page_count } = db.query("PRAGMA page_count").get() as { page_count: number };
@@ -317,9 +287,9 @@ export class SqliteCatalog implements Catalog {
       // VACUUM rewrites the whole database through the WAL; fold it back so the -wal file stays small.
       db.query("PRAGMA wal_checkpoint(TRUNCATE)").get();
       return {
-        walPagesTotal: Math.max(checkpoint.log, 0),
-        walPagesCheckpointed: Math.max(checkpoint.checkpointed, 0),
-        dbBytesReclaimed: Math.max(before - bytes(), 0),
+        logEntries: Math.max(checkpoint.log, 0),
+        logEntriesFolded: Math.max(checkpoint.checkpointed, 0),
+        bytesReclaimed: Math.max(before - bytes(), 0),
       };
     });
   }

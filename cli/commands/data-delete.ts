@@ -105,13 +105,14 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       const catalog = await ctx.catalogForWrite();
       for (const n of names) {
         assertStillHeld(signal);
+        const key = { namespace: ctx.namespace, type: model.type, id: model.id, name: n };
         try {
           if (version !== undefined) {
             versionsDeleted += await repo.deleteVersion(model, n, version);
-            catalog.removeVersion(ctx.namespace, model.type, model.id, n, version);
+            catalog.removeVersion({ ...key, version });
           } else {
             versionsDeleted += await repo.deleteName(model, n);
-            catalog.removeName(ctx.namespace, model.type, model.id, n);
+            catalog.replaceName(key, []);
             namesDeleted++;
           }
         } catch (e) {

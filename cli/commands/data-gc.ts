@@ -51,22 +51,29 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     for (const e of plan.expired) {
       lease.assertHeld();
       versionsDeleted += await repo.deleteName(e.model, e.name);
-      catalog.removeName(ctx.namespace, e.model.type, e.model.id, e.name);
+      catalog.replaceName({ namespace: ctx.namespace, type: e.model.type, id: e.model.id, name: e.name }, []);
     }
     for (const e of plan.excess) {
       lease.assertHeld();
       versionsDeleted += await repo.deleteVersion(e.model, e.name, e.version.version);
-      catalog.removeVersion(ctx.namespace, e.model.type, e.model.id, e.name, e.version.version);
+      catalog.removeVersion({
+        namespace: ctx.namespace,
+        type: e.model.type,
+        id: e.model.id,
+        name: e.name,
+        version: e.version.version,
+      });
     }
-    const wal = catalog.compact();
+    const compacted = catalog.compact();
     return {
       dataEntriesExpired: plan.expired.length,
       versionsDeleted,
       bytesReclaimed: bytes,
       dryRun: false,
       expiredEntries,
-      walPagesTotal: wal.walPagesTotal,
-      walPagesCheckpointed: wal.walPagesCheckpointed,
+      // The SQLite catalog's write log is its WAL, counted in pages.
+      walPagesTotal: compacted.logEntries,
+      walPagesCheckpointed: compacted.logEntriesFolded,
     };
   });
   inv.out.result(doc, () => summary(doc));

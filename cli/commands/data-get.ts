@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import type { DataMetadata, ModelRef } from "../../core/data-record.ts";
+import type { DataMetadata, ModelKey } from "../../core/data-record.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { DataRepository } from "../../core/ports/data-repository.ts";
 import { decodeContent } from "../../core/query/record-content.ts";
@@ -35,7 +35,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       `Data not found: ${which} of model ${model.name}. List what exists with 'swamp data list ${model.name}'.`,
     );
   }
-  const path = repo.contentPath(model, meta.name, meta.version);
+  const path = repo.contentFile(model, meta.name, meta.version);
   const doc: Record<string, unknown> = {
     id: meta.id,
     name: meta.name,
@@ -88,7 +88,7 @@ function repoRelative(repoDir: string, path: string): string {
 
 async function latestFollowingRenames(
   repo: DataRepository,
-  model: ModelRef,
+  model: ModelKey,
   name: string,
 ): Promise<DataMetadata | null> {
   let current = name;

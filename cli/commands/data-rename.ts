@@ -66,8 +66,8 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         renamedTo: newName,
       });
       const catalog = await ctx.catalogForWrite();
-      catalog.upsertNewVersion(toCatalogRow(ctx.namespace, model, copied, true));
-      catalog.removeName(ctx.namespace, model.type, model.id, oldName);
+      catalog.addVersion(toCatalogRow(ctx.namespace, model, copied, true));
+      catalog.replaceName({ namespace: ctx.namespace, type: model.type, id: model.id, name: oldName }, []);
       return { copiedVersion: latest.version, newVersion: copied.version, overwrote: target !== null };
     },
     "data rename",

@@ -13,12 +13,18 @@ export async function run(inv: Invocation<Record<string, never>>): Promise<void>
       catalog.close();
     }
   });
-  const doc = { ...result, vacuumSkipped: false };
+  // The SQLite catalog's write log is its WAL, counted in pages.
+  const doc = {
+    walPagesTotal: result.logEntries,
+    walPagesCheckpointed: result.logEntriesFolded,
+    dbBytesReclaimed: result.bytesReclaimed,
+    vacuumSkipped: false,
+  };
   inv.out.result(doc, () =>
     [
-      `WAL checkpointed and truncated (${result.walPagesCheckpointed}/${result.walPagesTotal} pages)`,
-      result.dbBytesReclaimed > 0
-        ? `Catalog compacted: reclaimed ${result.dbBytesReclaimed} bytes`
+      `WAL checkpointed and truncated (${doc.walPagesCheckpointed}/${doc.walPagesTotal} pages)`,
+      doc.dbBytesReclaimed > 0
+        ? `Catalog compacted: reclaimed ${doc.dbBytesReclaimed} bytes`
         : "Catalog already compact",
     ].join("\n"),
   );

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { refreshLatestMarker } from "../../adapters/fs/latest-marker.ts";
 import { copyFiles, type TreeCopyResult } from "../../adapters/fs/tree-copy.ts";
-import { type DataNameRef, parseDataPath } from "../../core/data-path.ts";
+import { parseDataPath } from "../../core/data-path.ts";
+import type { DataNameKey } from "../../core/data-record.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { isLatestMarker } from "../../core/sync/version-files.ts";
@@ -24,8 +25,8 @@ export interface MovedFiles {
 }
 
 /** The data names among the moved files, each once: what the datastores' change logs must hear about. */
-export function movedDataNames(moved: readonly MovedFiles[]): DataNameRef[] {
-  const names = new Map<string, DataNameRef>();
+export function movedDataNames(moved: readonly MovedFiles[]): DataNameKey[] {
+  const names = new Map<string, DataNameKey>();
   for (const { sub, files } of moved) {
     for (const file of files) {
       const ref = parseDataPath(`${sub}/${file}`);

@@ -1,4 +1,4 @@
-import type { ModelRef } from "../../core/data-record.ts";
+import type { ModelDefinition } from "../../core/data-record.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { WithModelLeases } from "../../core/use-cases/model-leases.ts";
 import { RepoContext } from "../context.ts";
@@ -38,7 +38,7 @@ export function parsePositiveInt(value: string, flag: string): number {
 }
 
 /** Resolves a model by name or id, or fails naming how to see the models there are. */
-export async function requireModel(ctx: RepoContext, ref: string): Promise<ModelRef> {
+export async function requireModel(ctx: RepoContext, ref: string): Promise<ModelDefinition> {
   const model = await ctx.models().resolve(ref);
   if (model) return model;
   throw new SwampError(

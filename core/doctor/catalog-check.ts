@@ -1,5 +1,5 @@
 import { catalogRowBatches } from "../catalog-backfill.ts";
-import type { Catalog, CatalogSlicePage } from "../ports/catalog.ts";
+import type { CatalogCursor, CatalogPage, CatalogReader, CatalogSlice } from "../ports/catalog.ts";
 import type { DataRepository } from "../ports/data-repository.ts";
 import { type CatalogKey, catalogFindings } from "./catalog-findings.ts";
 import type { Finding } from "./finding.ts";
@@ -11,23 +11,23 @@ const KEY_FIELDS = ["typeNormalized", "modelId", "dataName", "version", "isLates
 /** The catalog's rows of `namespace` against a walk of the datastore's versions. */
 export async function checkCatalog(
   repo: DataRepository,
-  catalog: Catalog,
+  catalog: CatalogReader,
   namespace: string,
 ): Promise<Finding[]> {
   const expected: CatalogKey[] = [];
   for await (const batch of catalogRowBatches(repo, namespace)) expected.push(...batch);
   const actual: CatalogKey[] = [];
-  // Rowids only grow, so the pages end.
-  for (let after: number | null = null; ; ) {
-    const page: CatalogSlicePage<(typeof KEY_FIELDS)[number]> = catalog.scanFields(
+  // Each page starts where the last stopped, so the pages end.
+  for (let after: CatalogCursor | null = null; ; ) {
+    const page: CatalogPage<CatalogSlice<(typeof KEY_FIELDS)[number]>> = catalog.scanFields(
       { namespace },
+      KEY_FIELDS,
       after,
       PAGE_ROWS,
-      KEY_FIELDS,
     );
     actual.push(...page.rows);
-    if (page.nextRowid === null) break;
-    after = page.nextRowid;
+    if (page.next === null) break;
+    after = page.next;
   }
   return catalogFindings(expected, actual);
 }

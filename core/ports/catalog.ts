@@ -1,3 +1,5 @@
+import type { DataNameKey } from "../data-record.ts";
+
 /** One row of the catalog (docs/architecture.md, "Catalog"): one version of one data name. */
 export interface CatalogRow {
   namespace: string;
@@ -25,7 +27,25 @@ export interface CatalogRow {
   source: string;
 }
 
-/** What SQL can answer for a query; CEL stays authoritative on top of it. */
+/** A data name in the catalog: the catalog holds the rows of several namespaces. */
+export interface CatalogNameKey extends DataNameKey {
+  namespace: string;
+}
+
+/** One version of a data name in the catalog. */
+export interface CatalogVersionKey extends CatalogNameKey {
+  version: number;
+}
+
+declare const cursorBrand: unique symbol;
+/** Where a scan stopped; only the catalog that gave it reads it. */
+export type CatalogCursor = { readonly [cursorBrand]: true };
+
+declare const handleBrand: unique symbol;
+/** One row as written: it finds that row again until the row is rewritten or removed. */
+export type CatalogRowHandle = { readonly [handleBrand]: true };
+
+/** What the catalog can answer for a query cheaply; CEL stays authoritative on top of it. */
 export interface CatalogFilter {
   latestOnly?: boolean;
   modelName?: string;
@@ -35,73 +55,69 @@ export interface CatalogFilter {
   typeNormalized?: string;
   modelId?: string;
   version?: number;
-  /** `tags` JSON must hold this key with this value. */
+  /** `tags` must hold this key with this value. */
   tag?: { key: string; value: string };
   specName?: string;
-  /** Only the rows with these rowids (as `scanFields` reported them). */
-  rowids?: readonly number[];
+  /** Only the rows with these handles (as `scanFields` gave them). */
+  handles?: readonly CatalogRowHandle[];
 }
 
-export interface CatalogPage {
-  rows: CatalogRow[];
-  /** Pass as `afterRowid` for the next page; null when there is none. */
-  nextRowid: number | null;
+export interface CatalogPage<R> {
+  rows: R[];
+  /** Pass as `after` for the next page; null when there is none. */
+  next: CatalogCursor | null;
 }
 
-/** Some fields of a row, with the rowid that fetches the whole row (`scan({ rowids })`). */
-export type CatalogSlice<F extends keyof CatalogRow> = Pick<CatalogRow, F> & { rowid: number };
+/** Some fields of a row, with the handle that fetches the whole row (`scan({ handles })`). */
+export type CatalogSlice<F extends keyof CatalogRow> = Pick<CatalogRow, F> & { handle: CatalogRowHandle };
 
-export interface CatalogSlicePage<F extends keyof CatalogRow> {
-  rows: CatalogSlice<F>[];
-  nextRowid: number | null;
+/** What `compact` did: the write log folded into the catalog (if it keeps one), the space given back. */
+export interface CompactionStats {
+  /** Entries the write log held before compaction; 0 without a log. */
+  logEntries: number;
+  /** Of those, the entries folded into the catalog. */
+  logEntriesFolded: number;
+  bytesReclaimed: number;
 }
 
-/**
- * The repo-local index of every data version. Synchronous: the SQLite adapter answers in-process.
- * Every mutation of the data repository is written through in one transaction.
- */
-export interface Catalog {
-  /** Clears is_latest on the other versions of the same (ns, type, model, name, step) and upserts `row` as latest. */
-  upsertNewVersion(row: CatalogRow): void;
-  /** Removes every row of one data name. */
-  removeName(namespace: string, typeNormalized: string, modelId: string, dataName: string): void;
-  /** Removes one version; the highest remaining version becomes latest. */
-  removeVersion(
-    namespace: string,
-    typeNormalized: string,
-    modelId: string,
-    dataName: string,
-    version: number,
-  ): void;
-  /** INSERT OR REPLACE in one transaction (backfill, additive). */
-  bulkUpsert(rows: CatalogRow[]): void;
-  /**
-   * `bulkUpsert` of rows that arrive in batches, all in one transaction: a backfill inserts rows while
-   * it reads the next ones. Nothing is kept when `batches` fails. With `replacing`, every row of that
-   * namespace is deleted first, in the same transaction (a rebuild: readers never see it half done).
-   */
-  bulkUpsertBatches(
-    batches: AsyncIterable<readonly CatalogRow[]>,
-    options?: { replacing?: { namespace: string } },
-  ): Promise<void>;
-  /** Rows matching `filter`, ordered by rowid, strictly after `afterRowid`, at most `limit`. */
-  scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage;
+/** Reading the catalog. Synchronous: the catalog answers in-process. */
+export interface CatalogReader {
+  /** At most `limit` rows matching `filter` after `after`, in the order they were last written. */
+  scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow>;
   /** Like `scan`, reading only `fields` of each row: far cheaper when a predicate needs few of them. */
   scanFields<F extends keyof CatalogRow>(
     filter: CatalogFilter,
-    afterRowid: number | null,
-    limit: number,
     fields: readonly F[],
-  ): CatalogSlicePage<F>;
-  count(filter: CatalogFilter): number;
+    after: CatalogCursor | null,
+    limit: number,
+  ): CatalogPage<CatalogSlice<F>>;
+  /** Whether a rebuild (`replaceNamespace`) has filled the catalog since it was created. */
   isPopulated(): boolean;
-  markPopulated(): void;
-  /** Forgets that the catalog is complete; rows stay, the next query backfills. */
-  invalidate(): void;
   /** How far the catalog has followed the datastore's change feed (`ChangeFeed` cursor); null before the first time. */
   changeCursor(): string | null;
+}
+
+/** Writing the catalog: every mutation of the data repository is written through, each call at once. */
+export interface CatalogWriter {
+  /** Adds a new version as the only latest of its name within its workflow step (`row.isLatest` is ignored). */
+  addVersion(row: CatalogRow): void;
+  /** Removes one version; the highest remaining version of each workflow step becomes its latest. */
+  removeVersion(key: CatalogVersionKey): void;
+  /** The rows of one data name become `rows`, flagged as given; none removes the name. */
+  replaceName(key: CatalogNameKey, rows: readonly CatalogRow[]): void;
+  /**
+   * Every row of `namespace` is replaced by the rows `batches` yield, at once (readers never see it
+   * half done), and the catalog is populated; nothing changes when `batches` fails.
+   */
+  replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void>;
+  /** Remembers how far the catalog has followed the change feed (what `changeCursor` answers next). */
   setChangeCursor(cursor: string): void;
-  /** WAL checkpoint + VACUUM. */
-  compact(): { walPagesTotal: number; walPagesCheckpointed: number; dbBytesReclaimed: number };
+  /** Gives back the space of removed rows; rows stay. */
+  compact(): CompactionStats;
+}
+
+/** The repo-local index of every data version, for CEL queries (docs/architecture.md, "The catalog port"). */
+export interface Catalog extends CatalogReader, CatalogWriter {
+  /** Lets go of the catalog; nothing is called after it. */
   close(): void;
 }

@@ -1,10 +1,10 @@
-import type { DataNameRef } from "../data-path.ts";
+import type { DataNameKey } from "../data-record.ts";
 
 /** What changed in the datastore since a reader's cursor. Cursors are opaque: only the feed reads them. */
 export type ChangesSince =
   | { kind: "unchanged" }
   /** These names changed (each once); re-read them, then remember `cursor`. */
-  | { kind: "names"; names: DataNameRef[]; cursor: string }
+  | { kind: "names"; names: DataNameKey[]; cursor: string }
   /**
    * The feed cannot say what changed (no cursor yet, the feed was replaced, damaged or unreadable):
    * read everything. `problem`, when set, is what went wrong, in words for the user.

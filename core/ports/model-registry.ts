@@ -1,4 +1,4 @@
-import type { ModelRef } from "../data-record.ts";
+import type { ModelDefinition } from "../data-record.ts";
 
 /** Model definitions (`models/{type}/{name}.yaml` in the repo): how commands find a model's id and type. */
 export interface ModelRegistry {
@@ -6,11 +6,11 @@ export interface ModelRegistry {
    * The model with this definition id, else with this name; null when there is none.
    * Throws `validation_failed` when the name exists under several types.
    */
-  resolve(nameOrId: string): Promise<ModelRef | null>;
+  resolve(nameOrId: string): Promise<ModelDefinition | null>;
   /** The model with this name under this type (normalized here), or null. */
-  resolveTyped(name: string, type: string): Promise<ModelRef | null>;
+  resolveTyped(name: string, type: string): Promise<ModelDefinition | null>;
   /** Creates a minimal definition; when one already exists (e.g. a racing process won), returns it. */
-  create(name: string, type: string): Promise<ModelRef>;
+  create(name: string, type: string): Promise<ModelDefinition>;
   /** Every definition, sorted by type then name. */
-  list(): Promise<ModelRef[]>;
+  list(): Promise<ModelDefinition[]>;
 }

@@ -1,6 +1,6 @@
 import { SwampError } from "../errors.ts";
 import { parseModelReference } from "../model-reference.ts";
-import type { Catalog, CatalogFilter, CatalogRow } from "../ports/catalog.ts";
+import type { CatalogFilter, CatalogReader, CatalogRow } from "../ports/catalog.ts";
 import type { ContentReader } from "../ports/content-reader.ts";
 import { type CelDataRecord, loadContents, toCelRecord } from "./query-record.ts";
 import { scanAll } from "./scan-catalog.ts";
@@ -9,7 +9,7 @@ import { scanAll } from "./scan-catalog.ts";
 export type NestedQuery = (predicate: string, select: string | undefined) => Promise<unknown[]>;
 
 export interface DataFunctionsDeps {
-  catalog: Catalog;
+  catalog: CatalogReader;
   content: ContentReader;
   /** The repo's namespace; "" in solo mode. */
   ownNamespace: string;

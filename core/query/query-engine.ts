@@ -1,5 +1,5 @@
 import { SwampError } from "../errors.ts";
-import type { Catalog, CatalogRow } from "../ports/catalog.ts";
+import type { CatalogReader, CatalogRow } from "../ports/catalog.ts";
 import type { ContentReader } from "../ports/content-reader.ts";
 import { DataFunctions } from "./data-functions.ts";
 import { toPlainValue } from "./plain-value.ts";
@@ -10,7 +10,7 @@ import { RecordContext } from "./record-context.ts";
 import { scanAll, scanCatalog, scanCatalogFields } from "./scan-catalog.ts";
 
 export interface QuerySources {
-  catalog: Catalog;
+  catalog: CatalogReader;
   content: ContentReader;
   /** The repo's namespace ("" in solo mode): where bare model names in `data.*` calls resolve. */
   ownNamespace: string;
@@ -34,7 +34,7 @@ interface Match {
 }
 
 /**
- * Evaluates `plan` over the catalog in rowid order (docs/architecture.md, "Queries"); rows whose
+ * Evaluates `plan` over the catalog in its scan order (docs/architecture.md, "Queries"); rows whose
  * evaluation fails are skipped.
  */
 export async function runQuery(input: RunQueryInput): Promise<QueryOutcome> {
@@ -133,9 +133,9 @@ async function* candidatesBySlice(
     // The slice holds every field the predicate reads, so it can stand in for the row.
     const contexts = page.map((slice) => new RecordContext(slice as unknown as CatalogRow, undefined, data));
     const keep = await holds(plan, contexts, wanted());
-    const rowids = page.filter((_, i) => keep[i]).map((slice) => slice.rowid);
+    const handles = page.filter((_, i) => keep[i]).map((slice) => slice.handle);
     // With the pushdown again: a row rewritten since its slice was read must still qualify.
-    if (rowids.length > 0) yield { rows: scanAll(sources.catalog, { ...plan.pushdown, rowids }) };
+    if (handles.length > 0) yield { rows: scanAll(sources.catalog, { ...plan.pushdown, handles }) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { toCatalogRow } from "../catalog-row.ts";
-import type { DataMetadata, ModelRef, OwnerDefinition } from "../data-record.ts";
+import type { DataMetadata, ModelDefinition, OwnerDefinition } from "../data-record.ts";
 import {
   checkOwnership,
   inferContentType,
@@ -9,7 +9,7 @@ import {
 } from "../data-rules.ts";
 import { notFound } from "../errors.ts";
 import { normalizeModelType } from "../model-type.ts";
-import type { Catalog } from "../ports/catalog.ts";
+import type { CatalogWriter } from "../ports/catalog.ts";
 import type { DataRepository } from "../ports/data-repository.ts";
 import type { ModelRegistry } from "../ports/model-registry.ts";
 import { assertStillHeld, type WithModelLeases } from "./model-leases.ts";
@@ -34,7 +34,7 @@ export interface DataPutInput {
 export interface DataPutDeps {
   models: ModelRegistry;
   repo: DataRepository;
-  catalog: () => Promise<Catalog>;
+  catalog: () => Promise<CatalogWriter>;
   withModelLeases: WithModelLeases;
   namespace: string;
 }
@@ -79,7 +79,7 @@ export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<D
         tags: { ...input.tags, type: input.kind, specName: input.spec ?? input.name, modelName: model.name },
         ownerDefinition: owner,
       });
-      (await deps.catalog()).upsertNewVersion(toCatalogRow(deps.namespace, model, written, true));
+      (await deps.catalog()).addVersion(toCatalogRow(deps.namespace, model, written, true));
       return written;
     },
     "data put",
@@ -91,7 +91,7 @@ async function resolveOrCreateModel(
   models: ModelRegistry,
   ref: string,
   modelType?: string,
-): Promise<ModelRef> {
+): Promise<ModelDefinition> {
   if (modelType !== undefined) {
     const type = normalizeModelType(modelType);
     return (await models.resolveTyped(ref, type)) ?? (await models.create(ref, type));
@@ -105,7 +105,7 @@ async function resolveOrCreateModel(
   );
 }
 
-function toResult(model: ModelRef, namespace: string, meta: DataMetadata): DataPutResult {
+function toResult(model: ModelDefinition, namespace: string, meta: DataMetadata): DataPutResult {
   return {
     id: meta.id,
     name: meta.name,

@@ -1,11 +1,11 @@
-import type { ModelRef } from "../data-record.ts";
+import type { ModelKey } from "../data-record.ts";
 
 /**
  * Runs `fn` holding the per-model leases of `models` (docs/architecture.md, "Leases"). The signal
  * aborts when a lease is lost or the user interrupts; writers check it before committing.
  */
 export type WithModelLeases = <T>(
-  models: Pick<ModelRef, "type" | "id">[],
+  models: ModelKey[],
   fn: (signal: AbortSignal) => Promise<T>,
   operation: string,
 ) => Promise<T>;

@@ -6,7 +6,7 @@ import { FsDataRepository } from "../../adapters/fs/fs-data-repository.ts";
 import { MemoryCatalog } from "../../adapters/memory/memory-catalog.ts";
 import { systemHost } from "../../adapters/system/system-host.ts";
 import { backfillCatalog } from "../../core/catalog-backfill.ts";
-import { catalogRow } from "../conformance/catalog-suite.ts";
+import { catalogRow, seedRows } from "../conformance/catalog-suite.ts";
 import { bytes, manualVersion, VPC } from "../support/data-fixtures.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 
@@ -66,7 +66,7 @@ test("each workflow step keeps its own latest", async () => {
 });
 
 test("backfill replaces the namespace's rows: rows of data removed out of band go, other namespaces' stay", async () => {
-  catalog.bulkUpsert([
+  seedRows(catalog, [
     catalogRow({ modelId: "gone", dataName: "orphan" }),
     catalogRow({ namespace: "foreign", modelId: "theirs", dataName: "kept" }),
   ]);

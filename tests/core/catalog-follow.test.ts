@@ -7,7 +7,7 @@ import { MemoryCatalog } from "../../adapters/memory/memory-catalog.ts";
 import { systemHost } from "../../adapters/system/system-host.ts";
 import { followDatastoreChanges, REFRESH_NAMES_MAX } from "../../core/catalog-follow.ts";
 import type { ChangeFeed, ChangesSince } from "../../core/ports/change-feed.ts";
-import { catalogRow } from "../conformance/catalog-suite.ts";
+import { catalogRow, seedRows } from "../conformance/catalog-suite.ts";
 import { bytes, manualVersion, VPC } from "../support/data-fixtures.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 
@@ -84,7 +84,7 @@ describe("followDatastoreChanges", () => {
   });
 
   test("names of the catalog's own namespace only; other namespaces' rows stay", async () => {
-    catalog.bulkUpsert([catalogRow({ namespace: "other", dataName: "main" })]);
+    seedRows(catalog, [catalogRow({ namespace: "other", dataName: "main" })]);
     await repo.write(VPC, "main", bytes("1"), manualVersion());
     await follow(feed({ kind: "unknown", cursor: "c1" }), "infra");
     await repo.deleteName(VPC, "main");
@@ -94,8 +94,8 @@ describe("followDatastoreChanges", () => {
 
   test("a feed that cannot say what changed: the namespace's rows are rebuilt, stale ones go", async () => {
     await followedCatalog();
-    catalog.bulkUpsert([catalogRow({ modelId: VPC.id, dataName: "deleted-elsewhere" })]);
-    catalog.bulkUpsert([catalogRow({ namespace: "foreign", dataName: "theirs" })]);
+    seedRows(catalog, [catalogRow({ modelId: VPC.id, dataName: "deleted-elsewhere" })]);
+    seedRows(catalog, [catalogRow({ namespace: "foreign", dataName: "theirs" })]);
     await repo.write(VPC, "new", bytes("n"), manualVersion());
     const outcome = await follow(feed({ kind: "unknown", cursor: "c9", problem: "the log was damaged" }));
     expect(outcome).toEqual({ kind: "rebuilt", rows: 2, problem: "the log was damaged" });
@@ -105,7 +105,7 @@ describe("followDatastoreChanges", () => {
 
   test(`more than ${REFRESH_NAMES_MAX} changed names: one rebuild instead`, async () => {
     await followedCatalog();
-    catalog.bulkUpsert([catalogRow({ modelId: VPC.id, dataName: "deleted-elsewhere" })]);
+    seedRows(catalog, [catalogRow({ modelId: VPC.id, dataName: "deleted-elsewhere" })]);
     const many = Array.from({ length: REFRESH_NAMES_MAX + 1 }, (_, i) => ref(`n-${i}`));
     expect(await follow(feed({ kind: "names", names: many, cursor: "c2" }))).toEqual({
       kind: "rebuilt",

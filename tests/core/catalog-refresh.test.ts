@@ -7,6 +7,7 @@ import { MemoryCatalog } from "../../adapters/memory/memory-catalog.ts";
 import { systemHost } from "../../adapters/system/system-host.ts";
 import { refreshCatalogNames } from "../../core/catalog-refresh.ts";
 import { toCatalogRow } from "../../core/catalog-row.ts";
+import { countRows } from "../conformance/catalog-suite.ts";
 import { bytes, manualVersion, VPC } from "../support/data-fixtures.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 
@@ -28,7 +29,7 @@ describe("refreshCatalogNames", () => {
     const data = repo();
     const catalog = new MemoryCatalog();
     const v1 = await data.write(VPC, "main", bytes("1"), manualVersion());
-    catalog.upsertNewVersion(toCatalogRow("", VPC, v1, true));
+    catalog.addVersion(toCatalogRow("", VPC, v1, true));
     await data.write(VPC, "main", bytes("2"), manualVersion());
     await data.write(VPC, "main", bytes("3"), manualVersion());
     expect(await refreshCatalogNames(data, catalog, "", [ref("main")])).toBe(3);
@@ -59,13 +60,13 @@ describe("refreshCatalogNames", () => {
     const data = repo();
     const catalog = new MemoryCatalog();
     for (const name of ["gone", "renamed"]) {
-      catalog.upsertNewVersion(
+      catalog.addVersion(
         toCatalogRow("", VPC, await data.write(VPC, name, bytes("x"), manualVersion()), true),
       );
     }
     await data.deleteName(VPC, "gone");
     await data.write(VPC, "renamed", bytes("{}"), manualVersion({ lifecycle: "deleted", renamedTo: "new" }));
     await refreshCatalogNames(data, catalog, "", [ref("gone"), ref("renamed")]);
-    expect(catalog.count({})).toBe(0);
+    expect(countRows(catalog)).toBe(0);
   });
 });

@@ -1,7 +1,11 @@
-import type { ModelRef } from "../../core/data-record.ts";
+import type { ModelDefinition } from "../../core/data-record.ts";
 import type { NewVersion } from "../../core/ports/data-repository.ts";
 
-export const VPC: ModelRef = { type: "aws/ec2/vpc", id: "6f0c2a1e-0000-4000-8000-000000000001", name: "vpc" };
+export const VPC: ModelDefinition = {
+  type: "aws/ec2/vpc",
+  id: "6f0c2a1e-0000-4000-8000-000000000001",
+  name: "vpc",
+};
 
 /** What `data put` would pass for a manual write to `VPC`; override anything. */
 export function manualVersion(overrides: Partial<NewVersion> = {}): NewVersion {

@@ -1,7 +1,7 @@
 import { FsDataRepository } from "../../adapters/fs/fs-data-repository.ts";
 import { systemClock } from "../../adapters/system/system-clock.ts";
 import { systemHost } from "../../adapters/system/system-host.ts";
-import type { ModelRef } from "../../core/data-record.ts";
+import type { ModelDefinition } from "../../core/data-record.ts";
 
 /** Records written at once while seeding. */
 const SEED_CONCURRENCY = 50;
@@ -15,7 +15,7 @@ export const FILES_PER_RECORD = 3;
  */
 export async function seedRecords(datastoreDir: string, records: number, label = "seed"): Promise<number> {
   const repo = new FsDataRepository(datastoreDir, { clock: systemClock, host: systemHost() });
-  const models: ModelRef[] = [1, 2, 3, 4].map((n) => ({
+  const models: ModelDefinition[] = [1, 2, 3, 4].map((n) => ({
     type: `uat/${label}/kind-${n}`,
     id: crypto.randomUUID(),
     name: `${label}-${n}`,
@@ -24,7 +24,7 @@ export async function seedRecords(datastoreDir: string, records: number, label =
     const batch = Array.from({ length: Math.min(SEED_CONCURRENCY, records - start) }, (_, i) => start + i);
     await Promise.all(
       batch.map((i) => {
-        const model = models[i % models.length] as ModelRef;
+        const model = models[i % models.length] as ModelDefinition;
         return repo.write(model, `r-${String(i).padStart(5, "0")}`, contentFor(i), {
           contentType: i % 7 === 0 ? "application/octet-stream" : "application/json",
           lifetime: "infinite",

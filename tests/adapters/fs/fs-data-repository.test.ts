@@ -58,7 +58,7 @@ describe("FsDataRepository", () => {
     expect(await repo.latest(VPC, "config")).toEqual(written[2] as never);
     expect(await repo.get(VPC, "config", 2)).toEqual(written[1] as never);
     expect(text(await repo.readContent(VPC, "config", 1))).toBe('{"a":1}');
-    expect(repo.contentPath(VPC, "config", 3)).toBe(join(nameDir("config"), "3", "raw"));
+    expect(repo.contentFile(VPC, "config", 3)).toBe(join(nameDir("config"), "3", "raw"));
     expect(readFileSync(join(nameDir("config"), "latest"), "utf8")).toBe("3");
     expect(Bun.YAML.parse(readFileSync(join(nameDir("config"), "3", "metadata.yaml"), "utf8"))).toEqual(
       written[2] as never,
@@ -159,18 +159,16 @@ describe("FsDataRepository", () => {
     [{ type: "aws/vpc", id: "a/b" }],
     [{ type: "", id: VPC.id }],
   ])("rejects the model %p as a path traversal", async (model) => {
-    await expect(
-      repo.write({ ...model, name: "m" }, "ok", bytes("x"), manualVersion()),
-    ).rejects.toMatchObject({
+    await expect(repo.write(model, "ok", bytes("x"), manualVersion())).rejects.toMatchObject({
       code: "path_traversal",
     });
-    expect(() => repo.contentPath(model, "ok", 1)).toThrow("Path traversal detected");
+    expect(() => repo.contentFile(model, "ok", 1)).toThrow("Path traversal detected");
     expect(readdirSync(root)).toEqual([]);
   });
 
   test("rejects versions that are not positive integers", async () => {
     await expect(repo.get(VPC, "x", 0)).rejects.toMatchObject({ code: "validation_failed" });
-    expect(() => repo.contentPath(VPC, "x", 1.5)).toThrow("whole numbers");
+    expect(() => repo.contentFile(VPC, "x", 1.5)).toThrow("whole numbers");
   });
 
   test("crash leftovers are not versions and are never overwritten", async () => {

@@ -7,7 +7,7 @@ import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
 import { backfillCatalog } from "../../../core/catalog-backfill.ts";
 import { checkCatalog } from "../../../core/doctor/catalog-check.ts";
-import { catalogRow } from "../../conformance/catalog-suite.ts";
+import { catalogRow, seedRows } from "../../conformance/catalog-suite.ts";
 import { bytes, manualVersion, VPC } from "../../support/data-fixtures.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
@@ -26,13 +26,13 @@ describe("checkCatalog", () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   test("a rebuilt catalog agrees with the data; rows of other namespaces are not compared", async () => {
-    catalog.bulkUpsert([catalogRow({ namespace: "other", dataName: "elsewhere" })]);
+    seedRows(catalog, [catalogRow({ namespace: "other", dataName: "elsewhere" })]);
     expect(await checkCatalog(repo, catalog, "infra")).toEqual([]);
   });
 
   test("a version written without its row, and a row removed by hand, are found", async () => {
     await repo.write(VPC, "main", bytes("3"), manualVersion());
-    catalog.removeVersion("infra", VPC.type, VPC.id, "main", 1);
+    catalog.removeVersion({ namespace: "infra", type: VPC.type, id: VPC.id, name: "main", version: 1 });
     const found = await checkCatalog(repo, catalog, "infra");
     expect(found.map((f) => [f.code, f.subject])).toEqual([
       ["catalog_row_missing", `${VPC.type}/${VPC.id}/main v1`],

@@ -4,6 +4,7 @@ import { SwampError } from "../../../core/errors.ts";
 import type { CatalogRow } from "../../../core/ports/catalog.ts";
 import { runQuery } from "../../../core/query/query-engine.ts";
 import { planQuery } from "../../../core/query/query-plan.ts";
+import { seedRows } from "../../conformance/catalog-suite.ts";
 import { FakeContentReader, queryRow } from "../../support/query-rows.ts";
 
 const vpc = (namespace: string, version: number, isLatest = true) =>
@@ -36,7 +37,7 @@ function world(ownNamespace = "infra") {
     tagged("prod", "subnet", "c", 1),
     queryRow({ namespace: "infra", modelName: "subnet", dataName: "untagged" }),
   ];
-  catalog.bulkUpsert(rows);
+  seedRows(catalog, rows);
   for (const row of rows) content.set(row, { cidr: `${row.namespace || "solo"}-${row.version}` });
   /** Evaluates `select` once (on the first matching row). */
   const select = async (expression: string) => {

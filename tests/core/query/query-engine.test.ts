@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
 import type {
+  CatalogCursor,
   CatalogFilter,
   CatalogPage,
   CatalogRow,
-  CatalogSlicePage,
+  CatalogSlice,
 } from "../../../core/ports/catalog.ts";
 import { type QueryOutcome, runQuery } from "../../../core/query/query-engine.ts";
 import { planQuery } from "../../../core/query/query-plan.ts";
@@ -13,7 +14,7 @@ import { FakeContentReader, queryRow } from "../../support/query-rows.ts";
 function setup(rows: CatalogRow[], ownNamespace = "") {
   const catalog = new MemoryCatalog();
   const content = new FakeContentReader();
-  for (const row of rows) catalog.upsertNewVersion(row);
+  for (const row of rows) catalog.addVersion(row);
   const query = (predicate: string, select?: string, limit?: number): Promise<QueryOutcome> =>
     runQuery({ catalog, content, ownNamespace, plan: planQuery(predicate, select), limit });
   const names = async (predicate: string) => {
@@ -179,15 +180,15 @@ class RecordingCatalog extends MemoryCatalog {
   wholeRows = 0;
   override scanFields<F extends keyof CatalogRow>(
     filter: CatalogFilter,
-    afterRowid: number | null,
-    limit: number,
     fields: readonly F[],
-  ): CatalogSlicePage<F> {
+    after: CatalogCursor | null,
+    limit: number,
+  ): CatalogPage<CatalogSlice<F>> {
     this.sliceFields.push([...fields].sort());
-    return super.scanFields(filter, afterRowid, limit, fields);
+    return super.scanFields(filter, fields, after, limit);
   }
-  override scan(filter: CatalogFilter, afterRowid: number | null, limit: number): CatalogPage {
-    const page = super.scan(filter, afterRowid, limit);
+  override scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
+    const page = super.scan(filter, after, limit);
     this.wholeRows += page.rows.length;
     return page;
   }
@@ -197,7 +198,7 @@ describe("reading only what the predicate needs", () => {
   function recorded(rows: CatalogRow[]) {
     const catalog = new RecordingCatalog();
     const content = new FakeContentReader();
-    for (const row of rows) catalog.upsertNewVersion(row);
+    for (const row of rows) catalog.addVersion(row);
     const query = (predicate: string, select?: string, limit?: number) =>
       runQuery({ catalog, content, ownNamespace: "", plan: planQuery(predicate, select), limit });
     return { catalog, content, query };
@@ -244,9 +245,9 @@ describe("reading only what the predicate needs", () => {
   test("a row that stopped being latest after its fields were read is left out", async () => {
     const { catalog, query } = recorded(rows.slice(0, 3));
     const scanFields = catalog.scanFields.bind(catalog);
-    catalog.scanFields = (filter, after, limit, fields) => {
-      const page = scanFields(filter, after, limit, fields);
-      catalog.upsertNewVersion(queryRow({ dataName: "d1", size: 1, version: 2 }));
+    catalog.scanFields = (filter, fields, after, limit) => {
+      const page = scanFields(filter, fields, after, limit);
+      catalog.addVersion(queryRow({ dataName: "d1", size: 1, version: 2 }));
       return page;
     };
     const outcome = await query("size >= 0");

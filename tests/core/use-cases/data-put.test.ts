@@ -9,6 +9,7 @@ import { systemHost } from "../../../adapters/system/system-host.ts";
 import { SwampError } from "../../../core/errors.ts";
 import { type DataPutInput, dataPut } from "../../../core/use-cases/data-put.ts";
 import type { WithModelLeases } from "../../../core/use-cases/model-leases.ts";
+import { countRows } from "../../conformance/catalog-suite.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
 const dirs: string[] = [];
@@ -107,6 +108,6 @@ describe("dataPut", () => {
     const { deps, catalog } = setup({ lost: true });
     const err = await dataPut(deps, input()).catch((e) => e);
     expect(err.code).toBe("lock_lost");
-    expect(catalog.count({})).toBe(0);
+    expect(countRows(catalog)).toBe(0);
   });
 });
