@@ -1,15 +1,17 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import type { StoreDeps } from "../adapters/backends/backend-adapter.ts";
+import { datastoreVerifier, openObjectStore } from "../adapters/backends/registry.ts";
 import { ChangeLog } from "../adapters/fs/change-log.ts";
 import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
-import { FsObjectStore } from "../adapters/fs/fs-object-store.ts";
 import { locateRepo, readRepoConfig } from "../adapters/fs/repo-config-file.ts";
 import { FileLeaseJournal } from "../adapters/lease-lock/lease-journal.ts";
 import { freeLeasesOfGoneProcesses } from "../adapters/lease-lock/lease-recovery.ts";
 import { LockCoordinator, type LockWait } from "../adapters/lease-lock/lock-coordinator.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
+import { isRemoteBackend } from "../core/backends/registry.ts";
 import { dataTierBase } from "../core/cache-path.ts";
 import { followDatastoreChanges } from "../core/catalog-follow.ts";
 import type { DataNameKey, ModelKey } from "../core/data-record.ts";
@@ -17,6 +19,7 @@ import { backendOf, type ResolvedDatastore, resolveDatastoreConfig } from "../co
 import { PathResolver } from "../core/path-resolver.ts";
 import type { Catalog } from "../core/ports/catalog.ts";
 import type { Clock } from "../core/ports/clock.ts";
+import type { DatastoreVerifier } from "../core/ports/datastore-verifier.ts";
 import type { Host } from "../core/ports/host.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
@@ -92,19 +95,18 @@ export class RepoContext {
     return this.resolver.datastoreBase;
   }
 
+  /** A bucket behind a local cache, rather than a folder used in place. */
   get isRemote(): boolean {
-    return this.config.kind !== "filesystem";
+    return isRemoteBackend(this.config);
   }
 
-  /** Where leases live: the filesystem datastore itself, or the bucket. */
+  get storeDeps(): StoreDeps {
+    return { env: this.env, clock: this.clock, host: this.host, random: Math.random };
+  }
+
+  /** Where leases live: a folder datastore itself, or the bucket (opened by its backend's adapter). */
   store(): Promise<ObjectStore> {
-    this.#store ??= (
-      this.config.kind === "filesystem"
-        ? Promise.resolve(new FsObjectStore(this.datastoreBase, this.clock, this.host))
-        : import("./remote-store.ts").then((m) =>
-            m.openRemoteStore(this.config as never, this.env, this.clock),
-          )
-    ).then(async (store) => {
+    this.#store ??= openObjectStore(this.config, this.storeDeps).then(async (store) => {
       const freed = await freeLeasesOfGoneProcesses(this.#journal, {
         store,
         clock: this.clock,
@@ -121,7 +123,12 @@ export class RepoContext {
     return new FileLeaseJournal(join(this.repoDir, ".swamp", LEASE_JOURNAL_DIRNAME), this.host);
   }
 
-  /** The sync engine of a remote datastore; null for a filesystem one. */
+  /** The health check of `datastore status` and `datastore setup`. */
+  verifier(): DatastoreVerifier {
+    return datastoreVerifier(this.config, () => this.store(), this.storeDeps);
+  }
+
+  /** The sync engine of a remote datastore; null for a folder. */
   async remote(): Promise<RemoteSession | null> {
     if (!this.isRemote) return null;
     this.#remote ??= this.store().then((store) => {

@@ -1,9 +1,49 @@
 import { Argument, Command, Option } from "commander";
+import type { Placement, SetupCommand } from "../core/backends/backend-descriptor.ts";
+import { listOr } from "../core/backends/config-fields.ts";
+import { allBackends, type DatastoreBackend } from "../core/backends/registry.ts";
 import { GRACE_PERIOD_ENV, GRACE_PERIOD_MS } from "../core/doctor/grace-period.ts";
 import { lazyAction } from "./run.ts";
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const remoteSetupOptions = (cmd: Command) =>
+  cmd
+    .option("--namespace <slug>", "this repo's namespace in the shared bucket")
+    .option("--skip-migration", "do not copy existing data")
+    .option("--timeout <seconds>", "give up the migration's transfers after this many seconds");
+
+/**
+ * `swamp datastore setup <name>` from a backend's descriptor: its flags, then the options of
+ * setup for a folder used in place, or for a bucket behind the cache.
+ */
+function addSetupCommand(
+  setup: Command,
+  placement: Placement<DatastoreBackend>,
+  command: SetupCommand<DatastoreBackend>,
+): void {
+  const cmd = setup.command(command.name).description(command.description);
+  for (const flag of command.flags) {
+    if (flag.required) cmd.requiredOption(flag.flags, flag.help, flag.default);
+    else cmd.option(flag.flags, flag.help, flag.default);
+  }
+  if (placement.kind === "local") {
+    cmd
+      .option("--directories <list>", "comma-separated datastore subdirectories to keep there")
+      .option("--skip-migration", "do not copy existing data")
+      .action(
+        lazyAction(async () =>
+          (await import("./commands/datastore-setup-local.ts")).setupCommand(placement, command),
+        ),
+      );
+  } else {
+    remoteSetupOptions(cmd).action(
+      lazyAction(async () => (await import("./commands/datastore-setup-remote.ts")).setupCommand(command)),
+    );
+  }
+  cmd.addHelpText("after", examples(...command.examples));
+}
 
 /** The whole command tree. Every action is loaded lazily so start-up stays fast. */
 export function buildProgram(): Command {
@@ -196,73 +236,15 @@ left over only once older than ${GRACE_PERIOD_MS / 60_000} minutes (${GRACE_PERI
     )
     .action(lazyAction(() => import("./commands/datastore-status.ts")));
   const setup = ds.command("setup").description("point the repo at a datastore, migrating existing data");
-  setup
-    .command("filesystem")
-    .description("use a folder (shared disk, NFS, …) as the datastore")
-    .requiredOption("--path <path>", "the folder (~ and $VAR are expanded; relative to the repo)")
-    .option("--directories <list>", "comma-separated datastore subdirectories to keep there")
-    .option("--skip-migration", "do not copy existing data")
-    .addHelpText(
-      "after",
-      examples(
-        "swamp ds setup filesystem --path /mnt/shared/swamp",
-        "swamp ds setup filesystem --path ~/swamp-data --json",
-      ),
-    )
-    .action(lazyAction(() => import("./commands/datastore-setup-filesystem.ts")));
-  const remoteSetupOptions = (cmd: Command) =>
-    cmd
-      .option("--namespace <slug>", "this repo's namespace in the shared bucket")
-      .option("--skip-migration", "do not copy existing data")
-      .option("--timeout <seconds>", "give up the migration's transfers after this many seconds");
-  remoteSetupOptions(
-    setup
-      .command("s3")
-      .description("use an S3 bucket (AWS, or any S3-compatible store with --endpoint) as the datastore")
-      .requiredOption("--bucket <name>", "the bucket")
-      .option("--prefix <prefix>", "keep everything under this key prefix")
-      .option("--region <region>", "the bucket's region (default: the AWS SDK's)")
-      .option("--endpoint <url>", "an S3-compatible endpoint, e.g. http://minio:9000")
-      .option("--force-path-style", "path-style addressing (MinIO and most S3-compatible stores)"),
-  )
-    .addHelpText(
-      "after",
-      examples(
-        "swamp ds setup s3 --bucket team-bucket --prefix swamp --region eu-west-1",
-        "swamp ds setup s3 --bucket b --endpoint http://127.0.0.1:9000 --force-path-style --json",
-      ),
-    )
-    .action(lazyAction(() => import("./commands/datastore-setup-s3.ts")));
-  remoteSetupOptions(
-    setup
-      .command("minio")
-      .description("use a MinIO (or other S3-compatible) bucket: S3 with path-style addressing")
-      .requiredOption("--endpoint <url>", "the server, e.g. http://minio:9000")
-      .requiredOption("--bucket <name>", "the bucket")
-      .option("--prefix <prefix>", "keep everything under this key prefix")
-      .option("--region <region>", "region name the server expects", "us-east-1"),
-  )
-    .addHelpText("after", examples("swamp ds setup minio --endpoint http://minio:9000 --bucket swamp"))
-    .action(lazyAction(() => import("./commands/datastore-setup-minio.ts")));
-  remoteSetupOptions(
-    setup
-      .command("gcs")
-      .description("use a Google Cloud Storage bucket as the datastore (application-default credentials)")
-      .requiredOption("--bucket <name>", "the bucket")
-      .option("--prefix <prefix>", "keep everything under this key prefix")
-      .option("--project <id>", "the GCP project")
-      .option(
-        "--api-endpoint <url>",
-        "a GCS-compatible endpoint (emulators; STORAGE_EMULATOR_HOST works too)",
-      ),
-  )
-    .addHelpText("after", examples("swamp ds setup gcs --bucket team-bucket --prefix swamp"))
-    .action(lazyAction(() => import("./commands/datastore-setup-gcs.ts")));
+  const remote = allBackends().filter((d) => d.placement.kind === "remote");
+  for (const backend of allBackends()) {
+    for (const command of backend.setup) addSetupCommand(setup, backend.placement, command);
+  }
   remoteSetupOptions(
     setup
       .command("extension")
       .description("the reference's form: a datastore type and its JSON config")
-      .argument("<type>", "s3, gcs, @swamp/s3-datastore or @swamp/gcs-datastore")
+      .argument("<type>", listOr([...remote.map((d) => d.kind), ...remote.flatMap((d) => d.aliases)]))
       .requiredOption("--config <json>", "the type's config as JSON"),
   )
     .addHelpText(

@@ -3,19 +3,13 @@ import { join } from "node:path";
 import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
 import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
+import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
+import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
 import { refreshCatalogNames } from "../core/catalog-refresh.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
-import type { GcsBackend, S3Backend } from "../core/datastore-config.ts";
-import {
-  anySignal,
-  type Deadline,
-  exceededDeadline,
-  startDeadline,
-  unansweredMessage,
-} from "../core/deadline.ts";
+import { anySignal, type Deadline, startDeadline } from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
-import type { HealthResult } from "../core/ports/datastore-verifier.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
 import type {
@@ -26,14 +20,13 @@ import type {
   SyncService,
 } from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
-import { pullConcurrency, pushConcurrency, syncDeadline } from "../core/tunables.ts";
+import { syncDeadline } from "../core/tunables.ts";
 import type { SessionContext } from "./session-context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
 
 /** A short stable id of a bucket location: kind, bucket, prefix and endpoint. */
-function storeKey(backend: S3Backend | GcsBackend): string {
-  const endpoint = backend.kind === "s3" ? backend.endpoint : backend.apiEndpoint;
-  const id = JSON.stringify([backend.kind, backend.bucket, backend.prefix ?? "", endpoint ?? ""]);
+function storeKey(kind: DatastoreKind, location: BucketLocation): string {
+  const id = JSON.stringify([kind, location.bucket, location.prefix ?? "", location.endpoint ?? ""]);
   return createHash("sha256").update(id).digest("hex").slice(0, 12);
 }
 
@@ -52,6 +45,7 @@ export class RemoteSession {
 
   private constructor(
     private readonly ctx: SessionContext,
+    private readonly location: BucketLocation,
     readonly store: ObjectStore,
     /** Where the namespace lives in the store: "" (solo) or "{ns}/". */
     readonly prefix: string,
@@ -62,13 +56,15 @@ export class RemoteSession {
   }
 
   static open(ctx: SessionContext, store: ObjectStore): RemoteSession {
+    const remote = remoteOf(ctx.config, ctx.env);
+    if (!remote) throw new SwampError("internal", "A remote session needs a remote datastore");
     const ns = ctx.namespace;
     // Keyed by the bucket too: a repo moved from one bucket to another keeps one cache, and each
     // store's sync state must start fresh (a new store's first sync never deletes local files).
     const stateDir = join(
       ctx.datastoreBase,
       SYNC_STATE_DIRNAME,
-      storeKey(ctx.config as S3Backend | GcsBackend),
+      storeKey(remote.kind, remote.location),
       ns || "_solo",
     );
     const prefix = ns ? `${ns}/` : "";
@@ -79,9 +75,9 @@ export class RemoteSession {
       stateDir,
       clock: ctx.clock,
       host: ctx.host,
-      concurrency: { pull: pullConcurrency(ctx.config as never), push: pushConcurrency(ctx.config as never) },
+      concurrency: { pull: remote.tunables.pullConcurrency, push: remote.tunables.pushConcurrency },
     });
-    return new RemoteSession(ctx, store, prefix, engine, stateDir);
+    return new RemoteSession(ctx, remote.location, store, prefix, engine, stateDir);
   }
 
   /**
@@ -213,7 +209,7 @@ export class RemoteSession {
   }
 
   async remoteStatus(): Promise<RemoteStatus> {
-    const backend = this.ctx.config as S3Backend | GcsBackend;
+    const location = this.location;
     const status = await this.sync.status();
     const running = await this.#progress.read();
     const transfer = running && {
@@ -224,10 +220,9 @@ export class RemoteSession {
     };
     return {
       store: this.store.description,
-      bucket: backend.bucket,
-      ...(backend.prefix ? { prefix: backend.prefix } : {}),
-      ...(backend.kind === "s3" && backend.endpoint ? { endpoint: backend.endpoint } : {}),
-      ...(backend.kind === "gcs" && backend.apiEndpoint ? { endpoint: backend.apiEndpoint } : {}),
+      bucket: location.bucket,
+      ...(location.prefix ? { prefix: location.prefix } : {}),
+      ...(location.endpoint ? { endpoint: location.endpoint } : {}),
       cachePath: this.ctx.datastoreBase,
       pendingPaths: status.pendingPaths,
       pendingBulk: status.pendingBulk,
@@ -236,28 +231,6 @@ export class RemoteSession {
       ...(status.commitSeq !== undefined ? { commitSeq: status.commitSeq } : {}),
       ...(transfer ? { transfer } : {}),
     };
-  }
-
-  /**
-   * Health: one listing request against the bucket (a missing bucket or bad credentials fail it),
-   * bounded by the deadline behind `signal`.
-   */
-  async verify(signal?: AbortSignal): Promise<HealthResult> {
-    const started = performance.now();
-    const latencyMs = () => Math.round(performance.now() - started);
-    try {
-      for await (const _ of this.store.list("_index/", undefined, signal)) break;
-      return { healthy: true, message: `${this.store.description} is reachable`, latencyMs: latencyMs() };
-    } catch (e) {
-      const ran = exceededDeadline(signal);
-      return {
-        healthy: false,
-        message: ran
-          ? unansweredMessage(this.store.description, ran)
-          : `${this.store.description} is not reachable: ${(e as Error).message}. Check the bucket name, endpoint and credentials.`,
-        latencyMs: latencyMs(),
-      };
-    }
   }
 
   /** Fencing before a commit: every lease must still carry our nonce in the bucket. */

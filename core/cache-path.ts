@@ -1,4 +1,4 @@
-import type { DatastoreBackend } from "./datastore-config.ts";
+import { type DatastoreBackend, localPathOf } from "./backends/registry.ts";
 import { SwampError } from "./errors.ts";
 import { joinPosix } from "./posix-path.ts";
 
@@ -11,7 +11,7 @@ export function swampDataDir(env: Env, homeDir: string): string {
 }
 
 /**
- * The data-tier base: the filesystem datastore path, or for a remote store its local cache
+ * The data-tier base: a folder datastore's path, or for a remote store its local cache
  * `{swampData}/repos/{repoId}`. Without a repoId this throws instead of falling back to a
  * shared "unknown" dir, which repos would then trample (docs/architecture.md, "Datastore tree").
  */
@@ -19,7 +19,8 @@ export function dataTierBase(
   backend: DatastoreBackend,
   context: { env: Env; homeDir: string; repoId: string | undefined },
 ): string {
-  if (backend.kind === "filesystem") return backend.path;
+  const local = localPathOf(backend);
+  if (local !== null) return local;
   if (context.repoId === undefined || context.repoId === "") {
     throw new SwampError(
       "config_invalid",

@@ -1,53 +1,20 @@
+import type { BackendDescriptor, RawConfig } from "./backends/backend-descriptor.ts";
+import { describe, isInteger, isRecord, listOr, pickDefined } from "./backends/config-fields.ts";
+import {
+  allBackends,
+  DATASTORE_KINDS,
+  type DatastoreBackend,
+  DEFAULT_KIND,
+  defaultBackend,
+  descriptorOf,
+  kindOfType,
+} from "./backends/registry.ts";
 import { DEFAULT_DATASTORE_SUBDIRS, isAlwaysLocalSubdir, isDatastoreSubdir } from "./datastore-subdirs.ts";
 import { SwampError } from "./errors.ts";
-import { expandPath } from "./expand-path.ts";
 import { Namespace } from "./namespace.ts";
 import { joinPosix } from "./posix-path.ts";
 
-export type DatastoreKind = "filesystem" | "s3" | "gcs";
-export const DATASTORE_KINDS: readonly DatastoreKind[] = ["filesystem", "s3", "gcs"];
-
-/** Type names accepted in `SWAMP_DATASTORE` and `.swamp.yaml`; the reference's extension names are aliases. */
-export const DATASTORE_TYPE_ALIASES: Readonly<Record<string, DatastoreKind>> = {
-  filesystem: "filesystem",
-  s3: "s3",
-  gcs: "gcs",
-  "@swamp/s3-datastore": "s3",
-  "@swamp/gcs-datastore": "gcs",
-};
-
-export interface FilesystemBackend {
-  kind: "filesystem";
-  /** Absolute, normalized. */
-  path: string;
-}
-
-interface RemoteTuning {
-  pullConcurrency?: number;
-  pushConcurrency?: number;
-  requestTimeoutMs?: number;
-}
-
-export interface S3Backend extends RemoteTuning {
-  kind: "s3";
-  bucket: string;
-  /** Without leading or trailing `/`. */
-  prefix?: string;
-  region?: string;
-  endpoint?: string;
-  forcePathStyle?: boolean;
-}
-
-export interface GcsBackend extends RemoteTuning {
-  kind: "gcs";
-  bucket: string;
-  /** Without leading or trailing `/`. */
-  prefix?: string;
-  projectId?: string;
-  apiEndpoint?: string;
-}
-
-export type DatastoreBackend = FilesystemBackend | S3Backend | GcsBackend;
+export type { DatastoreBackend, DatastoreKind } from "./backends/registry.ts";
 
 /** Where the backend came from: `SWAMP_DATASTORE`, the `.swamp.yaml` block, or the built-in default. */
 export type ConfigSource = "env" | "yaml" | "default";
@@ -77,7 +44,8 @@ export interface ResolveDatastoreInput {
 }
 
 /**
- * Resolves the datastore: `SWAMP_DATASTORE` > `.swamp.yaml` > `{filesystem, {repo}/.swamp}`.
+ * Resolves the datastore: `SWAMP_DATASTORE` > `.swamp.yaml` > the repo's `.swamp/` folder.
+ * Backends are known only through their descriptors (core/backends/registry.ts).
  * Unlike the reference, the env form keeps namespace, directories and exclude from
  * `.swamp.yaml`; `SWAMP_NAMESPACE` overrides the namespace. Throws SwampError("config_invalid").
  */
@@ -93,11 +61,14 @@ export function resolveDatastoreConfig(input: ResolveDatastoreInput): ResolvedDa
   if (envValue !== undefined) {
     backend = parseEnvDatastore(envValue, ctx);
     source = "env";
-  } else if (block && (block.type !== undefined || block.path !== undefined || block.config !== undefined)) {
+  } else if (
+    block &&
+    names(block, ["type", "config", ...TOP_LEVEL_KEYS], (v) => v !== undefined).length > 0
+  ) {
     backend = parseYamlBackend(block, ctx);
     source = "yaml";
   } else {
-    backend = { kind: "filesystem", path: joinPosix(input.repoDir, ".swamp") };
+    backend = defaultBackend(input.repoDir);
     source = "default";
   }
 
@@ -110,29 +81,14 @@ export function resolveDatastoreConfig(input: ResolveDatastoreInput): ResolvedDa
 
 /** The backend part of a resolved config (drops the repo-level settings). */
 export function backendOf(config: ResolvedDatastore): DatastoreBackend {
-  switch (config.kind) {
-    case "filesystem":
-      return { kind: "filesystem", path: config.path };
-    case "s3":
-      return pickDefined({
-        kind: "s3",
-        bucket: config.bucket,
-        prefix: config.prefix,
-        region: config.region,
-        endpoint: config.endpoint,
-        forcePathStyle: config.forcePathStyle,
-        ...tuningOf(config),
-      });
-    case "gcs":
-      return pickDefined({
-        kind: "gcs",
-        bucket: config.bucket,
-        prefix: config.prefix,
-        projectId: config.projectId,
-        apiEndpoint: config.apiEndpoint,
-        ...tuningOf(config),
-      });
-  }
+  return pickKeys(descriptorOf(config), config);
+}
+
+/** The config's own keys, in its descriptor's order. */
+function pickKeys<C extends { kind: string }>(descriptor: BackendDescriptor<C>, config: C): C {
+  const picked: Partial<C> = { kind: config.kind } as Partial<C>;
+  for (const key of descriptor.configKeys) picked[key] = config[key];
+  return pickDefined(picked) as C;
 }
 
 /**
@@ -143,11 +99,9 @@ export function toYamlDatastoreBlock(
   backend: DatastoreBackend,
   settings: Partial<Omit<DatastoreSettings, "source" | "warnings">> = {},
 ): Record<string, unknown> {
-  const { kind, ...config } = backend;
-  const head: Record<string, unknown> =
-    backend.kind === "filesystem" ? { type: kind, path: backend.path } : { type: kind, config };
   return pickDefined({
-    ...head,
+    type: backend.kind,
+    ...backendFields(backend),
     namespace: settings.namespace && !settings.namespace.isSolo ? settings.namespace.slug : undefined,
     directories: settings.directories,
     exclude: settings.exclude && settings.exclude.length > 0 ? settings.exclude : undefined,
@@ -155,6 +109,21 @@ export function toYamlDatastoreBlock(
     syncTimeoutMs: settings.syncTimeoutMs,
     lockTimeoutMs: settings.lockTimeoutMs,
   });
+}
+
+/**
+ * A backend's fields as its `.swamp.yaml` block holds them: its top-level keys (`path`) in the
+ * block, the rest under `config` (always there for a backend without top-level keys).
+ */
+export function backendFields(backend: DatastoreBackend): Record<string, unknown> {
+  const { kind: _kind, ...config } = backend;
+  const top: readonly string[] = descriptorOf(backend).yaml.topLevelKeys ?? [];
+  const entries = Object.entries(config);
+  const rest = entries.filter(([key]) => !top.includes(key));
+  return {
+    ...Object.fromEntries(entries.filter(([key]) => top.includes(key))),
+    ...(top.length === 0 || rest.length > 0 ? { config: Object.fromEntries(rest) } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,39 +168,36 @@ function configError(origin: Origin, message: string): SwampError {
 // ---------------------------------------------------------------------------------------------
 // SWAMP_DATASTORE
 
-const ENV_FORMAT_HINT =
-  'Expected "filesystem:/path/to/dir", "s3:bucket[/prefix]", "gcs:bucket[/prefix]" or "<type>:{json}".';
+function envFormatHint(): string {
+  const forms = allBackends().map((d) => `"${d.kind}:${d.shortForm.syntax}"`);
+  return `Expected ${listOr([...forms, '"<type>:{json}"'])}.`;
+}
 
 function parseEnvDatastore(value: string, ctx: Context): DatastoreBackend {
   const origin = envOrigin("SWAMP_DATASTORE");
   const colon = value.indexOf(":");
   if (colon <= 0) {
-    throw configError(origin, `Invalid SWAMP_DATASTORE format: "${value}". ${ENV_FORMAT_HINT}`);
+    throw configError(origin, `Invalid SWAMP_DATASTORE format: "${value}". ${envFormatHint()}`);
   }
   const type = value.slice(0, colon);
-  const kind = kindOf(type, origin);
+  const descriptor = descriptorOfType(type, origin);
   const rest = value.slice(colon + 1).trim();
-  let raw: Record<string, unknown>;
-  if (rest === "" || rest.startsWith("{")) {
-    raw = parseJsonConfig(type, rest === "" ? "{}" : rest, origin);
-  } else if (kind === "filesystem") {
-    raw = { path: rest };
-  } else {
-    const slash = rest.indexOf("/");
-    raw = slash < 0 ? { bucket: rest } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
-  }
-  return buildBackend(kind, type, raw, origin, ctx);
+  const raw =
+    rest === "" || rest.startsWith("{")
+      ? parseJsonConfig(type, rest === "" ? "{}" : rest, origin)
+      : descriptor.shortForm.parse(rest);
+  return buildBackend(descriptor, type, raw, origin, ctx);
 }
 
-function kindOf(type: string, origin: Origin): DatastoreKind {
-  const kind = DATASTORE_TYPE_ALIASES[type];
+function descriptorOfType(type: string, origin: Origin): BackendDescriptor<DatastoreBackend> {
+  const kind = kindOfType(type);
   if (kind === undefined) {
     throw configError(
       origin,
       `Unknown datastore type: "${type}". Available types: ${DATASTORE_KINDS.join(", ")}.`,
     );
   }
-  return kind;
+  return descriptorOf({ kind });
 }
 
 function parseJsonConfig(type: string, text: string, origin: Origin): Record<string, unknown> {
@@ -258,15 +224,16 @@ const SETTING_KEYS = [
   "syncTimeoutMs",
   "lockTimeoutMs",
 ];
-const BACKEND_KEYS = ["type", "path", "config"];
-const LEGACY_S3_KEYS = ["bucket", "prefix", "region", "endpoint", "forcePathStyle"];
+/** Backend keys read at the block's top level, by some backend (`path`). */
+const TOP_LEVEL_KEYS: readonly string[] = allBackends().flatMap((d) => d.yaml.topLevelKeys ?? []);
+const LEGACY_KEYS: readonly string[] = allBackends().flatMap((d) => d.yaml.legacyTopLevelKeys ?? []);
 
 function readBlock(value: unknown, ctx: Context): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) {
     throw configError(yamlOrigin(ctx, ""), `The datastore block must be a mapping, got ${describe(value)}`);
   }
-  const known = new Set([...SETTING_KEYS, ...BACKEND_KEYS, ...LEGACY_S3_KEYS]);
+  const known = new Set([...SETTING_KEYS, "type", "config", ...TOP_LEVEL_KEYS, ...LEGACY_KEYS]);
   for (const key of Object.keys(value)) {
     if (!known.has(key)) ctx.warnings.push(`Ignoring unknown key "datastore.${key}" in ${ctx.yamlFile}.`);
   }
@@ -274,39 +241,43 @@ function readBlock(value: unknown, ctx: Context): Record<string, unknown> | unde
 }
 
 function parseYamlBackend(block: Record<string, unknown>, ctx: Context): DatastoreBackend {
-  const typeValue = block.type ?? (block.config === undefined ? "filesystem" : undefined);
+  const typeValue = block.type ?? (block.config === undefined ? DEFAULT_KIND : undefined);
   if (typeof typeValue !== "string") {
     throw configError(
       yamlOrigin(ctx, "type"),
       `datastore.type must be one of ${DATASTORE_KINDS.join(", ")}; got ${describe(typeValue)}`,
     );
   }
-  const origin = yamlOrigin(ctx, "type");
-  const kind = kindOf(typeValue, origin);
-  const legacy = LEGACY_S3_KEYS.filter((k) => block[k] !== undefined && block[k] !== null);
-  if (legacy.length > 0 && typeValue !== "s3") {
-    ctx.warnings.push(
-      `Ignoring ${legacy.map((k) => `datastore.${k}`).join(", ")} in ${ctx.yamlFile}: block-level keys are only read for the legacy type "s3"; put them under datastore.config.`,
-    );
-  }
-
-  if (kind === "filesystem") {
-    const pathAbsent = block.path === undefined || block.path === null;
-    return pathAbsent && block.config !== undefined && block.config !== null
-      ? buildBackend(kind, typeValue, configBlock(block, typeValue, ctx), yamlOrigin(ctx, "config"), ctx)
-      : buildBackend(kind, typeValue, { path: block.path }, yamlOrigin(ctx, "path"), ctx);
-  }
-  if (typeValue === "s3" && legacy.length > 0) {
-    if (block.config !== undefined && block.config !== null) {
-      throw configError(
-        yamlOrigin(ctx, "config"),
-        `Invalid config for datastore type "s3": both datastore.config and the legacy keys ${legacy.join(", ")} are set; keep only datastore.config`,
+  const descriptor = descriptorOfType(typeValue, yamlOrigin(ctx, "type"));
+  for (const other of allBackends()) {
+    const legacy = names(block, other.yaml.legacyTopLevelKeys ?? [], isSet);
+    if (legacy.length > 0 && typeValue !== other.kind) {
+      ctx.warnings.push(
+        `Ignoring ${legacy.map((k) => `datastore.${k}`).join(", ")} in ${ctx.yamlFile}: block-level keys are only read for the legacy type "${other.kind}"; put them under datastore.config.`,
       );
     }
-    const raw = Object.fromEntries(legacy.map((k) => [k, block[k]]));
-    return buildBackend(kind, typeValue, raw, yamlOrigin(ctx, ""), ctx);
   }
-  return buildBackend(kind, typeValue, configBlock(block, typeValue, ctx), yamlOrigin(ctx, "config"), ctx);
+
+  const build = (raw: RawConfig, key: string) =>
+    buildBackend(descriptor, typeValue, raw, yamlOrigin(ctx, key), ctx);
+  const top = descriptor.yaml.topLevelKeys ?? [];
+  if (top.length > 0) {
+    // The top-level form (`datastore.path`), unless only datastore.config is there.
+    return names(block, top, isSet).length === 0 && isSet(block.config)
+      ? build(configBlock(block, typeValue, ctx), "config")
+      : build(pick(block, top), top.length === 1 ? (top[0] ?? "") : "");
+  }
+  const legacy = names(block, descriptor.yaml.legacyTopLevelKeys ?? [], isSet);
+  if (typeValue === descriptor.kind && legacy.length > 0) {
+    if (isSet(block.config)) {
+      throw configError(
+        yamlOrigin(ctx, "config"),
+        `Invalid config for datastore type "${typeValue}": both datastore.config and the legacy keys ${legacy.join(", ")} are set; keep only datastore.config`,
+      );
+    }
+    return build(pick(block, legacy), "");
+  }
+  return build(configBlock(block, typeValue, ctx), "config");
 }
 
 function configBlock(block: Record<string, unknown>, type: string, ctx: Context): Record<string, unknown> {
@@ -404,21 +375,16 @@ function toNamespace(slug: string, origin: Origin): Namespace {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Backend validation (shared by both sources)
-
-const TUNING_KEYS = ["pullConcurrency", "pushConcurrency", "requestTimeoutMs"];
-const FILESYSTEM_KEYS = ["path"];
-const S3_KEYS = ["bucket", "prefix", "region", "endpoint", "forcePathStyle", ...TUNING_KEYS];
-const GCS_KEYS = ["bucket", "prefix", "projectId", "apiEndpoint", ...TUNING_KEYS];
+// Backend validation (shared by both sources): the descriptor's parse, every problem at once.
 
 function buildBackend(
-  kind: DatastoreKind,
+  descriptor: BackendDescriptor<DatastoreBackend>,
   type: string,
-  raw: Record<string, unknown>,
+  raw: RawConfig,
   origin: Origin,
   ctx: Context,
 ): DatastoreBackend {
-  const allowed = kind === "filesystem" ? FILESYSTEM_KEYS : kind === "s3" ? S3_KEYS : GCS_KEYS;
+  const allowed: readonly string[] = descriptor.configKeys;
   for (const key of Object.keys(raw)) {
     if (!allowed.includes(key)) {
       ctx.warnings.push(
@@ -427,177 +393,33 @@ function buildBackend(
     }
   }
   const issues: string[] = [];
-  const fail = () => configError(origin, `Invalid config for datastore type "${type}": ${issues.join("; ")}`);
-
-  if (kind === "filesystem") {
-    const path = requiredString(raw, "path", issues);
-    if (path === undefined) throw fail();
-    try {
-      return { kind, path: expandPath(path, { env: ctx.env, homeDir: ctx.homeDir, baseDir: ctx.repoDir }) };
-    } catch (e) {
-      if (e instanceof SwampError) {
-        issues.push(e.message);
-        throw fail();
-      }
-      throw e;
-    }
+  const backend = descriptor.parse(raw, { env: ctx.env, homeDir: ctx.homeDir, repoDir: ctx.repoDir, issues });
+  if (issues.length > 0) {
+    throw configError(origin, `Invalid config for datastore type "${type}": ${issues.join("; ")}`);
   }
-
-  const bucket = requiredString(raw, "bucket", issues);
-  if (bucket !== undefined) {
-    const problem = kind === "s3" ? s3BucketProblem(bucket) : gcsBucketProblem(bucket);
-    if (problem) issues.push(problem);
-  }
-  const common = {
-    prefix: prefixField(raw, issues),
-    pullConcurrency: intField(raw, "pullConcurrency", 1, 1000, issues),
-    pushConcurrency: intField(raw, "pushConcurrency", 1, 1000, issues),
-    requestTimeoutMs: intField(raw, "requestTimeoutMs", 1000, 600_000, issues),
-  };
-  const backend: DatastoreBackend =
-    kind === "s3"
-      ? {
-          kind,
-          bucket: bucket ?? "",
-          ...common,
-          region: optionalString(raw, "region", issues),
-          endpoint: urlField(raw, "endpoint", issues),
-          forcePathStyle: boolField(raw, "forcePathStyle", issues),
-        }
-      : {
-          kind,
-          bucket: bucket ?? "",
-          ...common,
-          projectId: optionalString(raw, "projectId", issues),
-          apiEndpoint: urlField(raw, "apiEndpoint", issues),
-        };
-  if (issues.length > 0) throw fail();
-  return pickDefined(backend);
-}
-
-function s3BucketProblem(bucket: string): string | undefined {
-  if (bucket.length < 3 || bucket.length > 63 || !/^[a-z0-9.-]+$/.test(bucket)) {
-    return `bucket must be 3-63 characters of a-z, 0-9, "." and "-"; got "${bucket}"`;
-  }
-  return undefined;
-}
-
-function gcsBucketProblem(bucket: string): string | undefined {
-  const maxLength = bucket.includes(".") ? 222 : 63;
-  if (
-    bucket.length < 3 ||
-    bucket.length > maxLength ||
-    !/^[a-z0-9][a-z0-9._-]*[a-z0-9]$/.test(bucket) ||
-    bucket.split(".").some((part) => part.length > 63)
-  ) {
-    return `bucket must be 3-63 characters (222 with dots) of a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit; got "${bucket}"`;
-  }
-  if (bucket.startsWith("goog")) return `bucket must not start with "goog"; got "${bucket}"`;
-  if (bucket.includes("google")) return `bucket must not contain "google"; got "${bucket}"`;
-  return undefined;
-}
-
-function requiredString(raw: Record<string, unknown>, key: string, issues: string[]): string | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null || value === "") {
-    issues.push(`${key} is required`);
-    return undefined;
-  }
-  if (typeof value !== "string") {
-    issues.push(`${key} must be a string, got ${describe(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function optionalString(raw: Record<string, unknown>, key: string, issues: string[]): string | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") {
-    issues.push(`${key} must be a string, got ${describe(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function prefixField(raw: Record<string, unknown>, issues: string[]): string | undefined {
-  const value = optionalString(raw, "prefix", issues);
-  if (value === undefined) return undefined;
-  const trimmed = value.replace(/^\/+|\/+$/g, "");
-  if (trimmed === "") return undefined;
-  if (trimmed.split("/").some((s) => s === "" || s === "." || s === "..")) {
-    issues.push(`prefix must be "/"-separated names without empty, "." or ".." segments; got "${value}"`);
-    return undefined;
-  }
-  return trimmed;
-}
-
-function urlField(raw: Record<string, unknown>, key: string, issues: string[]): string | undefined {
-  const value = optionalString(raw, key, issues);
-  if (value === undefined) return undefined;
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    issues.push(`${key} must be an http(s) URL such as "http://127.0.0.1:9000"; got "${value}"`);
-    return undefined;
-  }
-  return value;
-}
-
-function boolField(raw: Record<string, unknown>, key: string, issues: string[]): boolean | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") {
-    issues.push(`${key} must be true or false, got ${describe(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function intField(
-  raw: Record<string, unknown>,
-  key: string,
-  min: number,
-  max: number,
-  issues: string[],
-): number | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null) return undefined;
-  if (!isInteger(value) || value < min || value > max) {
-    issues.push(`${key} must be an integer from ${min} to ${max}, got ${describe(value)}`);
-    return undefined;
-  }
-  return value;
+  return backend;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function tuningOf(config: RemoteTuning): RemoteTuning {
-  return {
-    pullConcurrency: config.pullConcurrency,
-    pushConcurrency: config.pushConcurrency,
-    requestTimeoutMs: config.requestTimeoutMs,
-  };
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
-function isInteger(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value);
+/** The keys of `block` among `keys` whose value passes `test`, in `keys`' order. */
+function names(
+  block: Record<string, unknown>,
+  keys: readonly string[],
+  test: (v: unknown) => boolean,
+): string[] {
+  return keys.filter((key) => test(block[key]));
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (typeof value === "string") return `"${value}"`;
-  return JSON.stringify(value) ?? String(value);
-}
-
-function pickDefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+function pick(block: Record<string, unknown>, keys: readonly string[]): RawConfig {
+  return Object.fromEntries(keys.map((key) => [key, block[key]]));
 }

@@ -103,13 +103,15 @@ export function parseTimeoutFlag(
   return seconds;
 }
 
-/** Per-request timeout of a remote store: `SWAMP_S3_REQUEST_TIMEOUT_MS` / `SWAMP_GCS_REQUEST_TIMEOUT_MS` > config > 30 s. */
+/**
+ * Per-request timeout of a remote store: its backend's variable (`SWAMP_S3_REQUEST_TIMEOUT_MS`,
+ * `SWAMP_GCS_REQUEST_TIMEOUT_MS`; bad values ignored) > config > 30 s.
+ */
 export function requestTimeoutMs(
   env: Env,
-  kind: "s3" | "gcs",
+  variable: string,
   config: { requestTimeoutMs?: number } = {},
 ): number {
-  const variable = kind === "s3" ? "SWAMP_S3_REQUEST_TIMEOUT_MS" : "SWAMP_GCS_REQUEST_TIMEOUT_MS";
   return positiveInt(env[variable]) ?? config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 }
 

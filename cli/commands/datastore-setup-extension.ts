@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import { isRemoteBackend } from "../../core/backends/registry.ts";
 import { backendOf, resolveDatastoreConfig } from "../../core/datastore-config.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { Invocation } from "../run.ts";
@@ -28,7 +29,7 @@ export function run(inv: Invocation<Opts>): Promise<void> {
     homeDir: env.HOME || homedir(),
   });
   const backend = backendOf(resolved);
-  if (backend.kind === "filesystem") {
+  if (!isRemoteBackend(backend)) {
     throw new SwampError("usage", "For a folder, run 'swamp datastore setup filesystem --path <dir>'.");
   }
   return setupRemote(inv, backend);

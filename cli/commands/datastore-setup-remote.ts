@@ -1,7 +1,9 @@
 import { homedir } from "node:os";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
 import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
+import type { SetupCommand, SetupOpts } from "../../core/backends/backend-descriptor.ts";
 import {
+  backendFields,
   type DatastoreBackend,
   resolveDatastoreConfig,
   toYamlDatastoreBlock,
@@ -11,7 +13,7 @@ import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
-import type { Invocation } from "../run.ts";
+import type { CommandModule, Invocation } from "../run.ts";
 import {
   copyDatastoreDir,
   isInternalFile,
@@ -25,6 +27,13 @@ export interface RemoteSetupOpts {
   namespace?: string;
   skipMigration?: boolean;
   timeout?: string;
+}
+
+/** `swamp datastore setup <name>` of a bucket backend: its descriptor's flags make the config. */
+export function setupCommand(command: SetupCommand<DatastoreBackend>): CommandModule {
+  return {
+    run: (inv: Invocation<RemoteSetupOpts & SetupOpts>) => setupRemote(inv, command.toConfig(inv.opts)),
+  };
 }
 
 /**
@@ -75,7 +84,7 @@ async function migrate(
   backend: DatastoreBackend,
   signal: AbortSignal,
 ) {
-  const health = await remote.verify(signal);
+  const health = await target.verifier().verify(signal);
   if (!health.healthy) throw new SwampError("store_unavailable", health.message);
 
   return target.withStructuralNoSync("datastore setup", inv.signal, async (lease) => {
@@ -126,7 +135,7 @@ async function migrate(
     }
     return {
       type: backend.kind,
-      ...configSummary(backend),
+      ...backendFields(backend),
       filesCopied,
       filesPushed: pushed.uploaded,
       filesPulled: pulled.downloaded,
@@ -170,10 +179,4 @@ function validated(ctx: RepoContext, backend: DatastoreBackend, namespace: strin
       `${what}. Fix the flag and run the command again (see 'swamp datastore setup --help').`,
     );
   }
-}
-
-function configSummary(backend: DatastoreBackend): Record<string, unknown> {
-  if (backend.kind === "filesystem") return { path: backend.path };
-  const { kind: _kind, ...config } = backend;
-  return { config };
 }

@@ -1,4 +1,3 @@
-import { FsDatastoreVerifier } from "../../adapters/fs/fs-datastore-verifier.ts";
 import { anySignal, startDeadline, type TimeBudget } from "../../core/deadline.ts";
 import { ExitCode } from "../../core/errors.ts";
 import { globalLockKey } from "../../core/lock-keys.ts";
@@ -48,9 +47,7 @@ async function withinDeadline(
 async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSnapshot> {
   const session = await ctx.remote();
   const [health, locks, remote] = await Promise.all([
-    session
-      ? session.verify(signal)
-      : new FsDatastoreVerifier(ctx.datastoreBase, ctx.clock, ctx.host).verify(),
+    ctx.verifier().verify(signal),
     leaseDocs(ctx, signal).catch((e: Error) => ({
       global: { key: globalLockKey(ctx.namespace), held: false, stale: false, error: e.message },
       models: [],

@@ -1,3 +1,4 @@
+import { allBackends } from "../../core/backends/registry.ts";
 import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { PullResult, PushResult, SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
@@ -28,7 +29,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   if (!remote) {
     throw new SwampError(
       "sync_not_supported",
-      `Datastore sync is only available for remote datastores (S3, GCS). Current datastore type: ${ctx.config.kind} — its data is already in place at ${ctx.datastoreBase}; nothing to sync.`,
+      `Datastore sync is only available for remote datastores (${remoteLabels()}). Current datastore type: ${ctx.config.kind} — its data is already in place at ${ctx.datastoreBase}; nothing to sync.`,
     );
   }
   const onProgress = progressPrinter(inv.out.info.bind(inv.out));
@@ -122,4 +123,12 @@ function progressPrinter(info: (message: string) => void): (p: SyncProgress) => 
     last = now;
     if (p.total > 0) info(`  ${p.phase}: ${p.done}/${p.total}`);
   };
+}
+
+/** "S3, GCS": the backends whose datastore is a bucket behind the cache. */
+function remoteLabels(): string {
+  return allBackends()
+    .filter((d) => d.placement.kind === "remote")
+    .map((d) => d.label)
+    .join(", ");
 }

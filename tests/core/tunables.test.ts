@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { remoteOf } from "../../core/backends/registry.ts";
 import { SwampError } from "../../core/errors.ts";
 import {
   lockTimeoutMs,
@@ -111,14 +112,35 @@ describe("parseTimeoutFlag", () => {
 
 describe("remote tunables", () => {
   test("request timeout: env > config > 30 s, per backend", () => {
-    expect(requestTimeoutMs({}, "s3")).toBe(30_000);
-    expect(requestTimeoutMs({}, "s3", { requestTimeoutMs: 2000 })).toBe(2000);
-    expect(requestTimeoutMs({ SWAMP_S3_REQUEST_TIMEOUT_MS: "4000" }, "s3", { requestTimeoutMs: 2000 })).toBe(
-      4000,
-    );
-    expect(requestTimeoutMs({ SWAMP_S3_REQUEST_TIMEOUT_MS: "4000" }, "gcs")).toBe(30_000);
-    expect(requestTimeoutMs({ SWAMP_GCS_REQUEST_TIMEOUT_MS: "5000" }, "gcs")).toBe(5000);
-    expect(requestTimeoutMs({ SWAMP_GCS_REQUEST_TIMEOUT_MS: "x" }, "gcs")).toBe(30_000);
+    // Through each backend's descriptor: its own variable.
+    const timeout = (
+      env: Record<string, string>,
+      kind: "s3" | "gcs",
+      config: { requestTimeoutMs?: number } = {},
+    ) => remoteOf({ kind, bucket: "bucket", ...config }, env)?.tunables.requestTimeoutMs;
+    expect(timeout({}, "s3")).toBe(30_000);
+    expect(timeout({}, "s3", { requestTimeoutMs: 2000 })).toBe(2000);
+    expect(timeout({ SWAMP_S3_REQUEST_TIMEOUT_MS: "4000" }, "s3", { requestTimeoutMs: 2000 })).toBe(4000);
+    expect(timeout({ SWAMP_S3_REQUEST_TIMEOUT_MS: "4000" }, "gcs")).toBe(30_000);
+    expect(timeout({ SWAMP_GCS_REQUEST_TIMEOUT_MS: "5000" }, "gcs")).toBe(5000);
+    expect(timeout({ SWAMP_GCS_REQUEST_TIMEOUT_MS: "x" }, "gcs")).toBe(30_000);
+    expect(requestTimeoutMs({ V: "7000" }, "V", { requestTimeoutMs: 2000 })).toBe(7000);
+    expect(requestTimeoutMs({ V: "0" }, "V", { requestTimeoutMs: 2000 })).toBe(2000);
+  });
+  test("concurrency through the descriptors: config > 50 / 25", () => {
+    expect(remoteOf({ kind: "gcs", bucket: "bucket" }, {})?.tunables).toEqual({
+      requestTimeoutMs: 30_000,
+      pullConcurrency: 50,
+      pushConcurrency: 25,
+    });
+    expect(
+      remoteOf({ kind: "s3", bucket: "bucket", pullConcurrency: 3, pushConcurrency: 4 }, {})?.tunables,
+    ).toEqual({
+      requestTimeoutMs: 30_000,
+      pullConcurrency: 3,
+      pushConcurrency: 4,
+    });
+    expect(remoteOf({ kind: "filesystem", path: "/x" }, {})).toBeNull();
   });
   test("concurrency defaults 50 / 25", () => {
     expect(pullConcurrency()).toBe(50);

@@ -1,15 +1,16 @@
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { FsDatastoreVerifier } from "../../adapters/fs/fs-datastore-verifier.ts";
+import { datastoreVerifier, openObjectStore } from "../../adapters/backends/registry.ts";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
 import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
-import { toYamlDatastoreBlock } from "../../core/datastore-config.ts";
+import type { LocalPlacement, SetupCommand, SetupOpts } from "../../core/backends/backend-descriptor.ts";
+import { type DatastoreBackend, toYamlDatastoreBlock } from "../../core/datastore-config.ts";
 import { effectiveSubdirs, isDatastoreSubdir } from "../../core/datastore-subdirs.ts";
 import { SwampError } from "../../core/errors.ts";
 import { expandPath } from "../../core/expand-path.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
-import type { Invocation } from "../run.ts";
+import type { CommandModule, Invocation } from "../run.ts";
 import {
   copyDatastoreDir,
   isInternalFile,
@@ -19,16 +20,36 @@ import {
 } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
-interface Opts {
-  path: string;
+interface Opts extends SetupOpts {
   directories?: string;
   skipMigration?: boolean;
 }
 
-export async function run(inv: Invocation<Opts>): Promise<void> {
+/** `swamp datastore setup <name>` of a folder backend: its descriptor's flags make the config. */
+export function setupCommand(
+  placement: LocalPlacement<DatastoreBackend>,
+  command: SetupCommand<DatastoreBackend>,
+): CommandModule {
+  return { run: (inv: Invocation<Opts>) => setupLocal(inv, placement, command.toConfig(inv.opts)) };
+}
+
+/**
+ * Points the repo at a folder: copies the current datastore's data there under the global
+ * lease, then rewrites `.swamp.yaml`. Re-running it completes an interrupted setup.
+ */
+async function setupLocal(
+  inv: Invocation<Opts>,
+  placement: LocalPlacement<DatastoreBackend>,
+  config: DatastoreBackend,
+): Promise<void> {
   const ctx = await openRepo(inv);
   const home = process.env.HOME || homedir();
-  const target = expandPath(inv.opts.path, { env: process.env, homeDir: home, baseDir: ctx.repoDir });
+  const target = expandPath(placement.path(config), {
+    env: process.env,
+    homeDir: home,
+    baseDir: ctx.repoDir,
+  });
+  const targetConfig = placement.withPath(config, target);
   const directories = parseDirectories(inv.opts.directories);
   const source = ctx.resolver;
   const destination = new PathResolver({
@@ -46,7 +67,8 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         `Cannot create ${target}: ${e.message}. Choose a path you can write to.`,
       );
     });
-    const health = await new FsDatastoreVerifier(target, ctx.clock, ctx.host).verify();
+    const open = () => openObjectStore(targetConfig, ctx.storeDeps);
+    const health = await datastoreVerifier(targetConfig, open, ctx.storeDeps).verify();
     if (!health.healthy) throw new SwampError("validation_failed", health.message);
 
     const migrated: string[] = [];
@@ -75,14 +97,11 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       moved.push(move);
     }
     if (errors.length === 0) {
-      const block = toYamlDatastoreBlock(
-        { kind: "filesystem", path: collapseHome(target, home) },
-        {
-          namespace: source.namespace,
-          directories: directories ?? ctx.config.directories,
-          exclude: ctx.config.exclude,
-        },
-      );
+      const block = toYamlDatastoreBlock(placement.withPath(config, collapseHome(target, home)), {
+        namespace: source.namespace,
+        directories: directories ?? ctx.config.directories,
+        exclude: ctx.config.exclude,
+      });
       await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
       for (const m of moved) await removeFiles(m.from, m.files);
       // Other repos on either datastore see the records arrive or leave at their next read.
@@ -91,7 +110,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       await ctx.recordChanges(names);
     }
     return {
-      type: "filesystem",
+      type: config.kind,
       path: target,
       filesCopied,
       filesPulled: 0,
@@ -112,7 +131,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   inv.out.result(doc, () => {
     const lines = [
       doc.errors.length ? "Datastore Setup Incomplete" : "Datastore Setup Complete",
-      `  Type:      filesystem`,
+      `  Type:      ${doc.type}`,
       `  Path:      ${doc.path}`,
       ...(doc.namespace ? [`  Namespace: ${doc.namespace}`] : []),
       `  Files:     ${doc.filesCopied} copied (${doc.bytesCopied} bytes)`,
