@@ -4,7 +4,7 @@ import { ExitCode } from "../core/errors.ts";
 import { buildProgram } from "./program.ts";
 
 const json = process.argv.includes("--json");
-const program = buildProgram();
+const program = await buildProgram(process.argv.slice(2));
 program.exitOverride();
 program.configureOutput({
   outputError: (message, write) => {

@@ -1,20 +1,44 @@
 import { SwampError } from "../../core/errors.ts";
 import { assertStillHeld } from "../../core/use-cases/model-leases.ts";
+import {
+  confirm,
+  defineCommand,
+  dryRun,
+  flag,
+  modelArgument,
+  nameArgument,
+  type OptsOf,
+  selectModel,
+  selectName,
+  text,
+} from "../command-spec.ts";
 import { confirmed } from "../confirm.ts";
 import type { Invocation } from "../run.ts";
 import { nonEmptyOption } from "./selectors.ts";
 import { modelLeases, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
 
-interface Opts {
-  model?: string;
-  name?: string;
-  version?: string;
-  prefix?: string;
-  all?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-  force?: boolean;
-}
+const options = {
+  ...selectModel,
+  ...selectName,
+  version: text("--version <n>", "delete only this version"),
+  prefix: text("--prefix <prefix>", "delete every name starting with this prefix"),
+  all: flag("--all", "delete every name of the model"),
+  ...dryRun,
+  ...confirm,
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "delete a version, a whole name, or names by prefix (takes the model's lease)",
+  arguments: [modelArgument, nameArgument],
+  examples: [
+    "swamp data delete vpc main --yes",
+    "swamp data delete vpc main --version 1 -y",
+    "swamp data delete vpc --prefix tmp- --dry-run",
+  ],
+  options,
+  run,
+});
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const { opts } = inv;

@@ -1,15 +1,20 @@
 import type { DataMetadata } from "../../core/data-record.ts";
 import { type NameVersions, planGc } from "../../core/gc-plan.ts";
 import type { DataRepository } from "../../core/ports/data-repository.ts";
+import { confirm, defineCommand, dryRun, type OptsOf } from "../command-spec.ts";
 import { confirmed } from "../confirm.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
 
-interface Opts {
-  dryRun?: boolean;
-  yes?: boolean;
-  force?: boolean;
-}
+const options = { ...dryRun, ...confirm };
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "delete expired data and versions beyond each record's gc policy (takes the global lease)",
+  examples: ["swamp data gc --dry-run", "swamp data gc --yes --json"],
+  options,
+  run,
+});
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const ctx = await openRepo(inv);

@@ -3,15 +3,34 @@ import type { DataMetadata, ModelKey } from "../../core/data-record.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { DataRepository } from "../../core/ports/data-repository.ts";
 import { decodeContent } from "../../core/query/record-content.ts";
+import {
+  defineCommand,
+  modelArgument,
+  nameArgument,
+  negated,
+  type OptsOf,
+  selectModel,
+  selectName,
+  text,
+} from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
 import { formatSize, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
 
-interface Opts {
-  model?: string;
-  name?: string;
-  version?: string;
-  content: boolean;
-}
+const options = {
+  ...selectModel,
+  ...selectName,
+  version: text("--version <n>", "a specific version"),
+  content: negated("--no-content", "omit the content"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "show one version of a data record (latest by default) with its content",
+  arguments: [modelArgument, nameArgument],
+  examples: ["swamp data get vpc main", "swamp data get vpc main --version 2 --json"],
+  options,
+  run,
+});
 
 /** Renames leave a tombstone pointing forward; follow at most this many hops. */
 const MAX_RENAME_HOPS = 5;

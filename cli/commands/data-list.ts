@@ -1,13 +1,23 @@
 import type { CatalogRow } from "../../core/ports/catalog.ts";
 import { scanAll } from "../../core/query/scan-catalog.ts";
+import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
 import { nonEmptyOption } from "./selectors.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
 
-interface Opts {
-  model?: string;
-  type?: string;
-}
+const options = {
+  ...selectModel,
+  type: text("--type <type>", "only this tags.type (log, file, resource, data, …)"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "list a model's data (latest version of each name), grouped by type",
+  arguments: [modelArgument],
+  examples: ["swamp data list vpc", "swamp data list vpc --type resource --json"],
+  options,
+  run,
+});
 
 const STANDARD_ORDER = ["log", "file", "resource", "data"];
 

@@ -1,23 +1,48 @@
 import { readFile } from "node:fs/promises";
 import { SwampError } from "../../core/errors.ts";
 import { dataPut } from "../../core/use-cases/data-put.ts";
+import { defineCommand, flag, list, type OptsOf, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
 import { parseTags } from "./selectors.ts";
 import { formatSize, modelLeases, openRepo, pick } from "./shared.ts";
 
-interface Opts {
-  value?: string;
-  file?: string;
-  stdin?: boolean;
-  modelType?: string;
-  contentType?: string;
-  kind: string;
-  spec?: string;
-  tag: string[];
-  lifetime: string;
-  gc: string;
-  adopt?: boolean;
-}
+const options = {
+  value: text("--value <text>", "the content, inline"),
+  file: text("--file <path>", "read the content from a file"),
+  stdin: flag("--stdin", "read the content from standard input"),
+  modelType: text(
+    "--model-type <type>",
+    "create the model with this type if it does not exist (e.g. aws::ec2::vpc)",
+  ),
+  contentType: text(
+    "--content-type <mime>",
+    "content type (default: inferred from --file's extension or the value)",
+  ),
+  kind: text("--kind <kind>", "tags.type: resource, file, log, data or your own", { default: "resource" }),
+  spec: text("--spec <specName>", "tags.specName (default: the data name)"),
+  tag: list("--tag <key=value>", "extra tag (repeatable)"),
+  lifetime: text("--lifetime <lifetime>", "ephemeral, infinite, job, workflow or a duration like 7d", {
+    default: "infinite",
+  }),
+  gc: text("--gc <policy>", "keep N versions, or a duration", { default: "10" }),
+  adopt: flag("--adopt", "take over a name written by another owner"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "write a new version of a data record (takes the model's lease)",
+  arguments: [
+    { syntax: "<model>", description: "model name (or definition id)" },
+    { syntax: "<name>", description: "data name" },
+  ],
+  examples: [
+    'swamp data put vpc main --model-type aws::ec2::vpc --value \'{"cidr":"10.0.0.0/16"}\'',
+    "swamp data put vpc plan --file plan.json --tag env=prod",
+    "terraform show -json | swamp data put vpc state --stdin --content-type application/json",
+  ],
+  options,
+  run,
+});
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const model = pick(inv.args[0], undefined, "model", "swamp data put vpc main --value '{}'");

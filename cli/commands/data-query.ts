@@ -4,15 +4,31 @@ import type { ContentReader } from "../../core/ports/content-reader.ts";
 import { runQuery } from "../../core/query/query-engine.ts";
 import { planQuery } from "../../core/query/query-plan.ts";
 import { NO_RESULTS, renderQueryRecords, renderSelectResults } from "../../core/query/render-query.ts";
+import { defineCommand, type OptsOf, text } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import { nonEmptyOption } from "./selectors.ts";
 import { openRepo, parsePositiveInt } from "./shared.ts";
 
-interface Opts {
-  select?: string;
-  limit?: string;
-}
+const options = {
+  select: text("--select <cel>", "project each result with a CEL expression"),
+  limit: text("--limit <n>", "stop after N results"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description:
+    "query every record with a CEL predicate (latest versions unless it mentions version/isLatest)",
+  arguments: [{ syntax: "[predicate]", description: "CEL predicate over the record fields" }],
+  examples: [
+    "swamp data query 'modelName == \"vpc\"'",
+    "swamp data query 'size > 1000 && tags.env == \"prod\"' --select 'name' --json",
+    "swamp data query 'attributes.cidr.startsWith(\"10.\")' --limit 5",
+    "swamp data query 'name == \"main\" && version >= 2'",
+  ],
+  options,
+  run,
+});
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const predicate = inv.args[0];

@@ -2,13 +2,27 @@ import { toCatalogRow } from "../../core/catalog-row.ts";
 import { checkOwnership, validateDataName } from "../../core/data-rules.ts";
 import { SwampError } from "../../core/errors.ts";
 import { assertStillHeld } from "../../core/use-cases/model-leases.ts";
+import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
 import { modelLeases, openRepo, pick, requireModel } from "./shared.ts";
 
-interface Opts {
-  model?: string;
-  newName?: string;
-}
+const options = {
+  ...selectModel,
+  newName: text("--new-name <name>", "new data name"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "rename a data record: copy the latest to the new name and leave a tombstone behind",
+  arguments: [
+    modelArgument,
+    { syntax: "[old]", description: "current data name" },
+    { syntax: "[new]", description: "new data name" },
+  ],
+  examples: ["swamp data rename vpc main primary"],
+  options,
+  run,
+});
 
 /** Copies the latest version to the new name, then leaves a tombstone under the old name pointing to it. */
 export async function run(inv: Invocation<Opts>): Promise<void> {

@@ -1,11 +1,25 @@
 import { SwampError } from "../../core/errors.ts";
+import {
+  defineCommand,
+  modelArgument,
+  nameArgument,
+  type OptsOf,
+  selectModel,
+  selectName,
+} from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
 
-interface Opts {
-  model?: string;
-  name?: string;
-}
+const options = { ...selectModel, ...selectName };
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "list every version of a data record, newest first",
+  arguments: [modelArgument, nameArgument],
+  examples: ["swamp data versions vpc main"],
+  options,
+  run,
+});
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const modelRef = pick(inv.args[0], inv.opts.model, "model", "swamp data versions vpc main");

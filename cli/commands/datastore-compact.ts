@@ -1,7 +1,18 @@
+import { defineCommand, type OptsOf } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
 
-export async function run(inv: Invocation<Record<string, never>>): Promise<void> {
+const options = {};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "checkpoint the catalog's WAL and vacuum it (takes the global lease)",
+  examples: ["swamp ds compact --json"],
+  options,
+  run,
+});
+
+export async function run(inv: Invocation<Opts>): Promise<void> {
   const ctx = await openRepo(inv);
   inv.out.info("Checkpointing WAL and vacuuming the catalog (this may take a moment)...");
   // Only the repo-local catalog changes: no pull or push (docs/architecture.md, "Command line").

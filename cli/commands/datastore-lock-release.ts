@@ -1,14 +1,23 @@
 import { SwampError } from "../../core/errors.ts";
 import { lookDeadline } from "../../core/tunables.ts";
+import { defineCommand, flag, type OptsOf, text, timeout } from "../command-spec.ts";
 import { withinLookDeadline } from "../look-deadline.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
 
-interface Opts {
-  force?: boolean;
-  model?: string;
-  timeout?: string;
-}
+const options = {
+  force: flag("--force", "required: confirms you know no swamp command is using the lease"),
+  model: text("--model <type/id>", "free this model's lease instead of the global one"),
+  ...timeout("give up on a store that has not answered after this many seconds (default 10)"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "breakglass: free a stuck lease (the global one, or one model's with --model)",
+  examples: ["swamp ds lock release --force", "swamp ds lock release --force --model aws/ec2/vpc/6f0c1d2e-…"],
+  options,
+  run,
+});
 
 /** Breakglass: never takes a lease itself, and frees only the exact lease it inspected (by nonce). */
 export async function run(inv: Invocation<Opts>): Promise<void> {

@@ -1,11 +1,24 @@
 import { globalLockKey, parseModelLockKey } from "../../core/lock-keys.ts";
 import { lookDeadline } from "../../core/tunables.ts";
+import { defineCommand, type OptsOf, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import { withinLookDeadline } from "../look-deadline.ts";
 import type { Invocation } from "../run.ts";
 import { describeLease } from "../status/lease-text.ts";
 import { type LeaseDoc, leaseDoc } from "../status/status-snapshot.ts";
 import { openRepo } from "./shared.ts";
+
+const options = {
+  ...timeout("give up on a store that has not answered after this many seconds (default 10)"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "show the global lease and every per-model lease (never takes a lease)",
+  examples: ["swamp ds lock status", "swamp ds lock status --json | jq .global"],
+  options,
+  run,
+});
 
 /**
  * Every lease of this namespace as one document, never several concatenated ones
@@ -25,7 +38,7 @@ export async function leaseDocs(
   };
 }
 
-export async function run(inv: Invocation<{ timeout?: string }>): Promise<void> {
+export async function run(inv: Invocation<Opts>): Promise<void> {
   const budget = lookDeadline(inv.opts.timeout, "swamp datastore lock status");
   const ctx = await openRepo(inv);
   const doc = {

@@ -1,13 +1,34 @@
 import { homedir } from "node:os";
-import { isRemoteBackend } from "../../core/backends/registry.ts";
+import { listOr } from "../../core/backends/config-fields.ts";
+import { allBackends, isRemoteBackend } from "../../core/backends/registry.ts";
 import { backendOf, resolveDatastoreConfig } from "../../core/datastore-config.ts";
 import { SwampError } from "../../core/errors.ts";
+import { defineCommand, type OptsOf, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
-import { type RemoteSetupOpts, setupRemote } from "./datastore-setup-remote.ts";
+import { remoteSetupOptions, setupRemote } from "./datastore-setup-remote.ts";
 
-interface Opts extends RemoteSetupOpts {
-  config: string;
-}
+const options = {
+  config: text("--config <json>", "the type's config as JSON", { required: true }),
+  ...remoteSetupOptions,
+};
+type Opts = OptsOf<typeof options>;
+
+const remote = allBackends().filter((d) => d.placement.kind === "remote");
+
+export const command = defineCommand({
+  description: "the reference's form: a datastore type and its JSON config",
+  arguments: [
+    {
+      syntax: "<type>",
+      description: listOr([...remote.map((d) => d.kind), ...remote.flatMap((d) => d.aliases)]),
+    },
+  ],
+  options,
+  examples: [
+    `swamp ds setup extension @swamp/s3-datastore --config '{"bucket":"team-bucket","region":"us-east-1"}'`,
+  ],
+  run,
+});
 
 /** The reference's form: `setup extension @swamp/s3-datastore --config '{"bucket": …}'`. */
 export function run(inv: Invocation<Opts>): Promise<void> {

@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { datastoreVerifier, openObjectStore } from "../../adapters/backends/registry.ts";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
 import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
-import type { LocalPlacement, SetupCommand, SetupOpts } from "../../core/backends/backend-descriptor.ts";
+import type { LocalPlacement } from "../../core/backends/backend-descriptor.ts";
 import { type DatastoreBackend, toYamlDatastoreBlock } from "../../core/datastore-config.ts";
 import { effectiveSubdirs, isDatastoreSubdir } from "../../core/datastore-subdirs.ts";
 import { SwampError } from "../../core/errors.ts";
 import { expandPath } from "../../core/expand-path.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
-import type { CommandModule, Invocation } from "../run.ts";
+import { flag, type OptsOf, text } from "../command-spec.ts";
+import type { Invocation } from "../run.ts";
 import {
   copyDatastoreDir,
   isInternalFile,
@@ -20,24 +21,18 @@ import {
 } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
-interface Opts extends SetupOpts {
-  directories?: string;
-  skipMigration?: boolean;
-}
-
-/** `swamp datastore setup <name>` of a folder backend: its descriptor's flags make the config. */
-export function setupCommand(
-  placement: LocalPlacement<DatastoreBackend>,
-  command: SetupCommand<DatastoreBackend>,
-): CommandModule {
-  return { run: (inv: Invocation<Opts>) => setupLocal(inv, placement, command.toConfig(inv.opts)) };
-}
+/** Setup's own options for a folder used in place, after its backend's flags. */
+export const localSetupOptions = {
+  directories: text("--directories <list>", "comma-separated datastore subdirectories to keep there"),
+  skipMigration: flag("--skip-migration", "do not copy existing data"),
+};
+type Opts = OptsOf<typeof localSetupOptions>;
 
 /**
  * Points the repo at a folder: copies the current datastore's data there under the global
  * lease, then rewrites `.swamp.yaml`. Re-running it completes an interrupted setup.
  */
-async function setupLocal(
+export async function setupLocal(
   inv: Invocation<Opts>,
   placement: LocalPlacement<DatastoreBackend>,
   config: DatastoreBackend,

@@ -1,7 +1,6 @@
 import { homedir } from "node:os";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
 import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
-import type { SetupCommand, SetupOpts } from "../../core/backends/backend-descriptor.ts";
 import {
   backendFields,
   type DatastoreBackend,
@@ -11,9 +10,10 @@ import {
 import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
+import { flag, type OptsOf, text, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
-import type { CommandModule, Invocation } from "../run.ts";
+import type { Invocation } from "../run.ts";
 import {
   copyDatastoreDir,
   isInternalFile,
@@ -23,18 +23,13 @@ import {
 } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
-export interface RemoteSetupOpts {
-  namespace?: string;
-  skipMigration?: boolean;
-  timeout?: string;
-}
-
-/** `swamp datastore setup <name>` of a bucket backend: its descriptor's flags make the config. */
-export function setupCommand(command: SetupCommand<DatastoreBackend>): CommandModule {
-  return {
-    run: (inv: Invocation<RemoteSetupOpts & SetupOpts>) => setupRemote(inv, command.toConfig(inv.opts)),
-  };
-}
+/** Setup's own options for a bucket behind the cache, after its backend's flags. */
+export const remoteSetupOptions = {
+  namespace: text("--namespace <slug>", "this repo's namespace in the shared bucket"),
+  skipMigration: flag("--skip-migration", "do not copy existing data"),
+  ...timeout("give up the migration's transfers after this many seconds"),
+};
+export type RemoteSetupOpts = OptsOf<typeof remoteSetupOptions>;
 
 /**
  * Points the repo at a bucket: copies the current datastore's data into the bucket's cache,

@@ -2,6 +2,7 @@ import { anySignal, startDeadline, type TimeBudget } from "../../core/deadline.t
 import { ExitCode } from "../../core/errors.ts";
 import { globalLockKey } from "../../core/lock-keys.ts";
 import { lookDeadline } from "../../core/tunables.ts";
+import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import type { StatusSnapshot } from "../status/status-snapshot.ts";
@@ -9,10 +10,18 @@ import { renderStatusText } from "../status/status-text.ts";
 import { leaseDocs } from "./datastore-lock-status.ts";
 import { openRepo } from "./shared.ts";
 
-interface Opts {
-  once?: boolean;
-  timeout?: string;
-}
+const options = {
+  once: flag("--once", "print one snapshot even on a terminal"),
+  ...timeout("give up on a store that has not answered after this many seconds (default 10)"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "datastore type, path, health, namespaces and leases; live on a terminal (q quits)",
+  examples: ["swamp ds status", "swamp ds status --json", "swamp ds status --once --timeout 30"],
+  options,
+  run,
+});
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const budget = lookDeadline(inv.opts.timeout, "swamp datastore status");

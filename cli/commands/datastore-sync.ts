@@ -3,17 +3,35 @@ import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { PullResult, PushResult, SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
+import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
 
-interface Opts {
-  pull?: boolean;
-  push?: boolean;
-  republish?: boolean;
-  timeout?: string;
-}
+const options = {
+  pull: flag("--pull", "only pull"),
+  push: flag("--push", "only push"),
+  ...timeout("give up after this many seconds (default: SWAMP_DATASTORE_SYNC_TIMEOUT_MS or 300)"),
+  republish: flag(
+    "--republish",
+    "upload this cache again over an emptied, restored or damaged index (never deletes or overwrites in the store)",
+  ),
+  yes: flag("-y, --yes", "accepted for compatibility; sync never asks"),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description: "pull and push the local cache of a remote datastore (push takes the global lease)",
+  examples: [
+    "swamp ds sync",
+    "swamp ds sync --pull --json",
+    "swamp ds sync --push --timeout 600",
+    "swamp ds sync --republish",
+  ],
+  options,
+  run,
+});
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const timeout = inv.opts.timeout === undefined ? undefined : parseTimeoutFlag(inv.opts.timeout);

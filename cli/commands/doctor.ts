@@ -1,20 +1,44 @@
 import { isHealthy } from "../../core/doctor/finding.ts";
-import { gracePeriodMs } from "../../core/doctor/grace-period.ts";
+import { GRACE_PERIOD_ENV, GRACE_PERIOD_MS, gracePeriodMs } from "../../core/doctor/grace-period.ts";
 import { planRepairs } from "../../core/doctor/repair-plan.ts";
 import { ExitCode, SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
+import { defineCommand, flag, type OptsOf, text } from "../command-spec.ts";
 import { DoctorChecks } from "../doctor/doctor-checks.ts";
 import { applyRepairs } from "../doctor/doctor-repairs.ts";
 import { doctorDoc, doctorText, nextStep, noteLines, previewOutcomes } from "../doctor/doctor-report.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
 
-interface Opts {
-  repair?: boolean;
-  yes?: boolean;
-  /** Seconds for the whole run, checks and repairs (commander's default: 60). */
-  timeout: string;
-}
+const options = {
+  repair: flag("--repair", "list the repairs doctor would apply (changes nothing without -y)"),
+  yes: flag("-y, --yes", "with --repair: apply the repairs, then check again"),
+  timeout: text("--timeout <seconds>", "give up after this many seconds, checks and repairs together", {
+    default: "60",
+  }),
+};
+type Opts = OptsOf<typeof options>;
+
+export const command = defineCommand({
+  description:
+    "check leases, the index against the store, the cache against the index and the catalog against the data; --repair fixes what it safely can",
+  arguments: [
+    { syntax: "[scope]", description: "what to check (only the datastore for now)", choices: ["datastore"] },
+  ],
+  options,
+  examples: [
+    "swamp doctor",
+    "swamp doctor --json | jq '.checks[] | select(.ok | not)'",
+    "swamp doctor --repair",
+    "swamp doctor --repair -y",
+    "swamp doctor datastore --timeout 300",
+  ],
+  epilogue: `
+Exit status: 0 when healthy, 1 when a problem remains. Objects, shards and temp files count as
+left over only once older than ${GRACE_PERIOD_MS / 60_000} minutes (${GRACE_PERIOD_ENV} overrides it, in ms).
+`,
+  run,
+});
 
 /**
  * Checks leases, the index against the store, the cache against the index and the catalog against

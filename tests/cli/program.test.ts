@@ -1,0 +1,70 @@
+import { describe, expect, test } from "bun:test";
+import type { Command } from "commander";
+import { buildProgram } from "../../cli/program.ts";
+
+const names = (cmd: Command | undefined) => (cmd?.commands ?? []).map((c) => c.name());
+const child = (cmd: Command | undefined, name: string) => cmd?.commands.find((c) => c.name() === name);
+
+describe("the command tree", () => {
+  test("the top-level help lists the groups and top-level commands, loading none of the groups' commands", async () => {
+    const program = await buildProgram(["--help"]);
+    expect(names(program)).toEqual(["repo", "data", "doctor", "datastore"]);
+    expect(names(child(program, "data"))).toEqual([]);
+    expect(child(program, "datastore")?.aliases()).toEqual(["ds"]);
+  });
+
+  test("a group's help lists its commands and groups one level down, in order", async () => {
+    const program = await buildProgram(["data"]);
+    expect(names(child(program, "data"))).toEqual([
+      "put",
+      "get",
+      "list",
+      "versions",
+      "query",
+      "delete",
+      "rename",
+      "gc",
+    ]);
+    const ds = child(await buildProgram(["ds", "--help"]), "datastore");
+    expect(names(ds)).toEqual(["status", "setup", "sync", "compact", "lock"]);
+    expect(names(child(ds, "setup"))).toEqual([]);
+  });
+
+  test("a command run loads only that command, with every option it declares", async () => {
+    const program = await buildProgram(["--repo-dir", "/x", "data", "put", "vpc", "main", "--value", "data"]);
+    expect(names(program)).toEqual(["data"]);
+    const put = child(child(program, "data"), "put");
+    expect(put?.options.map((o) => o.long)).toContain("--model-type");
+    expect(names(child(program, "data"))).toEqual(["put"]);
+  });
+
+  test("every command builds, each option read under the name it is declared with", async () => {
+    const ds = await buildProgram(["datastore", "setup"]);
+    const setups = names(child(child(ds, "datastore"), "setup"));
+    expect(setups).toEqual(["filesystem", "s3", "minio", "gcs", "extension"]);
+    const paths = [
+      ...["put", "get", "list", "versions", "query", "delete", "rename", "gc"].map((n) => ["data", n]),
+      ["repo", "init"],
+      ["doctor"],
+      ...["status", "sync", "compact"].map((n) => ["datastore", n]),
+      ...setups.map((n) => ["datastore", "setup", n]),
+      ["datastore", "lock", "status"],
+      ["datastore", "lock", "release"],
+    ];
+    for (const path of paths) {
+      let cmd: Command | undefined = await buildProgram(path);
+      for (const word of path) cmd = child(cmd, word);
+      expect(cmd?.name()).toBe(path[path.length - 1] as string);
+    }
+  });
+
+  test("shared options read the same in every command", async () => {
+    const descriptions = new Set<string>();
+    for (const name of ["get", "list", "versions", "delete", "rename"]) {
+      const cmd = child(child(await buildProgram(["data", name]), "data"), name);
+      const model = cmd?.options.find((o) => o.long === "--model");
+      descriptions.add(model?.description ?? "missing");
+    }
+    expect([...descriptions]).toEqual(["model name or id (instead of the positional)"]);
+  });
+});
