@@ -26,6 +26,7 @@ import type { ObjectStore } from "../core/ports/object-store.ts";
 import type { SyncService } from "../core/ports/sync-service.ts";
 import { CHANGE_LOG_FILENAME } from "../core/sync/sync-keys.ts";
 import { lockTimeoutMs } from "../core/tunables.ts";
+import { CatalogWriteThrough } from "../core/use-cases/catalog-write-through.ts";
 import type { Output } from "./output.ts";
 import { RemoteSession } from "./remote-session.ts";
 import { describeLease } from "./status/lease-text.ts";
@@ -263,6 +264,15 @@ export class RepoContext {
     return SqliteCatalog.open(this.resolver.catalogPath(), {
       clock: this.clock,
       onRebuilt: (notice) => this.out.warn(notice),
+    });
+  }
+
+  /** Where this command's data changes reach the catalog (docs/architecture.md, "Writing data"). */
+  catalogWriteThrough(): CatalogWriteThrough {
+    return new CatalogWriteThrough({
+      catalog: () => this.catalogForWrite(),
+      repo: this.data(),
+      namespace: this.namespace,
     });
   }
 

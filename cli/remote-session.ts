@@ -5,7 +5,6 @@ import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
-import { refreshCatalogNames } from "../core/catalog-refresh.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
 import { anySignal, type Deadline, startDeadline } from "../core/deadline.ts";
@@ -148,8 +147,7 @@ export class RemoteSession {
     if (names.size === 0) return;
     // The cache is shared by every checkout of this repo on the machine: their catalogs follow the log.
     await this.ctx.recordChanges([...names.values()]);
-    const catalog = await this.ctx.catalogForWrite();
-    await refreshCatalogNames(this.ctx.data(), catalog, this.ctx.namespace, names.values());
+    await this.ctx.catalogWriteThrough().namesChanged(names.values());
   }
 
   async push(options: SyncOptions): Promise<PushResult> {

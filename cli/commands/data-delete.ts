@@ -102,17 +102,16 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   await modelLeases(ctx, inv.signal)(
     [model],
     async (signal) => {
-      const catalog = await ctx.catalogForWrite();
+      const catalog = ctx.catalogWriteThrough();
       for (const n of names) {
         assertStillHeld(signal);
-        const key = { namespace: ctx.namespace, type: model.type, id: model.id, name: n };
         try {
           if (version !== undefined) {
             versionsDeleted += await repo.deleteVersion(model, n, version);
-            catalog.removeVersion({ ...key, version });
+            await catalog.versionDeleted(model, n, version);
           } else {
             versionsDeleted += await repo.deleteName(model, n);
-            catalog.replaceName(key, []);
+            await catalog.nameDeleted(model, n);
             namesDeleted++;
           }
         } catch (e) {

@@ -46,25 +46,19 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         walPagesCheckpointed: 0,
       };
     }
-    const catalog = await ctx.catalogForWrite();
+    const catalog = ctx.catalogWriteThrough();
     let versionsDeleted = 0;
     for (const e of plan.expired) {
       lease.assertHeld();
       versionsDeleted += await repo.deleteName(e.model, e.name);
-      catalog.replaceName({ namespace: ctx.namespace, type: e.model.type, id: e.model.id, name: e.name }, []);
+      await catalog.nameDeleted(e.model, e.name);
     }
     for (const e of plan.excess) {
       lease.assertHeld();
       versionsDeleted += await repo.deleteVersion(e.model, e.name, e.version.version);
-      catalog.removeVersion({
-        namespace: ctx.namespace,
-        type: e.model.type,
-        id: e.model.id,
-        name: e.name,
-        version: e.version.version,
-      });
+      await catalog.versionDeleted(e.model, e.name, e.version.version);
     }
-    const compacted = catalog.compact();
+    const compacted = await catalog.compact();
     return {
       dataEntriesExpired: plan.expired.length,
       versionsDeleted,

@@ -1,4 +1,3 @@
-import { toCatalogRow } from "../../core/catalog-row.ts";
 import { checkOwnership, validateDataName } from "../../core/data-rules.ts";
 import { SwampError } from "../../core/errors.ts";
 import { assertStillHeld } from "../../core/use-cases/model-leases.ts";
@@ -26,6 +25,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const ctx = await openRepo(inv);
   const model = await requireModel(ctx, modelRef);
   const repo = ctx.data();
+  const catalog = ctx.catalogWriteThrough();
 
   const result = await modelLeases(ctx, inv.signal)(
     [model],
@@ -56,18 +56,17 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         ...fields,
         tags: { ...latest.tags, specName: newName },
       });
+      await catalog.written(model, copied);
       const renamedAt = new Date(ctx.clock.now()).toISOString();
       const tombstone = new TextEncoder().encode(JSON.stringify({ renamedTo: newName, renamedAt }));
-      await repo.write(model, oldName, tombstone, {
+      const left = await repo.write(model, oldName, tombstone, {
         ...fields,
         contentType: "application/json",
         tags: latest.tags,
         lifecycle: "deleted",
         renamedTo: newName,
       });
-      const catalog = await ctx.catalogForWrite();
-      catalog.addVersion(toCatalogRow(ctx.namespace, model, copied, true));
-      catalog.replaceName({ namespace: ctx.namespace, type: model.type, id: model.id, name: oldName }, []);
+      await catalog.written(model, left);
       return { copiedVersion: latest.version, newVersion: copied.version, overwrote: target !== null };
     },
     "data rename",
