@@ -26,6 +26,12 @@ import type { ObjectStore } from "../core/ports/object-store.ts";
 import type { SyncService } from "../core/ports/sync-service.ts";
 import { CHANGE_LOG_FILENAME } from "../core/sync/sync-keys.ts";
 import { lockTimeoutMs } from "../core/tunables.ts";
+import { CatalogWriteThrough } from "../core/use-cases/catalog-write-through.ts";
+import {
+  type LeasedWorkDeps,
+  withGlobalLeaseSynced,
+  withModelLeasesSynced,
+} from "../core/use-cases/leased-work.ts";
 import type { Output } from "./output.ts";
 import { RemoteSession } from "./remote-session.ts";
 import { describeLease } from "./status/lease-text.ts";
@@ -165,12 +171,7 @@ export class RepoContext {
     signal: AbortSignal,
     fn: (lease: Lease) => Promise<T>,
   ): Promise<T> {
-    const locks = await this.locks();
-    const remote = await this.remote();
-    return locks.withStructural(
-      async (lease) => (remote ? remote.around(signal, [lease], () => fn(lease)) : fn(lease)),
-      { operation, signal },
-    );
+    return withGlobalLeaseSynced(await this.#leasedWork(), operation, signal, fn);
   }
 
   /** The global lease without the implicit pull and push: for commands that sync themselves. */
@@ -189,13 +190,14 @@ export class RepoContext {
     signal: AbortSignal,
     fn: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
+    return withModelLeasesSynced(await this.#leasedWork(), models, operation, signal, fn);
+  }
+
+  /** The lifecycle's ports (core/use-cases/leased-work.ts): this datastore's leases and, on a bucket, its sync. */
+  async #leasedWork(): Promise<LeasedWorkDeps> {
     const locks = await this.locks();
     const remote = await this.remote();
-    return locks.withModels(
-      models,
-      async (leaseSignal, leases) => (remote ? remote.around(signal, leases, fn) : fn(leaseSignal)),
-      { operation, signal },
-    );
+    return { locks, sync: remote, warn: (message) => this.out.warn(message) };
   }
 
   data(): FsDataRepository {
@@ -263,6 +265,15 @@ export class RepoContext {
     return SqliteCatalog.open(this.resolver.catalogPath(), {
       clock: this.clock,
       onRebuilt: (notice) => this.out.warn(notice),
+    });
+  }
+
+  /** Where this command's data changes reach the catalog (docs/architecture.md, "Writing data"). */
+  catalogWriteThrough(): CatalogWriteThrough {
+    return new CatalogWriteThrough({
+      catalog: () => this.catalogForWrite(),
+      repo: this.data(),
+      namespace: this.namespace,
     });
   }
 

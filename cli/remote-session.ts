@@ -5,10 +5,9 @@ import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
-import { refreshCatalogNames } from "../core/catalog-refresh.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
-import { anySignal, type Deadline, startDeadline } from "../core/deadline.ts";
+import { type Deadline, startDeadline } from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
@@ -21,6 +20,7 @@ import type {
 } from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import { syncDeadline } from "../core/tunables.ts";
+import { type CommandSync, fenceLeases } from "../core/use-cases/leased-work.ts";
 import type { SessionContext } from "./session-context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
 
@@ -30,16 +30,17 @@ function storeKey(kind: DatastoreKind, location: BucketLocation): string {
   return createHash("sha256").update(id).digest("hex").slice(0, 12);
 }
 
-/**
- * A remote datastore for one command: the bucket, the sync engine over it and the local
- * cache, and the command lifecycle around writing work (pull, run, push).
- */
 /** A renumbered version, with its model's name for messages and JSON. */
 export interface ReportedRebase extends RebasedVersion {
   model: string;
 }
 
-export class RemoteSession {
+/**
+ * A remote datastore for one command: the bucket, the sync engine over it and the local cache,
+ * and the pull and push a writing command runs around its work (the lifecycle itself is
+ * core/use-cases/leased-work.ts), reporting what they did.
+ */
+export class RemoteSession implements CommandSync {
   readonly #progress: TransferProgressFile;
   readonly #rebased: ReportedRebase[] = [];
 
@@ -148,8 +149,7 @@ export class RemoteSession {
     if (names.size === 0) return;
     // The cache is shared by every checkout of this repo on the machine: their catalogs follow the log.
     await this.ctx.recordChanges([...names.values()]);
-    const catalog = await this.ctx.catalogForWrite();
-    await refreshCatalogNames(this.ctx.data(), catalog, this.ctx.namespace, names.values());
+    await this.ctx.catalogWriteThrough().namesChanged(names.values());
   }
 
   async push(options: SyncOptions): Promise<PushResult> {
@@ -179,35 +179,6 @@ export class RemoteSession {
     };
   }
 
-  /**
-   * Pull, run, then push even if the work failed part-way (so what was written is not stranded);
-   * the pull and the push share one sync deadline.
-   */
-  async around<T>(
-    interrupt: AbortSignal,
-    leases: Lease[],
-    work: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    const deadline = this.deadline();
-    const leaseSignal = anySignal(...leases.map((lease) => lease.signal));
-    const signal = anySignal(interrupt, leaseSignal, deadline.signal);
-    const options: SyncOptions = { signal, beforeCommit: (s) => this.verifyLeases(leases, s) };
-    try {
-      await this.pull(options);
-      let result: T;
-      try {
-        result = await work(anySignal(interrupt, leaseSignal));
-      } catch (workError) {
-        await this.push(options).catch((e: Error) => this.ctx.out.warn(e.message));
-        throw workError;
-      }
-      await this.push(options);
-      return result;
-    } finally {
-      deadline.dispose();
-    }
-  }
-
   async remoteStatus(): Promise<RemoteStatus> {
     const location = this.location;
     const status = await this.sync.status();
@@ -233,24 +204,18 @@ export class RemoteSession {
     };
   }
 
-  /** Fencing before a commit: every lease must still carry our nonce in the bucket. */
-  async verifyLeases(leases: Lease[], signal: AbortSignal): Promise<void> {
-    for (const lease of leases) {
-      lease.assertHeld();
-      const lock = new LeaseLock({
-        store: this.store,
-        key: lease.key,
-        clock: this.ctx.clock,
-        host: this.ctx.host,
-        random: Math.random,
-      });
-      const state = await lock.inspect(signal);
-      if (!state || state.info.nonce !== lease.info.nonce) {
-        throw new SwampError(
-          "lock_lost",
-          `The lease ${lease.key} was taken over by ${state?.info.holder ?? "nobody (it is free)"} before this command could commit; nothing was committed. Your changes stay in the local cache: run 'swamp datastore sync --push' once the other writer is done.`,
-        );
-      }
-    }
+  /** Fencing before a commit: every lease must still carry our nonce in the bucket (core/use-cases/leased-work.ts). */
+  verifyLeases(leases: Lease[], signal: AbortSignal): Promise<void> {
+    const inspector = {
+      inspect: (key: string, s?: AbortSignal) =>
+        new LeaseLock({
+          store: this.store,
+          key,
+          clock: this.ctx.clock,
+          host: this.ctx.host,
+          random: Math.random,
+        }).inspect(s),
+    };
+    return fenceLeases(inspector, leases, signal);
   }
 }

@@ -3,9 +3,9 @@ import type { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import type { DataNameKey } from "../core/data-record.ts";
 import type { ResolvedDatastore } from "../core/datastore-config.ts";
 import type { PathResolver } from "../core/path-resolver.ts";
-import type { Catalog } from "../core/ports/catalog.ts";
 import type { Clock } from "../core/ports/clock.ts";
 import type { Host } from "../core/ports/host.ts";
+import type { CatalogWriteThrough } from "../core/use-cases/catalog-write-through.ts";
 import type { Output } from "./output.ts";
 
 /**
@@ -25,5 +25,5 @@ export interface SessionContext {
   data(): FsDataRepository;
   models(): FsModelRegistry;
   recordChanges(names: readonly DataNameKey[]): Promise<void>;
-  catalogForWrite(): Promise<Catalog>;
+  catalogWriteThrough(): CatalogWriteThrough;
 }

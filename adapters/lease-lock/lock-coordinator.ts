@@ -4,7 +4,7 @@ import type { SwampError } from "../../core/errors.ts";
 import { globalLockKey, modelLockKey, modelLockPrefix, parseModelLockKey } from "../../core/lock-keys.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
-import type { Lease, LockState } from "../../core/ports/lock.ts";
+import type { Lease, LeaseCoordinator, LockScope, LockState } from "../../core/ports/lock.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { leaseWaitBudget } from "../../core/tunables.ts";
 import type { LeaseJournal } from "./lease-journal.ts";
@@ -48,17 +48,14 @@ interface Wait {
   started: number;
 }
 
-export interface LockScope {
-  operation?: string;
-  signal?: AbortSignal;
-}
+export type { LockScope };
 
 /**
  * Global vs per-model leases (docs/architecture.md, "Leases"). Structural commands drain per-model
  * leases, take the global lease, and drain again; per-model writers wait for the global lease to be
  * free, take their model leases in sorted order, and re-check the global one after each.
  */
-export class LockCoordinator {
+export class LockCoordinator implements LeaseCoordinator {
   readonly #options: LockCoordinatorOptions;
   readonly #ttlMs: number;
   readonly #maxWaitMs: number;
@@ -127,6 +124,10 @@ export class LockCoordinator {
     } finally {
       await Promise.all(leases.map((lease) => lease.release()));
     }
+  }
+
+  inspect(key: string, signal?: AbortSignal): Promise<LockState | null> {
+    return this.#lock(key).inspect(signal);
   }
 
   async inspectAll(signal?: AbortSignal): Promise<{ global: LockState | null; models: LockState[] }> {

@@ -1,5 +1,5 @@
 import { SwampError } from "../../core/errors.ts";
-import { assertStillHeld } from "../../core/use-cases/model-leases.ts";
+import { dataDelete, planDataDelete } from "../../core/use-cases/data-delete.ts";
 import {
   confirm,
   defineCommand,
@@ -66,27 +66,14 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const model = await requireModel(ctx, modelRef);
   const repo = ctx.data();
   const base = { modelId: model.id, modelName: model.name, modelType: model.type };
-
-  const names = batch
-    ? (await repo.names(model)).filter((n) => opts.all === true || n.startsWith(prefix ?? ""))
-    : [name as string];
-  const counts = await Promise.all(
-    names.map(async (n) =>
-      version === undefined
-        ? (await repo.versions(model, n)).length
-        : (await repo.versions(model, n)).includes(version)
-          ? 1
-          : 0,
-    ),
+  const plan = await planDataDelete(
+    repo,
+    model,
+    batch
+      ? { kind: "batch", ...(prefix !== undefined ? { prefix } : {}), all: opts.all === true }
+      : { kind: "name", name: name as string, ...(version !== undefined ? { version } : {}) },
   );
-  const planned = counts.reduce((a, b) => a + b, 0);
-  if (!batch && planned === 0) {
-    const which = version === undefined ? `${name}` : `${name} v${version}`;
-    throw new SwampError(
-      "not_found",
-      `Data not found: ${which} of model ${model.name}. List what exists with 'swamp data versions ${model.name} ${name}'.`,
-    );
-  }
+  const { names, versions: planned } = plan;
 
   const go =
     opts.dryRun !== true &&
@@ -120,32 +107,9 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     return;
   }
 
-  const failed: { dataName: string; error: string }[] = [];
-  let versionsDeleted = 0;
-  let namesDeleted = 0;
-  await modelLeases(ctx, inv.signal)(
-    [model],
-    async (signal) => {
-      const catalog = await ctx.catalogForWrite();
-      for (const n of names) {
-        assertStillHeld(signal);
-        const key = { namespace: ctx.namespace, type: model.type, id: model.id, name: n };
-        try {
-          if (version !== undefined) {
-            versionsDeleted += await repo.deleteVersion(model, n, version);
-            catalog.removeVersion({ ...key, version });
-          } else {
-            versionsDeleted += await repo.deleteName(model, n);
-            catalog.replaceName(key, []);
-            namesDeleted++;
-          }
-        } catch (e) {
-          if (!batch) throw e;
-          failed.push({ dataName: n, error: (e as Error).message });
-        }
-      }
-    },
-    "data delete",
+  const { namesDeleted, versionsDeleted, failed } = await dataDelete(
+    { repo, catalog: ctx.catalogWriteThrough(), withModelLeases: modelLeases(ctx, inv.signal) },
+    plan,
   );
   const doc = batch
     ? { ...base, totalDeleted: namesDeleted, totalVersionsDeleted: versionsDeleted, failed, dryRun: false }

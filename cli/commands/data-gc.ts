@@ -1,10 +1,8 @@
-import type { DataMetadata } from "../../core/data-record.ts";
-import { type NameVersions, planGc } from "../../core/gc-plan.ts";
-import type { DataRepository } from "../../core/ports/data-repository.ts";
+import { dataGc } from "../../core/use-cases/data-gc.ts";
 import { confirm, defineCommand, dryRun, type OptsOf } from "../command-spec.ts";
 import { confirmed } from "../confirm.ts";
 import type { Invocation } from "../run.ts";
-import { openRepo } from "./shared.ts";
+import { globalLease, openRepo } from "./shared.ts";
 
 const options = { ...dryRun, ...confirm };
 type Opts = OptsOf<typeof options>;
@@ -18,81 +16,39 @@ export const command = defineCommand({
 
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const ctx = await openRepo(inv);
-  const repo = ctx.data();
-  const doc = await ctx.withStructural("data gc", inv.signal, async (lease) => {
-    const plan = planGc(await collect(repo), ctx.clock.now());
-    const expiredEntries = plan.expired.map((e) => ({
+  const result = await dataGc(
+    {
+      repo: ctx.data(),
+      catalog: ctx.catalogWriteThrough(),
+      withGlobalLease: globalLease(ctx, inv.signal),
+      clock: ctx.clock,
+    },
+    {
+      dryRun: inv.opts.dryRun === true,
+      confirm: ({ expired, excess }) =>
+        confirmed(
+          inv.out,
+          inv.opts.yes || inv.opts.force,
+          `Delete ${expired} expired record(s) and ${excess} old version(s)? Proceed with garbage collection?`,
+        ),
+    },
+  );
+  const doc = {
+    dataEntriesExpired: result.expired.length,
+    versionsDeleted: result.versionsDeleted,
+    bytesReclaimed: result.bytesReclaimed,
+    dryRun: result.dryRun,
+    expiredEntries: result.expired.map((e) => ({
       type: e.model.type,
       modelId: e.model.id,
       dataName: e.name,
       reason: e.reason,
-    }));
-    const bytes = [...plan.expired.flatMap((e) => e.versions), ...plan.excess.map((e) => e.version)].reduce(
-      (n, v) => n + (v.size ?? 0),
-      0,
-    );
-    const total = plan.expired.length + plan.excess.length;
-    const go =
-      inv.opts.dryRun !== true &&
-      total > 0 &&
-      (await confirmed(
-        inv.out,
-        inv.opts.yes || inv.opts.force,
-        `Delete ${plan.expired.length} expired record(s) and ${plan.excess.length} old version(s)? Proceed with garbage collection?`,
-      ));
-    if (!go) {
-      return {
-        dataEntriesExpired: plan.expired.length,
-        versionsDeleted: plan.excess.length,
-        bytesReclaimed: bytes,
-        dryRun: true,
-        expiredEntries,
-        walPagesTotal: 0,
-        walPagesCheckpointed: 0,
-      };
-    }
-    const catalog = await ctx.catalogForWrite();
-    let versionsDeleted = 0;
-    for (const e of plan.expired) {
-      lease.assertHeld();
-      versionsDeleted += await repo.deleteName(e.model, e.name);
-      catalog.replaceName({ namespace: ctx.namespace, type: e.model.type, id: e.model.id, name: e.name }, []);
-    }
-    for (const e of plan.excess) {
-      lease.assertHeld();
-      versionsDeleted += await repo.deleteVersion(e.model, e.name, e.version.version);
-      catalog.removeVersion({
-        namespace: ctx.namespace,
-        type: e.model.type,
-        id: e.model.id,
-        name: e.name,
-        version: e.version.version,
-      });
-    }
-    const compacted = catalog.compact();
-    return {
-      dataEntriesExpired: plan.expired.length,
-      versionsDeleted,
-      bytesReclaimed: bytes,
-      dryRun: false,
-      expiredEntries,
-      // The SQLite catalog's write log is its WAL, counted in pages.
-      walPagesTotal: compacted.logEntries,
-      walPagesCheckpointed: compacted.logEntriesFolded,
-    };
-  });
+    })),
+    // The SQLite catalog's write log is its WAL, counted in pages.
+    walPagesTotal: result.compacted?.logEntries ?? 0,
+    walPagesCheckpointed: result.compacted?.logEntriesFolded ?? 0,
+  };
   inv.out.result(doc, () => summary(doc));
-}
-
-async function collect(repo: DataRepository): Promise<NameVersions[]> {
-  const byName = new Map<string, NameVersions>();
-  for await (const { model, metadata } of repo.walk()) {
-    const key = `${model.type}\0${model.id}\0${metadata.name}`;
-    const entry = byName.get(key) ?? { model, name: metadata.name, versions: [] as DataMetadata[] };
-    entry.versions.push(metadata);
-    byName.set(key, entry);
-  }
-  return [...byName.values()];
 }
 
 function summary(doc: {

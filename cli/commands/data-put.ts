@@ -63,7 +63,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     {
       models: ctx.models(),
       repo: ctx.data(),
-      catalog: () => ctx.catalogForWrite(),
+      catalog: ctx.catalogWriteThrough(),
       withModelLeases: modelLeases(ctx, inv.signal),
       namespace: ctx.namespace,
     },

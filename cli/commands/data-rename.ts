@@ -1,7 +1,4 @@
-import { toCatalogRow } from "../../core/catalog-row.ts";
-import { checkOwnership, validateDataName } from "../../core/data-rules.ts";
-import { SwampError } from "../../core/errors.ts";
-import { assertStillHeld } from "../../core/use-cases/model-leases.ts";
+import { checkRenameNames, dataRename } from "../../core/use-cases/data-rename.ts";
 import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
 import { modelLeases, openRepo, pick, requireModel } from "./shared.ts";
@@ -34,57 +31,17 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     "new name",
     `swamp data rename ${modelRef} ${oldName} primary`,
   );
-  validateDataName(newName);
-  if (newName === oldName)
-    throw new SwampError("usage", `The new name is the old name ("${oldName}"); pick another.`);
+  checkRenameNames(oldName, newName);
   const ctx = await openRepo(inv);
   const model = await requireModel(ctx, modelRef);
-  const repo = ctx.data();
-
-  const result = await modelLeases(ctx, inv.signal)(
-    [model],
-    async (signal) => {
-      const latest = await repo.latest(model, oldName);
-      if (!latest || latest.lifecycle === "deleted") {
-        throw new SwampError(
-          "not_found",
-          `Data not found: ${oldName} of model ${model.name}. List what exists with 'swamp data list ${model.name}'.`,
-        );
-      }
-      const content = (await repo.readContent(model, oldName, latest.version)) ?? new Uint8Array();
-      const target = await repo.latest(model, newName);
-      checkOwnership(
-        target?.lifecycle === "deleted" ? undefined : target?.ownerDefinition,
-        latest.ownerDefinition,
-        { dataName: newName },
-      );
-      assertStillHeld(signal);
-      const fields = {
-        contentType: latest.contentType,
-        lifetime: latest.lifetime,
-        garbageCollection: latest.garbageCollection,
-        streaming: latest.streaming,
-        ownerDefinition: latest.ownerDefinition,
-      };
-      const copied = await repo.write(model, newName, content, {
-        ...fields,
-        tags: { ...latest.tags, specName: newName },
-      });
-      const renamedAt = new Date(ctx.clock.now()).toISOString();
-      const tombstone = new TextEncoder().encode(JSON.stringify({ renamedTo: newName, renamedAt }));
-      await repo.write(model, oldName, tombstone, {
-        ...fields,
-        contentType: "application/json",
-        tags: latest.tags,
-        lifecycle: "deleted",
-        renamedTo: newName,
-      });
-      const catalog = await ctx.catalogForWrite();
-      catalog.addVersion(toCatalogRow(ctx.namespace, model, copied, true));
-      catalog.replaceName({ namespace: ctx.namespace, type: model.type, id: model.id, name: oldName }, []);
-      return { copiedVersion: latest.version, newVersion: copied.version, overwrote: target !== null };
+  const result = await dataRename(
+    {
+      repo: ctx.data(),
+      catalog: ctx.catalogWriteThrough(),
+      withModelLeases: modelLeases(ctx, inv.signal),
+      clock: ctx.clock,
     },
-    "data rename",
+    { model, oldName, newName },
   );
   const doc = {
     oldName,

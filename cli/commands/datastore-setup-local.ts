@@ -3,22 +3,16 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { datastoreVerifier, openObjectStore } from "../../adapters/backends/registry.ts";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
-import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
 import type { LocalPlacement } from "../../core/backends/backend-descriptor.ts";
 import { type DatastoreBackend, toYamlDatastoreBlock } from "../../core/datastore-config.ts";
 import { effectiveSubdirs, isDatastoreSubdir } from "../../core/datastore-subdirs.ts";
 import { SwampError } from "../../core/errors.ts";
 import { expandPath } from "../../core/expand-path.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
+import { type MigrationDir, migrate } from "../../core/use-cases/migrate.ts";
 import { flag, type OptsOf, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
-import {
-  copyDatastoreDir,
-  isInternalFile,
-  type MovedFiles,
-  movedDataNames,
-  RETRY_HINT,
-} from "./setup-common.ts";
+import { migrationDir, problemText, RETRY_HINT } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 /** Setup's own options for a folder used in place, after its backend's flags. */
@@ -66,44 +60,41 @@ export async function setupLocal(
     const health = await datastoreVerifier(targetConfig, open, ctx.storeDeps).verify();
     if (!health.healthy) throw new SwampError("validation_failed", health.message);
 
-    const migrated: string[] = [];
-    const errors: string[] = [];
-    const moved: MovedFiles[] = [];
-    let filesCopied = 0;
-    let bytesCopied = 0;
+    const dirs: MigrationDir[] = [];
+    const destinationOf = new Map<string, string>();
     for (const sub of destination.effectiveDirectories()) {
       const to = destination.resolve(sub).path;
       await mkdir(to, { recursive: true });
       const from = source.resolve(sub);
       if (inv.opts.skipMigration || from.tier !== "datastore" || from.path === to) continue;
-      const files = await listFiles(from.path, isInternalFile);
-      if (files.length === 0) continue;
-      lease.assertHeld();
-      const move = { sub, from: from.path, files };
-      const copy = await copyDatastoreDir(move, to, ctx);
-      filesCopied += copy.copied;
-      bytesCopied += copy.bytes;
-      for (const rel of copy.conflicts)
-        errors.push(`${sub}/${rel} already exists at ${to} with different content; move it away and re-run.`);
-      const landed = (await listFiles(to, isInternalFile)).filter((f) => files.includes(f)).length;
-      if (landed !== files.length)
-        errors.push(`${sub}: ${files.length} file(s) at the source but ${landed} at ${to}.`);
-      migrated.push(sub);
-      moved.push(move);
+      dirs.push(migrationDir(sub, from.path, to, ctx));
+      destinationOf.set(sub, to);
     }
-    if (errors.length === 0) {
-      const block = toYamlDatastoreBlock(placement.withPath(config, collapseHome(target, home)), {
-        namespace: source.namespace,
-        directories: directories ?? ctx.config.directories,
-        exclude: ctx.config.exclude,
-      });
-      await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
-      for (const m of moved) await removeFiles(m.from, m.files);
-      // Other repos on either datastore see the records arrive or leave at their next read.
-      const names = movedDataNames(moved);
-      await ctx.recordChanges(names, destination);
-      await ctx.recordChanges(names);
-    }
+    // A bucket source's lease is fenced in the bucket too (docs/architecture.md, "Leases").
+    const remote = await ctx.remote();
+    const fence = remote ? () => remote.verifyLeases([lease], inv.signal) : undefined;
+    const moved = await migrate(
+      { lease, ...(fence ? { fence } : {}) },
+      {
+        dirs,
+        switchTo: async () => {
+          const block = toYamlDatastoreBlock(placement.withPath(config, collapseHome(target, home)), {
+            namespace: source.namespace,
+            directories: directories ?? ctx.config.directories,
+            exclude: ctx.config.exclude,
+          });
+          await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
+        },
+        removeSource: true,
+        // Other repos on either datastore see the records arrive or leave at their next read.
+        announce: async (names) => {
+          await ctx.recordChanges(names, destination);
+          await ctx.recordChanges(names);
+        },
+      },
+    );
+    const errors = moved.problems.map((p) => problemText(p, `at ${destinationOf.get(p.sub)}`));
+    const { filesCopied, bytesCopied, migrated } = moved;
     return {
       type: config.kind,
       path: target,

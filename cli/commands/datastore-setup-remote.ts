@@ -1,6 +1,5 @@
 import { homedir } from "node:os";
 import { editRepoConfig } from "../../adapters/fs/repo-config-file.ts";
-import { listFiles, removeFiles } from "../../adapters/fs/tree-copy.ts";
 import {
   backendFields,
   type DatastoreBackend,
@@ -10,17 +9,12 @@ import {
 import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
+import { type MigrationDir, migrate as moveDatastore } from "../../core/use-cases/migrate.ts";
 import { flag, type OptsOf, text, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
-import {
-  copyDatastoreDir,
-  isInternalFile,
-  type MovedFiles,
-  movedDataNames,
-  RETRY_HINT,
-} from "./setup-common.ts";
+import { migrationDir, problemText, RETRY_HINT } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 /** Setup's own options for a bucket behind the cache, after its backend's flags. */
@@ -88,11 +82,7 @@ async function migrate(
     // A republish: setup is also how a bucket that was emptied or restored is filled again from
     // this cache, so the pull deletes nothing here and the push nothing there.
     const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify, republish: true });
-    const migrated: string[] = [];
-    const moved: MovedFiles[] = [];
-    const errors: string[] = [];
-    let filesCopied = 0;
-    let bytesCopied = 0;
+    const dirs: MigrationDir[] = [];
     if (!inv.opts.skipMigration) {
       // Everything in the cache goes up, also when the source is another bucket sharing this cache.
       remote.sync.markDirty(null);
@@ -100,34 +90,35 @@ async function migrate(
     if (!inv.opts.skipMigration && ctx.datastoreBase !== target.datastoreBase) {
       for (const sub of target.resolver.effectiveDirectories()) {
         const from = ctx.resolver.resolve(sub);
-        const to = target.resolver.resolve(sub).path;
         if (from.tier !== "datastore") continue;
-        const files = await listFiles(from.path, isInternalFile);
-        if (files.length === 0) continue;
-        const move = { sub, from: from.path, files };
-        const copy = await copyDatastoreDir(move, to, ctx);
-        filesCopied += copy.copied;
-        bytesCopied += copy.bytes;
-        for (const rel of copy.conflicts)
-          errors.push(
-            `${sub}/${rel} already exists in the bucket's cache with different content; move it away and re-run.`,
-          );
-        migrated.push(sub);
-        moved.push(move);
+        dirs.push(migrationDir(sub, from.path, target.resolver.resolve(sub).path, ctx));
       }
     }
-    const pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify, republish: true });
-    if (errors.length === 0) {
-      await editRepoConfig(ctx.repoDir, [
-        { path: ["datastore"], value: toYamlDatastoreBlock(backend, target.config) },
-      ]);
-      // Only a local source is emptied: a remote source's bucket keeps its data.
-      if (!ctx.isRemote) for (const m of moved) await removeFiles(m.from, m.files);
-      // Other checkouts sharing the cache, and other repos on a filesystem source, see the move.
-      const names = movedDataNames(moved);
-      await target.recordChanges(names);
-      if (!ctx.isRemote) await ctx.recordChanges(names);
-    }
+    let pushed = { uploaded: 0 };
+    const moved = await moveDatastore(
+      { lease, fence: () => verify(leaseSignal) },
+      {
+        dirs,
+        // The cache goes up whatever the copy found: what was copied is not stranded.
+        beforeCommit: async () => {
+          pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify, republish: true });
+        },
+        switchTo: async () => {
+          await editRepoConfig(ctx.repoDir, [
+            { path: ["datastore"], value: toYamlDatastoreBlock(backend, target.config) },
+          ]);
+        },
+        // Only a local source is emptied: a remote source's bucket keeps its data.
+        removeSource: !ctx.isRemote,
+        // Other checkouts sharing the cache, and other repos on a filesystem source, see the move.
+        announce: async (names) => {
+          await target.recordChanges(names);
+          if (!ctx.isRemote) await ctx.recordChanges(names);
+        },
+      },
+    );
+    const errors = moved.problems.map((p) => problemText(p, "in the bucket's cache"));
+    const { filesCopied, bytesCopied, migrated } = moved;
     return {
       type: backend.kind,
       ...backendFields(backend),

@@ -1,6 +1,6 @@
 import type { ModelDefinition } from "../../core/data-record.ts";
 import { SwampError } from "../../core/errors.ts";
-import type { WithModelLeases } from "../../core/use-cases/model-leases.ts";
+import type { WithGlobalLease, WithModelLeases } from "../../core/use-cases/model-leases.ts";
 import { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 
@@ -9,6 +9,11 @@ export const openRepo = (inv: Invocation<unknown>) => RepoContext.open(inv.out, 
 /** The per-model lease protocol bound to this command's interrupt signal. */
 export function modelLeases(ctx: RepoContext, signal: AbortSignal): WithModelLeases {
   return (models, fn, operation) => ctx.withModels(models, operation, signal, fn);
+}
+
+/** The global lease (with its pull and push on a bucket) bound to this command's interrupt signal. */
+export function globalLease(ctx: RepoContext, signal: AbortSignal): WithGlobalLease {
+  return (fn, operation) => ctx.withStructural(operation, signal, fn);
 }
 
 /** `[model]` positional or `--model`; one is required. */

@@ -1,3 +1,5 @@
+import type { ModelKey } from "../data-record.ts";
+
 /**
  * What a lease object holds (docs/architecture.md, "Datastore tree"), with its fencing epoch.
  * Serialized as 2-space JSON.
@@ -69,4 +71,36 @@ export interface Lock {
   forceRelease(nonce: string, signal?: AbortSignal): Promise<boolean>;
   /** Acquires, runs `fn` with the lease, and always releases. */
   withLock<T>(fn: (lease: Lease) => Promise<T>, options?: AcquireOptions): Promise<T>;
+}
+
+/** What one wait for leases is for, and what stops it. */
+export interface LockScope {
+  operation?: string;
+  signal?: AbortSignal;
+}
+
+/** Reads a lease as the store holds it now. */
+export interface LeaseInspector {
+  /** The lease under `key`, judged on the store's clock; null when free. No side effects. */
+  inspect(key: string, signal?: AbortSignal): Promise<LockState | null>;
+}
+
+/**
+ * The two kinds of lease over one datastore (docs/architecture.md, "Leases"): the global lease of
+ * structural commands and the per-model leases of writers. Each call waits within one deadline
+ * (the lease wait) and always releases what it took.
+ */
+export interface LeaseCoordinator extends LeaseInspector {
+  /** Drains the per-model leases, takes the global lease, drains again; runs `fn`; releases. */
+  withStructural<T>(fn: (lease: Lease) => Promise<T>, scope?: LockScope): Promise<T>;
+  /**
+   * Waits for the global lease to be free, takes the models' leases in sorted order (starting
+   * over if the global lease was taken meanwhile); runs `fn` with a signal that aborts when one
+   * is lost or the scope's signal aborts; releases.
+   */
+  withModels<T>(
+    models: ModelKey[],
+    fn: (signal: AbortSignal, leases: Lease[]) => Promise<T>,
+    scope?: LockScope,
+  ): Promise<T>;
 }

@@ -1,4 +1,3 @@
-import { toCatalogRow } from "../catalog-row.ts";
 import type { DataMetadata, ModelDefinition, OwnerDefinition } from "../data-record.ts";
 import {
   checkOwnership,
@@ -9,9 +8,9 @@ import {
 } from "../data-rules.ts";
 import { notFound } from "../errors.ts";
 import { normalizeModelType } from "../model-type.ts";
-import type { CatalogWriter } from "../ports/catalog.ts";
 import type { DataRepository } from "../ports/data-repository.ts";
 import type { ModelRegistry } from "../ports/model-registry.ts";
+import type { CatalogWriteThrough } from "./catalog-write-through.ts";
 import { assertStillHeld, type WithModelLeases } from "./model-leases.ts";
 
 export interface DataPutInput {
@@ -34,7 +33,7 @@ export interface DataPutInput {
 export interface DataPutDeps {
   models: ModelRegistry;
   repo: DataRepository;
-  catalog: () => Promise<CatalogWriter>;
+  catalog: CatalogWriteThrough;
   withModelLeases: WithModelLeases;
   namespace: string;
 }
@@ -79,7 +78,7 @@ export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<D
         tags: { ...input.tags, type: input.kind, specName: input.spec ?? input.name, modelName: model.name },
         ownerDefinition: owner,
       });
-      (await deps.catalog()).addVersion(toCatalogRow(deps.namespace, model, written, true));
+      await deps.catalog.written(model, written);
       return written;
     },
     "data put",

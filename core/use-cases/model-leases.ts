@@ -1,4 +1,5 @@
 import type { ModelKey } from "../data-record.ts";
+import type { Lease } from "../ports/lock.ts";
 
 /**
  * Runs `fn` holding the per-model leases of `models` (docs/architecture.md, "Leases"). The signal
@@ -14,3 +15,12 @@ export type WithModelLeases = <T>(
 export function assertStillHeld(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason;
 }
+
+/** What a use case does with a lease it holds: check it is still its own before committing. */
+export type HeldLease = Pick<Lease, "assertHeld">;
+
+/**
+ * Runs `fn` holding the global lease (docs/architecture.md, "Leases"), for structural commands;
+ * on a bucket the runner pulls before and pushes after.
+ */
+export type WithGlobalLease = <T>(fn: (lease: HeldLease) => Promise<T>, operation: string) => Promise<T>;

@@ -7,6 +7,7 @@ import { FsModelRegistry } from "../../../adapters/fs/fs-model-registry.ts";
 import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
 import { SwampError } from "../../../core/errors.ts";
+import { CatalogWriteThrough } from "../../../core/use-cases/catalog-write-through.ts";
 import { type DataPutInput, dataPut } from "../../../core/use-cases/data-put.ts";
 import type { WithModelLeases } from "../../../core/use-cases/model-leases.ts";
 import { countRows } from "../../conformance/catalog-suite.ts";
@@ -34,7 +35,7 @@ function setup(lease: { lost?: boolean } = {}) {
   const deps = {
     models: new FsModelRegistry(dir, host),
     repo,
-    catalog: async () => catalog,
+    catalog: new CatalogWriteThrough({ catalog: async () => catalog, repo, namespace: "" }),
     withModelLeases,
     namespace: "",
   };

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FsDataRepository } from "../../../adapters/fs/fs-data-repository.ts";
+import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
+import { systemHost } from "../../../adapters/system/system-host.ts";
+import { CatalogWriteThrough } from "../../../core/use-cases/catalog-write-through.ts";
+import { bytes, manualVersion, VPC } from "../../support/data-fixtures.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), "swamp-write-through-"));
+  dirs.push(dir);
+  const repo = new FsDataRepository(dir, { clock: new FakeClock({ start: 0 }), host: systemHost() });
+  const catalog = new MemoryCatalog();
+  let opened = 0;
+  const through = new CatalogWriteThrough({
+    catalog: async () => {
+      opened++;
+      return catalog;
+    },
+    repo,
+    namespace: "ns",
+  });
+  return { repo, catalog, through, opened: () => opened };
+}
+
+const rowsOf = (catalog: MemoryCatalog) =>
+  catalog.scan({}, null, 100).rows.map((r) => [r.dataName, r.version, r.isLatest]);
+
+describe("CatalogWriteThrough", () => {
+  test("opens the catalog once, on the first change, and never for a command that changes nothing", async () => {
+    const { repo, through, opened } = setup();
+    expect(opened()).toBe(0);
+    await through.written(VPC, await repo.write(VPC, "main", bytes("1"), manualVersion()));
+    await through.written(VPC, await repo.write(VPC, "main", bytes("2"), manualVersion()));
+    expect(opened()).toBe(1);
+  });
+
+  test("a written version is its name's latest; a deleted version hands latest down", async () => {
+    const { repo, catalog, through } = setup();
+    await through.written(VPC, await repo.write(VPC, "main", bytes("1"), manualVersion()));
+    await through.written(VPC, await repo.write(VPC, "main", bytes("2"), manualVersion()));
+    expect(rowsOf(catalog)).toEqual([
+      ["main", 1, false],
+      ["main", 2, true],
+    ]);
+    expect(catalog.scan({}, null, 1).rows[0]?.namespace).toBe("ns");
+    await repo.deleteVersion(VPC, "main", 2);
+    await through.versionDeleted(VPC, "main", 2);
+    expect(rowsOf(catalog)).toEqual([["main", 1, true]]);
+  });
+
+  test("a tombstone and a deleted name take the name out", async () => {
+    const { repo, catalog, through } = setup();
+    await through.written(VPC, await repo.write(VPC, "old", bytes("1"), manualVersion()));
+    await through.written(VPC, await repo.write(VPC, "gone", bytes("1"), manualVersion()));
+    const tomb = await repo.write(
+      VPC,
+      "old",
+      bytes("{}"),
+      manualVersion({ lifecycle: "deleted", renamedTo: "new" }),
+    );
+    await through.written(VPC, tomb);
+    await through.nameDeleted(VPC, "gone");
+    expect(rowsOf(catalog)).toEqual([]);
+  });
+
+  test("names changed underneath are read again from the repository", async () => {
+    const { repo, catalog, through } = setup();
+    await repo.write(VPC, "main", bytes("1"), manualVersion());
+    await repo.write(VPC, "main", bytes("2"), manualVersion());
+    expect(await through.namesChanged([{ type: VPC.type, id: VPC.id, name: "main" }])).toBe(2);
+    expect(rowsOf(catalog)).toEqual([
+      ["main", 1, false],
+      ["main", 2, true],
+    ]);
+  });
+});
