@@ -8,7 +8,7 @@ import { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import { locateRepo, readRepoConfig } from "../adapters/fs/repo-config-file.ts";
 import { FileLeaseJournal } from "../adapters/lease-lock/lease-journal.ts";
 import { freeLeasesOfGoneProcesses } from "../adapters/lease-lock/lease-recovery.ts";
-import { LockCoordinator, type LockWait } from "../adapters/lease-lock/lock-coordinator.ts";
+import { LockCoordinator } from "../adapters/lease-lock/lock-coordinator.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
 import { isRemoteBackend } from "../core/backends/registry.ts";
@@ -34,8 +34,7 @@ import {
 } from "../core/use-cases/leased-work.ts";
 import type { Output } from "./output.ts";
 import { RemoteSession } from "./remote-session.ts";
-import { describeLease } from "./status/lease-text.ts";
-import { leaseDoc } from "./status/status-snapshot.ts";
+import { describeWait } from "./status/lease-text.ts";
 
 /** Under the repo's `.swamp/`: the leases this repo's commands hold (see lease-journal.ts). */
 const LEASE_JOURNAL_DIRNAME = "lease-journal";
@@ -302,11 +301,4 @@ export class RepoContext {
 /** Where `data/` lives: `{base}[/{ns}]`, or `{repo}/.swamp` when the data stays local. */
 function dataRootOf(resolver: PathResolver): string {
   return resolver.resolve("data").path.slice(0, -"/data".length);
-}
-
-function describeWait(wait: LockWait): string {
-  if (wait.kind === "global") {
-    return `Waiting for the datastore lease held by ${describeLease(leaseDoc(wait.holder.key, wait.holder))}…`;
-  }
-  return `Waiting for ${wait.holders.length} per-model lease(s) to be released…`;
 }

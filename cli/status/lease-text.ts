@@ -1,5 +1,6 @@
+import type { LockWait } from "../../adapters/lease-lock/lock-coordinator.ts";
 import { formatDuration } from "../../core/duration-text.ts";
-import type { LeaseDoc, RemoteStatus } from "./status-snapshot.ts";
+import { type LeaseDoc, leaseDoc, type RemoteStatus } from "./status-snapshot.ts";
 
 /** One-line description of a lease: `free`, `bob@ci-7 (pid 412) 8 s · ttl 22 s`, or `stale: …`. */
 export function describeLease(lease: LeaseDoc): string {
@@ -42,4 +43,12 @@ export function describeTransfer(remote: RemoteStatus | undefined): string | und
   const width = 20;
   const filled = Math.round((pct / 100) * width);
   return `${t.phase} ${"█".repeat(filled)}${"░".repeat(width - filled)} ${t.done}/${t.total} (${pct}%) · pid ${t.pid}`;
+}
+
+/** The line a command prints while it waits for leases held by others. */
+export function describeWait(wait: LockWait): string {
+  if (wait.kind === "global") {
+    return `Waiting for the datastore lease held by ${describeLease(leaseDoc(wait.holder.key, wait.holder))}…`;
+  }
+  return `Waiting for ${wait.holders.length} per-model lease(s) to be released…`;
 }
