@@ -58,6 +58,22 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
   describe(`Sync conformance: ${name}`, () => {
     const world = useSyncWorld(makeStore, "swamp-sync");
     const machine = (prefix = "", over?: ObjectStore) => world.machine({ prefix, ...(over ? { over } : {}) });
+    /**
+     * Writes one file in `m`'s cache and puts its engine (with `deadlineMs`) over a store whose
+     * puts never answer; `putStarted` resolves once a push's first put started.
+     */
+    const stallPuts = async (m: Machine, deadlineMs?: number) => {
+      await m.write("files/a.txt", "a");
+      let started!: () => void;
+      const putStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      m.engine = m.engineOver(
+        stalling(world.store, () => started()),
+        deadlineMs,
+      );
+      return { putStarted };
+    };
 
     const sample = async (m: Machine) => {
       await m.write(`${MODEL_1}/web/1/raw`, "one");
@@ -299,12 +315,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
 
     test("an aborted push rejects at once with a timeout error and stays pending", async () => {
       const a = await machine();
-      await a.write("files/a.txt", "a");
-      let started!: () => void;
-      const putStarted = new Promise<void>((resolve) => {
-        started = resolve;
-      });
-      a.engine = a.engineOver(stalling(world.store, () => started()));
+      const { putStarted } = await stallPuts(a);
       const controller = new AbortController();
       const pushing = a.engine.pushChanged({ signal: controller.signal, timeoutMs: 30_000 });
       await putStarted;
@@ -318,12 +329,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
 
     test("the command's sync deadline ends a stalled push, naming the deadline and what raises it", async () => {
       const a = await machine();
-      await a.write("files/a.txt", "a");
-      let started!: () => void;
-      const putStarted = new Promise<void>((resolve) => {
-        started = resolve;
-      });
-      a.engine = a.engineOver(stalling(world.store, () => started()));
+      const { putStarted } = await stallPuts(a);
       const deadline = startDeadline(
         world.clock,
         syncDeadline(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "5000" }),
@@ -342,15 +348,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
 
     test("the engine's own deadline ends a stalled push", async () => {
       const a = await machine();
-      await a.write("files/a.txt", "a");
-      let started!: () => void;
-      const putStarted = new Promise<void>((resolve) => {
-        started = resolve;
-      });
-      a.engine = a.engineOver(
-        stalling(world.store, () => started()),
-        5_000,
-      );
+      const { putStarted } = await stallPuts(a, 5_000);
       const outcome = failure(a.engine.pushChanged());
       await putStarted;
       await world.clock.advance(5_000);
