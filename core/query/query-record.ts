@@ -77,14 +77,20 @@ const RECORD_SOURCES: readonly { key: RecordKey; field: QueryableField | null; i
   });
 })();
 
-function recordOf<N>(row: CatalogRow, loaded: RecordContent, int: (n: number) => N): unknown {
-  const record: Record<string, unknown> = {};
-  for (const { key, field, integer } of RECORD_SOURCES) {
-    if (field === null) record[key] = key === "attributes" ? loaded.attributes : loaded.content;
-    else record[key] = integer ? int(row[field] as number) : row[field];
-  }
-  return record;
-}
+/**
+ * A record as one object literal, compiled once from RECORD_SOURCES (`int` converts integers): a
+ * record built key by key in a loop made `data query` measurably slower (docs/architecture.md,
+ * "Catalog"). Keys and code come from core/catalog-columns.ts, never from data.
+ */
+const recordOf = new Function(
+  "row",
+  "loaded",
+  "int",
+  `return { ${RECORD_SOURCES.map(({ key, field, integer }) => {
+    const value = field === null ? `loaded[${JSON.stringify(key)}]` : `row[${JSON.stringify(field)}]`;
+    return `${JSON.stringify(key)}: ${integer ? `int(${value})` : value}`;
+  }).join(", ")} };`,
+) as <N>(row: CatalogRow, loaded: RecordContent, int: (n: number) => N) => unknown;
 
 /** The `data query` result form: `content` is parsed JSON for JSON records and "" otherwise. */
 export function toDataRecord(row: CatalogRow, loaded: RecordContent): DataRecord {
