@@ -94,7 +94,7 @@ export type CatalogField = keyof Columns;
 export type CatalogRowFields = { -readonly [F in CatalogField]: ColumnStorageTypes[Columns[F]["storage"]] };
 
 /** The row fields in column order. */
-export const CATALOG_FIELDS = Object.keys(CATALOG_COLUMNS) as CatalogField[];
+export const CATALOG_FIELDS = Object.keys(CATALOG_COLUMNS) as readonly CatalogField[];
 
 /** The fields queries see: those whose column has a CEL name. */
 export type QueryableField = {
