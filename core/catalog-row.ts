@@ -1,9 +1,15 @@
+import { CATALOG_COLUMNS, CATALOG_FIELDS, type ColumnSource } from "./catalog-columns.ts";
 import type { DataMetadata, ModelKey } from "./data-record.ts";
 import type { CatalogRow } from "./ports/catalog.ts";
 
+/** Each column's reader, in column order. */
+const READERS = CATALOG_FIELDS.map(
+  (field) => CATALOG_COLUMNS[field].read as (source: ColumnSource) => unknown,
+);
+
 /**
- * The catalog row of one data version (docs/architecture.md, "Catalog"): names from tags,
- * provenance from the owner.
+ * The catalog row of one data version (docs/architecture.md, "Catalog"): each field as its column
+ * in core/catalog-columns.ts reads it (names from tags, provenance from the owner).
  */
 export function toCatalogRow(
   namespace: string,
@@ -11,34 +17,10 @@ export function toCatalogRow(
   meta: DataMetadata,
   isLatest: boolean,
 ): CatalogRow {
-  const owner = meta.ownerDefinition;
-  const tags: Record<string, string> = {};
-  for (const [key, value] of Object.entries(meta.tags)) {
-    if (value !== undefined) tags[key] = value;
+  const source: ColumnSource = { namespace, model, meta, owner: meta.ownerDefinition, isLatest };
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < READERS.length; i++) {
+    row[CATALOG_FIELDS[i] as string] = (READERS[i] as (source: ColumnSource) => unknown)(source);
   }
-  return {
-    namespace,
-    typeNormalized: model.type,
-    modelId: model.id,
-    dataName: meta.name,
-    id: meta.id,
-    version: meta.version,
-    isLatest,
-    modelName: meta.tags.modelName ?? "",
-    specName: meta.tags.specName ?? "",
-    dataType: meta.tags.type ?? "",
-    contentType: meta.contentType ?? "",
-    lifetime: meta.lifetime ?? "",
-    ownerType: owner?.ownerType ?? "",
-    streaming: meta.streaming === true,
-    size: meta.size ?? 0,
-    createdAt: meta.createdAt,
-    tags,
-    ownerRef: owner?.ownerRef ?? "",
-    workflowRunId: owner?.workflowRunId ?? "",
-    workflowName: owner?.workflowName ?? "",
-    jobName: owner?.jobName ?? "",
-    stepName: owner?.stepName ?? "",
-    source: owner?.source ?? "",
-  };
+  return row as CatalogRow;
 }

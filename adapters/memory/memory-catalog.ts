@@ -1,3 +1,4 @@
+import { CATALOG_COLUMNS, CATALOG_FIELDS } from "../../core/catalog-columns.ts";
 import type {
   Catalog,
   CatalogCursor,
@@ -19,6 +20,17 @@ const nameOf = (r: CatalogRow): CatalogNameKey => ({
   name: r.dataName,
 });
 const rowKey = (r: CatalogRow) => `${nameKey(nameOf(r))}\0${r.version}`;
+
+/** The fields held as maps (core/catalog-columns.ts): copied in and out, so no caller shares them. */
+const MAP_FIELDS: ReadonlySet<string> = new Set(
+  CATALOG_FIELDS.filter((field) => CATALOG_COLUMNS[field].storage === "json"),
+);
+
+function copyOf(row: CatalogRow): CatalogRow {
+  const copy: Record<string, unknown> = { ...row };
+  for (const field of MAP_FIELDS) copy[field] = { ...(copy[field] as object) };
+  return copy as CatalogRow;
+}
 
 /** Cursors and handles are sequence numbers: every write of a row takes the next one. */
 const seqOf = (at: CatalogCursor | CatalogRowHandle) => at as unknown as number;
@@ -51,7 +63,7 @@ export class MemoryCatalog implements Catalog {
   private put(row: CatalogRow): void {
     const key = rowKey(row);
     this.rows.delete(key);
-    this.rows.set(key, { seq: this.nextSeq++, row: { ...row, tags: { ...row.tags } } });
+    this.rows.set(key, { seq: this.nextSeq++, row: copyOf(row) });
   }
 
   private rowsOfName(key: CatalogNameKey): CatalogRow[] {
@@ -89,7 +101,7 @@ export class MemoryCatalog implements Catalog {
   }
 
   scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
-    return this.page(filter, after, limit, (_, row) => ({ ...row, tags: { ...row.tags } }));
+    return this.page(filter, after, limit, (_, row) => copyOf(row));
   }
 
   scanFields<F extends keyof CatalogRow>(
@@ -100,7 +112,8 @@ export class MemoryCatalog implements Catalog {
   ): CatalogPage<CatalogSlice<F>> {
     return this.page(filter, after, limit, (seq, row) => {
       const slice: Record<string, unknown> = { handle: handleAt(seq) };
-      for (const field of fields) slice[field] = field === "tags" ? { ...row.tags } : row[field];
+      for (const field of fields)
+        slice[field] = MAP_FIELDS.has(field) ? { ...(row[field] as object) } : row[field];
       return slice as CatalogSlice<F>;
     });
   }

@@ -1,33 +1,16 @@
 import type { Database } from "bun:sqlite";
+import { COLUMN_DEFINITIONS } from "./catalog-row-codec.ts";
 
 export const CATALOG_SCHEMA_VERSION = "4";
 
-const TEXT = "TEXT NOT NULL DEFAULT ''";
+/**
+ * The catalog table: the columns of core/catalog-columns.ts in their order, then the primary key.
+ * Existing catalogs keep the table they were created with: a change to the columns needs a new
+ * CATALOG_SCHEMA_VERSION.
+ */
 const TABLE = `
 CREATE TABLE IF NOT EXISTS catalog (
-  namespace ${TEXT},
-  type_normalized TEXT NOT NULL,
-  model_id TEXT NOT NULL,
-  data_name TEXT NOT NULL,
-  id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  is_latest INTEGER NOT NULL DEFAULT 1,
-  model_name TEXT NOT NULL,
-  spec_name ${TEXT},
-  data_type ${TEXT},
-  content_type ${TEXT},
-  lifetime ${TEXT},
-  owner_type ${TEXT},
-  streaming INTEGER NOT NULL DEFAULT 0,
-  size INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL,
-  tags TEXT NOT NULL DEFAULT '{}',
-  owner_ref ${TEXT},
-  workflow_run_id ${TEXT},
-  workflow_name ${TEXT},
-  job_name ${TEXT},
-  step_name ${TEXT},
-  source ${TEXT},
+  ${COLUMN_DEFINITIONS.join(",\n  ")},
   PRIMARY KEY (namespace, type_normalized, model_id, data_name, version)
 )`;
 

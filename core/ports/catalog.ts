@@ -1,31 +1,11 @@
+import type { CatalogRowFields } from "../catalog-columns.ts";
 import type { DataNameKey } from "../data-record.ts";
 
-/** One row of the catalog (docs/architecture.md, "Catalog"): one version of one data name. */
-export interface CatalogRow {
-  namespace: string;
-  typeNormalized: string;
-  modelId: string;
-  dataName: string;
-  id: string;
-  version: number;
-  isLatest: boolean;
-  modelName: string;
-  specName: string;
-  dataType: string;
-  contentType: string;
-  lifetime: string;
-  ownerType: string;
-  streaming: boolean;
-  size: number;
-  createdAt: string;
-  tags: Record<string, string>;
-  ownerRef: string;
-  workflowRunId: string;
-  workflowName: string;
-  jobName: string;
-  stepName: string;
-  source: string;
-}
+/**
+ * One row of the catalog (docs/architecture.md, "Catalog"): one version of one data name, a field
+ * per column of core/catalog-columns.ts.
+ */
+export type CatalogRow = CatalogRowFields;
 
 /** A data name in the catalog: the catalog holds the rows of several namespaces. */
 export interface CatalogNameKey extends DataNameKey {

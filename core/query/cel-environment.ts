@@ -1,36 +1,41 @@
 import { Environment } from "@marcbachmann/cel-js";
+import {
+  CATALOG_COLUMNS,
+  type CelNameOf,
+  type ColumnStorage,
+  QUERYABLE_FIELDS,
+  type QueryableField,
+} from "../catalog-columns.ts";
 import { DataFunctions } from "./data-functions.ts";
 
-/** Root identifiers a query may use, with their CEL types (`ns` because `namespace` is reserved in CEL). */
-export const RECORD_FIELD_TYPES = {
-  id: "string",
-  name: "string",
-  version: "int",
-  isLatest: "bool",
-  createdAt: "string",
-  attributes: "dyn",
-  tags: "map<string, string>",
-  modelName: "string",
-  modelId: "string",
-  modelType: "string",
-  specName: "string",
-  dataType: "string",
-  contentType: "string",
-  lifetime: "string",
-  ownerType: "string",
-  streaming: "bool",
-  size: "int",
-  content: "dyn",
-  ownerRef: "string",
-  workflowRunId: "string",
-  workflowName: "string",
-  jobName: "string",
-  stepName: "string",
-  source: "string",
-  ns: "string",
-} as const;
+/** The CEL type of each storage type of core/catalog-columns.ts. */
+export const CEL_TYPES = {
+  text: "string",
+  integer: "int",
+  boolean: "bool",
+  json: "map<string, string>",
+} as const satisfies Record<ColumnStorage, string>;
 
-export type RecordField = keyof typeof RECORD_FIELD_TYPES;
+/** The record fields that are no column: read from the record's bytes when an expression uses them. */
+const CONTENT_FIELD_TYPES = { attributes: "dyn", content: "dyn" } as const;
+
+/** A root identifier a query may use (docs/architecture.md, "Queries"). */
+export type RecordField = CelNameOf<QueryableField> | keyof typeof CONTENT_FIELD_TYPES;
+
+/**
+ * Root identifiers a query may use, with their CEL types: each queryable column of
+ * core/catalog-columns.ts by its CEL name (`ns` for the namespace, because `namespace` is reserved
+ * in CEL), and the content fields.
+ */
+export const RECORD_FIELD_TYPES: Readonly<Record<RecordField, string>> = {
+  ...(Object.fromEntries(
+    QUERYABLE_FIELDS.map((field) => {
+      const column = CATALOG_COLUMNS[field];
+      return [column.cel, CEL_TYPES[column.storage]];
+    }),
+  ) as Record<CelNameOf<QueryableField>, string>),
+  ...CONTENT_FIELD_TYPES,
+};
 
 export const RECORD_FIELDS: readonly RecordField[] = Object.keys(RECORD_FIELD_TYPES).sort() as RecordField[];
 

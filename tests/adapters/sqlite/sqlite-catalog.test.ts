@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CATALOG_SCHEMA_VERSION, SqliteCatalog } from "../../../adapters/sqlite/sqlite-catalog.ts";
+import { CATALOG_COLUMNS, CATALOG_FIELDS } from "../../../core/catalog-columns.ts";
 import type { Catalog, CatalogRow } from "../../../core/ports/catalog.ts";
 import { catalogConformance, catalogRow, countRows, mainKey } from "../../conformance/catalog-suite.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -29,6 +30,38 @@ async function populate(catalog: Catalog, rows: CatalogRow[]): Promise<void> {
     })(),
   );
 }
+
+/** The catalog table's columns as each schema version creates them; a new version pins its own. */
+const TABLE_OF_VERSION = [
+  {
+    version: "4",
+    columns: [
+      "namespace TEXT NOT NULL DEFAULT ''",
+      "type_normalized TEXT NOT NULL",
+      "model_id TEXT NOT NULL",
+      "data_name TEXT NOT NULL",
+      "id TEXT NOT NULL",
+      "version INTEGER NOT NULL",
+      "is_latest INTEGER NOT NULL DEFAULT 1",
+      "model_name TEXT NOT NULL",
+      "spec_name TEXT NOT NULL DEFAULT ''",
+      "data_type TEXT NOT NULL DEFAULT ''",
+      "content_type TEXT NOT NULL DEFAULT ''",
+      "lifetime TEXT NOT NULL DEFAULT ''",
+      "owner_type TEXT NOT NULL DEFAULT ''",
+      "streaming INTEGER NOT NULL DEFAULT 0",
+      "size INTEGER NOT NULL DEFAULT 0",
+      "created_at TEXT NOT NULL",
+      "tags TEXT NOT NULL DEFAULT '{}'",
+      "owner_ref TEXT NOT NULL DEFAULT ''",
+      "workflow_run_id TEXT NOT NULL DEFAULT ''",
+      "workflow_name TEXT NOT NULL DEFAULT ''",
+      "job_name TEXT NOT NULL DEFAULT ''",
+      "step_name TEXT NOT NULL DEFAULT ''",
+      "source TEXT NOT NULL DEFAULT ''",
+    ],
+  },
+];
 
 describe("SqliteCatalog", () => {
   let dir: string;
@@ -63,6 +96,30 @@ describe("SqliteCatalog", () => {
       "sqlite_autoindex_catalog_1",
     ]);
     db.close();
+  });
+
+  test("the table has the columns of core/catalog-columns.ts, as pinned for its schema version", async () => {
+    (await SqliteCatalog.open(dbPath, { clock })).close();
+    const db = new Database(dbPath);
+    const columns = db.query("PRAGMA table_info(catalog)").all() as {
+      name: string;
+      type: string;
+      notnull: number;
+      dflt_value: string | null;
+    }[];
+    db.close();
+    expect(columns.map((c) => c.name)).toEqual(CATALOG_FIELDS.map((field) => CATALOG_COLUMNS[field].sql));
+    // Catalogs on disk keep the table they were created with: other columns need another version.
+    const described = columns.map(
+      (c) =>
+        `${c.name} ${c.type}${c.notnull ? " NOT NULL" : ""}${c.dflt_value === null ? "" : ` DEFAULT ${c.dflt_value}`}`,
+    );
+    expect({ version: CATALOG_SCHEMA_VERSION, columns: described }).toEqual(
+      TABLE_OF_VERSION.find((pinned) => pinned.version === CATALOG_SCHEMA_VERSION) ?? {
+        version: "not pinned",
+        columns: [],
+      },
+    );
   });
 
   test("indexes of older builds that no statement uses are dropped on open, keeping the rows", async () => {
