@@ -10,6 +10,7 @@ import type {
 import { type QueryOutcome, runQuery } from "../../../core/query/query-engine.ts";
 import { planQuery } from "../../../core/query/query-plan.ts";
 import { FakeContentReader, queryRow } from "../../support/query-rows.ts";
+import { RECORD_JSON_KEYS } from "../../support/record-keys.ts";
 
 function setup(rows: CatalogRow[], ownNamespace = "") {
   const catalog = new MemoryCatalog();
@@ -57,35 +58,7 @@ describe("records", () => {
       attributes: { cidr: "10.0.0.0/16" },
       content: { cidr: "10.0.0.0/16" },
     });
-    expect(Object.keys(j ?? {}).sort()).toEqual(
-      [
-        "id",
-        "name",
-        "version",
-        "isLatest",
-        "createdAt",
-        "namespace",
-        "attributes",
-        "tags",
-        "modelName",
-        "modelId",
-        "modelType",
-        "specName",
-        "dataType",
-        "contentType",
-        "lifetime",
-        "ownerType",
-        "streaming",
-        "size",
-        "content",
-        "ownerRef",
-        "workflowRunId",
-        "workflowName",
-        "jobName",
-        "stepName",
-        "source",
-      ].sort(),
-    );
+    expect(Object.keys(j ?? {}).sort()).toEqual([...RECORD_JSON_KEYS].sort());
     expect(t).toMatchObject({ attributes: {}, content: "" });
     expect(b).toMatchObject({ attributes: {}, content: "" });
     // Only the JSON record's bytes were needed for the output.

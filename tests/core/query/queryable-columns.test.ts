@@ -21,6 +21,7 @@ import { toCelRecord, toDataRecord } from "../../../core/query/query-record.ts";
 import { RecordContext, ROW_FIELD } from "../../../core/query/record-context.ts";
 import { distinctRow } from "../../support/distinct-row.ts";
 import { FakeContentReader } from "../../support/query-rows.ts";
+import { RECORD_JSON_KEYS } from "../../support/record-keys.ts";
 
 const celName = (field: QueryableField): string => CATALOG_COLUMNS[field].cel;
 const recordKey = (field: QueryableField): string => {
@@ -90,34 +91,7 @@ describe("queryable columns", () => {
         CATALOG_COLUMNS[field].storage === "integer" ? BigInt(row[field] as number) : row[field];
       expect({ key, value: celRecord[key] }).toEqual({ key, value: celValue });
     }
-    const firstKeys = [
-      "id",
-      "name",
-      "version",
-      "isLatest",
-      "createdAt",
-      "namespace",
-      "attributes",
-      "tags",
-      "modelName",
-      "modelId",
-      "modelType",
-      "specName",
-      "dataType",
-      "contentType",
-      "lifetime",
-      "ownerType",
-      "streaming",
-      "size",
-      "content",
-      "ownerRef",
-      "workflowRunId",
-      "workflowName",
-      "jobName",
-      "stepName",
-      "source",
-    ];
-    expect(Object.keys(record).slice(0, firstKeys.length)).toEqual(firstKeys);
+    expect(Object.keys(record).slice(0, RECORD_JSON_KEYS.length)).toEqual([...RECORD_JSON_KEYS]);
     expect(Object.keys(celRecord)).toEqual(Object.keys(record));
     expect(Object.keys(record).sort()).toEqual(
       [...QUERYABLE_FIELDS.map(recordKey), ...CONTENT_FIELDS].sort(),

@@ -106,6 +106,13 @@ function world() {
   };
 }
 
+/** A `data put`'s lifecycle around `work` in `w`, expected to fail: its error. */
+function failedPut(w: ReturnType<typeof world>, work: () => Promise<void>): Promise<SwampError> {
+  return withModelLeasesSynced(w.deps(true), [VPC], "data put", new AbortController().signal, work).catch(
+    (e: SwampError) => e,
+  ) as Promise<SwampError>;
+}
+
 const VPC = { type: "aws/ec2/vpc", id: "1" };
 
 describe("the writing lifecycle", () => {
@@ -148,15 +155,9 @@ describe("the writing lifecycle", () => {
   test("failed work still pushes what it wrote; a push failing then is a warning, the work's error is thrown", async () => {
     const w = world();
     w.failPushes();
-    const err = await withModelLeasesSynced(
-      w.deps(true),
-      [VPC],
-      "data put",
-      new AbortController().signal,
-      async () => {
-        throw new Error("work failed");
-      },
-    ).catch((e) => e);
+    const err = await failedPut(w, async () => {
+      throw new Error("work failed");
+    });
     expect(err.message).toBe("work failed");
     expect(w.warnings).toEqual(["push failed"]);
     expect(w.log).toEqual(["pull", "push", "release aws/ec2/vpc/1"]);
@@ -180,15 +181,9 @@ describe("the writing lifecycle", () => {
 
   test("a push whose lease was taken over commits nothing: lock_lost naming the new holder", async () => {
     const w = world();
-    const err = await withModelLeasesSynced(
-      w.deps(true),
-      [VPC],
-      "data put",
-      new AbortController().signal,
-      async () => {
-        w.inStore.set("aws/ec2/vpc/1", info("theirs", "them@there"));
-      },
-    ).catch((e) => e);
+    const err = await failedPut(w, async () => {
+      w.inStore.set("aws/ec2/vpc/1", info("theirs", "them@there"));
+    });
     expect(err.code).toBe("lock_lost");
     expect(err.message).toContain("taken over by them@there");
   });
