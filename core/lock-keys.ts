@@ -5,14 +5,17 @@
  * instead of walking the whole datastore (docs/architecture.md, "Leases").
  */
 
-/** The global (structural) lease: `.datastore.lock` in solo mode, `.locks/{ns}.lock` otherwise. */
+/**
+ * The global (structural) lease: `.datastore.lock` in solo mode, `{ns}/.datastore.lock` in a
+ * namespace, so everything a namespace owns sits under its own prefix.
+ */
 export function globalLockKey(namespace: string): string {
-  return namespace === "" ? ".datastore.lock" : `.locks/${namespace}.lock`;
+  return namespace === "" ? ".datastore.lock" : `${namespace}/.datastore.lock`;
 }
 
-/** Folder holding every per-model lease of a namespace (solo mode uses `_solo`). */
+/** Folder holding every per-model lease: `.locks/models/_solo/` in solo mode, `{ns}/.locks/models/` in a namespace. */
 export function modelLockPrefix(namespace: string): string {
-  return `.locks/models/${namespace === "" ? "_solo" : namespace}/`;
+  return namespace === "" ? ".locks/models/_solo/" : `${namespace}/.locks/models/`;
 }
 
 /** The per-model lease of `type/id`. Types may contain `/` (e.g. `@org/name`). */
