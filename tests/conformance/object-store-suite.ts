@@ -148,6 +148,8 @@ export function objectStoreConformance(name: string, make: () => Promise<ObjectS
       expect(await collect(store.list("a"))).toEqual(["a-z", "a.txt", "a/x", "a/y/1", "a/y/2", "a/y0", "ab"]);
       expect(await collect(store.list("a/", "a/y/1"))).toEqual(["a/y/2", "a/y0"]);
       expect(await collect(store.list("", "a/y0"))).toEqual(["ab", "b", "c/d"]);
+      // Past a whole folder from a key that does not exist: how the namespaces are found.
+      expect(await collect(store.list("", "a0"))).toEqual(["ab", "b", "c/d"]);
       expect(await collect(store.list("zzz"))).toEqual([]);
       const infos: ObjectInfo[] = [];
       for await (const info of store.list("c/")) infos.push(info);
