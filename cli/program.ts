@@ -26,6 +26,10 @@ const GROUPS: readonly Group[] = [
   { path: ["datastore"], description: "configure and inspect the datastore (alias: ds)", alias: "ds" },
   { path: ["datastore", "setup"], description: "point the repo at a datastore, migrating existing data" },
   { path: ["datastore", "lock"], description: "inspect and break leases" },
+  {
+    path: ["datastore", "namespace"],
+    description: "share one datastore between repos, each in its own namespace",
+  },
 ];
 
 /** Every command in the order the help lists them. */
@@ -59,6 +63,12 @@ function commands(): Entry[] {
     at("datastore compact", () => import("./commands/datastore-compact.ts")),
     at("datastore lock status", () => import("./commands/datastore-lock-status.ts")),
     at("datastore lock release", () => import("./commands/datastore-lock-release.ts")),
+    at("datastore namespace set", () => import("./commands/datastore-namespace-set.ts")),
+    at("datastore namespace list", () => import("./commands/datastore-namespace-list.ts")),
+    at("datastore namespaces", async () => {
+      const { command } = await import("./commands/datastore-namespace-list.ts");
+      return { command: { ...command, description: "same as 'datastore namespace list'" } };
+    }),
   ];
 }
 
