@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { parse } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
 import { REMOTE_KINDS, startRemote } from "./support/remote.ts";
 import { put } from "./support/remote-repo.ts";
@@ -293,5 +294,29 @@ describe("SWAMP_DATASTORE keeps the namespace", () => {
       ],
       currentNamespace: "infra",
     });
+  });
+});
+
+describe("namespace set in a repo on its own .swamp folder", () => {
+  test("without a datastore block, set writes the default folder's block; the warning only when data stays behind", async () => {
+    const empty = await makeRepo();
+    const quiet = expectExit(await empty.run(["ds", "namespace", "set", "infra", "--json"]), 0);
+    expect(quiet.json<NamespaceSetDoc>()).toEqual({
+      namespace: "infra",
+      datastorePath: join(empty.dir, ".swamp"),
+      registrationSkipped: false,
+    });
+    expect(parse(readFileSync(join(empty.dir, ".swamp.yaml"), "utf8"))).toEqual({
+      repoId: empty.repoId,
+      datastore: { type: "filesystem", path: ".swamp", namespace: "infra" },
+    });
+
+    const withData = await makeRepo();
+    await put(withData, "vpc", "old", "{}");
+    const warned = expectExit(await withData.run(["ds", "namespace", "set", "infra"]), 0);
+    expect(warned.stdout).toContain("Warning: Existing data remains at the old un-namespaced path");
+    // Its own folder: another repo's "infra" elsewhere is no conflict, and new data lands under it.
+    await put(withData, "vpc", "new", "{}");
+    expect(await names(withData, "vpc")).toEqual(["new"]);
   });
 });

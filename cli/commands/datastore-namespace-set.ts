@@ -75,14 +75,17 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   );
 }
 
-/** `datastore.namespace` in `.swamp.yaml`; a repo without a datastore block gets the default folder's. */
+/**
+ * `datastore.namespace` in `.swamp.yaml`. A repo without a datastore block gets the default
+ * folder's, relative to the repo (`.swamp`) so that every checkout reads it the same.
+ */
 async function saveNamespace(ctx: RepoContext, namespace: string): Promise<void> {
   const file = await readRepoConfig(ctx.repoDir);
   const edit =
     file.datastore === undefined
       ? {
           path: ["datastore"],
-          value: toYamlDatastoreBlock(defaultBackend(ctx.repoDir), { namespace: Namespace.of(namespace) }),
+          value: toYamlDatastoreBlock(defaultBackend("."), { namespace: Namespace.of(namespace) }),
         }
       : { path: ["datastore", "namespace"], value: namespace };
   await editRepoConfig(ctx.repoDir, [edit]);
