@@ -4,7 +4,7 @@ import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import type { MigrationDir, MigrationProblem } from "../../core/use-cases/migrate.ts";
-import { listNamespaces, registerNamespace } from "../../core/use-cases/namespace-registry.ts";
+import { namespaceFolders, registerNamespace } from "../../core/use-cases/namespace-registry.ts";
 import { text } from "../command-spec.ts";
 
 export const RETRY_HINT = "Re-run the same command to retry. Local data is preserved and the retry is safe.";
@@ -55,7 +55,7 @@ export async function claimNamespace(
   signal: AbortSignal,
 ): Promise<SetupWarning[]> {
   if (namespace.isSolo) {
-    const existing = (await listNamespaces(store, "", signal)).map((e) => e.namespace);
+    const existing = await namespaceFolders(store, signal);
     if (existing.length === 0) return [];
     return [
       {
