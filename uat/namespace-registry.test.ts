@@ -192,6 +192,23 @@ describe.each([...REMOTE_KINDS, "folder"])("namespaces on one shared datastore (
     expect(await names(third, "vpc")).toEqual(["third-net"]);
   });
 
+  test("a new repo with local data claiming infra by setup: refused before anything moves", async () => {
+    const fresh = await makeRepo(place.env);
+    await put(fresh, "vpc", "fresh-net", "{}");
+    const yaml = yamlOf(fresh);
+    const local = readdirSync(join(fresh.dir, ".swamp", "data"), { recursive: true }).sort();
+    const infraKeys = await place.keys("infra/");
+    refused(
+      await fresh.run(place.setupArgs("infra")),
+      'Namespace "infra" is already registered',
+      infra.repoId,
+    );
+    expect(yamlOf(fresh)).toEqual(yaml);
+    expect(readdirSync(join(fresh.dir, ".swamp", "data"), { recursive: true }).sort()).toEqual(local);
+    expect(await place.keys("infra/")).toEqual(infraKeys);
+    expect(await names(fresh, "vpc")).toEqual(["fresh-net"]);
+  });
+
   test("invalid slugs are refused with the rule, by set and by setup, and .swamp.yaml stays as it was", async () => {
     const yaml = yamlOf(third);
     for (const [slug, rule] of INVALID_SLUGS) {
