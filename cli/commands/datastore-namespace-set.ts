@@ -55,8 +55,11 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     inv.out.info(`Changing namespace from ${outcome.previousNamespace} to ${outcome.namespace}`);
   }
   const warning = (await oldDataRemains(ctx, inv.signal)) ? OLD_DATA_WARNING : undefined;
-  const overridden = ctx.env.SWAMP_NAMESPACE ? [envOverrideWarning(ctx.env.SWAMP_NAMESPACE)] : [];
-  for (const w of overridden) inv.out.warn(w);
+  if (ctx.env.SWAMP_NAMESPACE) {
+    inv.out.warn(
+      `SWAMP_NAMESPACE is set ("${ctx.env.SWAMP_NAMESPACE}") and overrides .swamp.yaml; unset it to use the namespace just set.`,
+    );
+  }
   const doc = {
     namespace: outcome.namespace,
     ...(outcome.previousNamespace ? { previousNamespace: outcome.previousNamespace } : {}),
@@ -98,8 +101,4 @@ async function oldDataRemains(ctx: RepoContext, signal: AbortSignal): Promise<bo
   if (!ctx.isRemote) return false;
   const cache = await openObjectStore({ kind: "filesystem", path: ctx.datastoreBase }, ctx.storeDeps);
   return holdsSoloData(cache, subdirs, signal);
-}
-
-function envOverrideWarning(value: string): string {
-  return `SWAMP_NAMESPACE is set ("${value}") and overrides .swamp.yaml; unset it to use the namespace just set.`;
 }
