@@ -26,6 +26,7 @@ const GROUPS: readonly Group[] = [
   { path: ["datastore"], description: "configure and inspect the datastore (alias: ds)", alias: "ds" },
   { path: ["datastore", "setup"], description: "point the repo at a datastore, migrating existing data" },
   { path: ["datastore", "lock"], description: "inspect and break leases" },
+  { path: ["datastore", "namespace"], description: "this repo's namespace in a shared datastore" },
 ];
 
 /** Every command in the order the help lists them. */
@@ -59,6 +60,8 @@ function commands(): Entry[] {
     at("datastore compact", () => import("./commands/datastore-compact.ts")),
     at("datastore lock status", () => import("./commands/datastore-lock-status.ts")),
     at("datastore lock release", () => import("./commands/datastore-lock-release.ts")),
+    at("datastore namespace migrate", () => import("./commands/datastore-namespace-migrate.ts")),
+    at("datastore namespace unset", () => import("./commands/datastore-namespace-unset.ts")),
   ];
 }
 
