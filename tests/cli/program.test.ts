@@ -26,7 +26,7 @@ describe("the command tree", () => {
       "gc",
     ]);
     const ds = child(await buildProgram(["ds", "--help"]), "datastore");
-    expect(names(ds)).toEqual(["status", "setup", "sync", "compact", "lock"]);
+    expect(names(ds)).toEqual(["status", "setup", "sync", "compact", "lock", "namespace"]);
     expect(names(child(ds, "setup"))).toEqual([]);
   });
 
@@ -50,6 +50,8 @@ describe("the command tree", () => {
       ...setups.map((n) => ["datastore", "setup", n]),
       ["datastore", "lock", "status"],
       ["datastore", "lock", "release"],
+      ["datastore", "namespace", "migrate"],
+      ["datastore", "namespace", "unset"],
     ];
     for (const path of paths) {
       let cmd: Command | undefined = await buildProgram(path);
