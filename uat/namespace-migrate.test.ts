@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
-import { type RemoteServer, startRemote } from "./support/remote.ts";
+import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { bucketData, heldLeases, isNotData, makeRemoteRepo, put } from "./support/remote-repo.ts";
 import { seedRecords } from "./support/seed.ts";
 import type { GetDoc, ListDoc, QueryDoc, QueryRecord } from "./support/shapes.ts";
@@ -259,15 +259,15 @@ describe("a migration killed half-way", () => {
   }, 300_000);
 });
 
-describe("on S3", () => {
-  let s3: RemoteServer;
+describe.each(REMOTE_KINDS)("on %s", (kind) => {
+  let server: RemoteServer;
   beforeAll(async () => {
-    s3 = await startRemote("s3");
+    server = await startRemote(kind);
   });
-  afterAll(() => s3.reset());
+  afterAll(() => server.reset());
 
-  test("migrate --confirm pushes the data under {prefix}/{ns}/; a fresh clone with the namespace reads it", async () => {
-    const { repo, bucket, prefix } = await makeRemoteRepo(s3, { prefix: "p" });
+  test("migrate --confirm pushes the data under {prefix}/{ns}/, a fresh clone with the namespace reads it, and unset --migrate brings it back", async () => {
+    const { repo, bucket, prefix } = await makeRemoteRepo(server, { prefix: "p" });
     await put(repo, "vpc", "main", '{"n":1}');
     await put(repo, "vpc", "main", '{"n":2}');
     await put(repo, "note", "plain", "text ✓");
@@ -280,7 +280,7 @@ describe("on S3", () => {
     expect(preview).toMatchObject({ confirm: false, isExtensionDatastore: true });
     expect(await bucket.keys(`${prefix}/${NS}/data/`)).toEqual([]);
 
-    const moved = (await migrate(repo, ["migrate", "--confirm"], 0)).json<MigrationDoc>();
+    const moved = (await migrate(repo, ["migrate", "--confirm"])).json<MigrationDoc>();
     expect(moved).toMatchObject({ confirm: true, migratedDirectories: ["data"] });
     expect(moved.filesPushed).toBeGreaterThan(0);
     // Read with the vendor's SDK: the data is under the namespace; the old root data is left in place.
@@ -296,5 +296,14 @@ describe("on S3", () => {
     const records = await query(clone, "version > 0");
     expect(records.map((r) => r.namespace)).toEqual(recordsBefore.map(() => NS));
     expect(withoutNamespace(records)).toEqual(withoutNamespace(recordsBefore));
+
+    const unset = await migrate(repo, ["unset", "--migrate", "--confirm"]);
+    expect(unset.json<MigrationDoc>()).toMatchObject({ reverse: true, confirm: true, previousNamespace: NS });
+    expect(namespaceOf(repo)).toBeUndefined();
+    const unsetText = expectExit(await repo.run(["datastore", "namespace", "unset"]), 1);
+    expect(unsetText.stderr).toContain("No namespace is currently configured. Nothing to unset.");
+    expectExit(await repo.run(["datastore", "sync", "--push", "--json"]), 0);
+    expect(await bucketData(bucket, prefix)).toEqual(root);
+    expect(await query(repo, "version > 0")).toEqual(recordsBefore);
   }, 120_000);
 });
