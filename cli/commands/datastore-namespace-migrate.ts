@@ -144,7 +144,7 @@ async function moveInFolder(
   request: MigrationRequest,
 ): Promise<MovedDoc> {
   const solo = soloOf(ctx);
-  // Solo first, then the namespace: every command takes them in this order, so none waits on another forever.
+  // Solo first, then the namespace, always in this order (docs/architecture.md, "Namespace migration").
   return solo.withStructuralNoSync("namespace migrate", inv.signal, (soloLease) =>
     ctx.withStructuralNoSync("namespace migrate", inv.signal, async (lease) => {
       const held = bothHeld(soloLease, lease);
