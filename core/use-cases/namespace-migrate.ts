@@ -120,20 +120,29 @@ async function refuseOtherNamespaces(move: NamespaceMove): Promise<void> {
 }
 
 /**
- * The solo layout must not hold data of its own before a reverse move. Files there with the bytes
- * the namespace holds at the same path are an interrupted reverse move's copies, and `latest`
- * markers are derived: neither counts.
+ * The solo layout must not hold data of its own before a reverse move. When some of the
+ * namespace's files are there already with the same bytes, a reverse move was interrupted (its
+ * files carry model ids, so their paths do not occur by chance), and the first run found the solo
+ * layout empty: what is there is its copies, also those whose source it removed after its commit.
+ * `latest` markers are derived and never count.
  */
 async function refuseOccupiedSolo(dir: MigrationDir): Promise<void> {
-  for (const path of await dir.destination.list(isInternalFile)) {
-    if (isLatestMarker(`${dir.sub}/${path}`)) continue;
-    const [there, source] = await Promise.all([dir.destination.digest(path), dir.source.digest(path)]);
-    if (there && source && there.size === source.size && there.sha256 === source.sha256) continue;
-    throw new SwampError(
-      "validation_failed",
-      `Cannot reverse-migrate: "${dir.sub}" already exists at "${dir.destination.location}" (for example ${dir.sub}/${path}). Remove or rename it first. Nothing was moved.`,
-    );
+  const moving = await dir.source.list(isInternalFile);
+  if (moving.length === 0) return;
+  const there = (await dir.destination.list(isInternalFile)).filter(
+    (p) => !isLatestMarker(`${dir.sub}/${p}`),
+  );
+  if (there.length === 0) return;
+  const theirs = new Set(there);
+  for (const path of moving) {
+    if (!theirs.has(path)) continue;
+    const [copy, source] = await Promise.all([dir.destination.digest(path), dir.source.digest(path)]);
+    if (copy && source && copy.size === source.size && copy.sha256 === source.sha256) return;
   }
+  throw new SwampError(
+    "validation_failed",
+    `Cannot reverse-migrate: "${dir.sub}" already exists at "${dir.destination.location}" (for example ${dir.sub}/${there[0]}). Remove or rename it first. Nothing was moved.`,
+  );
 }
 
 /** Files at the destination with other bytes are never overwritten: the whole move is refused. */

@@ -161,6 +161,34 @@ describe("planNamespaceMove", () => {
 });
 
 describe("migrateNamespace", () => {
+  test("reverse, once done, has nothing left to move: the solo layout's data does not refuse it", async () => {
+    const ds = datastore();
+    const plan = await planNamespaceMove(ds.move({ reverse: true }));
+    expect(plan.dirs).toEqual([]);
+  });
+
+  test("reverse killed while the namespace folder is emptied after its commit: running it again removes the rest", async () => {
+    const ds = datastore(under("infra", SOLO));
+    ds.injure((rel, tree) => {
+      if (rel !== "infra/data") return tree;
+      return Object.assign(Object.create(tree) as FileTree, {
+        remove: async (paths: readonly string[]) => {
+          await tree.remove(paths.slice(0, 2));
+          throw new Error("killed");
+        },
+      });
+    });
+    expect(await failure(migrateNamespace({ lease: ds.lease }, ds.move({ reverse: true }), ds.steps))).toBe(
+      "killed",
+    );
+    expect((await ds.files()).filter((f) => f.startsWith("infra/data/")).length).toBe(3);
+
+    ds.injure((_rel, tree) => tree);
+    const again = await migrateNamespace({ lease: ds.lease }, ds.move({ reverse: true }), ds.steps);
+    expect(again.result).toMatchObject({ committed: true, filesCopied: 0 });
+    expect(await ds.files()).toEqual(Object.keys(SOLO).sort());
+  });
+
   test("forward then reverse: every file moves into the namespace folder and back, byte for byte", async () => {
     const ds = datastore();
     const forward = await migrateNamespace({ lease: ds.lease }, ds.move(), ds.steps);
