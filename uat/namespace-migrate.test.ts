@@ -134,9 +134,15 @@ describe("filesystem round trip", () => {
     expect(unsetPreview).toMatchObject({ reverse: true, confirm: false });
     expect(namespaceOf(repo)).toBe(NS);
 
+    const manifest = join(store, NS, ".namespace.json");
+    writeFileSync(
+      manifest,
+      `${JSON.stringify({ namespace: NS, repoId: repo.repoId, registeredAt: new Date().toISOString() })}\n`,
+    );
     const unset = (await migrate(repo, ["unset", "--migrate", "--confirm"])).json<MigrationDoc>();
     expect(unset).toMatchObject({ reverse: true, confirm: true, previousNamespace: NS });
     expect(namespaceOf(repo)).toBeUndefined();
+    expect(existsSync(manifest)).toBe(false);
     expect(dataFiles(join(store, NS))).toEqual({});
     const back = dataFiles(store);
     for (const [rel, sha] of Object.entries(before)) expect({ rel, sha: back[rel] }).toEqual({ rel, sha });
