@@ -69,6 +69,8 @@ function commands(): Entry[] {
       const { command } = await import("./commands/datastore-namespace-list.ts");
       return { command: { ...command, description: "same as 'datastore namespace list'" } };
     }),
+    at("datastore namespace migrate", () => import("./commands/datastore-namespace-migrate.ts")),
+    at("datastore namespace unset", () => import("./commands/datastore-namespace-unset.ts")),
   ];
 }
 

@@ -29,7 +29,7 @@ describe("the command tree", () => {
     expect(names(ds)).toEqual(["status", "setup", "sync", "compact", "lock", "namespace", "namespaces"]);
     expect(names(child(ds, "setup"))).toEqual([]);
     const ns = child(child(await buildProgram(["ds", "namespace"]), "datastore"), "namespace");
-    expect(names(ns)).toEqual(["set", "list"]);
+    expect(names(ns)).toEqual(["set", "list", "migrate", "unset"]);
   });
 
   test("a command run loads only that command, with every option it declares", async () => {
@@ -55,6 +55,8 @@ describe("the command tree", () => {
       ["datastore", "namespace", "set"],
       ["datastore", "namespace", "list"],
       ["datastore", "namespaces"],
+      ["datastore", "namespace", "migrate"],
+      ["datastore", "namespace", "unset"],
     ];
     for (const path of paths) {
       let cmd: Command | undefined = await buildProgram(path);
