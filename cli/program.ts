@@ -133,6 +133,7 @@ function register(parent: Command, name: string, spec: CommandSpec): void {
   for (const a of spec.arguments ?? []) {
     const argument = new Argument(a.syntax, a.description);
     if (a.choices) argument.choices(a.choices);
+    if (a.mayStartWithDash) cmd.allowUnknownOption();
     cmd.addArgument(argument);
   }
   for (const [key, declared] of Object.entries(spec.options)) cmd.addOption(optionFor(key, declared));

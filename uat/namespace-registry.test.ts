@@ -212,8 +212,8 @@ describe.each([...REMOTE_KINDS, "folder"])("namespaces on one shared datastore (
   test("invalid slugs are refused with the rule, by set and by setup, and .swamp.yaml stays as it was", async () => {
     const yaml = yamlOf(third);
     for (const [slug, rule] of INVALID_SLUGS) {
-      // `--` so that "-lead" is the slug, not an option: as a person would type it.
-      refused(await third.run(["datastore", "namespace", "set", "--json", "--", slug]), rule);
+      // "-lead" is read as the slug, not as an unknown option.
+      refused(await third.run(["datastore", "namespace", "set", slug, "--json"]), rule);
       refused(await third.run(place.setupArgs(slug)), rule);
     }
     expect(yamlOf(third)).toEqual(yaml);

@@ -15,7 +15,13 @@ type Opts = OptsOf<typeof options>;
 
 export const command = defineCommand({
   description: "register a namespace for this repo in the datastore and use it (moves nothing)",
-  arguments: [{ syntax: "<slug>", description: "lowercase letters, digits and inner hyphens, at most 64" }],
+  arguments: [
+    {
+      syntax: "<slug>",
+      description: "lowercase letters, digits and inner hyphens, at most 64",
+      mayStartWithDash: true,
+    },
+  ],
   examples: [
     "swamp datastore namespace set infra",
     "swamp ds namespace set security --json",
