@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
 import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { bucketData, heldLeases, isNotData, makeRemoteRepo, put } from "./support/remote-repo.ts";
@@ -38,14 +38,10 @@ interface MigrationDoc {
 
 const NS = "infra";
 
-/** Sets `datastore.namespace` in `.swamp.yaml` the way `namespace set` leaves it (the manifest aside). */
-function setNamespace(repo: Repo, namespace: string | undefined): void {
-  const file = join(repo.dir, ".swamp.yaml");
-  const doc = parse(readFileSync(file, "utf8")) as { datastore?: Record<string, unknown> };
-  doc.datastore ??= {};
-  if (namespace === undefined) delete doc.datastore.namespace;
-  else doc.datastore.namespace = namespace;
-  writeFileSync(file, stringify(doc));
+/** `datastore namespace set <ns>` (registers and switches), or `unset` for undefined; both must succeed. */
+async function setNamespace(repo: Repo, namespace: string | undefined): Promise<void> {
+  const args = namespace === undefined ? ["unset"] : ["set", namespace];
+  expectExit(await repo.run(["datastore", "namespace", ...args, "--json"]), 0);
 }
 
 const namespaceOf = (repo: Repo) =>
@@ -93,7 +89,7 @@ describe("filesystem round trip", () => {
     expect(new Set(recordsBefore.map((r) => r.namespace))).toEqual(new Set([""]));
     const getBefore = expectExit(await repo.run(["data", "get", "vpc", "main", "--json"]), 0).json<GetDoc>();
 
-    setNamespace(repo, NS);
+    await setNamespace(repo, NS);
     const preview = (await migrate(repo, ["migrate"])).json<MigrationDoc>();
     expect(preview).toMatchObject({
       namespace: NS,
@@ -164,11 +160,11 @@ describe("filesystem round trip", () => {
 
   test("reverse refuses when the solo layout already holds data; nothing moves", async () => {
     const { repo, store } = await folderRepo();
-    setNamespace(repo, NS);
+    await setNamespace(repo, NS);
     await migrate(repo, ["migrate", "--yes"]);
-    setNamespace(repo, undefined);
+    await setNamespace(repo, undefined);
     await put(repo, "solo-model", "fresh", '{"solo":true}');
-    setNamespace(repo, NS);
+    await setNamespace(repo, NS);
     const soloBefore = dataFiles(store);
     const namespacedBefore = dataFiles(join(store, NS));
 
@@ -187,7 +183,7 @@ describe("filesystem round trip", () => {
     const clash = join(store, NS, "data", modelType, modelId, "main", "1", "raw");
     mkdirSync(join(clash, ".."), { recursive: true });
     writeFileSync(clash, "someone else's bytes");
-    setNamespace(repo, NS);
+    await setNamespace(repo, NS);
     const before = dataFiles(store);
     const refused = await migrate(repo, ["migrate", "--confirm"], 1);
     expect(refused.errorJson().error).toStartWith(
@@ -209,7 +205,7 @@ describe("filesystem round trip", () => {
 
   test("unset refuses while the datastore holds other namespaces; plain unset keeps the data", async () => {
     const { repo, store } = await folderRepo();
-    setNamespace(repo, NS);
+    await setNamespace(repo, NS);
     await migrate(repo, ["migrate", "--yes"]);
     const manifest = (ns: string) =>
       `${JSON.stringify({ namespace: ns, repoId: crypto.randomUUID(), registeredAt: new Date().toISOString() })}\n`;
@@ -236,7 +232,7 @@ describe("a migration killed half-way", () => {
     await seedRecords(store, 1500);
     const before = dataFiles(store);
     const total = Object.keys(before).length;
-    setNamespace(repo, NS);
+    await setNamespace(repo, NS);
     const first = repo.spawn(["datastore", "namespace", "migrate", "--confirm", "--json"], {
       timeoutMs: 120_000,
     });
@@ -285,7 +281,7 @@ describe.each(REMOTE_KINDS)("on %s", (kind) => {
     expect(Object.keys(root).length).toBeGreaterThan(0);
     const recordsBefore = await query(repo, "version > 0");
 
-    setNamespace(repo, NS);
+    await setNamespace(repo, NS);
     const preview = (await migrate(repo, ["migrate"])).json<MigrationDoc>();
     expect(preview).toMatchObject({ confirm: false, isExtensionDatastore: true });
     expect(await bucket.keys(`${prefix}/${NS}/data/`)).toEqual([]);
