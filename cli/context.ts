@@ -254,7 +254,7 @@ export class RepoContext {
   async readCatalog<T>(read: (catalog: Catalog) => Promise<T> | T): Promise<T> {
     const catalog = await this.catalog();
     const answer = await read(catalog);
-    if (catalog.isPopulated()) return answer;
+    if (catalog.isPopulated(this.namespace)) return answer;
     await this.#follow(catalog);
     return read(catalog);
   }

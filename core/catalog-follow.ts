@@ -29,16 +29,16 @@ export interface FollowDeps {
  */
 export async function followDatastoreChanges(deps: FollowDeps): Promise<FollowOutcome> {
   const { feed, repo, catalog, namespace } = deps;
-  const populated = catalog.isPopulated();
-  const changes = await feed.since(populated ? catalog.changeCursor() : null);
+  const populated = catalog.isPopulated(namespace);
+  const changes = await feed.since(populated ? catalog.changeCursor(namespace) : null);
   if (changes.kind === "unchanged") return { kind: "current" };
   if (populated && changes.kind === "names" && changes.names.length <= REFRESH_NAMES_MAX) {
     const rows = await refreshCatalogNames(repo, catalog, namespace, changes.names);
-    catalog.setChangeCursor(changes.cursor);
+    catalog.setChangeCursor(namespace, changes.cursor);
     return { kind: "refreshed", names: changes.names.length, rows };
   }
   const rows = await backfillCatalog(repo, catalog, namespace);
-  catalog.setChangeCursor(changes.cursor);
+  catalog.setChangeCursor(namespace, changes.cursor);
   const problem = changes.kind === "unknown" ? changes.problem : undefined;
   return { kind: "rebuilt", rows, ...(problem ? { problem } : {}) };
 }

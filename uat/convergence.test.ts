@@ -1,28 +1,16 @@
 import { beforeAll, describe, test } from "bun:test";
 import { afterThisTest, installCleanup } from "./support/cleanup.ts";
-import { ackedWrites, dataViolations, latestViolations, type View } from "./support/convergence-check.ts";
-import {
-  DELETED_NAME,
-  KEPT_NAMES,
-  MODEL,
-  runClone,
-  syncUntilAgreed,
-  TYPE,
-  tallyFaults,
-} from "./support/convergence-ops.ts";
-import { type FlakyProxy, startFlakyProxy } from "./support/flaky-proxy.ts";
+import { tallyFaults } from "./support/convergence-ops.ts";
+import { convergenceRun, type RunResult, type Team } from "./support/convergence-run.ts";
 import { REMOTE_KINDS, type RemoteKind, type RemoteServer, startRemote } from "./support/remote.ts";
-import { bucketData, cloneVia, makeRemoteRepo, put } from "./support/remote-repo.ts";
-import { forkRandom, seedFromEnv } from "./support/seeded-random.ts";
-import { describeRun, expectExit, type Repo } from "./support/swamp.ts";
-import { cacheData } from "./support/version-files.ts";
+import { seedFromEnv } from "./support/seeded-random.ts";
 
 installCleanup();
 
 /** Replays a failure: `SWAMP_CONVERGENCE_SEED=<seed printed below> bun test uat/convergence.test.ts`. */
 const SEED = seedFromEnv("SWAMP_CONVERGENCE_SEED");
 const CLONES = 3;
-/** Operations per backend, all clones together. */
+/** Operations per backend and run, all clones together. */
 const OPS = Number(process.env.SWAMP_CONVERGENCE_OPS ?? 210);
 /**
  * Chance that a new connection between a clone and the store is reset part-way. The S3 client
@@ -44,82 +32,54 @@ const SHOWN = 25;
 
 console.log(`convergence: seed=${SEED} (replay with SWAMP_CONVERGENCE_SEED=${SEED})`);
 
-describe.each(REMOTE_KINDS)("3 clones on one %s bucket, random puts, deletes and syncs", (kind) => {
-  let server: RemoteServer;
+/** The same number of ops as the solo run, split between two namespaces sharing the bucket and prefix. */
+const TWO_TEAMS: Team[] = ["infra", "security"].map((namespace) => ({ namespace, clones: 2, ops: OPS / 2 }));
 
-  beforeAll(async () => {
-    server = await startRemote(kind);
-  });
+describe.each(REMOTE_KINDS)(
+  "random puts, deletes and syncs with resets and kill -9 on one %s bucket",
+  (kind) => {
+    let server: RemoteServer;
 
-  test(`with resets and kill -9: every acknowledged write survives, nothing diverges (seed ${SEED})`, async () => {
-    const proxies: FlakyProxy[] = [];
-    afterThisTest(async () => {
-      await Promise.all(proxies.map((proxy) => proxy.stop()));
+    beforeAll(async () => {
+      server = await startRemote(kind);
     });
-    for (let i = 0; i < CLONES; i++)
-      proxies.push(await startFlakyProxy(server.port, forkRandom(SEED, `${kind}/proxy${i}`)));
-    const proxyOf = (i: number) => proxies[i] as FlakyProxy;
 
-    const origin = await makeRemoteRepo(server, { endpoint: proxyOf(0).url });
-    const first = await put(origin.repo, MODEL, "seed", "seed", TYPE);
-    const clones: Repo[] = [origin.repo];
-    for (let i = 1; i < CLONES; i++) {
-      const clone = cloneVia(origin.repo, proxyOf(i).url);
-      expectExit(await clone.run(["datastore", "sync", "--pull", "--json"]), 0);
-      clones.push(clone);
-    }
+    const run = (teams: Team[]) =>
+      convergenceRun(
+        server,
+        teams,
+        {
+          seed: SEED,
+          resetChance: RESET_CHANCE[kind],
+          deadline: Date.now() + CHAOS_BUDGET_MS,
+          env: CHAOS_ENV,
+          opTimeoutMs: OP_TIMEOUT_MS,
+        },
+        afterThisTest,
+      );
 
-    for (const proxy of proxies) proxy.setResetChance(RESET_CHANCE[kind]);
-    const deadline = Date.now() + CHAOS_BUDGET_MS;
-    const outcomes = (
-      await Promise.all(
-        clones.map((repo, clone) =>
-          runClone(
-            repo,
-            proxyOf(clone),
-            forkRandom(SEED, `${kind}/clone${clone}`),
-            { clone, count: Math.ceil(OPS / CLONES), label: `${kind}-${SEED}`, deadline },
-            { env: CHAOS_ENV, timeoutMs: OP_TIMEOUT_MS },
-          ),
-        ),
-      )
-    ).flat();
-    for (const proxy of proxies) proxy.setResetChance(0);
+    test(`${CLONES} solo clones: every acknowledged write survives, nothing diverges (seed ${SEED})`, async () => {
+      report(kind, "solo", await run([{ namespace: "", clones: CLONES, ops: OPS }]));
+    }, 300_000);
 
-    // Fault-free: every clone syncs until all agree; then a fresh clone reads the bucket.
-    const repos = clones.map((repo, i) => ({ label: `clone ${i}`, repo }));
-    const settling = await syncUntilAgreed(repos, cacheData);
-    const fresh = cloneVia(origin.repo, server.endpoint);
-    const freshPull = await fresh.run(["datastore", "sync", "--pull", "--json"]);
-    if (freshPull.code !== 0) settling.push(`a fresh clone could not pull:\n${describeRun(freshPull)}`);
-    repos.unshift({ label: "a fresh clone", repo: fresh });
+    test(`2 clones each of infra and security: 0 violations per namespace, nothing outside its own (seed ${SEED})`, async () => {
+      report(kind, "infra+security", await run(TWO_TEAMS));
+    }, 300_000);
+  },
+);
 
-    const acked = [
-      { clone: 0, seq: -1, name: "seed", value: "seed", version: first.version },
-      ...ackedWrites(outcomes),
-    ];
-    const bucket: View = { label: "the bucket", files: await bucketData(origin.bucket, origin.prefix) };
-    const views = repos.map(({ label, repo }) => ({ label, files: cacheData(repo) }));
-    const violations = [
-      ...settling,
-      ...outcomes.flatMap(({ op, problem }) =>
-        problem ? [`clone ${op.clone}, op ${op.seq} (${op.args.join(" ")}): ${problem}`] : [],
-      ),
-      ...dataViolations(first.modelId, acked, bucket, views),
-      ...(await latestViolations(repos, ["seed", ...KEPT_NAMES, DELETED_NAME])),
-    ];
-
-    const figures = tallyFaults(outcomes, proxies);
-    console.log(
-      `convergence: backend=${kind} seed=${SEED} ops=${outcomes.length} acked=${acked.length} failed=${figures.failed} resets=${figures.resets} kills=${figures.kills} hung=${figures.hung} violations=${violations.length}`,
+/** Prints the run's figures; throws when anything was violated, an op hung or no fault was injected. */
+function report(kind: RemoteKind, teams: string, { outcomes, acked, proxies, violations }: RunResult): void {
+  const figures = tallyFaults(outcomes, proxies);
+  console.log(
+    `convergence: backend=${kind} teams=${teams} seed=${SEED} ops=${outcomes.length} acked=${acked} failed=${figures.failed} resets=${figures.resets} kills=${figures.kills} hung=${figures.hung} violations=${violations.length}`,
+  );
+  if (violations.length > 0 || figures.hung > 0)
+    throw new Error(
+      `${violations.length} violation(s), ${figures.hung} op(s) hung (seed ${SEED}):\n  ${violations.slice(0, SHOWN).join("\n  ")}${violations.length > SHOWN ? "\n  …" : ""}`,
     );
-    if (figures.resets === 0 || figures.kills === 0)
-      throw new Error(
-        `no faults were injected (resets=${figures.resets}, kills=${figures.kills}): the harness is broken`,
-      );
-    if (violations.length > 0 || figures.hung > 0)
-      throw new Error(
-        `${violations.length} violation(s), ${figures.hung} op(s) hung (seed ${SEED}):\n  ${violations.slice(0, SHOWN).join("\n  ")}${violations.length > SHOWN ? "\n  …" : ""}`,
-      );
-  }, 300_000);
-});
+  if (figures.resets === 0 || figures.kills === 0)
+    throw new Error(
+      `no faults were injected (resets=${figures.resets}, kills=${figures.kills}): the harness is broken`,
+    );
+}

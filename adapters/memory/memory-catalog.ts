@@ -57,8 +57,8 @@ export class MemoryCatalog implements Catalog {
   /** Insertion order is scan order: a rewritten row is deleted and re-added with a new sequence number. */
   private readonly rows = new Map<string, { seq: number; row: CatalogRow }>();
   private nextSeq = 1;
-  private populated = false;
-  private cursor: string | null = null;
+  private readonly populated = new Set<string>();
+  private readonly cursors = new Map<string, string>();
 
   private put(row: CatalogRow): void {
     const key = rowKey(row);
@@ -97,7 +97,7 @@ export class MemoryCatalog implements Catalog {
     for await (const batch of batches) rows.push(...batch);
     for (const [key, { row }] of this.rows) if (row.namespace === namespace) this.rows.delete(key);
     for (const row of rows) this.put(row);
-    this.populated = true;
+    this.populated.add(namespace);
   }
 
   scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
@@ -137,16 +137,16 @@ export class MemoryCatalog implements Catalog {
     return { rows, next: null };
   }
 
-  isPopulated(): boolean {
-    return this.populated;
+  isPopulated(namespace: string): boolean {
+    return this.populated.has(namespace);
   }
 
-  changeCursor(): string | null {
-    return this.cursor;
+  changeCursor(namespace: string): string | null {
+    return this.cursors.get(namespace) ?? null;
   }
 
-  setChangeCursor(cursor: string): void {
-    this.cursor = cursor;
+  setChangeCursor(namespace: string, cursor: string): void {
+    this.cursors.set(namespace, cursor);
   }
 
   compact(): CompactionStats {

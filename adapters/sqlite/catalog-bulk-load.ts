@@ -2,7 +2,7 @@ import type { Database, Statement } from "bun:sqlite";
 import type { CatalogRow } from "../../core/ports/catalog.ts";
 import { SYNCHRONOUS } from "./catalog-connection.ts";
 import { INSERT, toBindings } from "./catalog-row-codec.ts";
-import { createSecondaryIndexes, dropSecondaryIndexes } from "./catalog-schema.ts";
+import { createSecondaryIndexes, dropSecondaryIndexes, populatedKey } from "./catalog-schema.ts";
 
 /** From this many rows on, a load into a table no larger than it rebuilds the indexes afterwards. */
 const REINDEX_MIN_ROWS = 5000;
@@ -19,11 +19,13 @@ export class CatalogBulkLoad {
   readonly #db: Database;
   readonly #insert: Statement;
   readonly #reindexFrom: number;
+  readonly #namespace: string;
   #pending: CatalogRow[] = [];
   #reindex = false;
 
-  private constructor(db: Database, reindexFrom: number) {
+  private constructor(db: Database, namespace: string, reindexFrom: number) {
     this.#db = db;
+    this.#namespace = namespace;
     this.#insert = db.query(INSERT);
     this.#reindexFrom = reindexFrom;
   }
@@ -42,7 +44,7 @@ export class CatalogBulkLoad {
       throw e;
     }
     const { n } = db.query("SELECT COUNT(*) AS n FROM catalog").get() as { n: number };
-    return new CatalogBulkLoad(db, Math.max(n, REINDEX_MIN_ROWS));
+    return new CatalogBulkLoad(db, namespace, Math.max(n, REINDEX_MIN_ROWS));
   }
 
   add(rows: readonly CatalogRow[]): void {
@@ -57,11 +59,13 @@ export class CatalogBulkLoad {
     this.#flush();
   }
 
-  /** Commits the rows, and with them the mark that the catalog is populated. */
+  /** Commits the rows, and with them the mark that their namespace is populated. */
   commit(): void {
     this.#flush();
     if (this.#reindex) createSecondaryIndexes(this.#db);
-    this.#db.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')");
+    this.#db
+      .query("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?, 'true')")
+      .run(populatedKey(this.#namespace));
     this.#db.run("COMMIT");
     this.#db.run(`PRAGMA synchronous = ${SYNCHRONOUS}`);
     if (this.#reindex) {

@@ -1,7 +1,20 @@
 import type { Database } from "bun:sqlite";
 import { COLUMN_DEFINITIONS } from "./catalog-row-codec.ts";
 
-export const CATALOG_SCHEMA_VERSION = "4";
+export const CATALOG_SCHEMA_VERSION = "5";
+/**
+ * Version 4 had the same table, with one `populated` mark and one change cursor for the whole
+ * catalog; version 5 keeps them per namespace (`populated:{ns}`, `change_cursor:{ns}`). A version 4
+ * catalog keeps its rows and loses the two marks: every namespace is then unpopulated, and each is
+ * backfilled on its repo's next read.
+ */
+const MIGRATED_FROM = "4";
+const RETIRED_META_KEYS = ["populated", "change_cursor"];
+
+/** The `catalog_meta` key marking `namespace` as populated by a rebuild. */
+export const populatedKey = (namespace: string) => `populated:${namespace}`;
+/** The `catalog_meta` key holding how far the catalog has followed `namespace`'s change feed. */
+export const changeCursorKey = (namespace: string) => `change_cursor:${namespace}`;
 
 /**
  * The catalog table: the columns of core/catalog-columns.ts in their order, then the primary key.
@@ -78,7 +91,10 @@ export function ensureSchema(db: Database): void {
     const version = db.query("SELECT value FROM catalog_meta WHERE key = 'schema_version'").get() as {
       value: string;
     } | null;
-    if (version?.value !== CATALOG_SCHEMA_VERSION) {
+    if (version?.value === MIGRATED_FROM) {
+      for (const key of RETIRED_META_KEYS) db.query("DELETE FROM catalog_meta WHERE key = ?").run(key);
+      db.query("UPDATE catalog_meta SET value = ? WHERE key = 'schema_version'").run(CATALOG_SCHEMA_VERSION);
+    } else if (version?.value !== CATALOG_SCHEMA_VERSION) {
       // Older layouts are dropped and backfilled lazily; foreign rows must be pulled again.
       db.run("DROP TABLE IF EXISTS catalog");
       db.run("DELETE FROM catalog_meta");

@@ -18,12 +18,11 @@ import { systemClock } from "../system/system-clock.ts";
 import { CatalogBulkLoad } from "./catalog-bulk-load.ts";
 import { connect, inodeOf, isBusy, isCorrupt, moveAside } from "./catalog-connection.ts";
 import { ALL_COLUMNS, columnsOf, fromValues, INSERT, sliceDecoder, toBindings } from "./catalog-row-codec.ts";
+import { changeCursorKey, populatedKey } from "./catalog-schema.ts";
 
 export { CATALOG_SCHEMA_VERSION } from "./catalog-schema.ts";
 
 const OPEN_ATTEMPTS = 5;
-/** The `catalog_meta` key holding how far the catalog has followed the datastore's change feed. */
-const CHANGE_CURSOR = "change_cursor";
 
 const NAME_WHERE = "namespace = ? AND type_normalized = ? AND model_id = ? AND data_name = ?";
 
@@ -246,28 +245,29 @@ export class SqliteCatalog implements Catalog {
     });
   }
 
-  isPopulated(): boolean {
-    return this.#guard((db) => {
-      const row = db.query("SELECT value FROM catalog_meta WHERE key = 'populated'").get() as {
-        value: string;
-      } | null;
-      return row?.value === "true";
-    });
+  isPopulated(namespace: string): boolean {
+    return this.#meta(populatedKey(namespace)) === "true";
   }
 
-  changeCursor(): string | null {
+  changeCursor(namespace: string): string | null {
+    return this.#meta(changeCursorKey(namespace));
+  }
+
+  setChangeCursor(namespace: string, cursor: string): void {
+    this.#guard((db) =>
+      db
+        .query("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?, ?)")
+        .run(changeCursorKey(namespace), cursor),
+    );
+  }
+
+  #meta(key: string): string | null {
     return this.#guard((db) => {
-      const row = db.query(`SELECT value FROM catalog_meta WHERE key = '${CHANGE_CURSOR}'`).get() as {
+      const row = db.query("SELECT value FROM catalog_meta WHERE key = ?").get(key) as {
         value: string;
       } | null;
       return row?.value ?? null;
     });
-  }
-
-  setChangeCursor(cursor: string): void {
-    this.#guard((db) =>
-      db.query(`INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('${CHANGE_CURSOR}', ?)`).run(cursor),
-    );
   }
 
   /** A WAL checkpoint and a VACUUM: the log entries are the WAL's pages. */

@@ -71,10 +71,16 @@ export interface CatalogReader {
     after: CatalogCursor | null,
     limit: number,
   ): CatalogPage<CatalogSlice<F>>;
-  /** Whether a rebuild (`replaceNamespace`) has filled the catalog since it was created. */
-  isPopulated(): boolean;
-  /** How far the catalog has followed the datastore's change feed (`ChangeFeed` cursor); null before the first time. */
-  changeCursor(): string | null;
+  /**
+   * Whether a rebuild (`replaceNamespace`) has filled `namespace`'s rows since the catalog was
+   * created: each namespace is populated on its own, so a repo that changes namespace backfills it.
+   */
+  isPopulated(namespace: string): boolean;
+  /**
+   * How far the catalog has followed `namespace`'s change feed (`ChangeFeed` cursor; each namespace
+   * has its own, beside its data); null before the first time.
+   */
+  changeCursor(namespace: string): string | null;
 }
 
 /** Writing the catalog: every mutation of the data repository is written through, each call at once. */
@@ -87,11 +93,12 @@ export interface CatalogWriter {
   replaceName(key: CatalogNameKey, rows: readonly CatalogRow[]): void;
   /**
    * Every row of `namespace` is replaced by the rows `batches` yield, at once (readers never see it
-   * half done), and the catalog is populated; nothing changes when `batches` fails.
+   * half done), and `namespace` is populated; other namespaces' rows stay; nothing changes when
+   * `batches` fails.
    */
   replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void>;
-  /** Remembers how far the catalog has followed the change feed (what `changeCursor` answers next). */
-  setChangeCursor(cursor: string): void;
+  /** Remembers how far the catalog has followed `namespace`'s change feed (what `changeCursor` answers next). */
+  setChangeCursor(namespace: string, cursor: string): void;
   /** Gives back the space of removed rows; rows stay. */
   compact(): CompactionStats;
 }

@@ -231,7 +231,7 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       );
       expect(versionsOf(catalog)).toEqual(["main@1", "main@2*", "theirs@1*"]);
       expect(countRows(catalog, { namespace: "foreign" })).toBe(1);
-      expect(catalog.isPopulated()).toBe(true);
+      expect(catalog.isPopulated("")).toBe(true);
     });
 
     test("replaceNamespace from a failing source changes nothing", async () => {
@@ -240,7 +240,7 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
         catalog.replaceNamespace("", failingAfter([catalogRow({ dataName: "half" })])),
       ).rejects.toThrow("unreadable");
       expect(versionsOf(catalog)).toEqual(["kept@1*", "main@1*"]);
-      expect(catalog.isPopulated()).toBe(false);
+      expect(catalog.isPopulated("")).toBe(false);
     });
 
     test("scan filters on each field", () => {
@@ -340,21 +340,52 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
     });
 
     test("only replaceNamespace populates the catalog", async () => {
-      expect(catalog.isPopulated()).toBe(false);
+      expect(catalog.isPopulated("")).toBe(false);
       catalog.addVersion(catalogRow());
       seedRows(catalog, [catalogRow({ dataName: "other" })]);
-      catalog.setChangeCursor("cursor-1");
-      expect(catalog.isPopulated()).toBe(false);
+      catalog.setChangeCursor("", "cursor-1");
+      expect(catalog.isPopulated("")).toBe(false);
       await catalog.replaceNamespace("", inBatches());
-      expect(catalog.isPopulated()).toBe(true);
+      expect(catalog.isPopulated("")).toBe(true);
       expect(countRows(catalog)).toBe(0);
     });
 
+    test("each namespace is populated by its own rebuild only", async () => {
+      await catalog.replaceNamespace("", inBatches([catalogRow()]));
+      expect(catalog.isPopulated("infra")).toBe(false);
+      await catalog.replaceNamespace("infra", inBatches([catalogRow({ namespace: "infra" })]));
+      expect(catalog.isPopulated("infra")).toBe(true);
+      expect(catalog.isPopulated("")).toBe(true);
+      expect(catalog.isPopulated("security")).toBe(false);
+    });
+
+    test("a rebuild of one namespace keeps every row of the others", async () => {
+      const theirs = [
+        catalogRow({ namespace: "security", dataName: "a", isLatest: false }),
+        catalogRow({ namespace: "security", dataName: "a", version: 2 }),
+        catalogRow({ namespace: "", dataName: "solo" }),
+      ];
+      seedRows(catalog, theirs);
+      await catalog.replaceNamespace("infra", inBatches([catalogRow({ namespace: "infra" })]));
+      await catalog.replaceNamespace("infra", inBatches());
+      expect(countRows(catalog, { namespace: "infra" })).toBe(0);
+      expect(versionsOf(catalog, { namespace: "security" })).toEqual(["a@1", "a@2*"]);
+      expect(versionsOf(catalog, { namespace: "" })).toEqual(["solo@1*"]);
+    });
+
     test("the change cursor is none until set, then the last one set", () => {
-      expect(catalog.changeCursor()).toBeNull();
-      catalog.setChangeCursor('{"id":"a","offset":1}');
-      catalog.setChangeCursor('{"id":"a","offset":2}');
-      expect(catalog.changeCursor()).toBe('{"id":"a","offset":2}');
+      expect(catalog.changeCursor("")).toBeNull();
+      catalog.setChangeCursor("", '{"id":"a","offset":1}');
+      catalog.setChangeCursor("", '{"id":"a","offset":2}');
+      expect(catalog.changeCursor("")).toBe('{"id":"a","offset":2}');
+    });
+
+    test("each namespace keeps its own change cursor", () => {
+      catalog.setChangeCursor("", "solo-cursor");
+      catalog.setChangeCursor("infra", "infra-cursor");
+      expect(catalog.changeCursor("")).toBe("solo-cursor");
+      expect(catalog.changeCursor("infra")).toBe("infra-cursor");
+      expect(catalog.changeCursor("security")).toBeNull();
     });
 
     test("compact keeps the rows", () => {

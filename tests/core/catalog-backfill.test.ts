@@ -47,7 +47,8 @@ test("indexes every version with latest flags, skipping tombstoned names, then m
       .concat()
       .sort(),
   );
-  expect(catalog.isPopulated()).toBe(true);
+  expect(catalog.isPopulated("infra")).toBe(true);
+  expect(catalog.isPopulated("")).toBe(false);
   expect(catalog.scan({ modelId: "m-2" }, null, 10).rows[0]).toMatchObject({
     typeNormalized: "gcp/net",
     modelName: "vpc",
@@ -77,5 +78,5 @@ test("backfill replaces the namespace's rows: rows of data removed out of band g
 
 test("an empty datastore still marks the catalog populated", async () => {
   expect(await backfillCatalog(repo, catalog, "")).toBe(0);
-  expect(catalog.isPopulated()).toBe(true);
+  expect(catalog.isPopulated("")).toBe(true);
 });

@@ -56,8 +56,21 @@ describe("followDatastoreChanges", () => {
     expect(await follow(changes)).toEqual({ kind: "rebuilt", rows: 1 });
     expect(changes.asked).toEqual([null]);
     expect(names()).toEqual(["|main@1"]);
-    expect(catalog.isPopulated()).toBe(true);
-    expect(catalog.changeCursor()).toBe("c1");
+    expect(catalog.isPopulated("")).toBe(true);
+    expect(catalog.changeCursor("")).toBe("c1");
+  });
+
+  test("a namespace the catalog never followed is built, though another one is populated", async () => {
+    await followedCatalog();
+    const changes = feed({ kind: "names", names: [], cursor: "i1" });
+    expect(await follow(changes, "infra")).toEqual({ kind: "rebuilt", rows: 1 });
+    expect(changes.asked).toEqual([null]);
+    expect(names()).toEqual(["infra|main@1", "|main@1"]);
+    expect(catalog.changeCursor("infra")).toBe("i1");
+    // Back in the first namespace: it goes on from its own cursor.
+    const back = feed({ kind: "unchanged" });
+    expect(await follow(back)).toEqual({ kind: "current" });
+    expect(back.asked).toEqual(["c1"]);
   });
 
   test("an unchanged feed costs nothing: the catalog answers as it is", async () => {
@@ -68,7 +81,7 @@ describe("followDatastoreChanges", () => {
     expect(await follow(changes)).toEqual({ kind: "current" });
     expect(changes.asked).toEqual(["c1"]);
     expect(names()).toEqual(["|main@1"]);
-    expect(catalog.changeCursor()).toBe("c1");
+    expect(catalog.changeCursor("")).toBe("c1");
   });
 
   test("changed names are read again: new ones appear, new versions are latest, deleted ones go", async () => {
@@ -80,7 +93,7 @@ describe("followDatastoreChanges", () => {
     const changes = feed({ kind: "names", names: [ref("main"), ref("new"), ref("gone")], cursor: "c2" });
     expect(await follow(changes)).toEqual({ kind: "refreshed", names: 3, rows: 3 });
     expect(names()).toEqual(["|main@2", "|new@1"]);
-    expect(catalog.changeCursor()).toBe("c2");
+    expect(catalog.changeCursor("")).toBe("c2");
   });
 
   test("names of the catalog's own namespace only; other namespaces' rows stay", async () => {
@@ -100,7 +113,7 @@ describe("followDatastoreChanges", () => {
     const outcome = await follow(feed({ kind: "unknown", cursor: "c9", problem: "the log was damaged" }));
     expect(outcome).toEqual({ kind: "rebuilt", rows: 2, problem: "the log was damaged" });
     expect(names()).toEqual(["foreign|theirs@1", "|main@1", "|new@1"]);
-    expect(catalog.changeCursor()).toBe("c9");
+    expect(catalog.changeCursor("")).toBe("c9");
   });
 
   test(`more than ${REFRESH_NAMES_MAX} changed names: one rebuild instead`, async () => {
@@ -112,7 +125,7 @@ describe("followDatastoreChanges", () => {
       rows: 1,
     });
     expect(names()).toEqual(["|main@1"]);
-    expect(catalog.changeCursor()).toBe("c2");
+    expect(catalog.changeCursor("")).toBe("c2");
   });
 
   test("the cursor moves only once the catalog has caught up", async () => {
@@ -124,6 +137,6 @@ describe("followDatastoreChanges", () => {
     await expect(
       followDatastoreChanges({ feed: changes, repo: failing, catalog, namespace: "" }),
     ).rejects.toThrow("disk gone");
-    expect(catalog.changeCursor()).toBe("c1");
+    expect(catalog.changeCursor("")).toBe("c1");
   });
 });

@@ -92,17 +92,23 @@ export async function runOp(
   return { op, result, killed, put, problem };
 }
 
-/** Runs `count` ops planned from `random` one after the other in clone `clone`, until `deadline` (ms since epoch). */
+/**
+ * Runs `count` ops planned from `random` one after the other in clone `clone`, until `deadline`
+ * (ms since epoch); `afterOp` looks at the clone after each one.
+ */
 export async function runClone(
   repo: Repo,
   proxy: FlakyProxy,
   random: Random,
   plan: { clone: number; count: number; label: string; deadline: number },
   options: { env: Env; timeoutMs: number },
+  afterOp: () => void = () => {},
 ): Promise<OpOutcome[]> {
   const outcomes: OpOutcome[] = [];
-  for (let seq = 0; seq < plan.count && Date.now() < plan.deadline; seq++)
+  for (let seq = 0; seq < plan.count && Date.now() < plan.deadline; seq++) {
     outcomes.push(await runOp(repo, proxy, planOp(random, plan.clone, seq, plan.label), options));
+    afterOp();
+  }
   return outcomes;
 }
 

@@ -31,36 +31,37 @@ async function populate(catalog: Catalog, rows: CatalogRow[]): Promise<void> {
   );
 }
 
+/** Version 4's table, which version 5 kept (it moved the populated marks and cursors per namespace). */
+const VERSION_4_COLUMNS = [
+  "namespace TEXT NOT NULL DEFAULT ''",
+  "type_normalized TEXT NOT NULL",
+  "model_id TEXT NOT NULL",
+  "data_name TEXT NOT NULL",
+  "id TEXT NOT NULL",
+  "version INTEGER NOT NULL",
+  "is_latest INTEGER NOT NULL DEFAULT 1",
+  "model_name TEXT NOT NULL",
+  "spec_name TEXT NOT NULL DEFAULT ''",
+  "data_type TEXT NOT NULL DEFAULT ''",
+  "content_type TEXT NOT NULL DEFAULT ''",
+  "lifetime TEXT NOT NULL DEFAULT ''",
+  "owner_type TEXT NOT NULL DEFAULT ''",
+  "streaming INTEGER NOT NULL DEFAULT 0",
+  "size INTEGER NOT NULL DEFAULT 0",
+  "created_at TEXT NOT NULL",
+  "tags TEXT NOT NULL DEFAULT '{}'",
+  "owner_ref TEXT NOT NULL DEFAULT ''",
+  "workflow_run_id TEXT NOT NULL DEFAULT ''",
+  "workflow_name TEXT NOT NULL DEFAULT ''",
+  "job_name TEXT NOT NULL DEFAULT ''",
+  "step_name TEXT NOT NULL DEFAULT ''",
+  "source TEXT NOT NULL DEFAULT ''",
+];
+
 /** The catalog table's columns as each schema version creates them; a new version pins its own. */
 const TABLE_OF_VERSION = [
-  {
-    version: "4",
-    columns: [
-      "namespace TEXT NOT NULL DEFAULT ''",
-      "type_normalized TEXT NOT NULL",
-      "model_id TEXT NOT NULL",
-      "data_name TEXT NOT NULL",
-      "id TEXT NOT NULL",
-      "version INTEGER NOT NULL",
-      "is_latest INTEGER NOT NULL DEFAULT 1",
-      "model_name TEXT NOT NULL",
-      "spec_name TEXT NOT NULL DEFAULT ''",
-      "data_type TEXT NOT NULL DEFAULT ''",
-      "content_type TEXT NOT NULL DEFAULT ''",
-      "lifetime TEXT NOT NULL DEFAULT ''",
-      "owner_type TEXT NOT NULL DEFAULT ''",
-      "streaming INTEGER NOT NULL DEFAULT 0",
-      "size INTEGER NOT NULL DEFAULT 0",
-      "created_at TEXT NOT NULL",
-      "tags TEXT NOT NULL DEFAULT '{}'",
-      "owner_ref TEXT NOT NULL DEFAULT ''",
-      "workflow_run_id TEXT NOT NULL DEFAULT ''",
-      "workflow_name TEXT NOT NULL DEFAULT ''",
-      "job_name TEXT NOT NULL DEFAULT ''",
-      "step_name TEXT NOT NULL DEFAULT ''",
-      "source TEXT NOT NULL DEFAULT ''",
-    ],
-  },
+  { version: "4", columns: VERSION_4_COLUMNS },
+  { version: "5", columns: VERSION_4_COLUMNS },
 ];
 
 describe("SqliteCatalog", () => {
@@ -73,7 +74,7 @@ describe("SqliteCatalog", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("creates the file with its directory, in WAL mode, schema version 4", async () => {
+  test("creates the file with its directory, in WAL mode, at the current schema version", async () => {
     const catalog = await SqliteCatalog.open(dbPath, { clock });
     expect(catalog.rebuiltReason).toBeNull();
     catalog.close();
@@ -132,7 +133,7 @@ describe("SqliteCatalog", () => {
     db.close();
     const catalog = await SqliteCatalog.open(dbPath, { clock });
     expect(countRows(catalog)).toBe(1);
-    expect(catalog.isPopulated()).toBe(true);
+    expect(catalog.isPopulated("")).toBe(true);
     catalog.close();
     const check = new Database(dbPath);
     expect(
@@ -146,12 +147,12 @@ describe("SqliteCatalog", () => {
   test("rows, populated and the change cursor survive a reopen", async () => {
     const first = await SqliteCatalog.open(dbPath, { clock });
     await populate(first, [catalogRow()]);
-    first.setChangeCursor("cursor-1");
+    first.setChangeCursor("", "cursor-1");
     first.close();
     const second = await SqliteCatalog.open(dbPath, { clock });
     expect(countRows(second)).toBe(1);
-    expect(second.isPopulated()).toBe(true);
-    expect(second.changeCursor()).toBe("cursor-1");
+    expect(second.isPopulated("")).toBe(true);
+    expect(second.changeCursor("")).toBe("cursor-1");
     second.close();
   });
 
@@ -161,7 +162,7 @@ describe("SqliteCatalog", () => {
     writeFileSync(dbPath, "this is not a database ".repeat(200));
     const catalog = await SqliteCatalog.open(dbPath, { clock });
     expect(catalog.rebuiltReason).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
-    expect(catalog.isPopulated()).toBe(false);
+    expect(catalog.isPopulated("")).toBe(false);
     catalog.addVersion(catalogRow());
     expect(countRows(catalog)).toBe(1);
     catalog.close();
@@ -202,7 +203,7 @@ describe("SqliteCatalog", () => {
   test("scrambled pages after the header: the caller ends up with an empty, unpopulated catalog", async () => {
     await damagedCatalog(() => [1]);
     const reopened = await SqliteCatalog.open(dbPath, { clock });
-    expect(reopened.isPopulated()).toBe(false);
+    expect(reopened.isPopulated("")).toBe(false);
     expect(countRows(reopened)).toBe(0);
     expect(reopened.rebuiltReason).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
     expect(movedAside()).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
@@ -214,13 +215,13 @@ describe("SqliteCatalog", () => {
     const notices: string[] = [];
     const catalog = await SqliteCatalog.open(dbPath, { clock, onRebuilt: (n) => notices.push(n) });
     expect(catalog.rebuiltReason).toBeNull();
-    expect(catalog.isPopulated()).toBe(true);
+    expect(catalog.isPopulated("")).toBe(true);
     expect(catalog.scan({}, null, 100)).toEqual({ rows: [], next: null });
     expect(notices).toHaveLength(1);
     expect(notices[0]).not.toContain("\n");
     expect(notices[0]).toContain("moved it to");
     expect(catalog.rebuiltReason).toBe(notices[0] as string);
-    expect(catalog.isPopulated()).toBe(false);
+    expect(catalog.isPopulated("")).toBe(false);
     expect(catalog.scanFields({}, ["size"], null, 100).rows).toEqual([]);
     expect(notices).toHaveLength(1);
     expect(movedAside()).toContain("_catalog.db.corrupt-2026-02-03T04-05-06-789Z");
@@ -233,7 +234,7 @@ describe("SqliteCatalog", () => {
     catalog.addVersion(catalogRow({ dataName: "name-7", version: 2 }));
     expect(catalog.rebuiltReason).not.toBeNull();
     expect(catalog.scan({}, null, 10).rows.map((r) => `${r.dataName}@${r.version}`)).toEqual(["name-7@2"]);
-    expect(catalog.isPopulated()).toBe(false);
+    expect(catalog.isPopulated("")).toBe(false);
     catalog.close();
     const again = await SqliteCatalog.open(dbPath, { clock });
     expect(countRows(again)).toBe(1);
@@ -272,8 +273,33 @@ describe("SqliteCatalog", () => {
     db.close();
     const catalog = await SqliteCatalog.open(dbPath, { clock });
     expect(countRows(catalog)).toBe(0);
-    expect(catalog.isPopulated()).toBe(false);
+    expect(catalog.isPopulated("")).toBe(false);
     expect(catalog.rebuiltReason).toBeNull();
+    catalog.close();
+    const check = new Database(dbPath);
+    expect(check.query("SELECT key, value FROM catalog_meta").all()).toEqual([
+      { key: "schema_version", value: CATALOG_SCHEMA_VERSION },
+    ]);
+    check.close();
+  });
+
+  test("a version 4 catalog keeps its rows, and every namespace is backfilled again", async () => {
+    const first = await SqliteCatalog.open(dbPath, { clock });
+    await populate(first, [catalogRow()]);
+    first.addVersion(catalogRow({ namespace: "infra", dataName: "theirs" }));
+    first.close();
+    // What version 4 left: one populated mark and one cursor for the whole catalog.
+    const db = new Database(dbPath);
+    db.run("DELETE FROM catalog_meta WHERE key <> 'schema_version'");
+    db.run("UPDATE catalog_meta SET value = '4' WHERE key = 'schema_version'");
+    db.run("INSERT INTO catalog_meta (key, value) VALUES ('populated', 'true'), ('change_cursor', 'c-old')");
+    db.close();
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    expect(countRows(catalog)).toBe(2);
+    for (const ns of ["", "infra"]) {
+      expect(catalog.isPopulated(ns)).toBe(false);
+      expect(catalog.changeCursor(ns)).toBeNull();
+    }
     catalog.close();
     const check = new Database(dbPath);
     expect(check.query("SELECT key, value FROM catalog_meta").all()).toEqual([
@@ -303,7 +329,7 @@ describe("SqliteCatalog", () => {
     db.close();
     const catalog = await SqliteCatalog.open(dbPath, { clock });
     expect(countRows(catalog)).toBe(1);
-    expect(catalog.isPopulated()).toBe(true);
+    expect(catalog.isPopulated("")).toBe(true);
     catalog.close();
     const check = new Database(dbPath);
     expect(
@@ -318,11 +344,11 @@ describe("SqliteCatalog", () => {
     (await SqliteCatalog.open(dbPath, { clock })).close();
     const writer = new Database(dbPath);
     writer.run("BEGIN IMMEDIATE");
-    writer.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated', 'true')");
+    writer.run("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('populated:', 'true')");
     const reader = await SqliteCatalog.open(dbPath, { clock });
-    expect(reader.isPopulated()).toBe(false);
+    expect(reader.isPopulated("")).toBe(false);
     writer.run("COMMIT");
-    expect(reader.isPopulated()).toBe(true);
+    expect(reader.isPopulated("")).toBe(true);
     reader.close();
     writer.close();
   });

@@ -11,6 +11,7 @@ import { dataDelete, planDataDelete } from "../../../core/use-cases/data-delete.
 import { dataGc } from "../../../core/use-cases/data-gc.ts";
 import { checkRenameNames, dataRename } from "../../../core/use-cases/data-rename.ts";
 import type { WithGlobalLease, WithModelLeases } from "../../../core/use-cases/model-leases.ts";
+import { catalogRow, seedRows } from "../../conformance/catalog-suite.ts";
 import { bytes, manualVersion, VPC } from "../../support/data-fixtures.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 
@@ -22,7 +23,7 @@ afterEach(() => {
 const DAY = 86_400_000;
 
 /** A repository and catalog in a temp dir, leases that record what was taken and can be lost. */
-function setup() {
+function setup(namespace = "") {
   const dir = mkdtempSync(join(tmpdir(), "swamp-flows-"));
   dirs.push(dir);
   const clock = new FakeClock({ start: Date.parse("2026-06-01T00:00:00Z") });
@@ -46,7 +47,7 @@ function setup() {
   };
   const deps = {
     repo,
-    catalog: new CatalogWriteThrough({ catalog: async () => catalog, repo, namespace: "" }),
+    catalog: new CatalogWriteThrough({ catalog: async () => catalog, repo, namespace }),
     withModelLeases,
     withGlobalLease,
     clock,
@@ -57,9 +58,34 @@ function setup() {
     await deps.catalog.written(VPC, meta);
     return meta;
   };
-  const rows = () => catalog.scan({}, null, 100).rows.map((r) => [r.dataName, r.version, r.isLatest]);
+  const rows = () =>
+    catalog.scan({ namespace }, null, 100).rows.map((r) => [r.dataName, r.version, r.isLatest]);
   return { deps, repo, catalog, clock, lease, put, rows };
 }
+
+/** Rows of another namespace under the same model and names as the repo's, as a catalog of a repo that changed namespace holds them. */
+function seedOtherNamespace(catalog: MemoryCatalog, names: string[]): string[] {
+  const theirs = names.flatMap((dataName) =>
+    [1, 2, 3].map((version) =>
+      catalogRow({
+        namespace: "security",
+        typeNormalized: VPC.type,
+        modelId: VPC.id,
+        dataName,
+        version,
+        isLatest: version === 3,
+      }),
+    ),
+  );
+  seedRows(catalog, theirs);
+  return otherRows(catalog);
+}
+
+const otherRows = (catalog: MemoryCatalog) =>
+  catalog
+    .scan({ namespace: "security" }, null, 100)
+    .rows.map((r) => `${r.dataName}@${r.version}${r.isLatest ? "*" : ""}`)
+    .sort();
 
 describe("data delete", () => {
   test("one name: planned, deleted under the model's lease, taken out of the catalog", async () => {
@@ -73,6 +99,18 @@ describe("data delete", () => {
     expect(lease.taken).toEqual([`data delete:${VPC.id}`]);
     expect(await repo.versions(VPC, "main")).toEqual([]);
     expect(rows()).toEqual([["other", 1, true]]);
+  });
+
+  test("in a namespace, deletions leave another namespace's rows of the same names", async () => {
+    const { deps, repo, catalog, put, rows } = setup("infra");
+    await put("main");
+    await put("main");
+    await put("other");
+    const before = seedOtherNamespace(catalog, ["main", "other"]);
+    await dataDelete(deps, await planDataDelete(repo, VPC, { kind: "name", name: "main", version: 2 }));
+    await dataDelete(deps, await planDataDelete(repo, VPC, { kind: "name", name: "other" }));
+    expect(rows()).toEqual([["main", 1, true]]);
+    expect(otherRows(catalog)).toEqual(before);
   });
 
   test("one version: the next one down becomes the latest", async () => {
@@ -231,6 +269,18 @@ describe("data gc", () => {
     expect(await repo.names(VPC)).toEqual(["kept"]);
     expect(await repo.versions(VPC, "kept")).toEqual([3]);
     expect(rows()).toEqual([["kept", 3, true]]);
+  });
+
+  test("in a namespace, it collects only that namespace's rows", async () => {
+    const world = setup("infra");
+    await world.put("old", "12345", { lifetime: "1d" });
+    for (const text of ["a", "bb", "ccc"]) await world.put("kept", text, { garbageCollection: 1 });
+    await world.clock.advance(2 * DAY);
+    const before = seedOtherNamespace(world.catalog, ["old", "kept"]);
+    const result = await dataGc(world.deps, { dryRun: false, confirm: async () => true });
+    expect(result.versionsDeleted).toBe(3);
+    expect(world.rows()).toEqual([["kept", 3, true]]);
+    expect(otherRows(world.catalog)).toEqual(before);
   });
 
   test("nothing to collect asks nothing", async () => {
