@@ -100,9 +100,13 @@ describe.each(REMOTE_KINDS)("two teams, one bucket (%s)", (kind) => {
     const blocked = await infra.run(putArgs("vpc", "main", "blocked"), { env: SHORT_WAIT });
     expect(blocked.code).toBe(75);
     expect(blocked.errorJson().code).toBe("lock_timeout");
-    // ...while security's writers run, the lease still held.
-    for (const n of [1, 2, 3]) await put(security, "scanner", "findings", `run ${n}`);
-    expectExit(await security.run(["data", "delete", "scanner", "findings", "--version", "1", "--yes"]), 0);
+    // ...while security's writers run with the same short wait, the lease still held.
+    for (const n of [1, 2, 3])
+      expectExit(await security.run(putArgs("scanner", "findings", `run ${n}`), { env: SHORT_WAIT }), 0);
+    const deleteV1 = ["data", "delete", "scanner", "findings", "--version", "1", "--yes"];
+    expectExit(await security.run(deleteV1, { env: SHORT_WAIT }), 0);
+    // Security's structural commands take security's own global lease, never infra's.
+    expectExit(await security.run(["data", "gc", "--yes", "--json"], { env: SHORT_WAIT }), 0);
     expect(new TextDecoder().decode((await bucket.get(lockKey)) ?? new Uint8Array())).toBe(held);
     const versions = expectExit(
       await security.run(["data", "versions", "scanner", "findings", "--json"]),
