@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
 import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
+import { rootDataDirs } from "../adapters/sync/root-data.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
+import { effectiveSubdirs } from "../core/datastore-subdirs.ts";
 import { type Deadline, startDeadline } from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
@@ -152,7 +154,23 @@ export class RemoteSession implements CommandSync {
     await this.ctx.catalogWriteThrough().namesChanged(names.values());
   }
 
+  /**
+   * A namespaced push refuses while solo mode's folders at the cache root still hold data: that
+   * data would never reach the bucket, so the user moves it first (docs/architecture.md, "Namespaces").
+   */
+  async assertMigrated(): Promise<void> {
+    if (this.prefix === "") return;
+    const dirs = await rootDataDirs(this.ctx.datastoreBase, effectiveSubdirs());
+    if (dirs.length === 0) return;
+    throw new SwampError(
+      "unmigrated_data",
+      `Cannot push: un-migrated data found at root level (${dirs.join(", ")}). Run 'swamp datastore namespace migrate' to preview, then --confirm to move data under the "${this.ctx.namespace}" namespace before pushing.`,
+      { directories: dirs },
+    );
+  }
+
   async push(options: SyncOptions): Promise<PushResult> {
+    await this.assertMigrated();
     const result = await this.sync
       .pushChanged(this.#reporting(options))
       .finally(() => this.#progress.clear())

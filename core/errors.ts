@@ -13,6 +13,7 @@ export type ErrorCode =
   | "sync_not_supported"
   | "sync_failed"
   | "index_regressed"
+  | "unmigrated_data"
   | "store_unavailable"
   | "internal";
 

@@ -1,6 +1,7 @@
 import type { ListedObject, MetaReading, ShardReading } from "../../core/doctor/index-findings.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { outOfScope, scopeOf } from "../../core/sync/sync-keys.ts";
 import { RemoteIndex } from "./remote-index.ts";
 import { slidingWindow } from "./sliding-window.ts";
 
@@ -15,10 +16,10 @@ export interface BucketSurvey {
 }
 
 /**
- * The index of a namespace and one listing of its keys, taken so that they agree: the meta and
- * its shards are read first (so every object they name was uploaded before the listing began),
- * and the survey starts over when the meta changed by the end of the listing (a commit may have
- * deleted objects the earlier meta named).
+ * The index of a namespace and one listing of its keys (solo mode's without the namespaces'
+ * folders), taken so that they agree: the meta and its shards are read first (so every object
+ * they name was uploaded before the listing began), and the survey starts over when the meta
+ * changed by the end of the listing (a commit may have deleted objects the earlier meta named).
  */
 export async function surveyBucket(
   store: ObjectStore,
@@ -27,13 +28,17 @@ export async function surveyBucket(
 ): Promise<BucketSurvey> {
   // Read-only: the id source is never asked for (only shard writes use it).
   const remote = new RemoteIndex(store, prefix, () => crypto.randomUUID());
+  const scope = scopeOf(prefix);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const before = await remote.inspectMeta(signal);
     const meta = await readIndex(remote, before, signal);
     const listed: ListedObject[] = [];
     for await (const info of store.list(prefix, undefined, signal)) {
+      const rel = info.key.slice(prefix.length);
+      // Solo mode's listing also holds every namespace's keys: never judged against its index.
+      if (outOfScope(rel, scope)) continue;
       listed.push({
-        rel: info.key.slice(prefix.length),
+        rel,
         version: info.version,
         modifiedAt: info.modifiedAt,
         serverNow: info.serverNow,

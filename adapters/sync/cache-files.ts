@@ -2,7 +2,13 @@ import { lstat, mkdir, realpath, rename, rm, rmdir, stat, writeFile } from "node
 import { basename, dirname, join, relative, sep } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
-import { checkRemoteRel, INTERNAL_FILE, isUnder, SYNC_STATE_DIRNAME } from "../../core/sync/sync-keys.ts";
+import {
+  checkScopedRel,
+  INTERNAL_FILE,
+  isUnder,
+  SYNC_STATE_DIRNAME,
+  type SyncScope,
+} from "../../core/sync/sync-keys.ts";
 import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 
 export interface FileStat {
@@ -25,17 +31,24 @@ export class CacheFiles {
   #staging: Promise<string> | undefined;
   #caseInsensitive: Promise<boolean> | undefined;
 
-  /** `reserved`: cache-relative dirs the engine owns (its state dir when inside the cache). */
+  /**
+   * `scope`: what the engine syncs (solo mode leaves namespaces' folders alone); `reserved`:
+   * cache-relative dirs the engine owns (its state dir when inside the cache).
+   */
   constructor(
     readonly cacheDir: string,
     private readonly host: Host,
     private readonly clock: Pick<Clock, "now">,
+    private readonly scope: SyncScope,
     private readonly reserved: readonly string[] = [],
   ) {}
 
   /** Null when `rel` may cross between cache and store; otherwise why not. */
   check(rel: string): string | null {
-    return checkRemoteRel(rel) ?? (this.reserved.some((dir) => isUnder(rel, dir)) ? INTERNAL_FILE : null);
+    return (
+      checkScopedRel(rel, this.scope) ??
+      (this.reserved.some((dir) => isUnder(rel, dir)) ? INTERNAL_FILE : null)
+    );
   }
 
   /** The cache dir with symlinks resolved (created if missing). */

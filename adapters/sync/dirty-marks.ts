@@ -1,5 +1,5 @@
 import { escapesRoot, normalizePosix } from "../../core/posix-path.ts";
-import { checkRemoteRel, INTERNAL_FILE } from "../../core/sync/sync-keys.ts";
+import { checkScopedRel, leftOutQuietly, type SyncScope } from "../../core/sync/sync-keys.ts";
 import type { SyncState, SyncStateFile } from "./sync-state-file.ts";
 
 /** More distinct dirty paths than this and the next push walks the whole cache instead. */
@@ -20,12 +20,17 @@ export class DirtyMarks {
   readonly #own = new Set<string>();
   #ownBulk = false;
 
-  constructor(private readonly state: SyncStateFile) {}
+  /** `scope`: marks outside it (solo mode's marks in a namespace's folder) are not this engine's. */
+  constructor(
+    private readonly state: SyncStateFile,
+    private readonly scope: SyncScope,
+  ) {}
 
   mark(relPath: string | null): void {
     const rel = relPath === null ? null : normalizePosix(relPath.replace(/^\.\//, ""));
-    const reason = rel === null || rel === "." || escapesRoot(rel) ? "outside" : checkRemoteRel(rel);
-    if (reason === INTERNAL_FILE) return;
+    const reason =
+      rel === null || rel === "." || escapesRoot(rel) ? "outside" : checkScopedRel(rel, this.scope);
+    if (leftOutQuietly(reason)) return;
     if (rel === null || reason !== null) {
       this.#markBulk();
       return;

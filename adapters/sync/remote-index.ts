@@ -12,6 +12,7 @@ import {
   serializeShard,
   shardKey,
 } from "../../core/sync/sync-index.ts";
+import { scopeOf } from "../../core/sync/sync-keys.ts";
 import { sha256Hex } from "./hash-file.ts";
 
 export interface VersionedMeta {
@@ -88,7 +89,7 @@ export class RemoteIndex {
     if (object === null) return null;
     if (sha256Hex(object.body) !== ref.sha256) return { unreadable: "its checksum does not match the meta" };
     const { text, notUtf8 } = decodeUtf8(object.body);
-    const shard = parseShard(text, partition, { notUtf8 });
+    const shard = parseShard(text, partition, { notUtf8, scope: scopeOf(this.prefix) });
     return typeof shard === "string" ? { unreadable: shard } : shard;
   }
 

@@ -7,6 +7,7 @@ import type {
   SyncService,
   SyncStatus,
 } from "../../core/ports/sync-service.ts";
+import { scopeOf } from "../../core/sync/sync-keys.ts";
 import { CacheFiles } from "./cache-files.ts";
 import { inspectCache } from "./cache-inspection.ts";
 import { DirtyMarks } from "./dirty-marks.ts";
@@ -27,14 +28,15 @@ export class SyncEngine implements SyncService {
   readonly #parts: EngineParts;
 
   constructor(readonly config: SyncEngineConfig) {
-    const state = new SyncStateFile(config.stateDir, config.host, config.clock);
+    const scope = scopeOf(config.remotePrefix);
+    const state = new SyncStateFile(config.stateDir, config.host, config.clock, scope);
     const inside = relative(config.cacheDir, config.stateDir).split(sep).join("/");
     const reserved = inside === "" || inside.startsWith("..") || inside.startsWith("/") ? [] : [inside];
     this.#parts = {
       config,
-      files: new CacheFiles(config.cacheDir, config.host, config.clock, reserved),
+      files: new CacheFiles(config.cacheDir, config.host, config.clock, scope, reserved),
       state,
-      marks: new DirtyMarks(state),
+      marks: new DirtyMarks(state, scope),
     };
   }
 

@@ -11,7 +11,7 @@ import {
   type PartitionRef,
   type Rejected,
 } from "../../core/sync/sync-index.ts";
-import { INTERNAL_FILE } from "../../core/sync/sync-keys.ts";
+import { leftOutQuietly } from "../../core/sync/sync-keys.ts";
 import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
 import { heldVersions, parseVersionFile, VERSION_METADATA } from "../../core/sync/version-files.ts";
 import { unplaceable } from "./cache-files.ts";
@@ -171,11 +171,10 @@ class Puller {
       const modifiedAt = info.modifiedAt ?? this.parts.config.clock.now();
       listed.push({ rel: info.key.slice(prefix.length), modifiedAt });
     }
-    const foreign = prefix === "" ? namespaceDirs(listed.map((o) => o.rel)) : new Set<string>();
     const wanted = listed.filter(({ rel }) => {
-      if (foreign.has(rel.split("/")[0] ?? "")) return false;
+      // Solo mode's listing also holds every namespace's keys: not ours, left out quietly.
       const reason = this.parts.files.check(rel);
-      if (reason !== null && reason !== INTERNAL_FILE) this.#rejected.push({ key: prefix + rel, reason });
+      if (reason !== null && !leftOutQuietly(reason)) this.#rejected.push({ key: prefix + rel, reason });
       return reason === null;
     });
     const { state } = this.snapshot;
@@ -478,14 +477,4 @@ class Puller {
 
 function entryOf(e: IndexEntry): IndexEntry {
   return { size: e.size, sha256: e.sha256, modifiedAt: e.modifiedAt };
-}
-
-/** Top-level dirs holding a `.namespace.json`: other namespaces' trees, never part of a solo cache. */
-function namespaceDirs(rels: string[]): Set<string> {
-  const dirs = new Set<string>();
-  for (const rel of rels) {
-    const [dir, file, ...rest] = rel.split("/");
-    if (dir !== undefined && file === ".namespace.json" && rest.length === 0) dirs.add(dir);
-  }
-  return dirs;
 }

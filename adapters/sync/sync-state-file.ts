@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { IndexEntry } from "../../core/sync/sync-index.ts";
+import { outOfScope, type SyncScope } from "../../core/sync/sync-keys.ts";
 import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 
 /**
@@ -72,10 +73,12 @@ export function everyPartitionSynced(state: SyncState): boolean {
 }
 
 export class SyncStateFile {
+  /** `scope`: index entries outside it (left by older builds) are never read back. */
   constructor(
     readonly stateDir: string,
     private readonly host: Host,
     private readonly clock: Pick<Clock, "now">,
+    private readonly scope: SyncScope,
   ) {}
 
   readState(): SyncState {
@@ -123,7 +126,8 @@ export class SyncStateFile {
       if (doc.id !== state.indexId || typeof doc.entries !== "object" || doc.entries === null) {
         return { state, index: null };
       }
-      return { state, index: new Map(Object.entries(doc.entries)) };
+      const entries = Object.entries(doc.entries).filter(([rel]) => !outOfScope(rel, this.scope));
+      return { state, index: new Map(entries) };
     } catch {
       return { state, index: null };
     }

@@ -50,6 +50,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       `Datastore sync is only available for remote datastores (${remoteLabels()}). Current datastore type: ${ctx.config.kind} — its data is already in place at ${ctx.datastoreBase}; nothing to sync.`,
     );
   }
+  if (mode !== "pull") await remote.assertMigrated();
   const onProgress = progressPrinter(inv.out.info.bind(inv.out));
   const deadline = remote.deadline(timeout);
   const signal = anySignal(inv.signal, deadline.signal);

@@ -1,5 +1,5 @@
 import { partitionKey } from "./partition-key.ts";
-import { checkRemoteRel, INTERNAL_FILE } from "./sync-keys.ts";
+import { checkScopedRel, leftOutQuietly, type SyncScope } from "./sync-keys.ts";
 
 /**
  * The remote index, shard-first (docs/architecture.md, "Bucket layout"): `_index/_meta.json` names
@@ -108,12 +108,13 @@ export function serializeShard(entries: Iterable<[string, IndexEntry]>, writeId:
  * A shard's entries. Unsafe paths, malformed entries and entries filed under another partition
  * are left out and reported; a shard that is not a shard at all is a string (the reason).
  * `notUtf8`: the shard's bytes were not all UTF-8, and were decoded with U+FFFD in their place,
- * so a name holding U+FFFD is not the name its writer meant.
+ * so a name holding U+FFFD is not the name its writer meant. Entries outside `scope` (a solo
+ * index naming a namespace's folder) are left out quietly.
  */
 export function parseShard(
   text: string,
   partition: string,
-  options: { notUtf8?: boolean } = {},
+  options: { notUtf8?: boolean; scope?: SyncScope } = {},
 ): { entries: EntryMap; rejected: Rejected[] } | string {
   const doc = parseObject(text);
   if (doc === null) return "not a JSON object";
@@ -125,11 +126,11 @@ export function parseShard(
   for (const [rel, value] of Object.entries(raw)) {
     const reason =
       (options.notUtf8 && rel.includes(REPLACEMENT) ? NOT_UTF8 : null) ??
-      checkRemoteRel(rel) ??
+      checkScopedRel(rel, options.scope ?? "namespace") ??
       checkEntry(value) ??
       checkPartition(rel, partition);
     // Internal files (e.g. `latest` markers published by older builds) are left out quietly.
-    if (reason === INTERNAL_FILE) continue;
+    if (leftOutQuietly(reason)) continue;
     if (reason !== null) rejected.push({ key: rel, reason });
     else {
       const e = value as IndexEntry;

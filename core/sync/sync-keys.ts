@@ -1,3 +1,4 @@
+import { namespaceOfKey } from "../namespace-manifest.ts";
 import { isLatestMarker } from "./version-files.ts";
 
 /**
@@ -68,6 +69,38 @@ function utf8Length(text: string): number {
     bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
   }
   return bytes;
+}
+
+/**
+ * What one engine syncs: a namespace's own tree (remote prefix `{ns}/`), or solo mode's, the root,
+ * which a namespace's folder never belongs to.
+ */
+export type SyncScope = "solo" | "namespace";
+
+export function scopeOf(remotePrefix: string): SyncScope {
+  return remotePrefix === "" ? "solo" : "namespace";
+}
+
+export const NAMESPACE_FILE = "in a namespace's folder (solo mode never syncs it)";
+
+/**
+ * `checkRemoteRel` within a scope: in solo mode, a path whose top-level folder can be a namespace
+ * (core/namespace-manifest.ts) is that namespace's, in the store as in the cache (whose
+ * `{cache}/{ns}/` is the namespace's cache), and is never synced (docs/architecture.md, "Which
+ * files sync").
+ */
+export function checkScopedRel(rel: string, scope: SyncScope): string | null {
+  return checkRemoteRel(rel) ?? (outOfScope(rel, scope) ? NAMESPACE_FILE : null);
+}
+
+/** Whether a (safe) path lies outside `scope`: in solo mode, under a folder that can be a namespace. */
+export function outOfScope(rel: string, scope: SyncScope): boolean {
+  return scope === "solo" && namespaceOfKey(rel) !== null;
+}
+
+/** Whether a refusal only says the path is not this engine's to sync: left out quietly, never reported. */
+export function leftOutQuietly(reason: string | null): boolean {
+  return reason === INTERNAL_FILE || reason === NAMESPACE_FILE;
 }
 
 /** Whether `rel` is `path` itself or lies under it. */

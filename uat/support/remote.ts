@@ -1,4 +1,5 @@
 import {
+  type _Object,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -38,6 +39,8 @@ export interface BucketClient {
   name: string;
   /** Every object name starting with `prefix`, sorted. */
   keys(prefix?: string): Promise<string[]>;
+  /** Every object starting with `prefix` → its stamp (S3: ETag and time; GCS: generation): changes with every write. */
+  stamps(prefix?: string): Promise<Record<string, string>>;
   get(key: string): Promise<Uint8Array | null>;
   put(key: string, body: string | Uint8Array): Promise<void>;
   delete(key: string): Promise<void>;
@@ -112,21 +115,30 @@ function s3Server(moto: MotoServer): RemoteServer {
 }
 
 function s3Bucket(client: S3Client, name: string): BucketClient {
+  const list = async (prefix: string) => {
+    const objects: _Object[] = [];
+    let token: string | undefined;
+    // 100 pages of 1,000 keys: far more than any test writes.
+    for (let page = 0; page < 100; page++) {
+      const answer = await client.send(
+        new ListObjectsV2Command({ Bucket: name, Prefix: prefix, ContinuationToken: token }),
+      );
+      objects.push(...(answer.Contents ?? []));
+      token = answer.NextContinuationToken;
+      if (!answer.IsTruncated || token === undefined) break;
+    }
+    return objects.filter((object) => object.Key !== undefined);
+  };
   return {
     name,
     async keys(prefix = "") {
-      const keys: string[] = [];
-      let token: string | undefined;
-      // 100 pages of 1,000 keys: far more than any test writes.
-      for (let page = 0; page < 100; page++) {
-        const answer = await client.send(
-          new ListObjectsV2Command({ Bucket: name, Prefix: prefix, ContinuationToken: token }),
-        );
-        for (const object of answer.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
-        token = answer.NextContinuationToken;
-        if (!answer.IsTruncated || token === undefined) break;
-      }
-      return keys.sort();
+      return (await list(prefix)).map((object) => object.Key as string).sort();
+    },
+    async stamps(prefix = "") {
+      const objects = await list(prefix);
+      return Object.fromEntries(
+        objects.map((o) => [o.Key as string, `${o.ETag}@${o.LastModified?.toISOString()}`]),
+      );
     },
     async get(key) {
       try {
@@ -177,6 +189,10 @@ function gcsServer(gcs: GcsTestServer): RemoteServer {
         async keys(prefix = "") {
           const [files] = await bucket.getFiles({ prefix, autoPaginate: true });
           return files.map((f) => f.name).sort();
+        },
+        async stamps(prefix = "") {
+          const [files] = await bucket.getFiles({ prefix, autoPaginate: true });
+          return Object.fromEntries(files.map((f) => [f.name, String(f.metadata.generation)]));
         },
         async get(key) {
           try {

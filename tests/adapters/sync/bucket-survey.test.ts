@@ -56,6 +56,18 @@ describe("surveyBucket", () => {
     expect(survey.listed.every((o) => o.serverNow === clock.now() && o.version !== "")).toBe(true);
   });
 
+  test("solo mode's survey leaves every namespace's keys out (they are never its orphans)", async () => {
+    await pushed();
+    await store.put("infra/files/y", new TextEncoder().encode("y"));
+    await store.put("infra/_index/_meta.json", new TextEncoder().encode("{}"));
+    await store.put("logs/z", new TextEncoder().encode("z"));
+    const survey = await surveyBucket(store, "", never);
+    expect(survey.listed.map((o) => o.rel).filter((rel) => !rel.startsWith("_index/"))).toEqual([
+      "files/x",
+      "logs/z",
+    ]);
+  });
+
   test("no meta, an unreadable one, a missing shard: said, not thrown", async () => {
     expect((await surveyBucket(store, "", never)).meta).toEqual({ kind: "absent" });
     await pushed();

@@ -205,7 +205,7 @@ describe("SyncEngine", () => {
   });
 
   test("the case probe agrees with the disk the cache is on", async () => {
-    const files = new CacheFiles(join(root, "probe"), systemHost(), clock);
+    const files = new CacheFiles(join(root, "probe"), systemHost(), clock, "solo");
     await mkdir(join(root, "probe"), { recursive: true });
     await writeFile(join(root, "probe", "Mixed"), "");
     expect(await files.caseInsensitive()).toBe(existsSync(join(root, "probe", "mIXED")));
@@ -247,7 +247,7 @@ describe("SyncEngine", () => {
   test("a push whose base shard another writer collected meanwhile starts over on the new meta", async () => {
     const a = engine();
     const b = engine();
-    await b.write("other/z", "z");
+    await b.write("logs/z", "z");
     await b.sync.pushChanged();
     await a.sync.pullChanged();
     await a.write("files/x", "1");
@@ -274,7 +274,7 @@ describe("SyncEngine", () => {
     expect(raced).toBe(true);
     const c = engine();
     await c.sync.pullChanged();
-    expect([await c.read("files/x"), await c.read("files/y"), await c.read("other/z")]).toEqual([
+    expect([await c.read("files/x"), await c.read("files/y"), await c.read("logs/z")]).toEqual([
       "2",
       "y",
       "z",

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { checkRemoteRel, INTERNAL_FILE, isUnder } from "../../../core/sync/sync-keys.ts";
+import {
+  checkRemoteRel,
+  checkScopedRel,
+  INTERNAL_FILE,
+  isUnder,
+  leftOutQuietly,
+  NAMESPACE_FILE,
+  scopeOf,
+} from "../../../core/sync/sync-keys.ts";
 
 describe("checkRemoteRel", () => {
   test("ordinary cache paths, dotfiles and the catalog export are fine", () => {
@@ -59,6 +67,29 @@ describe("checkRemoteRel", () => {
     }
     expect(checkRemoteRel("files/.datastore.lock")).toBeNull();
     expect(checkRemoteRel("files/.swamp-changes.log")).toBeNull();
+  });
+
+  test("solo mode leaves every folder that can be a namespace alone; a namespace's engine sees its own tree", () => {
+    expect(scopeOf("")).toBe("solo");
+    expect(scopeOf("infra/")).toBe("namespace");
+    for (const rel of ["infra/data/t/id/n/1/raw", "security/files/x", "a/b", "infra-2/_index/_meta.json"]) {
+      expect(checkScopedRel(rel, "solo")).toBe(NAMESPACE_FILE);
+      expect(leftOutQuietly(checkScopedRel(rel, "solo"))).toBe(true);
+    }
+    // Solo mode's own entries, root files and names no namespace can have stay solo mode's.
+    for (const rel of [
+      "data/t/id/n/1/raw",
+      "files/x",
+      "workflow-runs/w/r.yaml",
+      "infra",
+      "Infra/x",
+      "a_b/x",
+    ]) {
+      expect(checkScopedRel(rel, "solo")).toBeNull();
+    }
+    expect(checkScopedRel("security/files/x", "namespace")).toBeNull();
+    expect(checkScopedRel("../x", "solo")).toContain("'..'");
+    expect(leftOutQuietly(checkScopedRel("../x", "solo"))).toBe(false);
   });
 
   test("isUnder", () => {
