@@ -171,6 +171,11 @@ export class RemoteSession implements CommandSync {
 
   async push(options: SyncOptions): Promise<PushResult> {
     await this.assertMigrated();
+    return this.pushWhileMoving(options);
+  }
+
+  /** A push by the command that is moving the root data into the namespace right now (namespace migrate). */
+  async pushWhileMoving(options: SyncOptions): Promise<PushResult> {
     const result = await this.sync
       .pushChanged(this.#reporting(options))
       .finally(() => this.#progress.clear())

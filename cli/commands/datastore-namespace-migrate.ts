@@ -186,7 +186,7 @@ async function moveInCache(
           ? {}
           : {
               beforeCommit: async () => {
-                pushed = (await remote.push({ signal, beforeCommit: verify })).uploaded;
+                pushed = (await remote.pushWhileMoving({ signal, beforeCommit: verify })).uploaded;
               },
             }),
       });
