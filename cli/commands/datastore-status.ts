@@ -5,6 +5,7 @@ import { lookDeadline } from "../../core/tunables.ts";
 import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
+import { namespaceDocs } from "../status/namespace-docs.ts";
 import type { StatusSnapshot } from "../status/status-snapshot.ts";
 import { renderStatusText } from "../status/status-text.ts";
 import { leaseDocs } from "./datastore-lock-status.ts";
@@ -55,12 +56,14 @@ async function withinDeadline(
 
 async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSnapshot> {
   const session = await ctx.remote();
-  const [health, locks, remote] = await Promise.all([
+  const leases = leaseDocs(ctx, signal).catch((e: Error) => ({
+    global: { key: globalLockKey(ctx.namespace), held: false, stale: false, error: e.message },
+    models: [],
+  }));
+  const [health, locks, namespaces, remote] = await Promise.all([
     ctx.verifier().verify(signal),
-    leaseDocs(ctx, signal).catch((e: Error) => ({
-      global: { key: globalLockKey(ctx.namespace), held: false, stale: false, error: e.message },
-      models: [],
-    })),
+    leases,
+    leases.then((own) => namespaceDocs(ctx, own.global, signal)),
     session ? session.remoteStatus() : undefined,
   ]);
   const exclude = ctx.resolver.excludePatterns();
@@ -73,7 +76,7 @@ async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSn
     namespace: ctx.namespace,
     repoId: ctx.repoId,
     repoDir: ctx.repoDir,
-    namespaces: [{ namespace: ctx.namespace, repoId: ctx.repoId, registeredAt: "", isCurrent: true }],
+    namespaces,
     locks,
     ...(remote ? { remote } : {}),
     checkedAt: new Date(ctx.clock.now()).toISOString(),
