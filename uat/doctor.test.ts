@@ -232,7 +232,7 @@ describe.each(REMOTE_KINDS)("swamp doctor and pending work (%s)", (kind) => {
     });
     expectExit(r, 1);
     const failed = findingsOf(r.json()).filter((f) => f.code === "check_failed");
-    expect(failed.map((f) => f.subject).sort()).toEqual(["index", "leases"]);
+    expect(failed.map((f) => f.subject).sort()).toEqual(["index", "leases", "namespaces"]);
     for (const f of failed) {
       expect(f.message).toContain("did not finish within 2 s");
       expect(f.fix).toBe("swamp doctor --timeout 8");
