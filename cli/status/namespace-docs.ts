@@ -5,34 +5,60 @@ import { findRootData } from "../../core/use-cases/namespace-survey.ts";
 import type { RepoContext } from "../context.ts";
 import { type LeaseDoc, leaseDoc, type NamespaceDoc } from "./status-snapshot.ts";
 
+/** The namespaces of the datastore and whether root data is there, or why they could not be listed. */
+export type NamespaceListing = { entries: NamespaceEntry[]; rootData: boolean } | { error: string };
+
+/** Lists the datastore's namespaces with their manifests (docs/architecture.md, "Namespaces"). */
+export async function listDatastoreNamespaces(
+  ctx: RepoContext,
+  signal: AbortSignal,
+): Promise<NamespaceListing> {
+  try {
+    const store = await ctx.store();
+    const [entries, rootData] = await Promise.all([
+      listNamespaces(store, ctx.namespace, signal),
+      findRootData(store, ctx.resolver, signal, 1),
+    ]);
+    return { entries, rootData: rootData.length > 0 };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Namespaces come and go rarely: the live view lists them again only this often (leases: every refresh). */
+const LISTING_REUSE_MS = 10_000;
+
+/** `listDatastoreNamespaces`, whose last successful answer is reused for LISTING_REUSE_MS. */
+export function reusedListing(ctx: RepoContext): (signal: AbortSignal) => Promise<NamespaceListing> {
+  let last: { at: number; listing: Promise<NamespaceListing> } | undefined;
+  return (signal) => {
+    const now = ctx.clock.now();
+    if (last === undefined || now - last.at >= LISTING_REUSE_MS) {
+      const listing = listDatastoreNamespaces(ctx, signal);
+      const entry = { at: now, listing };
+      last = entry;
+      void listing.then((answer) => {
+        if ("error" in answer && last === entry) last = undefined;
+      });
+    }
+    return last.listing;
+  };
+}
+
 /**
- * Every namespace of the datastore with its manifest and global lease (docs/architecture.md,
- * "Namespaces"), solo mode's layout first when the repo is solo or root data is there. `own` is
- * this repo's global lease, already inspected. A missing or corrupt manifest is a row like any
- * other; a datastore that cannot be listed leaves this repo's own row, saying why.
+ * Every namespace of `listing` with its global lease, solo mode's layout first when the repo is
+ * solo or root data is there. `own` is this repo's global lease, already inspected. A missing or
+ * corrupt manifest is a row like any other; a datastore that could not be listed leaves this
+ * repo's own row, saying why.
  */
 export async function namespaceDocs(
   ctx: RepoContext,
+  listing: NamespaceListing,
   own: LeaseDoc,
   signal: AbortSignal,
 ): Promise<NamespaceDoc[]> {
   const current = ctx.namespace;
-  try {
-    const store = await ctx.store();
-    const [entries, rootData, locks] = await Promise.all([
-      listNamespaces(store, current, signal),
-      findRootData(store, ctx.resolver, signal, 1),
-      ctx.locks(),
-    ]);
-    const rows = entries.map((entry) =>
-      namespaceDoc(entry, current, entry.namespace === current ? own : null),
-    );
-    if (current === "" || rootData.length > 0) rows.unshift(soloDoc(ctx, current === "" ? own : null));
-    return Promise.all(
-      rows.map(async (row) => ({ ...row, lease: row.lease ?? (await lease(locks, row.namespace, signal)) })),
-    );
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+  if ("error" in listing) {
     return [
       {
         namespace: current,
@@ -40,11 +66,19 @@ export async function namespaceDocs(
         registeredAt: "",
         current: true,
         manifest: "unknown",
-        problem: `could not list the namespaces: ${reason}`,
+        problem: `could not list the namespaces: ${listing.error}`,
         lease: own,
       },
     ];
   }
+  const rows = listing.entries.map((entry) =>
+    namespaceDoc(entry, current, entry.namespace === current ? own : null),
+  );
+  if (current === "" || listing.rootData) rows.unshift(soloDoc(ctx, current === "" ? own : null));
+  const locks = await ctx.locks();
+  return Promise.all(
+    rows.map(async (row) => ({ ...row, lease: row.lease ?? (await lease(locks, row.namespace, signal)) })),
+  );
 }
 
 type PendingDoc = Omit<NamespaceDoc, "lease"> & { lease: LeaseDoc | null };

@@ -30,6 +30,9 @@ function StatusView({ load, intervalMs }: Props) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is the refresh trigger (timer or `r`).
   useEffect(() => {
     let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The next refresh is counted from the end of this one: a load slower than the interval
+    // would otherwise be dropped by the next before it could show anything.
     load()
       .then((s) => {
         if (!alive) return;
@@ -38,8 +41,10 @@ function StatusView({ load, intervalMs }: Props) {
       })
       .catch((e: unknown) => {
         if (alive) setError(e instanceof Error ? e.message : String(e));
+      })
+      .finally(() => {
+        if (alive) timer = setTimeout(() => setTick((t) => t + 1), intervalMs);
       });
-    const timer = setTimeout(() => setTick((t) => t + 1), intervalMs);
     return () => {
       alive = false;
       clearTimeout(timer);
