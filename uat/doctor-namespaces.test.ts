@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
 import { doctor, expectHealthy, findingsOf } from "./support/doctor.ts";
-import { startRemote } from "./support/remote.ts";
+import { REMOTE_KINDS, startRemote } from "./support/remote.ts";
 import { cacheDir, put } from "./support/remote-repo.ts";
 import { expectExit, makeRepo } from "./support/swamp.ts";
 
@@ -57,10 +57,11 @@ describe("swamp doctor on a namespaced folder datastore", () => {
   });
 });
 
-describe("swamp doctor on a namespaced bucket", () => {
+describe.each(REMOTE_KINDS)("swamp doctor on a namespaced bucket (%s)", (kind) => {
   test("reports root data in the bucket and the cache and another namespace's objects under its prefix; healthy when clean", async () => {
-    const server = await startRemote("s3");
+    const server = await startRemote(kind);
     const bucket = await server.createBucket();
+    const url = `${kind === "s3" ? "s3" : "gs"}://${bucket.name}/p`;
     const repo = await makeRepo(server.env);
     const setup = [...server.setupArgs(bucket.name, { prefix: "p" }), "--namespace", "infra", "--json"];
     expectExit(await repo.run(setup), 0);
@@ -90,12 +91,12 @@ describe("swamp doctor on a namespaced bucket", () => {
       ["namespace_contamination", "security/infra/"],
     ]);
     const [bucketRoot, cacheRoot, nested] = found;
-    expect(bucketRoot?.message).toContain(`s3://${bucket.name}/p/data/`);
+    expect(bucketRoot?.message).toContain(`${url}/data/`);
     expect(bucketRoot?.fix).toContain(MIGRATE);
-    expect(bucketRoot?.fix).toContain(`once no solo clone uses s3://${bucket.name}/p/data/, delete it`);
+    expect(bucketRoot?.fix).toContain(`once no solo clone uses ${url}/data/, delete it`);
     expect(cacheRoot?.message).toContain("a push refuses to run");
     expect(cacheRoot?.fix).toContain(MIGRATE);
-    expect(nested?.fix).toContain(`delete s3://${bucket.name}/p/infra/security/`);
+    expect(nested?.fix).toContain(`delete ${url}/infra/security/`);
     // Reading is all doctor did: every planted object is still there.
     expect(await bucket.keys("p/infra/security/")).toEqual(["p/infra/security/data/uat/s/main/1/raw"]);
     expect(await bucket.keys("p/data/")).toEqual(["p/data/uat/old/main/1/raw"]);
