@@ -3,6 +3,14 @@ import { CommanderError } from "commander";
 import { ExitCode } from "../core/errors.ts";
 import { buildProgram } from "./program.ts";
 
+// A reader that stops early (`swamp --help | head`) closes the pipe: stop quietly, like git.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? ExitCode.ok);
+  });
+}
+
 const json = process.argv.includes("--json");
 const program = await buildProgram(process.argv.slice(2));
 program.exitOverride();

@@ -79,6 +79,11 @@ export interface ArgumentSpec {
   syntax: string;
   description: string;
   choices?: readonly string[];
+  /**
+   * A value such as `-lead` is this argument, not an unknown option, so the command's own check
+   * explains what is wrong with it.
+   */
+  mayStartWithDash?: boolean;
 }
 
 export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {

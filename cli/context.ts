@@ -16,6 +16,7 @@ import { dataTierBase } from "../core/cache-path.ts";
 import { followDatastoreChanges } from "../core/catalog-follow.ts";
 import type { DataNameKey, ModelKey } from "../core/data-record.ts";
 import { backendOf, type ResolvedDatastore, resolveDatastoreConfig } from "../core/datastore-config.ts";
+import { REPO_LOCAL_DIRS } from "../core/datastore-subdirs.ts";
 import { PathResolver } from "../core/path-resolver.ts";
 import type { Catalog } from "../core/ports/catalog.ts";
 import type { Clock } from "../core/ports/clock.ts";
@@ -37,7 +38,7 @@ import { RemoteSession } from "./remote-session.ts";
 import { describeWait } from "./status/lease-text.ts";
 
 /** Under the repo's `.swamp/`: the leases this repo's commands hold (see lease-journal.ts). */
-const LEASE_JOURNAL_DIRNAME = "lease-journal";
+const [LEASE_JOURNAL_DIR] = REPO_LOCAL_DIRS;
 
 /** Writers ask for model leases every so often; short waits keep concurrent `data put`s snappy. */
 const MODEL_LEASE_RETRY_MS = 100;
@@ -125,7 +126,7 @@ export class RepoContext {
 
   /** Leases this repo's commands take, noted so that a killed command's lease is freed by the next one. */
   get #journal(): FileLeaseJournal {
-    return new FileLeaseJournal(join(this.repoDir, ".swamp", LEASE_JOURNAL_DIRNAME), this.host);
+    return new FileLeaseJournal(join(this.repoDir, ".swamp", LEASE_JOURNAL_DIR), this.host);
   }
 
   /** The health check of `datastore status` and `datastore setup`. */

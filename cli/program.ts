@@ -26,6 +26,10 @@ const GROUPS: readonly Group[] = [
   { path: ["datastore"], description: "configure and inspect the datastore (alias: ds)", alias: "ds" },
   { path: ["datastore", "setup"], description: "point the repo at a datastore, migrating existing data" },
   { path: ["datastore", "lock"], description: "inspect and break leases" },
+  {
+    path: ["datastore", "namespace"],
+    description: "share one datastore between repos, each in its own namespace",
+  },
 ];
 
 /** Every command in the order the help lists them. */
@@ -59,6 +63,14 @@ function commands(): Entry[] {
     at("datastore compact", () => import("./commands/datastore-compact.ts")),
     at("datastore lock status", () => import("./commands/datastore-lock-status.ts")),
     at("datastore lock release", () => import("./commands/datastore-lock-release.ts")),
+    at("datastore namespace set", () => import("./commands/datastore-namespace-set.ts")),
+    at("datastore namespace list", () => import("./commands/datastore-namespace-list.ts")),
+    at("datastore namespaces", async () => {
+      const { command } = await import("./commands/datastore-namespace-list.ts");
+      return { command: { ...command, description: "same as 'datastore namespace list'" } };
+    }),
+    at("datastore namespace migrate", () => import("./commands/datastore-namespace-migrate.ts")),
+    at("datastore namespace unset", () => import("./commands/datastore-namespace-unset.ts")),
   ];
 }
 
@@ -121,6 +133,7 @@ function register(parent: Command, name: string, spec: CommandSpec): void {
   for (const a of spec.arguments ?? []) {
     const argument = new Argument(a.syntax, a.description);
     if (a.choices) argument.choices(a.choices);
+    if (a.mayStartWithDash) cmd.allowUnknownOption();
     cmd.addArgument(argument);
   }
   for (const [key, declared] of Object.entries(spec.options)) cmd.addOption(optionFor(key, declared));

@@ -33,6 +33,12 @@ export const ALWAYS_LOCAL_SUBDIRS = [
   "datastore-bundles",
 ] as const;
 
+/**
+ * Folders of the repo's own `.swamp/` that are not datastore subdirs (the default datastore is that
+ * same folder, so none of them may be taken for a namespace).
+ */
+export const REPO_LOCAL_DIRS = ["lease-journal"] as const;
+
 const alwaysLocal: ReadonlySet<string> = new Set(ALWAYS_LOCAL_SUBDIRS);
 const known: ReadonlySet<string> = new Set(DEFAULT_DATASTORE_SUBDIRS);
 

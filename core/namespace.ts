@@ -1,4 +1,4 @@
-import { ALWAYS_LOCAL_SUBDIRS, DEFAULT_DATASTORE_SUBDIRS } from "./datastore-subdirs.ts";
+import { ALWAYS_LOCAL_SUBDIRS, DEFAULT_DATASTORE_SUBDIRS, REPO_LOCAL_DIRS } from "./datastore-subdirs.ts";
 import { SwampError } from "./errors.ts";
 
 export const NAMESPACE_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -13,6 +13,7 @@ export const NAMESPACE_MAX_LENGTH = 64;
 export const RESERVED_NAMESPACES: ReadonlySet<string> = new Set([
   ...DEFAULT_DATASTORE_SUBDIRS,
   ...ALWAYS_LOCAL_SUBDIRS,
+  ...REPO_LOCAL_DIRS,
   "_index",
   "_control",
   "_catalog",

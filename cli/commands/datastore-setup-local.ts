@@ -8,15 +8,24 @@ import { type DatastoreBackend, toYamlDatastoreBlock } from "../../core/datastor
 import { effectiveSubdirs, isDatastoreSubdir } from "../../core/datastore-subdirs.ts";
 import { SwampError } from "../../core/errors.ts";
 import { expandPath } from "../../core/expand-path.ts";
+import { Namespace } from "../../core/namespace.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
 import { type MigrationDir, migrate } from "../../core/use-cases/migrate.ts";
 import { flag, type OptsOf, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
-import { migrationDir, problemText, RETRY_HINT } from "./setup-common.ts";
+import {
+  claimNamespace,
+  envWarnings,
+  migrationDir,
+  namespaceOption,
+  problemText,
+  RETRY_HINT,
+} from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 /** Setup's own options for a folder used in place, after its backend's flags. */
 export const localSetupOptions = {
+  ...namespaceOption,
   directories: text("--directories <list>", "comma-separated datastore subdirectories to keep there"),
   skipMigration: flag("--skip-migration", "do not copy existing data"),
 };
@@ -41,10 +50,11 @@ export async function setupLocal(
   const targetConfig = placement.withPath(config, target);
   const directories = parseDirectories(inv.opts.directories);
   const source = ctx.resolver;
+  const namespace = inv.opts.namespace === undefined ? source.namespace : Namespace.of(inv.opts.namespace);
   const destination = new PathResolver({
     repoDir: ctx.repoDir,
     datastoreBase: target,
-    namespace: source.namespace,
+    namespace,
     directories: directories ?? ctx.config.directories,
     exclude: source.excludePatterns(),
   });
@@ -59,6 +69,7 @@ export async function setupLocal(
     const open = () => openObjectStore(targetConfig, ctx.storeDeps);
     const health = await datastoreVerifier(targetConfig, open, ctx.storeDeps).verify();
     if (!health.healthy) throw new SwampError("validation_failed", health.message);
+    const claimed = await claimNamespace(await open(), namespace, ctx, lease.signal);
 
     const dirs: MigrationDir[] = [];
     const destinationOf = new Map<string, string>();
@@ -79,7 +90,7 @@ export async function setupLocal(
         dirs,
         switchTo: async () => {
           const block = toYamlDatastoreBlock(placement.withPath(config, collapseHome(target, home)), {
-            namespace: source.namespace,
+            namespace,
             directories: directories ?? ctx.config.directories,
             exclude: ctx.config.exclude,
           });
@@ -104,13 +115,10 @@ export async function setupLocal(
       directoriesMigrated: migrated,
       errors,
       ...(errors.length ? { retryHint: RETRY_HINT } : {}),
-      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+      ...(namespace.isSolo ? {} : { namespace: namespace.slug }),
       sourcePath: source.datastoreRoot(),
       destinationPath: destination.datastoreRoot(),
-      warnings:
-        ctx.config.source === "env"
-          ? ["SWAMP_DATASTORE is set and overrides .swamp.yaml; unset it to use the new datastore."]
-          : [],
+      warnings: [...claimed, ...envWarnings(ctx)],
     };
   });
 
@@ -127,7 +135,7 @@ export async function setupLocal(
         `Relocated: ${doc.directoriesMigrated.join(", ")} now resolve under ${doc.destinationPath}`,
         `Moved from: ${doc.sourcePath}`,
       );
-    for (const w of doc.warnings) lines.push(`Warning: ${w}`);
+    for (const w of doc.warnings) lines.push(`Warning: ${w.message}`);
     for (const e of doc.errors) lines.push(`Error: ${e}`);
     if (doc.errors.length) lines.push(RETRY_HINT);
     return lines.join("\n");

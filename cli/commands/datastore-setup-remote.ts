@@ -10,16 +10,23 @@ import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import { type MigrationDir, migrate as moveDatastore } from "../../core/use-cases/migrate.ts";
-import { flag, type OptsOf, text, timeout } from "../command-spec.ts";
+import { flag, type OptsOf, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
-import { migrationDir, problemText, RETRY_HINT } from "./setup-common.ts";
+import {
+  claimNamespace,
+  envWarnings,
+  migrationDir,
+  namespaceOption,
+  problemText,
+  RETRY_HINT,
+} from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 /** Setup's own options for a bucket behind the cache, after its backend's flags. */
 export const remoteSetupOptions = {
-  namespace: text("--namespace <slug>", "this repo's namespace in the shared bucket"),
+  ...namespaceOption,
   skipMigration: flag("--skip-migration", "do not copy existing data"),
   ...timeout("give up the migration's transfers after this many seconds"),
 };
@@ -56,7 +63,7 @@ export async function setupRemote(
     ];
     if (doc.directoriesMigrated.length)
       lines.push(`Relocated: ${doc.directoriesMigrated.join(", ")} from ${doc.sourcePath}`);
-    for (const w of doc.warnings) lines.push(`Warning: ${w}`);
+    for (const w of doc.warnings) lines.push(`Warning: ${w.message}`);
     for (const e of doc.errors) lines.push(`Error: ${e}`);
     if (doc.errors.length) lines.push(RETRY_HINT);
     return lines.join("\n");
@@ -75,6 +82,7 @@ async function migrate(
 ) {
   const health = await target.verifier().verify(signal);
   if (!health.healthy) throw new SwampError("store_unavailable", health.message);
+  const claimed = await claimNamespace(remote.store, target.resolver.namespace, ctx, signal);
 
   return target.withStructuralNoSync("datastore setup", inv.signal, async (lease) => {
     const verify = (s: AbortSignal) => remote.verifyLeases([lease], s);
@@ -133,10 +141,7 @@ async function migrate(
       sourcePath: ctx.resolver.datastoreRoot(),
       destinationPath: target.resolver.datastoreRoot(),
       cachePath: target.datastoreBase,
-      warnings:
-        ctx.config.source === "env"
-          ? ["SWAMP_DATASTORE is set and overrides .swamp.yaml; unset it to use the new datastore."]
-          : [],
+      warnings: [...claimed, ...envWarnings(ctx)],
     };
   });
 }

@@ -5,9 +5,9 @@ import { isLatestMarker } from "../sync/version-files.ts";
 import type { HeldLease } from "./model-leases.ts";
 
 /**
- * The migration engine of `datastore setup` (docs/architecture.md, "Migration"): one datastore's
- * folders moved into another's, whether the destination is a folder used in place or a bucket's
- * cache. Copy (never overwriting), verify, fence, commit; re-running completes a move that was
+ * The migration engine of `datastore setup` and `datastore namespace migrate` (docs/architecture.md,
+ * "Migration"): folders moved into others, whether the destination is a folder used in place, a
+ * bucket's cache, or the same datastore under (or out of) a namespace. Copy (never overwriting), verify, fence, commit; re-running completes a move that was
  * interrupted, and `planMigration` says what a move would do without writing.
  */
 
@@ -31,6 +31,8 @@ export interface MigrationDirPlan {
   sub: string;
   /** Every file of the source folder, internal files left out. */
   files: string[];
+  /** Their bytes, together. */
+  bytes: number;
   /** Not at the destination yet: copied. */
   copy: string[];
   /** At the destination with the same bytes (a move that was interrupted): kept. */
@@ -183,11 +185,20 @@ async function planDir(
   dir: MigrationDir,
   files: string[],
 ): Promise<{ plan: MigrationDirPlan; digests: Map<string, FileDigest | null> }> {
-  const plan: MigrationDirPlan = { sub: dir.sub, files, copy: [], present: [], conflicts: [], markers: [] };
+  const plan: MigrationDirPlan = {
+    sub: dir.sub,
+    files,
+    bytes: 0,
+    copy: [],
+    present: [],
+    conflicts: [],
+    markers: [],
+  };
   const digests = new Map<string, FileDigest | null>();
   for (const path of files) {
     const source = await dir.source.digest(path);
     digests.set(path, source);
+    plan.bytes += source?.size ?? 0;
     const there = await dir.destination.digest(path);
     if (there === null) plan.copy.push(path);
     else if (sameBytes(source, there)) plan.present.push(path);

@@ -36,8 +36,11 @@ export async function readManifest(
   signal?: AbortSignal,
 ): Promise<NamespaceEntry> {
   const object = await store.get(manifestKey(namespace), signal);
-  if (object === null) return { namespace, state: "missing" };
-  const decoded = decodeManifest(namespace, object.body);
+  return object === null ? { namespace, state: "missing" } : storedEntry(namespace, object.body);
+}
+
+function storedEntry(namespace: string, body: Uint8Array): NamespaceEntry {
+  const decoded = decodeManifest(namespace, body);
   return "manifest" in decoded
     ? { namespace, state: "registered", manifest: decoded.manifest }
     : { namespace, state: "corrupt", reason: decoded.corrupt };
@@ -57,6 +60,26 @@ export async function listNamespaces(
   return Promise.all([...slugs].sort().map((slug) => readManifest(store, slug, signal)));
 }
 
+/**
+ * Throws, naming the problem, when `repoId` cannot claim the namespace `found` describes: its
+ * manifest belongs to another repo, or cannot be read. Nothing is written either way.
+ */
+export function refuseClaim(store: ObjectStore, repoId: string, found: NamespaceEntry): void {
+  const { namespace } = found;
+  if (found.state === "corrupt") {
+    throw new SwampError(
+      "validation_failed",
+      `Namespace "${namespace}" has a manifest that cannot be read (${found.reason}) at ${manifestKey(namespace)} in ${store.description}. Nothing was changed. If no repo uses "${namespace}", delete that object with your store's tools and retry; otherwise choose another slug.`,
+    );
+  }
+  if (found.state === "registered" && found.manifest.repoId !== repoId) {
+    throw new SwampError(
+      "validation_failed",
+      `Namespace "${namespace}" is already registered in this datastore by repo ${found.manifest.repoId || "(unknown)"} (since ${found.manifest.registeredAt}). Nothing was changed. Choose another slug; 'swamp datastore namespace list' shows the ones taken.`,
+    );
+  }
+}
+
 /** Attempts at a conditional refresh of our own manifest before giving up: another writer keeps changing it. */
 const MAX_REFRESH_ATTEMPTS = 3;
 
@@ -72,6 +95,12 @@ export async function registerNamespace(
   signal?: AbortSignal,
 ): Promise<NamespaceManifest> {
   const { namespace, repoId } = request;
+  if (repoId === "") {
+    throw new SwampError(
+      "validation_failed",
+      `This repo has no repoId in .swamp.yaml, so it cannot register namespace "${namespace}". Run 'swamp repo init' to give it one, then retry.`,
+    );
+  }
   const key = manifestKey(namespace);
   for (let attempt = 1; attempt <= MAX_REFRESH_ATTEMPTS; attempt++) {
     const manifest = { namespace, repoId, registeredAt: new Date(clock.now()).toISOString() };
@@ -79,19 +108,7 @@ export async function registerNamespace(
     if (created.ok) return manifest;
     const current = await store.get(key, signal);
     if (current === null) continue;
-    const decoded = decodeManifest(namespace, current.body);
-    if ("corrupt" in decoded) {
-      throw new SwampError(
-        "validation_failed",
-        `Namespace "${namespace}" has a manifest that cannot be read (${decoded.corrupt}) at ${key} in ${store.description}. Nothing was changed. If no repo uses "${namespace}", delete that object with your store's tools and retry; otherwise choose another slug.`,
-      );
-    }
-    if (decoded.manifest.repoId !== repoId) {
-      throw new SwampError(
-        "validation_failed",
-        `Namespace "${namespace}" is already registered in this datastore by repo ${decoded.manifest.repoId || "(unknown)"} (since ${decoded.manifest.registeredAt}). Nothing was changed. Choose another slug; 'swamp datastore namespace list' shows the ones taken.`,
-      );
-    }
+    refuseClaim(store, repoId, storedEntry(namespace, current.body));
     const refreshed = await store.put(key, encodeManifest(manifest), { version: current.version }, signal);
     if (refreshed.ok) return manifest;
   }

@@ -26,8 +26,10 @@ describe("the command tree", () => {
       "gc",
     ]);
     const ds = child(await buildProgram(["ds", "--help"]), "datastore");
-    expect(names(ds)).toEqual(["status", "setup", "sync", "compact", "lock"]);
+    expect(names(ds)).toEqual(["status", "setup", "sync", "compact", "lock", "namespace", "namespaces"]);
     expect(names(child(ds, "setup"))).toEqual([]);
+    const ns = child(child(await buildProgram(["ds", "namespace"]), "datastore"), "namespace");
+    expect(names(ns)).toEqual(["set", "list", "migrate", "unset"]);
   });
 
   test("a command run loads only that command, with every option it declares", async () => {
@@ -50,6 +52,11 @@ describe("the command tree", () => {
       ...setups.map((n) => ["datastore", "setup", n]),
       ["datastore", "lock", "status"],
       ["datastore", "lock", "release"],
+      ["datastore", "namespace", "set"],
+      ["datastore", "namespace", "list"],
+      ["datastore", "namespaces"],
+      ["datastore", "namespace", "migrate"],
+      ["datastore", "namespace", "unset"],
     ];
     for (const path of paths) {
       let cmd: Command | undefined = await buildProgram(path);
@@ -66,5 +73,31 @@ describe("the command tree", () => {
       descriptions.add(model?.description ?? "missing");
     }
     expect([...descriptions]).toEqual(["model name or id (instead of the positional)"]);
+  });
+});
+
+describe("namespace commands", () => {
+  test("`ds namespaces` is `ds namespace list` under another name", async () => {
+    const via = async (path: string[]) => {
+      let cmd: Command | undefined = await buildProgram(path);
+      for (const word of path) cmd = child(cmd, word === "ds" ? "datastore" : word);
+      return cmd?.options.map((o) => o.long);
+    };
+    const list = await via(["ds", "namespace", "list"]);
+    expect(list).toContain("--timeout");
+    expect(await via(["ds", "namespaces"])).toEqual(list);
+  });
+
+  test("every setup takes --namespace", async () => {
+    for (const name of ["filesystem", "s3", "minio", "gcs", "extension"]) {
+      const cmd = child(
+        child(child(await buildProgram(["datastore", "setup", name]), "datastore"), "setup"),
+        name,
+      );
+      expect({ name, flags: cmd?.options.map((o) => o.long) }).toMatchObject({
+        name,
+        flags: expect.arrayContaining(["--namespace"]),
+      });
+    }
   });
 });

@@ -202,7 +202,41 @@ export interface SetupDoc {
   sourcePath: string;
   destinationPath: string;
   cachePath?: string;
-  warnings: string[];
+  warnings: SetupWarning[];
+}
+
+export interface SetupWarning {
+  message: string;
+  /** When the datastore already holds namespaces and this setup gave none. */
+  existingNamespaces?: string[];
+}
+
+/** `ds namespace list --json` (and `ds namespaces --json`). */
+export interface NamespaceListDoc {
+  namespaces: NamespaceRow[];
+  currentNamespace?: string;
+}
+
+export interface NamespaceRow {
+  namespace: string;
+  /** "" when unknown (no manifest, or one that cannot be read). */
+  repoId: string;
+  registeredAt: string;
+  isCurrent: boolean;
+  state: "registered" | "missing" | "corrupt";
+  /** What is wrong with the manifest and what to do; only when not registered. */
+  problem?: string;
+}
+
+/** `ds namespace set <slug> --json`. */
+export interface NamespaceSetDoc {
+  namespace: string;
+  previousNamespace?: string;
+  /** The datastore folder, or the bucket's description. */
+  datastorePath: string;
+  /** Only when data stays at the un-namespaced path. */
+  warning?: string;
+  registrationSkipped: false;
 }
 
 /** `ds sync [--pull|--push] --json`. */

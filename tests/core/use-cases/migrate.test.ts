@@ -197,6 +197,8 @@ describe("planMigration", () => {
           `${NAME}/2/raw`,
           `${NAME}/latest`,
         ],
+        // "version: 1\n", "one", "version: 2\n", "two", "2".
+        bytes: 11 + 3 + 11 + 3 + 1,
         copy: [`${NAME}/2/metadata.yaml`, `${NAME}/2/raw`],
         present: [`${NAME}/1/raw`],
         conflicts: [`${NAME}/1/metadata.yaml`],
