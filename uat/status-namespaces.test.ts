@@ -164,13 +164,13 @@ describe("swamp ds status with two namespaces on one bucket", () => {
       const setup = [...server.setupArgs(bucket.name, { prefix: "p" }), "--namespace", namespace, "--json"];
       expectExit(await repo.run(setup), 0);
       await put(repo, "m", "main", `${namespace} data`);
-      await bucket.put(`p/${namespace}/.namespace.json`, manifest(namespace, repo.repoId));
       return repo;
     };
     const infra = await join_("infra");
     const security = await join_("security");
 
     const doc = expectExit(await security.run(["ds", "status", "--json"]), 0).json<StatusDoc>();
+    // `setup --namespace` registered both (their manifests, read back by status).
     expect(
       doc.namespaces.map((n) => [n.namespace, n.repoId, n.current, n.manifest, n.lease.key, n.lease.held]),
     ).toEqual([
@@ -178,6 +178,9 @@ describe("swamp ds status with two namespaces on one bucket", () => {
       ["security", security.repoId, true, "registered", "security/.datastore.lock", false],
     ]);
 
+    const day = (namespace: string) =>
+      doc.namespaces.find((n) => n.namespace === namespace)?.registeredAt.slice(0, 10);
+    expect(day("infra")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const term = await TmuxSession.start(`'${SWAMP_BIN}' ds status; echo EXITED-$?`, {
       cwd: security.dir,
       env: security.env,
@@ -187,8 +190,8 @@ describe("swamp ds status with two namespaces on one bucket", () => {
     const row = (namespace: string, rest: string) => new RegExp(`^[ ▸] ${namespace} +${rest}`, "m");
     await term.waitForText([
       /^ {2}NAMESPACE +REPO +REGISTERED +LEASE +SYNC$/m,
-      row("infra", `${infra.repoId.slice(0, 8)}… 2026-06-03 +free +—$`),
-      row("security", `${security.repoId.slice(0, 8)}… 2026-06-03 +free +(clean|\\d+ pending)`),
+      row("infra", `${infra.repoId.slice(0, 8)}… ${day("infra")} +free +—$`),
+      row("security", `${security.repoId.slice(0, 8)}… ${day("security")} +free +(clean|\\d+ pending)`),
       "q quit",
     ]);
 
@@ -202,7 +205,7 @@ describe("swamp ds status with two namespaces on one bucket", () => {
 
     // ...and releases it.
     await bucket.delete("p/infra/.datastore.lock");
-    await term.waitForText([row("infra", `${infra.repoId.slice(0, 8)}… 2026-06-03 +free +—$`)]);
+    await term.waitForText([row("infra", `${infra.repoId.slice(0, 8)}… ${day("infra")} +free +—$`)]);
     await term.sendKeys("q");
     expect(await term.waitForText(["EXITED-0"])).toContain("EXITED-0");
   });
