@@ -8,7 +8,6 @@ import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
-import { effectiveSubdirs } from "../core/datastore-subdirs.ts";
 import { type Deadline, startDeadline } from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
@@ -160,7 +159,7 @@ export class RemoteSession implements CommandSync {
    */
   async assertMigrated(): Promise<void> {
     if (this.prefix === "") return;
-    const dirs = await rootDataDirs(this.ctx.datastoreBase, effectiveSubdirs());
+    const dirs = await rootDataDirs(this.ctx.resolver);
     if (dirs.length === 0) return;
     throw new SwampError(
       "unmigrated_data",

@@ -69,7 +69,7 @@ describe.each(REMOTE_KINDS)("swamp doctor on a bucket (%s)", (kind) => {
     const text = await remote.repo.run(["doctor"]);
     expectExit(text, 0);
     expect(text.stdout.trimEnd().split("\n")).toEqual([
-      `Datastore healthy: leases, index, cache and catalog agree (${kind === "s3" ? "s3" : "gs"}://${remote.bucket.name}/${remote.prefix} (endpoint ${server.endpoint}))`,
+      `Datastore healthy: leases, index, cache, namespaces and catalog agree (${kind === "s3" ? "s3" : "gs"}://${remote.bucket.name}/${remote.prefix} (endpoint ${server.endpoint}))`,
     ]);
     const { r, doc } = await doctor(remote.repo, ["datastore"]);
     expectExit(r, 0);
@@ -77,6 +77,7 @@ describe.each(REMOTE_KINDS)("swamp doctor on a bucket (%s)", (kind) => {
       ["leases", true],
       ["index", true],
       ["cache", true],
+      ["namespaces", true],
       ["catalog", true],
     ]);
     expect(doc.repairs).toEqual([]);
@@ -231,7 +232,7 @@ describe.each(REMOTE_KINDS)("swamp doctor and pending work (%s)", (kind) => {
     });
     expectExit(r, 1);
     const failed = findingsOf(r.json()).filter((f) => f.code === "check_failed");
-    expect(failed.map((f) => f.subject).sort()).toEqual(["index", "leases"]);
+    expect(failed.map((f) => f.subject).sort()).toEqual(["index", "leases", "namespaces"]);
     for (const f of failed) {
       expect(f.message).toContain("did not finish within 2 s");
       expect(f.fix).toBe("swamp doctor --timeout 8");
@@ -259,10 +260,10 @@ describe("swamp doctor on a filesystem datastore", () => {
     const r = await repo.run(["doctor"]);
     expectExit(r, 0);
     expect(r.stdout.trimEnd().split("\n")).toEqual([
-      `Datastore healthy: leases, leftovers and catalog agree (filesystem ${ds()})`,
+      `Datastore healthy: leases, leftovers, namespaces and catalog agree (filesystem ${ds()})`,
     ]);
     const doc = await expectHealthy(repo);
-    expect(doc.checks.map((c) => c.check)).toEqual(["leases", "leftovers", "catalog"]);
+    expect(doc.checks.map((c) => c.check)).toEqual(["leases", "leftovers", "namespaces", "catalog"]);
   });
 
   test("a stale lease of another host and a corrupt global lease: found, previewed, freed", async () => {

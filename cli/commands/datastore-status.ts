@@ -5,6 +5,7 @@ import { lookDeadline } from "../../core/tunables.ts";
 import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
+import { type NamespaceListing, namespaceDocs, reusedListing } from "../status/namespace-docs.ts";
 import type { StatusSnapshot } from "../status/status-snapshot.ts";
 import { renderStatusText } from "../status/status-text.ts";
 import { leaseDocs } from "./datastore-lock-status.ts";
@@ -26,7 +27,8 @@ export const command = defineCommand({
 export async function run(inv: Invocation<Opts>): Promise<void> {
   const budget = lookDeadline(inv.opts.timeout, "swamp datastore status");
   const ctx = await openRepo(inv);
-  const load = () => withinDeadline(ctx, inv.signal, budget);
+  const listing = reusedListing(ctx);
+  const load = () => withinDeadline(ctx, listing, inv.signal, budget);
   if (inv.out.interactive && inv.opts.once !== true) {
     const { runStatusView } = await import("../status/status-view.tsx");
     await runStatusView(async () => (await load()).snap);
@@ -41,26 +43,35 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
 /** One snapshot under the command's own short deadline (docs/architecture.md, "Deadlines"). */
 async function withinDeadline(
   ctx: RepoContext,
+  listing: (signal: AbortSignal) => Promise<NamespaceListing>,
   interrupt: AbortSignal,
   budget: TimeBudget,
 ): Promise<{ snap: StatusSnapshot; ranOut: boolean }> {
   const deadline = startDeadline(ctx.clock, budget);
   try {
-    const snap = await snapshot(ctx, anySignal(interrupt, deadline.signal));
+    const snap = await snapshot(ctx, listing, anySignal(interrupt, deadline.signal));
     return { snap, ranOut: deadline.signal.aborted };
   } finally {
     deadline.dispose();
   }
 }
 
-async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSnapshot> {
+async function snapshot(
+  ctx: RepoContext,
+  listing: (signal: AbortSignal) => Promise<NamespaceListing>,
+  signal: AbortSignal,
+): Promise<StatusSnapshot> {
   const session = await ctx.remote();
-  const [health, locks, remote] = await Promise.all([
+  const leases = leaseDocs(ctx, signal).catch((e: Error) => ({
+    global: { key: globalLockKey(ctx.namespace), held: false, stale: false, error: e.message },
+    models: [],
+  }));
+  const [health, locks, namespaces, remote] = await Promise.all([
     ctx.verifier().verify(signal),
-    leaseDocs(ctx, signal).catch((e: Error) => ({
-      global: { key: globalLockKey(ctx.namespace), held: false, stale: false, error: e.message },
-      models: [],
-    })),
+    leases,
+    Promise.all([listing(signal), leases]).then(([found, own]) =>
+      namespaceDocs(ctx, found, own.global, signal),
+    ),
     session ? session.remoteStatus() : undefined,
   ]);
   const exclude = ctx.resolver.excludePatterns();
@@ -73,7 +84,7 @@ async function snapshot(ctx: RepoContext, signal: AbortSignal): Promise<StatusSn
     namespace: ctx.namespace,
     repoId: ctx.repoId,
     repoDir: ctx.repoDir,
-    namespaces: [{ namespace: ctx.namespace, repoId: ctx.repoId, registeredAt: "", isCurrent: true }],
+    namespaces,
     locks,
     ...(remote ? { remote } : {}),
     checkedAt: new Date(ctx.clock.now()).toISOString(),

@@ -21,7 +21,7 @@ type Opts = OptsOf<typeof options>;
 
 export const command = defineCommand({
   description:
-    "check leases, the index against the store, the cache against the index and the catalog against the data; --repair fixes what it safely can",
+    "check leases, the index against the store, the cache against the index, namespaces (root data, misplaced objects) and the catalog against the data; --repair fixes what it safely can",
   arguments: [
     { syntax: "[scope]", description: "what to check (only the datastore for now)", choices: ["datastore"] },
   ],

@@ -1,3 +1,4 @@
+import { FsObjectStore } from "../../adapters/fs/fs-object-store.ts";
 import { findTempEntries } from "../../adapters/fs/temp-entries.ts";
 import { surveyBucket } from "../../adapters/sync/bucket-survey.ts";
 import { cacheFindings } from "../../core/doctor/cache-findings.ts";
@@ -7,7 +8,10 @@ import { type CheckName, type CheckReport, checkReport, type Finding } from "../
 import { indexFindings } from "../../core/doctor/index-findings.ts";
 import { leaseFindings } from "../../core/doctor/lease-findings.ts";
 import { leftoverFindings } from "../../core/doctor/leftover-findings.ts";
+import { namespaceFindings, type RootDataSurvey } from "../../core/doctor/namespace-findings.ts";
+import type { ObjectStore } from "../../core/ports/object-store.ts";
 import type { CacheInspection } from "../../core/ports/sync-service.ts";
+import { findMisplaced, findRootData } from "../../core/use-cases/namespace-survey.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 
@@ -41,7 +45,12 @@ export class DoctorChecks {
           ["cache", () => this.cache(remote)],
         ]
       : [["leftovers", () => this.leftovers()]];
-    const checks: Check[] = [["leases", () => this.leases()], ...store, ["catalog", () => this.catalog()]];
+    const checks: Check[] = [
+      ["leases", () => this.leases()],
+      ...store,
+      ["namespaces", () => this.namespaces(remote)],
+      ["catalog", () => this.catalog()],
+    ];
     return Promise.all(checks.map(([check, find]) => this.#guarded(check, find)));
   }
 
@@ -70,6 +79,40 @@ export class DoctorChecks {
   async leftovers(): Promise<Finding[]> {
     const entries = await findTempEntries(this.ctx.datastoreBase, this.deadline.signal);
     return leftoverFindings(entries, this.ctx.clock.now(), this.graceMs);
+  }
+
+  /**
+   * Root data a namespaced repo has not migrated (in a folder datastore, or a bucket and its
+   * cache), and objects under a namespace's prefix that are not its own.
+   */
+  async namespaces(remote: RemoteSession | null): Promise<Finding[]> {
+    const store = await this.ctx.store();
+    // The bucket as people name it (`s3://bucket/prefix`), to build object paths in the fixes.
+    const location = remote ? store.description.replace(/ \(endpoint .*\)$/, "") : this.ctx.datastoreBase;
+    const roots: Promise<RootDataSurvey>[] = remote
+      ? [
+          this.#rootData("bucket", location, store),
+          this.#rootData(
+            "cache",
+            this.ctx.datastoreBase,
+            new FsObjectStore(this.ctx.datastoreBase, this.ctx.clock),
+          ),
+        ]
+      : [this.#rootData("datastore", this.ctx.datastoreBase, store)];
+    return namespaceFindings({
+      namespace: this.ctx.namespace,
+      roots: await Promise.all(roots),
+      misplaced: await findMisplaced(store, this.ctx.namespace, this.deadline.signal),
+      location,
+    });
+  }
+
+  async #rootData(
+    where: RootDataSurvey["where"],
+    location: string,
+    store: ObjectStore,
+  ): Promise<RootDataSurvey> {
+    return { where, location, folders: await findRootData(store, this.ctx.resolver, this.deadline.signal) };
   }
 
   async catalog(): Promise<Finding[]> {

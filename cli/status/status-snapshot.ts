@@ -16,11 +16,23 @@ export interface LeaseDoc {
   error?: string;
 }
 
-export interface NamespaceRow {
+/**
+ * One namespace of the datastore as `status` shows it. `namespace` is "" for solo mode's layout at
+ * the datastore root (the repo is solo, or root data is there). `manifest` says where `repoId`
+ * and `registeredAt` come from: the manifest, or why there are none ("" then); `solo` has no
+ * manifest by design, `unknown` means the namespaces could not be listed (`problem` says why).
+ */
+export interface NamespaceDoc {
   namespace: string;
   repoId: string;
   registeredAt: string;
-  isCurrent: boolean;
+  /** This repo's own. */
+  current: boolean;
+  manifest: "registered" | "missing" | "corrupt" | "solo" | "unknown";
+  /** What is wrong with the manifest, for people: `no manifest`, `manifest unreadable: …`. */
+  problem?: string;
+  /** Its global lease. */
+  lease: LeaseDoc;
 }
 
 /** A remote datastore's side of the status: where the bucket is and how the cache stands. */
@@ -51,7 +63,7 @@ export interface StatusSnapshot {
   namespace: string;
   repoId: string;
   repoDir: string;
-  namespaces: NamespaceRow[];
+  namespaces: NamespaceDoc[];
   locks: { global: LeaseDoc; models: LeaseDoc[] };
   remote?: RemoteStatus;
   checkedAt: string;

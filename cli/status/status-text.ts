@@ -1,4 +1,5 @@
 import { describeLease, describeSync, describeTransfer } from "./lease-text.ts";
+import { namespaceLines } from "./namespace-text.ts";
 import type { StatusSnapshot } from "./status-snapshot.ts";
 
 /** The plain-text status (no TTY, --once, or log mode). */
@@ -26,5 +27,6 @@ export function renderStatusText(s: StatusSnapshot, paint: (sgr: string, t: stri
     `  Lease:     ${describeLease(s.locks.global)}`,
   ];
   for (const m of s.locks.models) lines.push(`    model ${m.lockScope}: ${describeLease(m)}`);
+  lines.push("  Namespaces in this datastore:", ...namespaceLines(s.namespaces));
   return lines.join("\n");
 }

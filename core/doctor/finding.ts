@@ -5,7 +5,7 @@
  */
 
 /** The checks, in the order they run and are reported. */
-export type CheckName = "leases" | "index" | "cache" | "leftovers" | "catalog";
+export type CheckName = "leases" | "index" | "cache" | "leftovers" | "namespaces" | "catalog";
 
 /**
  * A repair doctor applies itself. Each names exactly what was inspected (a lease's nonce, an

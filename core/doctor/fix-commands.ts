@@ -13,3 +13,6 @@ export function releaseCommand(model: { type: string; id: string } | null): stri
 
 /** Doctor itself, run again later (for what is judged once older). */
 export const DOCTOR_COMMAND = "swamp doctor";
+
+/** Moves solo-mode data at the datastore (or cache) root under the repo's namespace. */
+export const MIGRATE_COMMAND = "swamp datastore namespace migrate --confirm";

@@ -1,13 +1,14 @@
 import { SwampError } from "../errors.ts";
+import { isNamespaceSlug } from "../namespace.ts";
 import {
   decodeManifest,
   encodeManifest,
   manifestKey,
   type NamespaceManifest,
-  namespaceOfKey,
 } from "../namespace-manifest.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { ObjectStore } from "../ports/object-store.ts";
+import { folderEntries } from "./datastore-entries.ts";
 
 /**
  * The namespaces of one datastore and their manifests (docs/architecture.md, "Namespaces"), pure
@@ -20,42 +21,12 @@ export type NamespaceEntry =
   | { namespace: string; state: "missing" }
   | { namespace: string; state: "corrupt"; reason: string };
 
-/** Listings started, at most: one per top-level folder. A datastore has a handful. */
-const MAX_TOP_LEVEL_ENTRIES = 100_000;
-
 /**
  * Every top-level folder that can be a namespace, ascending. One listing request per top-level
- * entry (each starts past the previous folder), never a walk of the whole datastore.
+ * entry, never a walk of the whole datastore.
  */
 export async function namespaceFolders(store: ObjectStore, signal?: AbortSignal): Promise<string[]> {
-  const found: string[] = [];
-  let after: string | undefined;
-  for (let step = 0; step < MAX_TOP_LEVEL_ENTRIES; step++) {
-    const first = await firstKey(store, after, signal);
-    if (first === null) return found.sort();
-    const slash = first.indexOf("/");
-    if (slash < 0) {
-      after = first;
-      continue;
-    }
-    const top = first.slice(0, slash);
-    if (namespaceOfKey(first) !== null) found.push(top);
-    // "0" sorts right after "/": every key of the folder `top/` is below `top0`.
-    after = `${top}0`;
-  }
-  throw new SwampError(
-    "internal",
-    `${store.description} has more than ${MAX_TOP_LEVEL_ENTRIES} top-level entries`,
-  );
-}
-
-async function firstKey(
-  store: ObjectStore,
-  after: string | undefined,
-  signal?: AbortSignal,
-): Promise<string | null> {
-  for await (const info of store.list("", after, signal)) return info.key;
-  return null;
+  return (await folderEntries(store, "", signal)).folders.filter(isNamespaceSlug).sort();
 }
 
 /** A namespace's manifest as stored: registered, missing, or corrupt (with why). */

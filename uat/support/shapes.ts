@@ -138,6 +138,8 @@ export interface LockInfo {
 }
 
 export interface LockEntry {
+  /** The lease object's key in the datastore, e.g. `infra/.datastore.lock`. */
+  key: string;
   held: boolean;
   info?: LockInfo;
   stale?: boolean;
@@ -167,10 +169,21 @@ export interface StatusDoc {
   directories: string[];
   namespace: string;
   repoId: string;
-  namespaces: unknown;
+  namespaces: StatusNamespaceDoc[];
   locks: LockStatusDoc;
   /** Only on a remote datastore. */
   remote?: RemoteStatusDoc;
+}
+
+/** One namespace of the datastore in `ds status --json`; `namespace` is "" for solo mode's layout. */
+export interface StatusNamespaceDoc {
+  namespace: string;
+  repoId: string;
+  registeredAt: string;
+  current: boolean;
+  manifest: "registered" | "missing" | "corrupt" | "solo" | "unknown";
+  problem?: string;
+  lease: LockEntry;
 }
 
 /** `ds setup s3|gcs|minio|extension|filesystem --json`. */

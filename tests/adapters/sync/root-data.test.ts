@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { rootDataDirs } from "../../../adapters/sync/root-data.ts";
+import { PathResolver } from "../../../core/path-resolver.ts";
 import { MODEL_1 } from "../../support/sync-machine.ts";
 
 describe("rootDataDirs", () => {
@@ -16,13 +17,15 @@ describe("rootDataDirs", () => {
     base = await mkdtemp(join(tmpdir(), "swamp-root-data-"));
   });
   afterEach(() => rm(base, { recursive: true, force: true }));
+  const resolver = () =>
+    new PathResolver({ repoDir: join(base, "repo"), datastoreBase: base, namespace: "infra" });
 
-  test("names each subdir holding a file at any depth, in the order asked", async () => {
+  test("names each datastore subdir holding a file at any depth, in the layout's order", async () => {
     await file("outputs/a/b/c/out.json");
     await file("data/t/id/n/1/raw");
     await file("infra/data/t/id/n/1/raw");
     await mkdir(join(base, "logs", "empty", "deeper"), { recursive: true });
-    expect(await rootDataDirs(base, ["data", "outputs", "logs", "files"])).toEqual(["data", "outputs"]);
+    expect(await rootDataDirs(resolver())).toEqual(["data", "outputs"]);
   });
 
   test("internal and temp files, latest markers and symlinks are not data", async () => {
@@ -32,6 +35,6 @@ describe("rootDataDirs", () => {
     await file("files/x.mutex");
     await mkdir(join(base, "logs"), { recursive: true });
     await symlink(join(base, "data"), join(base, "logs", "link"));
-    expect(await rootDataDirs(base, ["data", "files", "logs"])).toEqual([]);
+    expect(await rootDataDirs(resolver())).toEqual([]);
   });
 });
