@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
@@ -203,26 +203,30 @@ describe("filesystem round trip", () => {
     );
   }, 60_000);
 
-  test("unset refuses while the datastore holds other namespaces; plain unset keeps the data", async () => {
+  test("unset beside other namespaces warns and leaves theirs alone; plain unset keeps the data", async () => {
     const { repo, store } = await folderRepo();
     await setNamespace(repo, NS);
     await migrate(repo, ["migrate", "--yes"]);
-    const manifest = (ns: string) =>
-      `${JSON.stringify({ namespace: ns, repoId: crypto.randomUUID(), registeredAt: new Date().toISOString() })}\n`;
+    const manifest = `${JSON.stringify({ namespace: "security", repoId: crypto.randomUUID(), registeredAt: new Date().toISOString() })}\n`;
     mkdirSync(join(store, "security"), { recursive: true });
-    writeFileSync(join(store, "security", ".namespace.json"), manifest("security"));
-    const refused = await migrate(repo, ["unset"], 1);
-    expect(refused.errorJson().error).toStartWith(
-      "Cannot unset namespace: datastore contains 2 namespaces (infra, security). Unsetting is only allowed when a single namespace exists.",
-    );
-    expect(namespaceOf(repo)).toBe(NS);
-
-    rmSync(join(store, "security"), { recursive: true });
+    writeFileSync(join(store, "security", ".namespace.json"), manifest);
     const kept = dataFiles(join(store, NS));
-    const unset = (await migrate(repo, ["unset"])).json<{ previousNamespace: string }>();
-    expect(unset).toEqual({ previousNamespace: NS });
+
+    const unset = (await migrate(repo, ["unset"])).json<{ previousNamespace: string; warnings: unknown[] }>();
+    expect(unset).toEqual({
+      previousNamespace: NS,
+      warnings: [
+        {
+          message: expect.stringContaining(
+            "also holds namespaces (security): this repo now uses the un-namespaced layout beside them",
+          ),
+          existingNamespaces: ["security"],
+        },
+      ],
+    });
     expect(namespaceOf(repo)).toBeUndefined();
     expectSameFiles("the namespace's data after a plain unset", dataFiles(join(store, NS)), kept);
+    expect(readFileSync(join(store, "security", ".namespace.json"), "utf8")).toBe(manifest);
   }, 60_000);
 });
 

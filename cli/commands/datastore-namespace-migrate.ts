@@ -19,7 +19,7 @@ import { confirm, defineCommand, flag, type OptsOf } from "../command-spec.ts";
 import { confirmed } from "../confirm.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
-import { problemText, RETRY_HINT } from "./setup-common.ts";
+import { problemText, RETRY_HINT, type SetupWarning } from "./setup-common.ts";
 import { formatSize, openRepo } from "./shared.ts";
 
 /** `-y/--yes`, its hidden `-f/--force`, and `--confirm`: all three run the move instead of previewing it. */
@@ -68,6 +68,8 @@ interface CommonDoc {
   hint?: string;
   /** `unset --migrate`: the namespace the repo left. */
   previousNamespace?: string;
+  /** `unset --migrate`: other namespaces the solo layout now sits beside. */
+  warnings?: SetupWarning[];
 }
 
 interface PreviewDoc extends CommonDoc {

@@ -6,6 +6,7 @@ import { defineCommand, flag, type OptsOf } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import { migrateConfirm, renderMigration, runNamespaceMigration } from "./datastore-namespace-migrate.ts";
+import type { SetupWarning } from "./setup-common.ts";
 import { openRepo } from "./shared.ts";
 
 const options = {
@@ -38,10 +39,11 @@ async function run(inv: Invocation<Opts>): Promise<void> {
   const previous = ctx.namespace;
   if (previous === "")
     throw new SwampError("validation_failed", "No namespace is currently configured. Nothing to unset.");
-  await refuseSharedDatastore(ctx, inv.signal);
+  const warnings = await soloBesideOthers(ctx, inv.signal);
   const unsetted = (extra: string[] = []) => [
     `Namespace unset (was "${previous}")`,
     ...extra,
+    ...warnings.map((w) => `Warning: ${w.message}`),
     ...(ctx.env.SWAMP_NAMESPACE
       ? ["Warning: SWAMP_NAMESPACE is set and still selects a namespace; unset it to work in solo mode."]
       : []),
@@ -58,13 +60,13 @@ async function run(inv: Invocation<Opts>): Promise<void> {
       ]);
       return;
     }
-    renderMigration(inv, { ...doc, previousNamespace: previous }, COMMAND, unsetted());
+    renderMigration(inv, { ...doc, previousNamespace: previous, warnings }, COMMAND, unsetted());
     return;
   }
 
   await ctx.withStructuralNoSync("namespace unset", inv.signal, () => unsetNamespace(ctx));
   const root = ctx.resolver.datastoreRoot();
-  inv.out.result({ previousNamespace: previous }, () =>
+  inv.out.result({ previousNamespace: previous, warnings }, () =>
     unsetted([
       `  Its data and manifest stay in ${root}; this repo now reads and writes the solo layout.`,
       `  To move the data back as well, run 'swamp datastore namespace set ${previous}', then 'swamp datastore namespace unset --migrate --confirm'.`,
@@ -80,16 +82,21 @@ async function unsetNamespace(ctx: RepoContext): Promise<void> {
   await editRepoConfig(ctx.repoDir, [{ path, value: undefined }]);
 }
 
-/** Unsetting is for a datastore this repo's namespace has to itself: with others there, solo mode would mix with them. */
-async function refuseSharedDatastore(ctx: RepoContext, signal: AbortSignal): Promise<void> {
+/**
+ * Solo mode beside other namespaces never touches their folders (docs/architecture.md, "Which
+ * files sync"), so unsetting there is allowed; the user is told where the data goes from now on.
+ */
+async function soloBesideOthers(ctx: RepoContext, signal: AbortSignal): Promise<SetupWarning[]> {
   const entries = await listNamespaces(await ctx.store(), ctx.namespace, signal);
-  // Folders without a manifest are not namespaces of any repo (the repo's own is listed either way).
-  const namespaces = entries
-    .filter((e) => e.state !== "missing" || e.namespace === ctx.namespace)
+  // Folders without a manifest are not namespaces of any repo.
+  const others = entries
+    .filter((e) => e.state !== "missing" && e.namespace !== ctx.namespace)
     .map((e) => e.namespace);
-  if (namespaces.length <= 1) return;
-  throw new SwampError(
-    "validation_failed",
-    `Cannot unset namespace: datastore contains ${namespaces.length} namespaces (${namespaces.join(", ")}). Unsetting is only allowed when a single namespace exists. Keep the namespace, or point this repo at a datastore of its own first ('swamp datastore setup …').`,
-  );
+  if (others.length === 0) return [];
+  return [
+    {
+      message: `${(await ctx.store()).description} also holds namespaces (${others.join(", ")}): this repo now uses the un-namespaced layout beside them and none of their data. To leave this datastore instead, run 'swamp datastore setup filesystem --path <dir>'.`,
+      existingNamespaces: others,
+    },
+  ];
 }
