@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { type ScriptedHttpServer, startScriptedHttpServer } from "../support/scripted-http-server.ts";
 import { type StalledTcpServer, startStalledTcpServer } from "../support/stalled-tcp-server.ts";
-import { storeFailure } from "../support/store-failure.ts";
+import { swampFailure } from "../support/swamp-failure.ts";
 
 /** How one remote store is opened, and how its server speaks, for the shared bad-network tests. */
 export interface BadNetworkBackend {
@@ -89,7 +89,7 @@ export function badNetworkConformance(
           (async () => {
             for await (const _ of store.list("")) break;
           })(),
-        ].map(storeFailure),
+        ].map(swampFailure),
       );
       for (const error of errors) {
         expect(error.code).toBe("store_unavailable");
@@ -102,14 +102,14 @@ export function badNetworkConformance(
 
     test("a connection reset is a transient error that names the endpoint", async () => {
       const server = await misbehaving("reset");
-      const error = await storeFailure(storeAt(server.url)[backend.resetRead]("k"));
+      const error = await swampFailure(storeAt(server.url)[backend.resetRead]("k"));
       expect(error.message).toContain(server.url);
       expect(error.details?.transient).toBe(true);
     });
 
     test("503 is a transient error carrying the status", async () => {
       const { answer, call, details, message } = backend.unavailable;
-      const error = await storeFailure(call(storeAt(fake(answer).url)));
+      const error = await swampFailure(call(storeAt(fake(answer).url)));
       expect(error.details).toMatchObject(details);
       if (message !== undefined) expect(error.message).toContain(message);
     });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { heldLeaseCount, releaseAllLeases, takeLeftBehind } from "../../adapters/lease-lock/held-leases.ts";
-import { SwampError } from "../../core/errors.ts";
+import type { SwampError } from "../../core/errors.ts";
 import { globalLockKey, modelLockKey } from "../../core/lock-keys.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Lease } from "../../core/ports/lock.ts";
@@ -9,18 +9,8 @@ import { flush } from "../support/fake-clock.ts";
 import { type LockStoreFixture, LockWorld, TTL_MS } from "../support/lock-world.ts";
 import { passThrough } from "../support/pass-through-store.ts";
 import { StallingStore } from "../support/stalling-store.ts";
+import { swampFailure } from "../support/swamp-failure.ts";
 import { withoutModifiedAt } from "../support/timeless-store.ts";
-
-async function failureOf(promise: Promise<unknown>): Promise<SwampError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SwampError);
-  return error as SwampError;
-}
 
 /** Settled state of a promise without waiting for it. */
 async function peek(promise: Promise<unknown>): Promise<"pending" | "resolved" | "rejected"> {
@@ -155,7 +145,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
       test("an aborted signal interrupts a waiting acquire", async () => {
         await world.lock().acquire();
         const controller = new AbortController();
-        const waiting = failureOf(world.lock().acquire({ signal: controller.signal }));
+        const waiting = swampFailure(world.lock().acquire({ signal: controller.signal }));
         await world.clock.advance(1500);
         controller.abort();
         expect((await waiting).code).toBe("interrupted");
@@ -167,7 +157,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         const a = world.lock();
         const leaseA = await a.acquire();
         const b = world.lock();
-        const waiting = failureOf(b.acquire({ maxWaitMs: 3000 }));
+        const waiting = swampFailure(b.acquire({ maxWaitMs: 3000 }));
         await world.clock.advance(4000);
         const error = await waiting;
         expect(error.code).toBe("lock_timeout");
@@ -200,7 +190,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         const state = await lock.inspect();
         expect(state?.stale).toBe(false);
         expect(state?.ageMs).toBeLessThan(TTL_MS);
-        expect((await failureOf(world.lock().acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
+        expect((await swampFailure(world.lock().acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
         await lease.release();
       });
 
@@ -298,7 +288,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         const remoteView = world.lock({ host: world.host("host-b") });
         world.kill(hereHost);
         expect((await remoteView.inspect())?.stale).toBe(false);
-        expect((await failureOf(remoteView.acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
+        expect((await swampFailure(remoteView.acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
       });
 
       test("a write that landed but reported exists or threw is recognised by its nonce", async () => {
@@ -323,7 +313,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         expect(state?.corrupt).toBe(true);
         expect(state?.stale).toBe(false);
         expect(state?.info.nonce).toBe(`corrupt:${written.version}`);
-        const waiting = failureOf(lock.acquire({ maxWaitMs: 2000 }));
+        const waiting = swampFailure(lock.acquire({ maxWaitMs: 2000 }));
         await world.clock.advance(3000);
         const error = await waiting;
         expect(error.code).toBe("lock_timeout");
@@ -370,7 +360,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         const state = await elsewhere.inspect();
         expect(state).toMatchObject({ stale: false, expiresInMs: TTL_MS });
         expect(state?.ageMs).toBeUndefined();
-        expect((await failureOf(elsewhere.acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
+        expect((await swampFailure(elsewhere.acquire({ maxWaitMs: 0 }))).code).toBe("lock_timeout");
         world.kill(holder);
         expect(await world.lock({ store: blind, host: world.host("host-a") }).inspect()).toMatchObject({
           stale: true,
@@ -384,7 +374,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
       test("the lease wait covers its requests: a store that never answers fails at maxWaitMs, naming the store", async () => {
         const stalling = new StallingStore(world.store);
         stalling.stall();
-        const waiting = failureOf(world.lock({ store: stalling.store }).acquire({ maxWaitMs: 5000 }));
+        const waiting = swampFailure(world.lock({ store: stalling.store }).acquire({ maxWaitMs: 5000 }));
         await world.clock.advance(4999);
         expect(await peek(waiting)).toBe("pending");
         await world.clock.advance(1);
@@ -398,7 +388,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
       test("so does the coordinator's: withModels on a store that never answers fails at maxWaitMs", async () => {
         const stalling = new StallingStore(world.store);
         stalling.stall();
-        const running = failureOf(
+        const running = swampFailure(
           world
             .coordinator({ store: stalling.store, maxWaitMs: 3000 })
             .withModels([{ type: "t", id: "1" }], async () => "never"),
@@ -435,7 +425,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         const writing = deferred();
         stalling.stall(["put"], () => writing.resolve());
         const interrupt = new AbortController();
-        const acquiring = failureOf(lock.acquire({ signal: interrupt.signal }));
+        const acquiring = swampFailure(lock.acquire({ signal: interrupt.signal }));
         await writing.promise;
         interrupt.abort();
         const releasing = releaseAllLeases();
@@ -487,7 +477,9 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
       test("structural times out naming the per-model holders", async () => {
         const writer = world.coordinator();
         const lease = await writer.modelLock("aws-ec2", "web").acquire();
-        const running = failureOf(world.coordinator({ maxWaitMs: 3000 }).withStructural(async () => "never"));
+        const running = swampFailure(
+          world.coordinator({ maxWaitMs: 3000 }).withStructural(async () => "never"),
+        );
         await world.clock.advance(4000);
         const error = await running;
         expect(error.code).toBe("lock_timeout");
@@ -499,7 +491,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
 
       test("withModels times out on a live model lease, naming the command that clears it", async () => {
         await world.coordinator().modelLock("t", "1").acquire();
-        const running = failureOf(
+        const running = swampFailure(
           world.coordinator({ maxWaitMs: 2000 }).withModels([{ type: "t", id: "1" }], async () => 1),
         );
         await world.clock.advance(3000);
@@ -518,7 +510,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
           ignorePid: parent.pid,
           maxWaitMs: 0,
         });
-        expect((await failureOf(elsewhere.withStructural(async () => "never"))).code).toBe("lock_timeout");
+        expect((await swampFailure(elsewhere.withStructural(async () => "never"))).code).toBe("lock_timeout");
       });
 
       test("withModels waits for a live global lease", async () => {
@@ -540,7 +532,7 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
 
       test("withModels times out on a live global lease, naming its holder", async () => {
         const globalLease = await world.coordinator().globalLock().acquire();
-        const running = failureOf(
+        const running = swampFailure(
           world.coordinator({ maxWaitMs: 2000 }).withModels([{ type: "t", id: "1" }], async () => 1),
         );
         await world.clock.advance(3000);

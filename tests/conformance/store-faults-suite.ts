@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { type FaultProxy, startFaultProxy } from "../support/fault-proxy.ts";
-import { storeFailure } from "../support/store-failure.ts";
+import { swampFailure } from "../support/swamp-failure.ts";
 
 /** The request timeout every store under test is opened with. */
 export const FAULT_TIMEOUT_MS = 1000;
@@ -47,7 +47,7 @@ export function storeFaultConformance(name: string, make: () => Promise<StoreFau
     /** The call's failure, checked to have come within FAIL_WITHIN_MS. */
     async function failsPromptly(call: Promise<unknown>): Promise<SwampError> {
       const started = performance.now();
-      const error = await storeFailure(call);
+      const error = await swampFailure(call);
       const tookMs = performance.now() - started;
       expect(tookMs).toBeLessThan(FAIL_WITHIN_MS);
       expect(error.message).toContain(store.description);

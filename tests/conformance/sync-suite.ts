@@ -9,8 +9,8 @@ import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/ob
 import { serializeMeta } from "../../core/sync/sync-index.ts";
 import { syncDeadline } from "../../core/tunables.ts";
 import { passThrough } from "../support/pass-through-store.ts";
+import { swampFailure } from "../support/swamp-failure.ts";
 import {
-  failure,
   fingerprint,
   HOSTILE,
   keysOf,
@@ -228,7 +228,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const metaBefore = await world.store.head(META);
       await a.write(`${MODEL_2}/db/state`, "1");
       const lost = new SwampError("lock_lost", "lease taken over");
-      const error = await failure(
+      const error = await swampFailure(
         a.engine.pushChanged({
           beforeCommit: async () => {
             throw lost;
@@ -303,7 +303,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const flaky = failingEvery(world.store, 5);
       const a = await machine("", flaky);
       for (let i = 0; i < 12; i++) await a.write(`files/f${i}.txt`, `file ${i}`);
-      const error = await failure(a.engine.pushChanged());
+      const error = await swampFailure(a.engine.pushChanged());
       expect(error.code).toBe("sync_failed");
       expect(error.message).toContain("swamp datastore sync --push");
       expect((await a.engine.status()).pendingPaths).toBe(12);
@@ -321,7 +321,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const pushing = a.engine.pushChanged({ signal: controller.signal, timeoutMs: 30_000 });
       await putStarted;
       controller.abort(new DOMException("deadline", "TimeoutError"));
-      const error = await failure(pushing);
+      const error = await swampFailure(pushing);
       expect(error.code).toBe("sync_failed");
       expect(error.message).toContain("timed out after 30 s");
       expect(error.message).toContain("swamp datastore sync");
@@ -335,7 +335,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
         world.clock,
         syncDeadline(undefined, {}, { SWAMP_DATASTORE_SYNC_TIMEOUT_MS: "5000" }),
       );
-      const outcome = failure(a.engine.pushChanged({ signal: deadline.signal }));
+      const outcome = swampFailure(a.engine.pushChanged({ signal: deadline.signal }));
       await putStarted;
       await world.clock.advance(5_000);
       const error = await outcome;
@@ -350,7 +350,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
     test("the engine's own deadline ends a stalled push", async () => {
       const a = await machine();
       const { putStarted } = await stallPuts(a, 5_000);
-      const outcome = failure(a.engine.pushChanged());
+      const outcome = swampFailure(a.engine.pushChanged());
       await putStarted;
       await world.clock.advance(5_000);
       expect((await outcome).message).toContain("timed out after 5 s");

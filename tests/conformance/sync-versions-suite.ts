@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { formatMetadata } from "../../adapters/fs/metadata-file.ts";
 import { sha256Hex } from "../../adapters/sync/hash-file.ts";
 import { parseMeta, serializeMeta } from "../../core/sync/sync-index.ts";
+import { swampFailure } from "../support/swamp-failure.ts";
 import {
-  failure,
   fingerprint,
   keysOf,
   type Machine,
@@ -219,13 +219,13 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
         const { a, b } = await twoClones();
         await apply((await stored(META)) ?? "");
         const before = await fingerprint(b.cache);
-        const refused = await failure(b.engine.pullChanged());
+        const refused = await swampFailure(b.engine.pullChanged());
         expect(refused.code).toBe("index_regressed");
         expect(refused.message).toContain("swamp datastore sync --republish");
         expect(await fingerprint(b.cache)).toEqual(before);
 
         await writeVersion(b, 2, "b2");
-        expect((await failure(b.engine.pushChanged())).code).toBe("index_regressed");
+        expect((await swampFailure(b.engine.pushChanged())).code).toBe("index_regressed");
         expect(await stored(`${NAME}/1/raw`)).toBe("a1");
 
         await b.engine.pullChanged({ republish: true });
@@ -269,7 +269,7 @@ export function versionConformance(name: string, makeStore: () => Promise<SyncSt
     test("an unreadable meta is replaced by a republish", async () => {
       const { b } = await twoClones();
       await world.store.put(META, new TextEncoder().encode('{"partitions":{}}'));
-      expect((await failure(b.engine.pullChanged())).message).toContain("--republish");
+      expect((await swampFailure(b.engine.pullChanged())).message).toContain("--republish");
       await b.engine.pullChanged({ republish: true });
       b.engine.markDirty(null);
       await b.engine.pushChanged({ republish: true });

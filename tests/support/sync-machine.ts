@@ -1,10 +1,8 @@
-import { expect } from "bun:test";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { sha256Hex } from "../../adapters/sync/hash-file.ts";
 import { SyncEngine } from "../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../adapters/system/system-host.ts";
-import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { editIndexShard } from "./broken-shard.ts";
 import type { FakeClock } from "./fake-clock.ts";
@@ -83,15 +81,6 @@ export async function fingerprint(dir: string): Promise<Map<string, string>> {
   };
   await visit(dir);
   return out;
-}
-
-export async function failure(promise: Promise<unknown>): Promise<SwampError> {
-  const error = await promise.then(
-    () => new Error("expected a failure"),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SwampError);
-  return error as SwampError;
 }
 
 export async function keysOf(store: ObjectStore, prefix = ""): Promise<string[]> {

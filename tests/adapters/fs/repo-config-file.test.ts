@@ -9,7 +9,7 @@ import {
   REPO_CONFIG_FILE,
   readRepoConfig,
 } from "../../../adapters/fs/repo-config-file.ts";
-import { SwampError } from "../../../core/errors.ts";
+import { swampFailure } from "../../support/swamp-failure.ts";
 
 let dir: string;
 let counter = 0;
@@ -21,16 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<SwampError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof SwampError) return e;
-    throw e;
-  }
-  throw new Error("expected a SwampError");
-}
 
 const write = (text: string) => writeFile(join(dir, REPO_CONFIG_FILE), text);
 const read = () => readFile(join(dir, REPO_CONFIG_FILE), "utf8");
@@ -51,18 +41,20 @@ describe("locateRepo", () => {
   });
 
   test("a dir without .swamp.yaml is not a repo", async () => {
-    const e = await rejection(locateRepo({ env: {}, cwd: dir }));
+    const e = await swampFailure(locateRepo({ env: {}, cwd: dir }));
     expect(e.code).toBe("not_found");
     expect(e.message).toBe(
       `No swamp repository at ${dir}. Run 'swamp repo init' there, or pass --repo-dir <path>.`,
     );
     const missing = join(dir, "missing");
-    expect((await rejection(locateRepo({ repoDir: missing, env: {}, cwd: dir }))).message).toContain(missing);
+    expect((await swampFailure(locateRepo({ repoDir: missing, env: {}, cwd: dir }))).message).toContain(
+      missing,
+    );
   });
 
   test("a directory named .swamp.yaml does not count", async () => {
     await mkdir(join(dir, REPO_CONFIG_FILE));
-    expect((await rejection(locateRepo({ env: {}, cwd: dir }))).code).toBe("not_found");
+    expect((await swampFailure(locateRepo({ env: {}, cwd: dir }))).code).toBe("not_found");
   });
 });
 
@@ -84,12 +76,12 @@ describe("readRepoConfig", () => {
   });
 
   test("a missing file is not_found", async () => {
-    expect((await rejection(readRepoConfig(dir))).code).toBe("not_found");
+    expect((await swampFailure(readRepoConfig(dir))).code).toBe("not_found");
   });
 
   test("malformed YAML quotes the file, line and reason", async () => {
     await write("repoId: abc\ndatastore:\n  type: s3\n  config: {bucket: b\n");
-    const e = await rejection(readRepoConfig(dir));
+    const e = await swampFailure(readRepoConfig(dir));
     expect(e.code).toBe("config_invalid");
     const path = join(dir, REPO_CONFIG_FILE);
     expect(e.message).toMatch(
@@ -105,20 +97,20 @@ describe("readRepoConfig", () => {
 
   test("duplicate keys are a parse error with the line", async () => {
     await write("repoId: a\nrepoId: b\n");
-    const e = await rejection(readRepoConfig(dir));
+    const e = await swampFailure(readRepoConfig(dir));
     expect(e.message).toContain("at line 2, column 1: Map keys must be unique.");
   });
 
   test("a top level that is not a mapping", async () => {
     await write("- a\n- b\n");
-    const e = await rejection(readRepoConfig(dir));
+    const e = await swampFailure(readRepoConfig(dir));
     expect(e.code).toBe("config_invalid");
     expect(e.message).toContain("must be a YAML mapping");
   });
 
   test("a non-string repoId", async () => {
     await write("repoId: [1]\n");
-    expect((await rejection(readRepoConfig(dir))).message).toStartWith(
+    expect((await swampFailure(readRepoConfig(dir))).message).toStartWith(
       `repoId in ${join(dir, REPO_CONFIG_FILE)} must be a string`,
     );
   });
@@ -164,7 +156,9 @@ describe("editRepoConfig", () => {
 
   test("refuses to edit a malformed file", async () => {
     await write("a: [\n");
-    expect((await rejection(editRepoConfig(dir, [{ path: ["x"], value: 1 }]))).code).toBe("config_invalid");
+    expect((await swampFailure(editRepoConfig(dir, [{ path: ["x"], value: 1 }]))).code).toBe(
+      "config_invalid",
+    );
     expect(await read()).toBe("a: [\n");
   });
 });
@@ -203,7 +197,7 @@ describe("initRepo", () => {
 
   test("a malformed existing file is reported, not overwritten", async () => {
     await write("a: [\n");
-    expect((await rejection(initRepo(dir, { host }))).code).toBe("config_invalid");
+    expect((await swampFailure(initRepo(dir, { host }))).code).toBe("config_invalid");
     expect(await read()).toBe("a: [\n");
   });
 

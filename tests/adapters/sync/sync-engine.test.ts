@@ -10,7 +10,8 @@ import { systemHost } from "../../../adapters/system/system-host.ts";
 import { entryFor } from "../../support/broken-shard.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 import { passThrough } from "../../support/pass-through-store.ts";
-import { editShard, failure } from "../../support/sync-machine.ts";
+import { swampFailure } from "../../support/swamp-failure.ts";
+import { editShard } from "../../support/sync-machine.ts";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -222,7 +223,7 @@ describe("SyncEngine", () => {
       ...b.sync.config,
       store: passThrough(store, { get: () => Promise.reject(refused) }),
     });
-    const network = await failure(offline.pullChanged());
+    const network = await swampFailure(offline.pullChanged());
     expect(network.message).toContain("ECONNREFUSED");
     expect(network.message).toContain(
       "could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Once the store is reachable, run the command again (or 'swamp datastore sync --pull').",
@@ -230,7 +231,7 @@ describe("SyncEngine", () => {
 
     await writeFile(join(root, "blocker"), "");
     const blocked = new SyncEngine({ ...b.sync.config, stateDir: join(root, "blocker", "state") });
-    const local = await failure(blocked.pullChanged());
+    const local = await swampFailure(blocked.pullChanged());
     expect(local.message).toMatch(
       /could not be written \(ENOTDIR on .*blocker.*\).*'swamp datastore sync --pull'/,
     );
@@ -238,7 +239,7 @@ describe("SyncEngine", () => {
 
     const meta = JSON.parse(new TextDecoder().decode((await store.get("_index/_meta.json"))?.body));
     await store.delete(meta.partitions.files.key);
-    const damaged = await failure(b.sync.pullChanged());
+    const damaged = await swampFailure(b.sync.pullChanged());
     expect(damaged.message).toContain("missing from the store");
     expect(damaged.message).toContain("swamp datastore sync --republish");
     expect(damaged.message).not.toContain("reachable");

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
 import { CountingObjectStore } from "../../../adapters/store-decorators/counting-object-store.ts";
-import { SwampError } from "../../../core/errors.ts";
 import { encodeManifest, manifestKey } from "../../../core/namespace-manifest.ts";
 import {
   listNamespaces,
@@ -10,6 +9,7 @@ import {
   registerNamespace,
 } from "../../../core/use-cases/namespace-registry.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
+import { swampFailure } from "../../support/swamp-failure.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -17,16 +17,6 @@ function world() {
   const clock = new FakeClock();
   const store = new MemoryObjectStore(clock);
   return { clock, store };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<SwampError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwampError) return error;
-    throw error;
-  }
-  throw new Error("expected a SwampError");
 }
 
 describe("namespace registry", () => {
@@ -84,7 +74,7 @@ describe("namespace registry", () => {
     const again = await registerNamespace(store, { namespace: "infra", repoId: "r1" }, clock);
     expect(again.registeredAt).toBe(new Date(clock.now()).toISOString());
     const before = await store.get(manifestKey("infra"));
-    const refused = await errorOf(registerNamespace(store, { namespace: "infra", repoId: "r2" }, clock));
+    const refused = await swampFailure(registerNamespace(store, { namespace: "infra", repoId: "r2" }, clock));
     expect(refused.code).toBe("validation_failed");
     expect(refused.message).toContain('Namespace "infra" is already registered in this datastore by repo r1');
     expect((await store.get(manifestKey("infra")))?.version).toBe(before?.version ?? "");
@@ -98,7 +88,7 @@ describe("namespace registry", () => {
   test("a corrupt manifest is never overwritten", async () => {
     const { clock, store } = world();
     await store.put(manifestKey("infra"), bytes("garbage"));
-    const refused = await errorOf(registerNamespace(store, { namespace: "infra", repoId: "r1" }, clock));
+    const refused = await swampFailure(registerNamespace(store, { namespace: "infra", repoId: "r1" }, clock));
     expect(refused.message).toContain("cannot be read (not valid JSON)");
     expect(new TextDecoder().decode((await store.get(manifestKey("infra")))?.body)).toBe("garbage");
   });

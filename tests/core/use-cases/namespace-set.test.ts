@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
-import { SwampError } from "../../../core/errors.ts";
 import { encodeManifest, manifestKey } from "../../../core/namespace-manifest.ts";
 import { readManifest } from "../../../core/use-cases/namespace-registry.ts";
 import { holdsSoloData, type NamespaceSetDeps, setNamespace } from "../../../core/use-cases/namespace-set.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
+import { swampFailure } from "../../support/swamp-failure.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -29,16 +29,6 @@ function world() {
     },
   };
   return { clock, store, events, deps };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<SwampError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwampError) return error;
-    throw error;
-  }
-  throw new Error("expected a SwampError");
 }
 
 async function registerOther(store: MemoryObjectStore, namespace: string, repoId: string): Promise<void> {
@@ -75,7 +65,7 @@ describe("namespace set", () => {
     const { store, events, deps } = world();
     await registerOther(store, "infra", "owner");
     const before = await store.get(manifestKey("infra"));
-    const e = await errorOf(setNamespace(deps, { slug: "infra", current: "", repoId: "r2" }));
+    const e = await swampFailure(setNamespace(deps, { slug: "infra", current: "", repoId: "r2" }));
     expect(e.message).toContain('Namespace "infra" is already registered in this datastore by repo owner');
     expect(events).toEqual([]);
     expect((await store.get(manifestKey("infra")))?.version).toBe(before?.version ?? "");
@@ -84,7 +74,7 @@ describe("namespace set", () => {
   test("a corrupt manifest is refused naming its key; nothing is written", async () => {
     const { store, events, deps } = world();
     await store.put(manifestKey("infra"), bytes("{oops"));
-    const e = await errorOf(setNamespace(deps, { slug: "infra", current: "", repoId: "r1" }));
+    const e = await swampFailure(setNamespace(deps, { slug: "infra", current: "", repoId: "r1" }));
     expect(e.message).toContain("cannot be read (not valid JSON) at infra/.namespace.json");
     expect(events).toEqual([]);
   });
@@ -92,7 +82,7 @@ describe("namespace set", () => {
   test("the current namespace, registered, is refused; with its manifest missing it is registered again", async () => {
     const { store, events, deps } = world();
     await registerOther(store, "infra", "r1");
-    const e = await errorOf(setNamespace(deps, { slug: "infra", current: "infra", repoId: "r1" }));
+    const e = await swampFailure(setNamespace(deps, { slug: "infra", current: "infra", repoId: "r1" }));
     expect(e.message).toStartWith('Namespace is already set to "infra".');
     expect(events).toEqual([]);
 
@@ -119,7 +109,7 @@ describe("namespace set", () => {
       ["data", "reserved"],
     ];
     for (const [slug, rule] of cases) {
-      const e = await errorOf(setNamespace(deps, { slug, current: "", repoId: "r1" }));
+      const e = await swampFailure(setNamespace(deps, { slug, current: "", repoId: "r1" }));
       expect({ slug, message: e.message }).toMatchObject({ slug, message: expect.stringContaining(rule) });
     }
     expect(events).toEqual([]);
@@ -127,7 +117,7 @@ describe("namespace set", () => {
 
   test("a repo without a repoId cannot register", async () => {
     const { store, deps } = world();
-    const e = await errorOf(setNamespace(deps, { slug: "infra", current: "", repoId: "" }));
+    const e = await swampFailure(setNamespace(deps, { slug: "infra", current: "", repoId: "" }));
     expect(e.message).toContain("no repoId");
     expect(await readManifest(store, "infra")).toEqual({ namespace: "infra", state: "missing" });
   });

@@ -1,7 +1,7 @@
 import { SwampError } from "../../core/errors.ts";
 
-/** Awaits a store call that must fail with a SwampError, and returns that error. */
-export async function storeFailure(promise: Promise<unknown>): Promise<SwampError> {
+/** Awaits a call that must fail with a SwampError, and returns that error. */
+export async function swampFailure(promise: Promise<unknown>): Promise<SwampError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
