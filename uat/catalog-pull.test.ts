@@ -81,6 +81,8 @@ describe.each(REMOTE_KINDS)("catalog pull (%s)", (kind) => {
     const pulledAt = status.namespaces.find((n) => n.namespace === "infra")?.catalogPulledAt;
     expect(Date.parse(pulledAt ?? "")).toBeGreaterThan(0);
     expect(status.namespaces.find((n) => n.namespace === "security")?.catalogPulledAt).toBeUndefined();
+    const text = expectExit(await security.run(["datastore", "status"]), 0).stdout;
+    expect(text).toMatch(new RegExp(`infra .* · catalog pulled ${pulledAt}`));
   });
 
   test("a missing export is skipped; a malformed manifest or part changes nothing; the own namespace is refused", async () => {
