@@ -8,10 +8,11 @@ import {
   EXPORT_PARTS_DIR,
   encodeExportPart,
   exportManifest,
+  exportPartPath,
   isExportPart,
-  rowsByPart,
 } from "../core/catalog-export.ts";
-import type { CatalogCursor, CatalogReader, CatalogRow } from "../core/ports/catalog.ts";
+import type { ModelKey } from "../core/data-record.ts";
+import type { CatalogCursor, CatalogPage, CatalogReader } from "../core/ports/catalog.ts";
 
 const PAGE = 10_000;
 const STATE_VERSION = 1;
@@ -21,7 +22,7 @@ export interface ExportDeps {
   namespace: string;
   /** The namespace's folder of the cache, which its push uploads to `{ns}/`. */
   cacheDir: string;
-  /** Where the hash of each part last written is kept (beside the sync state). */
+  /** Where the fingerprint of each part last written is kept (beside the sync state). */
   stateFile: string;
   /** Marks a cache-relative path changed before it changes (SyncService.markDirty). */
   markDirty(rel: string): void;
@@ -40,35 +41,35 @@ export interface ExportOutcome {
 /**
  * Writes the namespace's catalog export into its cache folder, marked dirty, so the push that
  * follows commits it with the data it describes (docs/architecture.md, "Catalog export"). A part is
- * written only when the hash of its rows differs from the one last written here (or its file is
- * gone), so a clone that did not change a model never rewrites that model's part.
+ * written only when its model's versions differ from those it was last written with here (or its
+ * file is gone), so a clone that did not change a model never rewrites that model's part.
  */
 export async function publishCatalogExport(deps: ExportDeps): Promise<ExportOutcome> {
-  const rows = readNamespace(deps.catalog, deps.namespace);
-  const parts = rowsByPart(rows);
+  const models = modelsOf(deps.catalog, deps.namespace);
   const state = await readState(deps.stateFile);
   const onDisk = new Set(await listParts(deps.cacheDir));
   const next: Record<string, string> = {};
-  const outcome: ExportOutcome = {
-    rows: rows.length,
-    parts: parts.size,
-    written: 0,
-    removed: 0,
-    bytesWritten: 0,
-  };
-  for (const [path, part] of parts) {
-    const text = encodeExportPart(deps.namespace, part.model, part.rows);
-    const sha = createHash("sha256").update(text).digest("hex");
-    next[path] = sha;
-    if (state[path] === sha && onDisk.has(path)) continue;
-    const body = gzipSync(text);
+  const outcome: ExportOutcome = { rows: 0, parts: models.size, written: 0, removed: 0, bytesWritten: 0 };
+  for (const [path, { model, versions }] of models) {
+    outcome.rows += versions.length;
+    const fingerprint = createHash("sha256").update(versions.sort().join("\n")).digest("hex");
+    next[path] = fingerprint;
+    if (state[path] === fingerprint && onDisk.has(path)) continue;
+    const rows = readAll((after) =>
+      deps.catalog.scan(
+        { namespace: deps.namespace, typeNormalized: model.type, modelId: model.id },
+        after,
+        PAGE,
+      ),
+    );
+    const body = gzipSync(encodeExportPart(deps.namespace, model, rows));
     deps.markDirty(path);
     await writeFileIn(deps.cacheDir, path, body);
     outcome.written++;
     outcome.bytesWritten += body.length;
   }
   for (const path of onDisk) {
-    if (parts.has(path)) continue;
+    if (models.has(path)) continue;
     deps.markDirty(path);
     await unlink(join(deps.cacheDir, path));
     outcome.removed++;
@@ -83,18 +84,41 @@ export async function publishCatalogExport(deps: ExportDeps): Promise<ExportOutc
   return outcome;
 }
 
-function readNamespace(catalog: CatalogReader, namespace: string): CatalogRow[] {
-  const rows: CatalogRow[] = [];
+/**
+ * The namespace's models by part, each with its versions as `name/version/latest`. A version's row
+ * never changes but for its latest flag (its metadata is immutable), so these say whether a part's
+ * rows changed without reading whole rows.
+ */
+function modelsOf(
+  catalog: CatalogReader,
+  namespace: string,
+): Map<string, { model: ModelKey; versions: string[] }> {
+  const fields = ["typeNormalized", "modelId", "dataName", "version", "isLatest"] as const;
+  const slices = readAll((after) => catalog.scanFields({ namespace }, fields, after, PAGE));
+  const models = new Map<string, { model: ModelKey; versions: string[] }>();
+  for (const s of slices) {
+    const model = { type: s.typeNormalized, id: s.modelId };
+    const path = exportPartPath(model);
+    const entry = models.get(path) ?? { model, versions: [] };
+    entry.versions.push(`${s.dataName}/${s.version}/${s.isLatest ? 1 : 0}`);
+    models.set(path, entry);
+  }
+  return models;
+}
+
+/** Every row of a paged scan. */
+function readAll<R>(page: (after: CatalogCursor | null) => CatalogPage<R>): R[] {
+  const rows: R[] = [];
   let after: CatalogCursor | null = null;
   do {
-    const page = catalog.scan({ namespace }, after, PAGE);
-    for (const row of page.rows) rows.push(row);
-    after = page.next;
+    const found = page(after);
+    for (const row of found.rows) rows.push(row);
+    after = found.next;
   } while (after !== null);
   return rows;
 }
 
-/** The hash of each part last written; anything unreadable means none (every part is written again). */
+/** The fingerprint of each part last written; anything unreadable means none (every part is written again). */
 async function readState(file: string): Promise<Record<string, string>> {
   try {
     const doc = JSON.parse(await readFile(file, "utf8"));

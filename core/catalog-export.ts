@@ -52,19 +52,6 @@ export function encodeExportPart(namespace: string, model: ModelKey, rows: reado
   });
 }
 
-/** Rows grouped by model, keyed by their part's path. */
-export function rowsByPart(rows: Iterable<CatalogRow>): Map<string, { model: ModelKey; rows: CatalogRow[] }> {
-  const parts = new Map<string, { model: ModelKey; rows: CatalogRow[] }>();
-  for (const row of rows) {
-    const model = { type: row.typeNormalized, id: row.modelId };
-    const path = exportPartPath(model);
-    const part = parts.get(path) ?? { model, rows: [] };
-    part.rows.push(row);
-    parts.set(path, part);
-  }
-  return parts;
-}
-
 /** Why an export cannot be read: a malformed export changes nothing. */
 export class MalformedExport extends Error {}
 
