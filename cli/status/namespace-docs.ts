@@ -90,16 +90,22 @@ export async function namespaceDocs(
   );
 }
 
-/** When this repo last pulled each namespace's catalog; a repo without a catalog file has pulled none. */
+/**
+ * When this repo last pulled each namespace's catalog. A repo without a catalog file has pulled
+ * none; a catalog that cannot be opened now (another process holds it) leaves the field out.
+ */
 async function catalogPulls(ctx: RepoContext, namespaces: readonly string[]): Promise<Map<string, string>> {
   const pulled = new Map<string, string>();
   if (!existsSync(ctx.resolver.catalogPath())) return pulled;
-  const catalog = await ctx.catalogForWrite();
+  const catalog = await ctx.catalogForWrite().catch(() => null);
+  if (catalog === null) return pulled;
   try {
     for (const ns of namespaces) {
       const at = catalog.foreignPulledAt(ns);
       if (at !== null) pulled.set(ns, at);
     }
+  } catch {
+    // Status never fails because of the catalog: the field is only left out.
   } finally {
     catalog.close();
   }
