@@ -26,7 +26,7 @@ export const command = defineCommand({
     'swamp ds catalog pull --all && swamp data query \'ns == "infra" && modelName == "vpc"\'',
   ],
   epilogue:
-    "Each namespace's rows are replaced wholesale, in one transaction: records deleted there disappear here. A namespace without an export, or with one that cannot be read, is reported as skipped and keeps the rows it had. Content of those records is read from the bucket when a query needs it.",
+    "\nEach namespace's rows are replaced wholesale in one transaction, so records deleted there disappear here.\nA namespace without an export, or with one that cannot be read, is reported as skipped and keeps its rows.\nThe own namespace is refused: its rows come from its data. 'swamp datastore status' shows when each was pulled.\n",
   options,
   run,
 });
