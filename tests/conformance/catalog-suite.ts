@@ -404,6 +404,19 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       expect(catalog.foreignPulledAt("infra")).toBe("t1");
     });
 
+    test("replacing a large namespace again keeps the others' rows and every filter", () => {
+      const many = (model: string) =>
+        Array.from({ length: 6000 }, (_, i) =>
+          catalogRow({ namespace: "infra", dataName: `d${i}`, modelName: model, modelId: model }),
+        );
+      seedRows(catalog, [catalogRow({ namespace: "security", dataName: "theirs" })]);
+      catalog.replaceForeign("infra", many("vpc"), "t1");
+      catalog.replaceForeign("infra", many("subnet"), "t2");
+      expect(countRows(catalog, { namespace: "infra", modelName: "subnet" })).toBe(6000);
+      expect(countRows(catalog, { modelName: "vpc" })).toBe(1);
+      expect(versionsOf(catalog, { namespace: "security" })).toEqual(["theirs@1*"]);
+    });
+
     test("a rebuild of a namespace from its data forgets when it was pulled", async () => {
       catalog.replaceForeign("infra", [catalogRow({ namespace: "infra" })], "t1");
       await catalog.replaceNamespace("infra", inBatches());
