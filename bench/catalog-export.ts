@@ -139,6 +139,8 @@ try {
   const full = (await put(infra, 2)).measured;
   const one = (await put(infra, 3)).measured;
   const exported = await bytesUnder(admin, `${PREFIX}/infra/.catalog-export`);
+  // What the one-record push uploaded for the export: vpc's part.
+  const vpcPart = await bytesUnder(admin, `${PREFIX}/infra/.catalog-export/aws/ec2/vpc/`);
 
   progress("security: catalog pull of infra's export");
   const security = await joinAs("security");
@@ -158,6 +160,7 @@ try {
     cpus: availableParallelism(),
     loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
     export: exported,
+    vpcPartBytes: vpcPart.bytes,
     putIntoOneRecordNamespace: small,
     putPublishingEveryPart: full,
     putIntoLargeNamespace: one,
@@ -179,7 +182,7 @@ try {
             [
               line("data put, namespace of 2 rows", small),
               line(`data put publishing all ${MODELS} parts`, full),
-              line(`data put into ${ROWS} rows (1 part)`, one),
+              line(`data put into ${ROWS} rows (1 part, ${(vpcPart.bytes / 1024).toFixed(0)} KiB)`, one),
               line(`catalog pull of ${pulledRows} rows`, pull.measured),
             ],
             new Set([1, 2, 3]),
