@@ -52,8 +52,8 @@ export class RecordContext {
   }
 }
 
-/** Thrown by a ContentlessContext when the expression reads the content. */
-class ContentNotLoaded extends Error {}
+/** Thrown by a ContentlessContext when the expression reads the content; one instance, so no stack is captured per row. */
+const CONTENT_NOT_LOADED = new Error("content not loaded");
 
 /**
  * A row's context before its content is read: `attributes` and `content` throw. CEL's `&&` and `||`
@@ -66,9 +66,9 @@ export class ContentlessContext extends RecordContext {
   }
 
   override get attributes(): never {
-    throw new ContentNotLoaded("content not loaded");
+    throw CONTENT_NOT_LOADED;
   }
   override get content(): never {
-    throw new ContentNotLoaded("content not loaded");
+    throw CONTENT_NOT_LOADED;
   }
 }
