@@ -83,11 +83,10 @@ try {
   const infraRows = rows("infra", "vpc", FOREIGN, crypto.randomUUID());
   const catalog = await SqliteCatalog.open(join(repo.dir, ".swamp", "data", "_catalog.db"));
   await catalog.replaceNamespace("security", batches(rows("security", "scanner", own, crypto.randomUUID())));
-  await catalog.replaceNamespace(
-    "net",
-    batches(rows("net", "subnet", ROWS - FOREIGN - own, crypto.randomUUID())),
-  );
-  await catalog.replaceNamespace("infra", batches(infraRows));
+  // Other namespaces' rows as `datastore catalog pull` places them.
+  const pulledAt = new Date().toISOString();
+  catalog.replaceForeign("net", rows("net", "subnet", ROWS - FOREIGN - own, crypto.randomUUID()), pulledAt);
+  catalog.replaceForeign("infra", infraRows, pulledAt);
   catalog.close();
   const rawKey = (row: CatalogRow) =>
     `${row.namespace}/data/${row.typeNormalized}/${row.modelId}/${row.dataName}/${row.version}/raw`;
