@@ -1,7 +1,14 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ForeignContentReader } from "../../../adapters/content/foreign-content-reader.ts";
+import { FsDataRepository } from "../../../adapters/fs/fs-data-repository.ts";
+import { FsObjectStore } from "../../../adapters/fs/fs-object-store.ts";
 import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
+import { systemClock } from "../../../adapters/system/system-clock.ts";
+import { systemHost } from "../../../adapters/system/system-host.ts";
 import type { CatalogRow } from "../../../core/ports/catalog.ts";
 import type { ContentReader } from "../../../core/ports/content-reader.ts";
 import type { ObjectStore } from "../../../core/ports/object-store.ts";
@@ -74,6 +81,30 @@ describe("ForeignContentReader", () => {
     const reader = new ForeignContentReader(failing);
     expect(await reader.read(infra("a", 1).row)).toBeNull();
     expect(reader.ledger.warnings()[0]).toContain("connection reset");
+  });
+});
+
+describe("on a folder datastore", () => {
+  test("another namespace's content is read where its repo wrote it: {path}/{ns}/data/…", async () => {
+    const root = mkdtempSync(join(tmpdir(), "swamp-foreign-"));
+    try {
+      const model = { type: "aws/ec2/vpc", id: ID, name: "vpc" };
+      const writer = new FsDataRepository(join(root, "infra"), { clock: systemClock, host: systemHost() });
+      await writer.write(model, "main", new TextEncoder().encode('{"x":7}'), {
+        contentType: "application/json",
+        lifetime: "infinite",
+        garbageCollection: 10,
+        streaming: false,
+        tags: { type: "resource" },
+        ownerDefinition: { ownerType: "manual", ownerRef: "test" },
+      });
+      const reader = new ForeignContentReader(new FsObjectStore(root, systemClock));
+      const body = await reader.read(infra("main", 7).row);
+      expect(new TextDecoder().decode(body ?? new Uint8Array())).toBe('{"x":7}');
+      expect(await reader.read(infra("main", 7, { version: 2 }).row)).toBeNull();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
