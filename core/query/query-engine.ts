@@ -115,7 +115,9 @@ async function* candidatesWithContent(
   wanted: () => number,
 ): AsyncGenerator<Candidates> {
   for (const page of scanCatalog(sources.catalog, plan.pushdown)) {
-    const decided = page.map((row) => decideWithoutContent(plan, new ContentlessContext(row, data)));
+    const decided = plan.decidableWithoutContent
+      ? page.map((row) => decideWithoutContent(plan, new ContentlessContext(row, data)))
+      : new Array<undefined>(page.length).fill(undefined);
     for (let i = 0; i < decided.length; i++) {
       const pending = decided[i];
       if (pending instanceof Promise) decided[i] = await pending;

@@ -26,6 +26,11 @@ export interface QueryPlan {
   readonly predicateReadsContent: boolean;
   /** The `--select` reads them: every match needs its content before the projection. */
   readonly selectReadsContent: boolean;
+  /**
+   * The predicate reads a row field or calls `data.*` besides the content, so it may decide some
+   * rows without their content; otherwise trying costs an evaluation per row for nothing.
+   */
+  readonly decidableWithoutContent: boolean;
   /** The row fields the predicate reads: all a candidate needs before it is known to match. */
   readonly predicateFields: readonly (keyof CatalogRow)[];
   /** The predicate or select calls `data.*`. */
@@ -63,6 +68,8 @@ export function planQuery(predicate: string, select?: string): QueryPlan {
     predicateReadsContent: readsContent(filter.identifiers),
     selectReadsContent: readsContent(projection?.identifiers ?? new Set()),
     predicateFields: rowFields(filter.identifiers),
+    decidableWithoutContent:
+      rowFields(filter.identifiers).length > 0 || filter.identifiers.has(DATA_VARIABLE),
     usesData: referenced.has(DATA_VARIABLE),
     evaluatePredicate: filter.evaluate,
     evaluateSelect: projection?.evaluate,

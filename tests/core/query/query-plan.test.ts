@@ -101,6 +101,15 @@ describe("references", () => {
     expect(reads('tags.attributes == "x"', "tags.content")).toEqual([false, false]);
   });
 
+  test("a predicate reading only content cannot decide a row without it", () => {
+    expect(planQuery('attributes.x == 1 || content == "y"').decidableWithoutContent).toBe(false);
+    expect(planQuery('attributes.x == 1 && ns == "infra"').decidableWithoutContent).toBe(true);
+    expect(planQuery('data.latest("m", "n") != null && attributes.x == 1').decidableWithoutContent).toBe(
+      true,
+    );
+    expect(planQuery("attributes.x == 1", "size").decidableWithoutContent).toBe(false);
+  });
+
   test("only the predicate decides which content and row fields every candidate needs", () => {
     expect(planQuery('content == "x" && size > 1').predicateFields).toEqual(["size"]);
   });
