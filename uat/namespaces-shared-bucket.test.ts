@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
 import { leaseBody, leaseInfo } from "./support/leases.ts";
+import { joinNamespace } from "./support/namespace-repos.ts";
 import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, makeRemoteRepo, put, putArgs } from "./support/remote-repo.ts";
-import type { GetDoc, ListDoc, QueryDoc, SetupDoc, VersionsDoc } from "./support/shapes.ts";
-import { cloneRepo, describeRun, expectExit, makeRepo, type Repo } from "./support/swamp.ts";
+import type { GetDoc, ListDoc, QueryDoc, VersionsDoc } from "./support/shapes.ts";
+import { cloneRepo, describeRun, expectExit, type Repo } from "./support/swamp.ts";
 
 installCleanup();
 
@@ -14,13 +15,9 @@ const PREFIX = "p";
 /** A lease wait short enough that a command blocked by a held lease gives up within the test. */
 const SHORT_WAIT = { SWAMP_LOCK_TIMEOUT_MS: "1500" };
 
-/** A repo that joins `bucket` as namespace `ns` under `p/`, with `setup … --namespace`. */
-async function joinTeam(server: RemoteServer, bucket: BucketClient, ns: string): Promise<Repo> {
-  const repo = await makeRepo(server.env);
-  const args = [...server.setupArgs(bucket.name, { prefix: PREFIX }), "--namespace", ns, "--json"];
-  expect(expectExit(await repo.run(args), 0).json<SetupDoc>()).toMatchObject({ namespace: ns, errors: [] });
-  return repo;
-}
+/** A repo that joins `bucket` as namespace `ns` under `p/`. */
+const joinTeam = (server: RemoteServer, bucket: BucketClient, ns: string): Promise<Repo> =>
+  joinNamespace(server, bucket, ns, PREFIX);
 
 /** `data query` of every version this repo's catalog holds, as `ns/model/name@version={JSON content}`. */
 async function everyVersion(repo: Repo): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { ForeignContentReader } from "../../adapters/content/foreign-content-reader.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { CatalogRow } from "../../core/ports/catalog.ts";
 import type { ContentReader } from "../../core/ports/content-reader.ts";
@@ -50,12 +51,13 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const outcome = await ctx.readCatalog((catalog) =>
     runQuery({
       catalog,
-      content,
+      content: content.reader,
       ownNamespace: ctx.namespace,
       plan,
       ...(limit !== undefined ? { limit } : {}),
     }),
   );
+  await content.settle();
   if (outcome.kind === "select") {
     const doc = { results: outcome.results, total: outcome.total, limited: outcome.limited };
     inv.out.result(doc, () => (outcome.results.length ? renderSelectResults(outcome.results) : NO_RESULTS));
@@ -66,18 +68,46 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     content: record.contentType.includes("json") ? record.content : "",
   }));
   const doc = { predicate, results, total: outcome.total, limited: outcome.limited };
-  inv.out.result(doc, () =>
-    renderQueryRecords(outcome.results, { namespaced: ctx.namespace !== "", limited: outcome.limited }),
-  );
+  inv.out.result(doc, () => renderQueryRecords(outcome.results, { limited: outcome.limited }));
 }
 
-/** Content of own-namespace rows from the datastore; other namespaces' content is not here (yet). */
-function contentReader(ctx: RepoContext): ContentReader {
+interface QueryContent {
+  reader: ContentReader;
+  /** After the query: warns once per namespace whose content could not be read; fails if none could. */
+  settle(): Promise<void>;
+}
+
+/**
+ * The content of this command's query and of every `data.*` call in it: own rows from this repo's
+ * data, other namespaces' from the datastore, which is opened on the first such read
+ * (docs/architecture.md, "Queries").
+ */
+function contentReader(ctx: RepoContext): QueryContent {
+  const own = ownContent(ctx);
+  let foreign: Promise<ForeignContentReader> | undefined;
+  const foreignReader = () => {
+    foreign ??= ctx.store().then((store) => new ForeignContentReader(store));
+    return foreign;
+  };
+  return {
+    reader: {
+      read: (row: CatalogRow) =>
+        row.namespace === ctx.namespace ? own.read(row) : foreignReader().then((reader) => reader.read(row)),
+    },
+    async settle() {
+      if (foreign === undefined) return;
+      const { ledger } = await foreign;
+      for (const warning of ledger.warnings()) ctx.out.warn(warning);
+      ledger.assertSomeSucceeded();
+    },
+  };
+}
+
+/** This repo's own rows: their content is in its datastore (the folder, or the bucket's cache). */
+function ownContent(ctx: RepoContext): ContentReader {
   const repo = ctx.data();
   return {
     read: (row: CatalogRow) =>
-      row.namespace === ctx.namespace
-        ? repo.readContent({ type: row.typeNormalized, id: row.modelId }, row.dataName, row.version)
-        : Promise.resolve(null),
+      repo.readContent({ type: row.typeNormalized, id: row.modelId }, row.dataName, row.version),
   };
 }

@@ -6,7 +6,7 @@ import { toPlainValue } from "./plain-value.ts";
 import { type CompiledExpression, planQuery, type QueryPlan } from "./query-plan.ts";
 import { type DataRecord, loadContents, toCelRecord, toDataRecord } from "./query-record.ts";
 import { contentKind, EMPTY_CONTENT, type RecordContent } from "./record-content.ts";
-import { RecordContext } from "./record-context.ts";
+import { ContentlessContext, RecordContext } from "./record-context.ts";
 import { scanAll, scanCatalog, scanCatalogFields } from "./scan-catalog.ts";
 
 export interface QuerySources {
@@ -78,8 +78,7 @@ async function findMatches(
     ? candidatesWithContent(plan, sources, data, wanted)
     : candidatesBySlice(plan, sources, data, wanted);
   for await (const page of candidates) {
-    const loaded =
-      page.loaded ?? (plan.readsContent ? await loadContents(page.rows, sources.content) : undefined);
+    const loaded = plan.selectReadsContent ? await completeContents(page, sources.content) : page.loaded;
     for (let i = 0; i < page.rows.length; i++) {
       const row = page.rows[i] as CatalogRow;
       if (plan.latestOnly && !row.isLatest) continue;
@@ -95,13 +94,20 @@ async function findMatches(
   return { matches, limited: false };
 }
 
-/** Rows the predicate holds for, page by page, with their content when it was loaded for the predicate. */
+/**
+ * Rows the predicate holds for, page by page, with their content where it was loaded for the
+ * predicate (undefined where not).
+ */
 interface Candidates {
   rows: CatalogRow[];
-  loaded?: RecordContent[];
+  loaded?: (RecordContent | undefined)[];
 }
 
-/** Whole rows and their content for every row the pushdown lets through: the predicate reads content. */
+/**
+ * Whole rows the pushdown lets through, for a predicate that reads content. It is first evaluated
+ * without content; only the rows it cannot decide that way have their content read (another
+ * namespace's is fetched from the datastore) and are evaluated again.
+ */
 async function* candidatesWithContent(
   plan: QueryPlan,
   sources: QuerySources,
@@ -109,13 +115,45 @@ async function* candidatesWithContent(
   wanted: () => number,
 ): AsyncGenerator<Candidates> {
   for (const page of scanCatalog(sources.catalog, plan.pushdown)) {
-    const loaded = await loadContents(page, sources.content);
+    const decided = plan.decidableWithoutContent
+      ? page.map((row) => decideWithoutContent(plan, new ContentlessContext(row, data)))
+      : new Array<undefined>(page.length).fill(undefined);
+    for (let i = 0; i < decided.length; i++) {
+      const pending = decided[i];
+      if (pending instanceof Promise) decided[i] = await pending;
+    }
+    const undecided = page.filter((_, i) => decided[i] === undefined);
+    const read = await loadContents(undecided, sources.content);
     const keep = await holds(
       plan,
-      page.map((row, i) => new RecordContext(row, loaded[i], data)),
+      undecided.map((row, i) => new RecordContext(row, read[i], data)),
       wanted(),
     );
-    yield { rows: page.filter((_, i) => keep[i]), loaded: loaded.filter((_, i) => keep[i]) };
+    const rows: CatalogRow[] = [];
+    const loaded: (RecordContent | undefined)[] = [];
+    let next = 0;
+    page.forEach((row, i) => {
+      const held = decided[i] ?? keep[next];
+      const content = decided[i] === undefined ? read[next++] : undefined;
+      if (held !== true) return;
+      rows.push(row);
+      loaded.push(content);
+    });
+    yield { rows, loaded };
+  }
+}
+
+/** The predicate's answer when it does not need the content; undefined when it does (or fails without it). */
+function decideWithoutContent(
+  plan: QueryPlan,
+  context: ContentlessContext,
+): boolean | undefined | Promise<boolean | undefined> {
+  const decide = (value: unknown) => value === true;
+  try {
+    const value = plan.evaluatePredicate(context);
+    return value instanceof Promise ? value.then(decide, () => undefined) : decide(value);
+  } catch {
+    return undefined;
   }
 }
 
@@ -150,6 +188,15 @@ async function holds(plan: QueryPlan, contexts: RecordContext[], max: number): P
     if (keep[i]) held++;
   }
   return keep;
+}
+
+/** The content of every candidate: what the predicate loaded, and the rest read now. */
+async function completeContents(page: Candidates, reader: ContentReader): Promise<RecordContent[]> {
+  const loaded = page.loaded ?? [];
+  const missing = page.rows.filter((_, i) => loaded[i] === undefined);
+  const read = await loadContents(missing, reader);
+  let next = 0;
+  return page.rows.map((_, i) => loaded[i] ?? (read[next++] as RecordContent));
 }
 
 /** Loads the content of matches the predicate did not need it for, where `wanted` asks for it. */

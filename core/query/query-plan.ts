@@ -22,10 +22,15 @@ export interface QueryPlan {
   readonly pushdown: CatalogFilter;
   /** Implicit latest: the predicate reads neither `version` nor `isLatest`. */
   readonly latestOnly: boolean;
-  /** The predicate or select reads `attributes` or `content`, so content must be loaded first. */
-  readonly readsContent: boolean;
-  /** The predicate itself reads content: it needs whole rows and their content for every candidate. */
+  /** The predicate reads `attributes` or `content`: rows it cannot decide without them need their content. */
   readonly predicateReadsContent: boolean;
+  /** The `--select` reads them: every match needs its content before the projection. */
+  readonly selectReadsContent: boolean;
+  /**
+   * The predicate reads a row field or calls `data.*` besides the content, so it may decide some
+   * rows without their content; otherwise trying costs an evaluation per row for nothing.
+   */
+  readonly decidableWithoutContent: boolean;
   /** The row fields the predicate reads: all a candidate needs before it is known to match. */
   readonly predicateFields: readonly (keyof CatalogRow)[];
   /** The predicate or select calls `data.*`. */
@@ -60,9 +65,11 @@ export function planQuery(predicate: string, select?: string): QueryPlan {
     select,
     pushdown: { ...equalityPushdown(filter.ast), ...(latestOnly ? { latestOnly: true } : {}) },
     latestOnly,
-    readsContent: readsContent(referenced),
     predicateReadsContent: readsContent(filter.identifiers),
+    selectReadsContent: readsContent(projection?.identifiers ?? new Set()),
     predicateFields: rowFields(filter.identifiers),
+    decidableWithoutContent:
+      rowFields(filter.identifiers).length > 0 || filter.identifiers.has(DATA_VARIABLE),
     usesData: referenced.has(DATA_VARIABLE),
     evaluatePredicate: filter.evaluate,
     evaluateSelect: projection?.evaluate,

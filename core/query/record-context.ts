@@ -51,3 +51,24 @@ export class RecordContext {
     return this.loaded?.content ?? null;
   }
 }
+
+/** Thrown by a ContentlessContext when the expression reads the content; one instance, so no stack is captured per row. */
+const CONTENT_NOT_LOADED = new Error("content not loaded");
+
+/**
+ * A row's context before its content is read: `attributes` and `content` throw. CEL's `&&` and `||`
+ * absorb an error when the other side decides (`false && error` is false), so an expression that
+ * evaluates here does not depend on the content.
+ */
+export class ContentlessContext extends RecordContext {
+  constructor(row: CatalogRow, data: DataFunctions) {
+    super(row, undefined, data);
+  }
+
+  override get attributes(): never {
+    throw CONTENT_NOT_LOADED;
+  }
+  override get content(): never {
+    throw CONTENT_NOT_LOADED;
+  }
+}

@@ -4,8 +4,6 @@ import type { DataRecord } from "./query-record.ts";
 export const NO_RESULTS = "No matching data found.";
 
 export interface QueryTableOptions {
-  /** The repo has a namespace configured. */
-  namespaced: boolean;
   /** The limit stopped the query early. */
   limited: boolean;
 }
@@ -16,7 +14,7 @@ export interface QueryTableOptions {
  */
 export function renderQueryRecords(records: readonly DataRecord[], options: QueryTableOptions): string {
   if (records.length === 0) return NO_RESULTS;
-  const withNamespace = options.namespaced && records.some((record) => record.namespace !== "");
+  const withNamespace = severalNamespaces(records);
   const header = ["name", "modelName", "specName", "dataType", "version", "size"];
   const align: ColumnAlign[] = ["left", "left", "left", "left", "right", "right"];
   const rows = records.map((r) => [
@@ -29,11 +27,22 @@ export function renderQueryRecords(records: readonly DataRecord[], options: Quer
   ]);
   const table = withNamespace
     ? renderTable(
-        rows.map((row, i) => [records[i]?.namespace ?? "", ...row]),
+        rows.map((row, i) => [namespaceCell(records[i]?.namespace ?? ""), ...row]),
         { header: ["namespace", ...header], align: ["left", ...align] },
       )
     : renderTable(rows, { header, align });
   return `${table}\n${queryFooter(records.length, options.limited)}`;
+}
+
+/** Whether the results come from more than one namespace: then each shows its namespace. */
+function severalNamespaces(records: readonly { namespace: string }[]): boolean {
+  const first = records[0]?.namespace;
+  return records.some((record) => record.namespace !== first);
+}
+
+/** Solo mode's namespace ("") as the ambiguity error names it. */
+function namespaceCell(namespace: string): string {
+  return namespace === "" ? "(solo)" : namespace;
 }
 
 export function queryFooter(count: number, limited: boolean): string {

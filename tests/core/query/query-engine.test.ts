@@ -98,6 +98,24 @@ describe("records", () => {
     expect(await names("attributes.x == 1 || size > 0")).toEqual([":vpc/a@1", ":vpc/b@1"]);
   });
 
+  test("content is read only for the rows the predicate cannot decide without it", async () => {
+    const rows = ["", "infra", "net"].flatMap((namespace) =>
+      [1, 2].map((x) => queryRow({ namespace, dataName: `${namespace || "solo"}-${x}`, size: x * 100 })),
+    );
+    const { names, query, content } = setup(rows);
+    for (const row of rows) content.set(row, { x: row.size / 100 });
+    expect(await names('ns in ["infra"] && attributes.x == 1')).toEqual(["infra:vpc/infra-1@1"]);
+    expect(content.reads).toBe(2);
+    content.reads = 0;
+    // Rows with size > 100 match without their content; the others need it.
+    expect((await query("size > 100 || attributes.x == 1", "name")).results).toHaveLength(6);
+    expect(content.reads).toBe(3);
+    content.reads = 0;
+    // An error the content could outweigh leaves the row undecided: it is read.
+    expect(await names('(size / 0 == 1 || attributes.x == 2) && ns == "net"')).toEqual(["net:vpc/net-2@1"]);
+    expect(content.reads).toBe(2);
+  });
+
   test('ns == "" matches solo data; ns pushdown picks one namespace', async () => {
     const { names } = setup([queryRow(), queryRow({ namespace: "infra" })]);
     expect(await names('ns == ""')).toEqual([":vpc/main@1"]);

@@ -90,16 +90,27 @@ describe("pushdown", () => {
 
 describe("references", () => {
   test("content is read only when attributes or content are referenced", () => {
-    expect(planQuery("size > 1").readsContent).toBe(false);
-    expect(planQuery('attributes.cidr == "x"').readsContent).toBe(true);
-    expect(planQuery('content.contains("x")').readsContent).toBe(true);
-    expect(planQuery("true", "attributes").readsContent).toBe(true);
-    expect(planQuery('tags.attributes == "x"').readsContent).toBe(false);
+    const reads = (predicate: string, select?: string) => {
+      const plan = planQuery(predicate, select);
+      return [plan.predicateReadsContent, plan.selectReadsContent];
+    };
+    expect(reads("size > 1")).toEqual([false, false]);
+    expect(reads('attributes.cidr == "x"')).toEqual([true, false]);
+    expect(reads('content.contains("x")', "name")).toEqual([true, false]);
+    expect(reads("true", "attributes")).toEqual([false, true]);
+    expect(reads('tags.attributes == "x"', "tags.content")).toEqual([false, false]);
+  });
+
+  test("a predicate reading only content cannot decide a row without it", () => {
+    expect(planQuery('attributes.x == 1 || content == "y"').decidableWithoutContent).toBe(false);
+    expect(planQuery('attributes.x == 1 && ns == "infra"').decidableWithoutContent).toBe(true);
+    expect(planQuery('data.latest("m", "n") != null && attributes.x == 1').decidableWithoutContent).toBe(
+      true,
+    );
+    expect(planQuery("attributes.x == 1", "size").decidableWithoutContent).toBe(false);
   });
 
   test("only the predicate decides which content and row fields every candidate needs", () => {
-    expect(planQuery("true", "attributes").predicateReadsContent).toBe(false);
-    expect(planQuery('attributes.cidr == "x"').predicateReadsContent).toBe(true);
     expect(planQuery('content == "x" && size > 1').predicateFields).toEqual(["size"]);
   });
 

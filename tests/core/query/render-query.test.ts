@@ -9,7 +9,7 @@ const record = (namespace: string, dataName: string) =>
 
 describe("renderQueryRecords", () => {
   test("table with footer", () => {
-    expect(renderQueryRecords([record("", "main")], { namespaced: false, limited: false })).toBe(
+    expect(renderQueryRecords([record("", "main")], { limited: false })).toBe(
       [
         "┌──────┬───────────┬──────────┬──────────┬─────────┬──────┐",
         "│ name │ modelName │ specName │ dataType │ version │ size │",
@@ -21,23 +21,23 @@ describe("renderQueryRecords", () => {
     );
   });
 
-  test("the namespace column appears only when namespaced and some result has a namespace", () => {
-    const header = (text: string) => text.split("\n")[1];
-    const foreign = [record("", "a"), record("infra", "b")];
-    expect(header(renderQueryRecords(foreign, { namespaced: true, limited: false }))).toStartWith(
-      "│ namespace │ name",
-    );
-    expect(header(renderQueryRecords(foreign, { namespaced: false, limited: false }))).toStartWith("│ name");
-    expect(header(renderQueryRecords([record("", "a")], { namespaced: true, limited: false }))).toStartWith(
-      "│ name",
-    );
+  test("the namespace column appears when the results come from more than one namespace", () => {
+    const lines = (records: ReturnType<typeof record>[]) =>
+      renderQueryRecords(records, { limited: false }).split("\n");
+    const mixed = lines([record("", "a"), record("infra", "b")]);
+    expect(mixed[1]).toStartWith("│ namespace │ name");
+    expect(mixed[3]).toStartWith("│ (solo)    │ a");
+    expect(mixed[4]).toStartWith("│ infra     │ b");
+    expect(lines([record("infra", "a"), record("prod", "b")])[1]).toStartWith("│ namespace │ name");
+    expect(lines([record("infra", "a"), record("infra", "b")])[1]).toStartWith("│ name");
+    expect(lines([record("", "a")])[1]).toStartWith("│ name");
   });
 
   test("footers and the empty message", () => {
     expect(queryFooter(2, false)).toBe("2 results");
     expect(queryFooter(0, false)).toBe("0 results");
     expect(queryFooter(5, true)).toBe("Showing 5 results (limit reached)");
-    expect(renderQueryRecords([], { namespaced: true, limited: false })).toBe("No matching data found.");
+    expect(renderQueryRecords([], { limited: false })).toBe("No matching data found.");
   });
 });
 
