@@ -199,6 +199,7 @@ export interface SetupDoc {
   errors: string[];
   retryHint?: string;
   namespace?: string;
+  hydrationStrategy?: "full" | "lazy";
   sourcePath: string;
   destinationPath: string;
   cachePath?: string;
@@ -246,6 +247,8 @@ export interface SyncDoc {
   filesDeleted?: number;
   filesPushed?: number;
   remoteDeleted?: number;
+  /** With `--hydrate`: version content fetched after the pull. */
+  filesHydrated?: number;
   rejected?: { key: string; reason: string }[];
   errors?: string[];
   /** As in `PutDoc`: always present, possibly empty. */
