@@ -61,6 +61,9 @@ describe.each(REMOTE_KINDS)("a lazy clone (%s)", (kind) => {
     expect(raws(pulled)).toEqual([]);
     expect(Object.keys(pulled).filter((p) => p.endsWith("/metadata.yaml"))).toHaveLength(5);
 
+    // Content left in the store is not drift.
+    expectExit(await lazy.run(["doctor", "--json"]), 0);
+
     // data get fetches the content, and keeps exactly that one in the cache.
     const got = expectExit(await lazy.run(["data", "get", "vpc", "main", "--json"]), 0).json<GetDoc>();
     expect(got).toMatchObject({ version: 2, content: { x: 2, cidr: "10.1.0.0/16" } });
