@@ -123,4 +123,24 @@ describe.each(REMOTE_KINDS)("a lazy clone (%s)", (kind) => {
     expect(existsSync(join(laterDir, "metadata.yaml"))).toBe(true);
     expect(existsSync(join(laterDir, "raw"))).toBe(false);
   });
+
+  test("moving a lazy clone to another bucket brings every content along", async () => {
+    const writer = await makeRemoteRepo(server);
+    await put(writer.repo, "vpc", "main", '{"x":1}');
+    await put(writer.repo, "vpc", "main", '{"x":2}');
+    await put(writer.repo, "notes", "readme", "plain words");
+    const lazy = cloneRepo(writer.repo);
+    const here = server.setupArgs(writer.bucket.name, { prefix: writer.prefix });
+    expectExit(await lazy.run([...here, "--hydration-strategy", "lazy", "--json"]), 0);
+    expect(raws(cachedData(lazy))).toEqual([]);
+
+    const other = await server.createBucket();
+    const there = server.setupArgs(other.name, { prefix: "moved" });
+    const moved = expectExit(await lazy.run([...there, "--json"]), 0).json<SetupDoc>();
+    expect(moved).toMatchObject({ errors: [], hydrationStrategy: "lazy" });
+    const source = await bucketData(writer.bucket, writer.prefix);
+    const target = await bucketData(other, "moved");
+    expect(raws(source)).toHaveLength(3);
+    for (const rel of raws(source)) expect(target[rel]).toBe(source[rel] as string);
+  });
 });

@@ -11,6 +11,7 @@ import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import { type MigrationDir, migrate as moveDatastore } from "../../core/use-cases/migrate.ts";
 import { flag, type OptsOf, text, timeout } from "../command-spec.ts";
+import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
@@ -95,6 +96,10 @@ async function migrate(
     // A republish: setup is also how a bucket that was emptied or restored is filled again from
     // this cache, so the pull deletes nothing here and the push nothing there.
     const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify, republish: true });
+    // Content a lazy pull left in another store must be in the cache before it moves here.
+    const source = inv.opts.skipMigration ? null : await ctx.remote();
+    if (source && source.store.description !== remote.store.description)
+      await hydrateAll(source, leaseSignal);
     const dirs: MigrationDir[] = [];
     if (!inv.opts.skipMigration) {
       // Everything in the cache goes up, also when the source is another bucket sharing this cache.

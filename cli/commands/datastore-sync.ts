@@ -1,15 +1,10 @@
 import { allBackends } from "../../core/backends/registry.ts";
 import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
-import type {
-  HydrateResult,
-  PullResult,
-  PushResult,
-  SyncOptions,
-  SyncProgress,
-} from "../../core/ports/sync-service.ts";
+import type { PullResult, PushResult, SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
+import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
@@ -134,29 +129,6 @@ async function sync(
           }),
         );
   return { pulled, pushed };
-}
-
-/**
- * Every version's content a lazy pull left in the store, fetched into the cache
- * (docs/architecture.md, "Lazy hydration"); what cannot be fetched fails the command, naming it.
- */
-async function hydrateAll(
-  remote: RemoteSession,
-  signal: AbortSignal,
-  onProgress: (p: SyncProgress) => void,
-): Promise<HydrateResult> {
-  const result = await remote.sync.hydrate(null, { signal, onProgress });
-  if (result.failed.length === 0) return result;
-  const listed = result.failed
-    .slice(0, 10)
-    .map((f) => `${remote.prefix}${f.path}: ${f.reason}`)
-    .join("; ");
-  const more = result.failed.length > 10 ? ` (and ${result.failed.length - 10} more)` : "";
-  throw new SwampError(
-    "sync_failed",
-    `${result.fetched} file(s) hydrated, ${result.failed.length} could not be: ${listed}${more}. Run 'swamp datastore sync --pull --hydrate' again; if it still fails, run 'swamp doctor'.`,
-    { fetched: result.fetched, failed: result.failed },
-  );
 }
 
 /** Under the global lease: a pull that deletes nothing, then everything the index lacks goes up. */
