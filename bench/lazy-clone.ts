@@ -84,10 +84,11 @@ try {
   await runChild({ argv: [binary, "repo", "init", "--json"], cwd: writer.dir, env: writer.env });
   progress(`seeding ${RECORDS} records`);
   const model = await seed(join(writer.dir, ".swamp"));
+  // Large sizes outlast the default sync deadline of 5 minutes.
   const swamp = (repo: BenchRepo, args: string[]) => ({
     argv: [binary, ...args, "--json"],
     cwd: repo.dir,
-    env: repo.env,
+    env: { ...repo.env, SWAMP_DATASTORE_SYNC_TIMEOUT_MS: String(6 * 3600_000) },
   });
   progress("pushing them (ds setup s3)");
   const setup = [
