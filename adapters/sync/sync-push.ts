@@ -193,8 +193,8 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
 
 /**
  * Version content a lazy pull left in the store whose version is still here (its metadata in the
- * cache): absent by design, not deleted (docs/architecture.md, "Lazy hydration"). Once the version
- * itself is deleted, its content goes with it.
+ * cache, or never brought in): absent by design, not deleted (docs/architecture.md, "Lazy
+ * hydration"). Once the version itself is deleted here, its content goes with it.
  */
 async function leftInStore(
   parts: EngineParts,
@@ -209,7 +209,11 @@ async function leftInStore(
   await slidingWindow(absent, HASH_CONCURRENCY, async ([rel]) => {
     const metadata = contentMetadataOf(rel);
     if (metadata === null) return;
-    if (walked.has(metadata) || (await parts.files.statFile(join(root, metadata))) !== null) kept.push(rel);
+    // A version this cache never held (its metadata refused by a pull) was not deleted here either.
+    const held = index.has(metadata);
+    if (!held || walked.has(metadata) || (await parts.files.statFile(join(root, metadata))) !== null) {
+      kept.push(rel);
+    }
   });
   return kept;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { formatMetadata } from "../../adapters/fs/metadata-file.ts";
 import { sha256Hex } from "../../adapters/sync/hash-file.ts";
@@ -145,6 +145,19 @@ export function lazyConformance(name: string, makeStore: () => Promise<SyncStore
       const keys = [...(await dataObjects(world.store)).keys()];
       expect(keys.filter((key) => key.startsWith(`${WEB}/1/`))).toEqual([]);
       expect(keys).toContain(`${WEB}/2/raw`);
+    });
+
+    test("content of a version a pull could not bring in is not deleted by a push", async () => {
+      await published();
+      const lazy = await world.machine({ hydration: "lazy" });
+      // A folder where the version's metadata goes: the pull refuses that entry.
+      await mkdir(join(lazy.cache, `${WEB}/1/metadata.yaml`), { recursive: true });
+      const pulled = await lazy.engine.pullChanged();
+      expect(pulled.rejected.map((r) => r.key)).toEqual([`${WEB}/1/metadata.yaml`]);
+      const before = await dataObjects(world.store);
+      lazy.engine.markDirty(null);
+      expect((await lazy.engine.pushChanged()).deleted).toBe(0);
+      expect(await dataObjects(world.store)).toEqual(before);
     });
 
     test("content left in the store is not drift, and a lost sync state deletes nothing", async () => {
