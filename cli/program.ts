@@ -27,6 +27,10 @@ const GROUPS: readonly Group[] = [
   { path: ["datastore", "setup"], description: "point the repo at a datastore, migrating existing data" },
   { path: ["datastore", "lock"], description: "inspect and break leases" },
   {
+    path: ["datastore", "catalog"],
+    description: "pull the catalogs other namespaces publish, to query their records",
+  },
+  {
     path: ["datastore", "namespace"],
     description: "share one datastore between repos, each in its own namespace",
   },
@@ -71,6 +75,7 @@ function commands(): Entry[] {
     }),
     at("datastore namespace migrate", () => import("./commands/datastore-namespace-migrate.ts")),
     at("datastore namespace unset", () => import("./commands/datastore-namespace-unset.ts")),
+    at("datastore catalog pull", () => import("./commands/datastore-catalog-pull.ts")),
   ];
 }
 

@@ -22,6 +22,7 @@ import type {
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import { syncDeadline } from "../core/tunables.ts";
 import { type CommandSync, fenceLeases } from "../core/use-cases/leased-work.ts";
+import { publishCatalogExport } from "./catalog-export-publish.ts";
 import type { SessionContext } from "./session-context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
 
@@ -44,6 +45,7 @@ export interface ReportedRebase extends RebasedVersion {
 export class RemoteSession implements CommandSync {
   readonly #progress: TransferProgressFile;
   readonly #rebased: ReportedRebase[] = [];
+  #catalogPublished = false;
 
   private constructor(
     private readonly ctx: SessionContext,
@@ -52,7 +54,7 @@ export class RemoteSession implements CommandSync {
     /** Where the namespace lives in the store: "" (solo) or "{ns}/". */
     readonly prefix: string,
     readonly sync: SyncService,
-    stateDir: string,
+    private readonly stateDir: string,
   ) {
     this.#progress = new TransferProgressFile(join(stateDir, "progress.json"), ctx.clock, ctx.host);
   }
@@ -171,7 +173,32 @@ export class RemoteSession implements CommandSync {
 
   async push(options: SyncOptions): Promise<PushResult> {
     await this.assertMigrated();
+    if (!this.#catalogPublished) await this.publishCatalog();
     return this.pushWhileMoving(options);
+  }
+
+  /**
+   * A namespaced push publishes the namespace's catalog in the same commit as its data
+   * (docs/architecture.md, "Catalog export"); solo mode publishes nothing. A failure never stops
+   * the data's push. Run before `push` (which then does not run it again) when what it writes must
+   * count as something to push.
+   */
+  async publishCatalog(): Promise<void> {
+    if (this.prefix === "") return;
+    this.#catalogPublished = true;
+    try {
+      await publishCatalogExport({
+        catalog: await this.ctx.catalog(),
+        namespace: this.ctx.namespace,
+        cacheDir: this.ctx.resolver.datastoreRoot(),
+        stateFile: join(this.stateDir, "catalog-export.json"),
+        markDirty: (rel) => this.sync.markDirty(rel),
+      });
+    } catch (e) {
+      this.ctx.out.warn(
+        `Could not publish the catalog of namespace "${this.ctx.namespace}" (${(e as Error).message}); the data is pushed anyway, and other repos' 'swamp datastore catalog pull' keeps the previous export until then. Run 'swamp datastore sync --push' to publish it again.`,
+      );
+    }
   }
 
   /** A push by the command that is moving the root data into the namespace right now (namespace migrate). */

@@ -3,6 +3,7 @@ import type { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import type { DataNameKey } from "../core/data-record.ts";
 import type { ResolvedDatastore } from "../core/datastore-config.ts";
 import type { PathResolver } from "../core/path-resolver.ts";
+import type { CatalogReader } from "../core/ports/catalog.ts";
 import type { Clock } from "../core/ports/clock.ts";
 import type { Host } from "../core/ports/host.ts";
 import type { CatalogWriteThrough } from "../core/use-cases/catalog-write-through.ts";
@@ -26,4 +27,6 @@ export interface SessionContext {
   models(): FsModelRegistry;
   recordChanges(names: readonly DataNameKey[]): Promise<void>;
   catalogWriteThrough(): CatalogWriteThrough;
+  /** The catalog, complete for the repo's namespace (backfilled when it is not known to be). */
+  catalog(): Promise<CatalogReader>;
 }

@@ -17,3 +17,18 @@ export function isTempName(name: string): boolean {
 export function isStaleTemp(newestMs: number, now: number, graceMs = TEMP_GRACE_MS): boolean {
   return now - newestMs > graceMs;
 }
+
+/**
+ * A temp name that says which process writes it, for folders only this machine uses (a bucket's
+ * cache): `.{pid}-{uuid}.tmp`. Once that process is gone its temp can go at once, without waiting
+ * for the grace period (a `kill -9` between a download's write and its rename leaves one).
+ */
+export function processTempName(pid: number, uuid: string): string {
+  return `.${pid}-${uuid}.tmp`;
+}
+
+/** The pid a `processTempName` names; null for any other name. */
+export function tempWriterPid(name: string): number | null {
+  const match = /^\.(\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/i.exec(name);
+  return match ? Number(match[1]) : null;
+}

@@ -142,7 +142,8 @@ function toRepoConfig(path: string, doc: Document): RepoConfig {
   return config;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+/** Writes `path` whole or not at all: a temp file beside it, then a rename. */
+export async function writeAtomically(path: string, text: string | Uint8Array): Promise<void> {
   const temp = join(dirname(path), `.${randomUUID()}.tmp`);
   try {
     await writeFile(temp, text);

@@ -8,12 +8,19 @@ import { isStaleTemp, isTempName } from "../../core/temp-files.ts";
  * "Temporary files"). Best effort: a temp that cannot be removed stays for the next command.
  * Returns how many were removed.
  */
-export async function removeStaleTemps(paths: Iterable<string>, now: number): Promise<number> {
+export async function removeStaleTemps(
+  paths: Iterable<string>,
+  now: number,
+  writerGone: (name: string) => boolean = () => false,
+): Promise<number> {
   let removed = 0;
   for (const path of paths) {
-    if (!isTempName(basename(path))) continue;
-    const newest = await newestWrite(path);
-    if (newest === null || !isStaleTemp(newest, now)) continue;
+    const name = basename(path);
+    if (!isTempName(name)) continue;
+    if (!writerGone(name)) {
+      const newest = await newestWrite(path);
+      if (newest === null || !isStaleTemp(newest, now)) continue;
+    }
     await rm(path, { recursive: true, force: true }).then(
       () => removed++,
       () => {},
@@ -22,12 +29,17 @@ export async function removeStaleTemps(paths: Iterable<string>, now: number): Pr
   return removed;
 }
 
-/** Removes the stale temps directly inside `dir` (one listing); missing dirs hold none. */
-export async function removeStaleTempsIn(dir: string, now: number): Promise<number> {
+/** Removes the stale temps directly inside `dir` (one listing), and those `writerGone` names; missing dirs hold none. */
+export async function removeStaleTempsIn(
+  dir: string,
+  now: number,
+  writerGone?: (name: string) => boolean,
+): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
   return removeStaleTemps(
     names.map((name) => join(dir, name)),
     now,
+    writerGone,
   );
 }
 

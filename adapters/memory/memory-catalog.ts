@@ -59,6 +59,7 @@ export class MemoryCatalog implements Catalog {
   private nextSeq = 1;
   private readonly populated = new Set<string>();
   private readonly cursors = new Map<string, string>();
+  private readonly foreignPulled = new Map<string, string>();
 
   private put(row: CatalogRow): void {
     const key = rowKey(row);
@@ -95,9 +96,23 @@ export class MemoryCatalog implements Catalog {
   async replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
     const rows: CatalogRow[] = [];
     for await (const batch of batches) rows.push(...batch);
+    this.replaceRows(namespace, rows);
+    this.populated.add(namespace);
+    this.foreignPulled.delete(namespace);
+  }
+
+  replaceForeign(namespace: string, rows: readonly CatalogRow[], pulledAt: string): void {
+    this.replaceRows(
+      namespace,
+      rows.map((row) => ({ ...row, namespace })),
+    );
+    this.populated.delete(namespace);
+    this.foreignPulled.set(namespace, pulledAt);
+  }
+
+  private replaceRows(namespace: string, rows: readonly CatalogRow[]): void {
     for (const [key, { row }] of this.rows) if (row.namespace === namespace) this.rows.delete(key);
     for (const row of rows) this.put(row);
-    this.populated.add(namespace);
   }
 
   scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
@@ -139,6 +154,10 @@ export class MemoryCatalog implements Catalog {
 
   isPopulated(namespace: string): boolean {
     return this.populated.has(namespace);
+  }
+
+  foreignPulledAt(namespace: string): string | null {
+    return this.foreignPulled.get(namespace) ?? null;
   }
 
   changeCursor(namespace: string): string | null {

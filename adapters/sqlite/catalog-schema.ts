@@ -13,6 +13,8 @@ const RETIRED_META_KEYS = ["populated", "change_cursor"];
 
 /** The `catalog_meta` key marking `namespace` as populated by a rebuild. */
 export const populatedKey = (namespace: string) => `populated:${namespace}`;
+/** The `catalog_meta` key holding when `namespace`'s rows were last replaced by its published catalog. */
+export const foreignPulledKey = (namespace: string) => `foreign_pulled:${namespace}`;
 /** The `catalog_meta` key holding how far the catalog has followed `namespace`'s change feed. */
 export const changeCursorKey = (namespace: string) => `change_cursor:${namespace}`;
 

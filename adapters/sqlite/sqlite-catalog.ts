@@ -15,10 +15,10 @@ import type {
 } from "../../core/ports/catalog.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import { systemClock } from "../system/system-clock.ts";
-import { CatalogBulkLoad } from "./catalog-bulk-load.ts";
+import { CatalogBulkLoad, type LoadMarks } from "./catalog-bulk-load.ts";
 import { connect, inodeOf, isBusy, isCorrupt, moveAside } from "./catalog-connection.ts";
 import { ALL_COLUMNS, columnsOf, fromValues, INSERT, sliceDecoder, toBindings } from "./catalog-row-codec.ts";
-import { changeCursorKey, populatedKey } from "./catalog-schema.ts";
+import { changeCursorKey, foreignPulledKey, populatedKey } from "./catalog-schema.ts";
 
 export { CATALOG_SCHEMA_VERSION } from "./catalog-schema.ts";
 
@@ -185,15 +185,44 @@ export class SqliteCatalog implements Catalog {
     );
   }
 
-  async replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
+  replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void> {
+    return this.#load(namespace, batches, {
+      set: [[populatedKey(namespace), "true"]],
+      unset: [foreignPulledKey(namespace)],
+    });
+  }
+
+  replaceForeign(namespace: string, rows: readonly CatalogRow[], pulledAt: string): void {
+    const stamped = rows.map((row) => (row.namespace === namespace ? row : { ...row, namespace }));
+    const marks = {
+      set: [[foreignPulledKey(namespace), pulledAt]] as const,
+      unset: [populatedKey(namespace)],
+    };
+    this.#guard((db) => {
+      const load = CatalogBulkLoad.begin(db, namespace, marks);
+      try {
+        load.add(stamped);
+        load.commit();
+      } catch (e) {
+        load.abort();
+        throw e;
+      }
+    });
+  }
+
+  async #load(
+    namespace: string,
+    batches: AsyncIterable<readonly CatalogRow[]>,
+    marks: LoadMarks,
+  ): Promise<void> {
     // Everything so far, to load again should the file turn out damaged midway.
     const loaded: CatalogRow[] = [];
-    let load = this.#guard((db) => CatalogBulkLoad.begin(db, namespace));
+    let load = this.#guard((db) => CatalogBulkLoad.begin(db, namespace, marks));
     const restartOnDamage = (e: unknown) => {
       if (!isCorrupt(e)) throw e;
       load.abort();
       this.#recover(e);
-      load = CatalogBulkLoad.begin(this.#db, namespace);
+      load = CatalogBulkLoad.begin(this.#db, namespace, marks);
       load.add(loaded);
     };
     try {
@@ -243,6 +272,10 @@ export class SqliteCatalog implements Catalog {
         .values(...where.params, rowidOf(after), limit + 1) as SqlValue[][];
       return toPage(found, limit, sliceDecoder(fields));
     });
+  }
+
+  foreignPulledAt(namespace: string): string | null {
+    return this.#meta(foreignPulledKey(namespace));
   }
 
   isPopulated(namespace: string): boolean {

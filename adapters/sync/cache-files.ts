@@ -9,6 +9,7 @@ import {
   SYNC_STATE_DIRNAME,
   type SyncScope,
 } from "../../core/sync/sync-keys.ts";
+import { processTempName, tempWriterPid } from "../../core/temp-files.ts";
 import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 
 export interface FileStat {
@@ -113,7 +114,7 @@ export class CacheFiles {
   }
 
   async #writeVia(dir: string, path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
-    const tmp = join(dir, `.${this.host.uuid()}.tmp`);
+    const tmp = join(dir, processTempName(this.host.pid, this.host.uuid()));
     try {
       await writeFile(tmp, bytes);
       signal?.throwIfAborted();
@@ -140,15 +141,29 @@ export class CacheFiles {
     return this.#caseInsensitive;
   }
 
+  /**
+   * Clears the staging dir of what interrupted commands left, at the start of every pull and push:
+   * one listing, also when this command writes nothing.
+   */
+  async sweepStaging(): Promise<void> {
+    await this.#stagingDir();
+  }
+
   /** The staging dir, created (and cleared of stale temps) once per engine. */
   #stagingDir(): Promise<string> {
     this.#staging ??= this.root().then(async (root) => {
       const dir = join(root, ...STAGING.split("/"));
       await mkdir(dir, { recursive: true });
-      await removeStaleTempsIn(dir, this.clock.now());
+      await removeStaleTempsIn(dir, this.clock.now(), (name) => this.#writerGone(name));
       return dir;
     });
     return this.#staging;
+  }
+
+  /** A temp of a process of this machine that has ended: the cache is this machine's alone. */
+  #writerGone(name: string): boolean {
+    const pid = tempWriterPid(name);
+    return pid !== null && pid !== this.host.pid && !this.host.isPidAlive(pid);
   }
 
   /** Removes a file, then the directories it leaves empty (up to the cache dir). */

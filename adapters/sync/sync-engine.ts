@@ -44,11 +44,13 @@ export class SyncEngine implements SyncService {
     this.#index = new IndexMemo(state);
   }
 
-  pullChanged(options: SyncOptions = {}): Promise<PullResult> {
+  async pullChanged(options: SyncOptions = {}): Promise<PullResult> {
+    await this.#parts.files.sweepStaging();
     return runSync("pull", this.config, options, (run) => pull(this.#parts, run, { preferLocal: false }));
   }
 
-  pushChanged(options: SyncOptions = {}): Promise<PushResult> {
+  async pushChanged(options: SyncOptions = {}): Promise<PushResult> {
+    await this.#parts.files.sweepStaging();
     return runSync("push", this.config, options, (run) => push(this.#parts, run));
   }
 

@@ -117,6 +117,7 @@ async function sync(
   // with something to send takes the global lease, so a sync with nothing to do costs the one
   // request of the pull.
   const pulled = mode === "push" ? undefined : await remote.pull({ signal, onProgress });
+  if (mode !== "pull") await remote.publishCatalog();
   const pending = await remote.sync.status();
   const pushed =
     mode === "pull" || (pending.pendingPaths === 0 && !pending.pendingBulk)

@@ -36,6 +36,12 @@ export function describeSync(remote: RemoteStatus | undefined, now: number): str
   return `${pending}${pulled}`;
 }
 
+/** Another namespace's SYNC cell: when this repo last pulled its catalog. */
+export function describeCatalogPull(row: { catalogPulledAt?: string }, now: number): string {
+  if (!row.catalogPulledAt) return "—";
+  return `catalog pulled ${formatDuration(now - Date.parse(row.catalogPulledAt))} ago`;
+}
+
 export function describeTransfer(remote: RemoteStatus | undefined): string | undefined {
   const t = remote?.transfer;
   if (!t) return undefined;

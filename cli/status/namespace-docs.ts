@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { LockCoordinator } from "../../adapters/lease-lock/lock-coordinator.ts";
 import { globalLockKey } from "../../core/lock-keys.ts";
 import { listNamespaces, type NamespaceEntry } from "../../core/use-cases/namespace-registry.ts";
@@ -76,9 +77,39 @@ export async function namespaceDocs(
   );
   if (current === "" || listing.rootData) rows.unshift(soloDoc(ctx, current === "" ? own : null));
   const locks = await ctx.locks();
-  return Promise.all(
-    rows.map(async (row) => ({ ...row, lease: row.lease ?? (await lease(locks, row.namespace, signal)) })),
+  const pulledAt = await catalogPulls(
+    ctx,
+    rows.map((row) => row.namespace),
   );
+  return Promise.all(
+    rows.map(async (row) => ({
+      ...row,
+      lease: row.lease ?? (await lease(locks, row.namespace, signal)),
+      ...(pulledAt.has(row.namespace) ? { catalogPulledAt: pulledAt.get(row.namespace) } : {}),
+    })),
+  );
+}
+
+/**
+ * When this repo last pulled each namespace's catalog. A repo without a catalog file has pulled
+ * none; a catalog that cannot be opened now (another process holds it) leaves the field out.
+ */
+async function catalogPulls(ctx: RepoContext, namespaces: readonly string[]): Promise<Map<string, string>> {
+  const pulled = new Map<string, string>();
+  if (!existsSync(ctx.resolver.catalogPath())) return pulled;
+  const catalog = await ctx.catalogForWrite().catch(() => null);
+  if (catalog === null) return pulled;
+  try {
+    for (const ns of namespaces) {
+      const at = catalog.foreignPulledAt(ns);
+      if (at !== null) pulled.set(ns, at);
+    }
+  } catch {
+    // Status never fails because of the catalog: the field is only left out.
+  } finally {
+    catalog.close();
+  }
+  return pulled;
 }
 
 type PendingDoc = Omit<NamespaceDoc, "lease"> & { lease: LeaseDoc | null };

@@ -18,7 +18,7 @@ export function namespaceLines(rows: readonly NamespaceDoc[]): string[] {
   const width = Math.max(...rows.map((row) => namespaceLabel(row).length));
   return rows.map(
     (row) =>
-      `    ${row.current ? "▸" : " "} ${namespaceLabel(row).padEnd(width)}  ${describeOwner(row)} · lease ${describeLease(row.lease)}`,
+      `    ${row.current ? "▸" : " "} ${namespaceLabel(row).padEnd(width)}  ${describeOwner(row)} · lease ${describeLease(row.lease)}${row.catalogPulledAt ? ` · catalog pulled ${row.catalogPulledAt}` : ""}`,
   );
 }
 

@@ -33,6 +33,8 @@ export interface NamespaceDoc {
   problem?: string;
   /** Its global lease. */
   lease: LeaseDoc;
+  /** When this repo last pulled its catalog (`datastore catalog pull`); absent if never. */
+  catalogPulledAt?: string;
 }
 
 /** A remote datastore's side of the status: where the bucket is and how the cache stands. */

@@ -1,7 +1,7 @@
 import { Box, render, Text, useApp, useInput, useWindowSize } from "ink";
 import { useEffect, useState } from "react";
 import { formatDuration } from "../../core/duration-text.ts";
-import { describeLease, describeSync, describeTransfer } from "./lease-text.ts";
+import { describeCatalogPull, describeLease, describeSync, describeTransfer } from "./lease-text.ts";
 import { describeOwner, namespaceLabel, pad, tableHeader, tableRow } from "./namespace-text.ts";
 import type { StatusSnapshot } from "./status-snapshot.ts";
 
@@ -69,7 +69,11 @@ function StatusView({ load, intervalMs }: Props) {
       </Text>
       {rows.map((row, i) => (
         <Text key={row.namespace || "(solo)"} inverse={i === current} wrap="truncate-end">
-          {tableRow(row, columns, row.current ? describeSync(snap.remote, now) : "—")}
+          {tableRow(
+            row,
+            columns,
+            row.current ? describeSync(snap.remote, now) : describeCatalogPull(row, now),
+          )}
         </Text>
       ))}
       {chosen && (

@@ -81,6 +81,8 @@ export interface CatalogReader {
    * has its own, beside its data); null before the first time.
    */
   changeCursor(namespace: string): string | null;
+  /** When `namespace`'s rows were last replaced by its published catalog (`replaceForeign`); null if never since. */
+  foreignPulledAt(namespace: string): string | null;
 }
 
 /** Writing the catalog: every mutation of the data repository is written through, each call at once. */
@@ -97,6 +99,13 @@ export interface CatalogWriter {
    * `batches` fails.
    */
   replaceNamespace(namespace: string, batches: AsyncIterable<readonly CatalogRow[]>): Promise<void>;
+  /**
+   * Every row of `namespace` becomes one of `rows` (stamped with `namespace`), at once, as another
+   * namespace's published catalog: other namespaces' rows stay, `namespace` is not populated (its
+   * own repo would still rebuild it from its data), and `foreignPulledAt(namespace)` answers
+   * `pulledAt` until the next rebuild of `namespace` (`replaceNamespace`) forgets it.
+   */
+  replaceForeign(namespace: string, rows: readonly CatalogRow[], pulledAt: string): void;
   /** Remembers how far the catalog has followed `namespace`'s change feed (what `changeCursor` answers next). */
   setChangeCursor(namespace: string, cursor: string): void;
   /** Gives back the space of removed rows; rows stay. */

@@ -26,7 +26,16 @@ describe("the command tree", () => {
       "gc",
     ]);
     const ds = child(await buildProgram(["ds", "--help"]), "datastore");
-    expect(names(ds)).toEqual(["status", "setup", "sync", "compact", "lock", "namespace", "namespaces"]);
+    expect(names(ds)).toEqual([
+      "status",
+      "setup",
+      "sync",
+      "compact",
+      "lock",
+      "namespace",
+      "namespaces",
+      "catalog",
+    ]);
     expect(names(child(ds, "setup"))).toEqual([]);
     const ns = child(child(await buildProgram(["ds", "namespace"]), "datastore"), "namespace");
     expect(names(ns)).toEqual(["set", "list", "migrate", "unset"]);

@@ -373,6 +373,58 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       expect(versionsOf(catalog, { namespace: "" })).toEqual(["solo@1*"]);
     });
 
+    test("replaceForeign swaps that namespace's rows wholesale, stamps them, and keeps the others", () => {
+      seedRows(catalog, [
+        catalogRow({ namespace: "infra", dataName: "deleted-upstream" }),
+        catalogRow({ namespace: "", dataName: "own" }),
+        catalogRow({ namespace: "security", dataName: "theirs" }),
+      ]);
+      catalog.replaceForeign(
+        "infra",
+        [
+          catalogRow({ namespace: "infra", dataName: "vpc", isLatest: false }),
+          catalogRow({ namespace: "elsewhere", dataName: "vpc", version: 2 }),
+        ],
+        "2026-02-01T00:00:00.000Z",
+      );
+      expect(versionsOf(catalog, { namespace: "infra" })).toEqual(["vpc@1", "vpc@2*"]);
+      expect(countRows(catalog, { namespace: "elsewhere" })).toBe(0);
+      expect(versionsOf(catalog, { namespace: "" })).toEqual(["own@1*"]);
+      expect(versionsOf(catalog, { namespace: "security" })).toEqual(["theirs@1*"]);
+      expect(catalog.foreignPulledAt("infra")).toBe("2026-02-01T00:00:00.000Z");
+      expect(catalog.foreignPulledAt("security")).toBeNull();
+    });
+
+    test("foreign rows never count as a populated namespace, and survive the own namespace's rebuild", async () => {
+      await catalog.replaceNamespace("infra", inBatches([catalogRow({ namespace: "infra" })]));
+      catalog.replaceForeign("infra", [catalogRow({ namespace: "infra", dataName: "pulled" })], "t1");
+      expect(catalog.isPopulated("infra")).toBe(false);
+      await catalog.replaceNamespace("security", inBatches([catalogRow({ namespace: "security" })]));
+      expect(versionsOf(catalog, { namespace: "infra" })).toEqual(["pulled@1*"]);
+      expect(catalog.foreignPulledAt("infra")).toBe("t1");
+    });
+
+    test("replacing a large namespace again keeps the others' rows and every filter", () => {
+      const many = (model: string) =>
+        Array.from({ length: 6000 }, (_, i) =>
+          catalogRow({ namespace: "infra", dataName: `d${i}`, modelName: model, modelId: model }),
+        );
+      seedRows(catalog, [catalogRow({ namespace: "security", dataName: "theirs" })]);
+      catalog.replaceForeign("infra", many("vpc"), "t1");
+      catalog.replaceForeign("infra", many("subnet"), "t2");
+      expect(countRows(catalog, { namespace: "infra", modelName: "subnet" })).toBe(6000);
+      expect(countRows(catalog, { modelName: "vpc" })).toBe(1);
+      expect(versionsOf(catalog, { namespace: "security" })).toEqual(["theirs@1*"]);
+    });
+
+    test("a rebuild of a namespace from its data forgets when it was pulled", async () => {
+      catalog.replaceForeign("infra", [catalogRow({ namespace: "infra" })], "t1");
+      await catalog.replaceNamespace("infra", inBatches());
+      expect(catalog.foreignPulledAt("infra")).toBeNull();
+      expect(countRows(catalog, { namespace: "infra" })).toBe(0);
+      expect(catalog.isPopulated("infra")).toBe(true);
+    });
+
     test("the change cursor is none until set, then the last one set", () => {
       expect(catalog.changeCursor("")).toBeNull();
       catalog.setChangeCursor("", '{"id":"a","offset":1}');

@@ -184,6 +184,15 @@ export interface StatusNamespaceDoc {
   manifest: "registered" | "missing" | "corrupt" | "solo" | "unknown";
   problem?: string;
   lease: LockEntry;
+  /** When this repo last pulled that namespace's catalog (`datastore catalog pull`); absent if never. */
+  catalogPulledAt?: string;
+}
+
+/** `ds catalog pull --json`. */
+export interface CatalogPullDoc {
+  pulled: { namespace: string; rows: number }[];
+  skipped: { namespace: string; reason: string }[];
+  totalRows: number;
 }
 
 /** `ds setup s3|gcs|minio|extension|filesystem --json`. */

@@ -7,6 +7,7 @@ import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.
 import { CacheFiles } from "../../../adapters/sync/cache-files.ts";
 import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
+import { processTempName } from "../../../core/temp-files.ts";
 import { entryFor } from "../../support/broken-shard.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 import { passThrough } from "../../support/pass-through-store.ts";
@@ -323,7 +324,7 @@ describe("SyncEngine", () => {
     expect((await a.sync.pushChanged()).uploaded).toBe(1);
   });
 
-  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir; fresh ones stay", async () => {
+  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir, and staging temps of ended processes at once; fresh ones stay", async () => {
     const a = engine();
     const b = engine();
     await a.write("files/x", "1");
@@ -350,6 +351,15 @@ describe("SyncEngine", () => {
       await temp(join(a.cache, "files"), HOUR / 2),
       await temp(stateDir, HOUR / 2),
     ];
+    // Young, but written by a process of this machine that has ended (kill -9 between write and rename).
+    const ended = Bun.spawnSync(["true"]).pid;
+    const byWriter = async (pid: number) => {
+      const path = join(staging, processTempName(pid, crypto.randomUUID()));
+      await writeFile(path, "half");
+      return path;
+    };
+    stale.push(await byWriter(ended));
+    fresh.push(await byWriter(process.ppid));
     const stateTemp = join(stateDir, `state.json.${crypto.randomUUID()}.tmp`);
     await writeFile(stateTemp, "{}");
     await utimes(stateTemp, (clock.now() - 2 * HOUR) / 1000, (clock.now() - 2 * HOUR) / 1000);
@@ -367,5 +377,10 @@ describe("SyncEngine", () => {
     expect(stale.filter((path) => existsSync(path))).toEqual([]);
     expect(fresh.filter((path) => !existsSync(path))).toEqual([]);
     expect(await a.read("files/y")).toBe("2");
+
+    // A pull with nothing to download clears the staging dir too.
+    const left = await byWriter(ended);
+    await new SyncEngine({ ...a.sync.config }).pullChanged();
+    expect(existsSync(left)).toBe(false);
   });
 });
