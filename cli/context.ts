@@ -33,6 +33,7 @@ import {
   withGlobalLeaseSynced,
   withModelLeasesSynced,
 } from "../core/use-cases/leased-work.ts";
+import { fetchContent } from "./content-hydration.ts";
 import type { Output } from "./output.ts";
 import { RemoteSession } from "./remote-session.ts";
 import { describeWait } from "./status/lease-text.ts";
@@ -144,6 +145,12 @@ export class RepoContext {
     return this.#remote;
   }
 
+  async #openRemote(): Promise<RemoteSession> {
+    const remote = await this.remote();
+    if (remote === null) throw new Error("internal: a remote session on a folder datastore");
+    return remote;
+  }
+
   async sync(): Promise<SyncService | null> {
     return (await this.remote())?.sync ?? null;
   }
@@ -205,7 +212,12 @@ export class RepoContext {
       clock: this.clock,
       host: this.host,
       // Recorded before each mutation, so a crash leaves the cache dirty for the next push.
-      ...(this.isRemote ? { onMutate: (rel: string | null) => this.#dirty(rel) } : {}),
+      ...(this.isRemote
+        ? {
+            onMutate: (rel: string | null) => this.#dirty(rel),
+            fetchContent: async (rel: string) => fetchContent(await this.#openRemote(), rel),
+          }
+        : {}),
       afterMutate: (name) => this.recordChanges([name]),
     });
   }

@@ -80,6 +80,7 @@ export class RemoteSession implements CommandSync {
       clock: ctx.clock,
       host: ctx.host,
       concurrency: { pull: remote.tunables.pullConcurrency, push: remote.tunables.pushConcurrency },
+      hydration: ctx.config.hydrationStrategy ?? "full",
     });
     return new RemoteSession(ctx, remote.location, store, prefix, engine, stateDir);
   }

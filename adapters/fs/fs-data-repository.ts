@@ -24,6 +24,12 @@ export interface FsDataRepositoryOptions {
   onMutate?: (relPath: string | null) => void;
   /** Awaited after every completed change of a data name (written or deleted), before the call returns. */
   afterMutate?: (name: DataNameKey) => Promise<void>;
+  /**
+   * Awaited when a version's content is absent though its metadata is here (a lazy cache,
+   * docs/architecture.md "Lazy hydration"), with the content's path relative to `datastoreDir`;
+   * `readContent` reads again after it. Throws when the content cannot be fetched.
+   */
+  fetchContent?: (relPath: string) => Promise<void>;
 }
 
 /** Attempts at claiming a version number before giving up (docs/architecture.md, "Datastore tree"). */
@@ -39,6 +45,29 @@ const exists = (path: string) =>
     () => true,
     (e) => (isMissing(e) ? false : Promise.reject(e)),
   );
+
+/** A complete version whose content is not in the folder. */
+const NOT_HERE = Symbol("content not here");
+
+/**
+ * A version's content; null when the dir is no version (without metadata.yaml it is a crash
+ * leftover). Synchronous: a query reads thousands of small files, and every async call costs a
+ * round trip through the thread pool, several times what the read itself costs.
+ */
+function readVersionContent(dir: string): Uint8Array | null | typeof NOT_HERE {
+  try {
+    statSync(join(dir, METADATA));
+  } catch (e) {
+    if (isMissing(e)) return null;
+    throw e;
+  }
+  try {
+    return readFileSync(join(dir, RAW));
+  } catch (e) {
+    if (isMissing(e)) return NOT_HERE;
+    throw e;
+  }
+}
 
 function traversal(what: string, base: string): SwampError {
   return new SwampError(
@@ -160,16 +189,12 @@ export class FsDataRepository implements DataRepository {
 
   async readContent(model: ModelKey, name: string, version: number): Promise<Uint8Array | null> {
     const dir = this.versionDir(model, name, version);
-    // Synchronous: a query reads thousands of small files, and every async call costs a round trip
-    // through the thread pool, several times what the read itself costs.
-    try {
-      // Without metadata.yaml the dir is a crash leftover, not a version.
-      statSync(join(dir, METADATA));
-      return readFileSync(join(dir, RAW));
-    } catch (e) {
-      if (isMissing(e)) return null;
-      throw e;
-    }
+    const bytes = readVersionContent(dir);
+    if (bytes !== NOT_HERE) return bytes;
+    if (this.options.fetchContent === undefined) return null;
+    await this.options.fetchContent(relative(this.root, join(dir, RAW)).split(sep).join("/"));
+    const fetched = readVersionContent(dir);
+    return fetched === NOT_HERE ? null : fetched;
   }
 
   /**

@@ -29,7 +29,14 @@ export async function inspectCache(parts: EngineParts, signal?: AbortSignal): Pr
     signal,
   );
   return {
-    synced: index && new Map([...index].map(([rel, entry]) => [rel, entry.sha256])),
+    // Content a lazy pull left in the store is not in the cache by design: nothing to compare.
+    synced:
+      index &&
+      new Map(
+        [...index]
+          .filter(([rel, entry]) => !entry.remoteOnly || files.has(rel))
+          .map(([rel, entry]) => [rel, entry.sha256]),
+      ),
     known: { commitSeq: state.commitSeq, partitions: Object.keys(state.partitions) },
     pending: { paths: [...pending.paths].sort(), bulk: pending.bulk },
     files,

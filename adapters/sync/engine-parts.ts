@@ -20,6 +20,11 @@ export interface SyncEngineConfig {
   host: Host;
   /** Transfers in flight at once (a sliding window per direction). */
   concurrency: { pull: number; push: number };
+  /**
+   * `lazy`: pulls leave version content (`…/{N}/raw`) in the store, to be fetched on demand by
+   * `hydrate` (docs/architecture.md, "Lazy hydration"). Default `full`.
+   */
+  hydration?: "full" | "lazy";
   /** Bounds each pull and each push on its own, besides the caller's signal. */
   deadlineMs?: number;
 }

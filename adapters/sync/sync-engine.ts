@@ -1,6 +1,7 @@
 import { relative, sep } from "node:path";
 import type {
   CacheInspection,
+  HydrateResult,
   PullResult,
   PushResult,
   SyncOptions,
@@ -12,6 +13,7 @@ import { CacheFiles } from "./cache-files.ts";
 import { inspectCache } from "./cache-inspection.ts";
 import { DirtyMarks } from "./dirty-marks.ts";
 import type { EngineParts, SyncEngineConfig } from "./engine-parts.ts";
+import { hydrate, IndexMemo } from "./hydrate.ts";
 import { pull } from "./sync-pull.ts";
 import { push } from "./sync-push.ts";
 import { runSync } from "./sync-run.ts";
@@ -26,6 +28,7 @@ export type { SyncEngineConfig } from "./engine-parts.ts";
  */
 export class SyncEngine implements SyncService {
   readonly #parts: EngineParts;
+  readonly #index: IndexMemo;
 
   constructor(readonly config: SyncEngineConfig) {
     const scope = scopeOf(config.remotePrefix);
@@ -38,6 +41,7 @@ export class SyncEngine implements SyncService {
       state,
       marks: new DirtyMarks(state, scope),
     };
+    this.#index = new IndexMemo(state);
   }
 
   async pullChanged(options: SyncOptions = {}): Promise<PullResult> {
@@ -48,6 +52,10 @@ export class SyncEngine implements SyncService {
   async pushChanged(options: SyncOptions = {}): Promise<PushResult> {
     await this.#parts.files.sweepStaging();
     return runSync("push", this.config, options, (run) => push(this.#parts, run));
+  }
+
+  hydrate(paths: readonly string[] | null, options: SyncOptions = {}): Promise<HydrateResult> {
+    return runSync("pull", this.config, options, (run) => hydrate(this.#parts, run, this.#index, paths));
   }
 
   markDirty(relPath: string | null): void {

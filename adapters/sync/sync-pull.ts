@@ -13,7 +13,12 @@ import {
 } from "../../core/sync/sync-index.ts";
 import { leftOutQuietly } from "../../core/sync/sync-keys.ts";
 import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
-import { heldVersions, parseVersionFile, VERSION_METADATA } from "../../core/sync/version-files.ts";
+import {
+  contentMetadataOf,
+  heldVersions,
+  parseVersionFile,
+  VERSION_METADATA,
+} from "../../core/sync/version-files.ts";
 import { unplaceable } from "./cache-files.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
@@ -302,6 +307,10 @@ class Puller {
       return;
     }
     const local = await this.parts.files.statFile(target.path);
+    if (local === null && body === undefined && this.#leftInStore(rel)) {
+      index.set(rel, { ...entry, remoteOnly: true });
+      return;
+    }
     if (local !== null) {
       const sha = await hashFile(target.path);
       if (sha === entry.sha256) {
@@ -347,6 +356,11 @@ class Puller {
     if (drifted) this.parts.marks.mark(rel);
     this.#downloaded++;
     this.#changed.push(rel);
+  }
+
+  /** A lazy cache leaves version content in the store until something reads it (docs/architecture.md, "Lazy hydration"). */
+  #leftInStore(rel: string): boolean {
+    return this.parts.config.hydration === "lazy" && contentMetadataOf(rel) !== null;
   }
 
   async #removeLocal(rel: string): Promise<void> {

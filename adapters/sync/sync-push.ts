@@ -7,12 +7,14 @@ import { partitionKey } from "../../core/sync/partition-key.ts";
 import { byPartition, type EntryMap, type IndexEntry } from "../../core/sync/sync-index.ts";
 import {
   applyDelta,
+  dirtyMatcher,
   type IndexDelta,
   type LocalFile,
   lostObjects,
   planPush,
 } from "../../core/sync/sync-plan.ts";
 import {
+  contentMetadataOf,
   heldVersions,
   parseVersionFile,
   VERSION_METADATA,
@@ -93,7 +95,8 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     parts.config.clock.now(),
   );
   const local = await hashChanged(root, walk.files, index, run.signal);
-  const plan = planPush(index, local, scope, walk.shielded);
+  const unhydrated = await leftInStore(parts, root, index, walk.files, scope);
+  const plan = planPush(index, local, scope, [...walk.shielded, ...unhydrated]);
   if (run.options.republish) {
     plan.remoteDeletions = [];
     plan.uploads = [...plan.uploads, ...lostObjects(index, local, await storedRels(parts, run))].sort();
@@ -186,6 +189,33 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   };
   if (orphaned > 0) result.orphaned = orphaned;
   return { result };
+}
+
+/**
+ * Version content a lazy pull left in the store whose version is still here (its metadata in the
+ * cache, or never brought in): absent by design, not deleted (docs/architecture.md, "Lazy
+ * hydration"). Once the version itself is deleted here, its content goes with it.
+ */
+async function leftInStore(
+  parts: EngineParts,
+  root: string,
+  index: ReadonlyMap<string, LocalEntry>,
+  walked: ReadonlyMap<string, FileStat>,
+  scope: readonly string[] | null,
+): Promise<string[]> {
+  const inScope = scope === null ? () => true : dirtyMatcher(scope);
+  const absent = [...index].filter(([rel, entry]) => entry.remoteOnly && !walked.has(rel) && inScope(rel));
+  const kept: string[] = [];
+  await slidingWindow(absent, HASH_CONCURRENCY, async ([rel]) => {
+    const metadata = contentMetadataOf(rel);
+    if (metadata === null) return;
+    // A version this cache never held (its metadata refused by a pull) was not deleted here either.
+    const held = index.has(metadata);
+    if (!held || walked.has(metadata) || (await parts.files.statFile(join(root, metadata))) !== null) {
+      kept.push(rel);
+    }
+  });
+  return kept;
 }
 
 /** Every key of the namespace in the store, below its prefix: one listing (a republish's cost). */

@@ -21,6 +21,11 @@ import { removeStaleTempsIn } from "../fs/stale-temps.ts";
 export interface LocalEntry extends IndexEntry {
   /** The local file's mtime when it was last known to hold exactly this entry's bytes. */
   localMtimeMs?: number;
+  /**
+   * Version content a lazy pull left in the store (docs/architecture.md, "Lazy hydration"): its
+   * absence from the cache is not a local deletion while its version's metadata is here.
+   */
+  remoteOnly?: true;
 }
 
 export interface SyncState {

@@ -17,6 +17,7 @@ import {
 } from "../../core/use-cases/namespace-migrate.ts";
 import { confirm, defineCommand, flag, type OptsOf } from "../command-spec.ts";
 import { confirmed } from "../confirm.ts";
+import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import { problemText, RETRY_HINT, type SetupWarning } from "./setup-common.ts";
@@ -172,6 +173,9 @@ async function moveInCache(
       const verify = (s: AbortSignal) => remote.verifyLeases([lease], s);
       // What the namespace already holds in the bucket is in the cache before anything is compared.
       await remote.pull({ signal, beforeCommit: verify });
+      // Content a lazy pull left in the bucket must be in the cache before it moves.
+      const source = move.reverse ? remote : await solo.remote();
+      if (source) await hydrateAll(source, signal);
       let pushed = 0;
       const deps: MigrateDeps = { lease, fence: () => verify(signal) };
       const base = steps(ctx, solo, move, request);

@@ -12,6 +12,7 @@ import { Namespace } from "../../core/namespace.ts";
 import { PathResolver } from "../../core/path-resolver.ts";
 import { type MigrationDir, migrate } from "../../core/use-cases/migrate.ts";
 import { flag, type OptsOf, text } from "../command-spec.ts";
+import { hydrateAll } from "../content-hydration.ts";
 import type { Invocation } from "../run.ts";
 import {
   claimNamespace,
@@ -84,6 +85,8 @@ export async function setupLocal(
     // A bucket source's lease is fenced in the bucket too (docs/architecture.md, "Leases").
     const remote = await ctx.remote();
     const fence = remote ? () => remote.verifyLeases([lease], inv.signal) : undefined;
+    // Content a lazy pull left in the bucket must be in the cache before it moves.
+    if (remote && dirs.length > 0) await hydrateAll(remote, lease.signal);
     const moved = await migrate(
       { lease, ...(fence ? { fence } : {}) },
       {

@@ -10,7 +10,8 @@ import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import { type MigrationDir, migrate as moveDatastore } from "../../core/use-cases/migrate.ts";
-import { flag, type OptsOf, timeout } from "../command-spec.ts";
+import { flag, type OptsOf, text, timeout } from "../command-spec.ts";
+import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
@@ -28,6 +29,11 @@ import { openRepo } from "./shared.ts";
 export const remoteSetupOptions = {
   ...namespaceOption,
   skipMigration: flag("--skip-migration", "do not copy existing data"),
+  hydrationStrategy: text(
+    "--hydration-strategy <strategy>",
+    "full: pulls bring every version's content; lazy: only metadata, content fetched when read (kept in .swamp.yaml)",
+    { choices: ["full", "lazy"] },
+  ),
   ...timeout("give up the migration's transfers after this many seconds"),
 };
 export type RemoteSetupOpts = OptsOf<typeof remoteSetupOptions>;
@@ -43,7 +49,7 @@ export async function setupRemote(
 ): Promise<void> {
   const timeout = inv.opts.timeout === undefined ? undefined : parseTimeoutFlag(inv.opts.timeout);
   const ctx = await openRepo(inv);
-  const target = ctx.withDatastore(validated(ctx, backend, inv.opts.namespace));
+  const target = ctx.withDatastore(validated(ctx, backend, inv.opts.namespace, inv.opts.hydrationStrategy));
   const remote = await target.remote();
   if (!remote) throw new SwampError("internal", "setupRemote needs a remote backend");
   // One sync deadline over the health check, the pull and the push (docs/architecture.md, "Deadlines").
@@ -59,7 +65,7 @@ export async function setupRemote(
       `  Cache:     ${doc.cachePath}`,
       ...(doc.namespace ? [`  Namespace: ${doc.namespace}`] : []),
       `  Files:     ${doc.filesCopied} copied (${doc.bytesCopied} bytes), ${doc.filesPushed} pushed`,
-      `  Hydrated:  ${doc.filesPulled} pulled`,
+      `  Hydrated:  ${doc.filesPulled} pulled (${doc.hydrationStrategy})`,
     ];
     if (doc.directoriesMigrated.length)
       lines.push(`Relocated: ${doc.directoriesMigrated.join(", ")} from ${doc.sourcePath}`);
@@ -90,6 +96,10 @@ async function migrate(
     // A republish: setup is also how a bucket that was emptied or restored is filled again from
     // this cache, so the pull deletes nothing here and the push nothing there.
     const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify, republish: true });
+    // Content a lazy pull left in another store must be in the cache before it moves here.
+    const source = inv.opts.skipMigration ? null : await ctx.remote();
+    if (source && source.store.description !== remote.store.description)
+      await hydrateAll(source, leaseSignal);
     const dirs: MigrationDir[] = [];
     if (!inv.opts.skipMigration) {
       // Everything in the cache goes up, also when the source is another bucket sharing this cache.
@@ -138,6 +148,7 @@ async function migrate(
       errors,
       ...(errors.length ? { retryHint: RETRY_HINT } : {}),
       ...(target.namespace ? { namespace: target.namespace } : {}),
+      hydrationStrategy: target.config.hydrationStrategy ?? "full",
       sourcePath: ctx.resolver.datastoreRoot(),
       destinationPath: target.resolver.datastoreRoot(),
       cachePath: target.datastoreBase,
@@ -147,12 +158,18 @@ async function migrate(
 }
 
 /** The new block, checked exactly as `.swamp.yaml` will be read back, keeping the repo's other settings. */
-function validated(ctx: RepoContext, backend: DatastoreBackend, namespace: string | undefined) {
+function validated(
+  ctx: RepoContext,
+  backend: DatastoreBackend,
+  namespace: string | undefined,
+  hydrationStrategy: string | undefined,
+) {
   const block = toYamlDatastoreBlock(backend, {
     ...ctx.config,
     ...(namespace !== undefined ? { namespace: undefined } : {}),
   });
   if (namespace !== undefined) block.namespace = namespace;
+  if (hydrationStrategy !== undefined) block.hydrationStrategy = hydrationStrategy;
   const { SWAMP_DATASTORE: _ignored, ...env } = ctx.env;
   try {
     return resolveDatastoreConfig({

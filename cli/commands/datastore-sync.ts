@@ -4,6 +4,7 @@ import { SwampError } from "../../core/errors.ts";
 import type { PullResult, PushResult, SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
+import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
@@ -17,6 +18,10 @@ const options = {
     "--republish",
     "upload this cache again over an emptied, restored or damaged index (never deletes or overwrites in the store)",
   ),
+  hydrate: flag(
+    "--hydrate",
+    "after the pull, fetch every version's content a lazy pull left in the store (the repo stays lazy)",
+  ),
   yes: flag("-y, --yes", "accepted for compatibility; sync never asks"),
 };
 type Opts = OptsOf<typeof options>;
@@ -28,6 +33,7 @@ export const command = defineCommand({
     "swamp ds sync --pull --json",
     "swamp ds sync --push --timeout 600",
     "swamp ds sync --republish",
+    "swamp ds sync --pull --hydrate",
   ],
   options,
   run,
@@ -39,6 +45,12 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     throw new SwampError(
       "usage",
       "--republish pulls and pushes in one go; run 'swamp datastore sync --republish' without --pull or --push.",
+    );
+  }
+  if (inv.opts.hydrate && (inv.opts.push || inv.opts.republish)) {
+    throw new SwampError(
+      "usage",
+      "--hydrate fetches content after a pull; run 'swamp datastore sync --pull --hydrate' (or without --pull) instead of with --push or --republish.",
     );
   }
   const mode = inv.opts.push ? "push" : inv.opts.pull ? "pull" : "sync";
@@ -62,12 +74,18 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         : "Syncing with remote...",
   );
 
-  const { pulled, pushed } = await (inv.opts.republish
-    ? republish(ctx, remote, inv.signal, signal, onProgress)
-    : sync(ctx, remote, mode, inv.signal, signal, onProgress)
-  ).finally(() => deadline.dispose());
+  const { pulled, pushed, hydrated } = await (async () => {
+    const synced = await (inv.opts.republish
+      ? republish(ctx, remote, inv.signal, signal, onProgress)
+      : sync(ctx, remote, mode, inv.signal, signal, onProgress));
+    return {
+      ...synced,
+      hydrated: inv.opts.hydrate ? await hydrateAll(remote, signal, onProgress) : undefined,
+    };
+  })().finally(() => deadline.dispose());
   const doc = {
     mode,
+    ...(hydrated ? { filesHydrated: hydrated.fetched } : {}),
     ...(pulled
       ? { filesPulled: pulled.downloaded, filesDeleted: pulled.deleted, rejected: pulled.rejected }
       : {}),
@@ -77,9 +95,10 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   };
   inv.out.result(doc, () => {
     const pulledText = `${pulled?.downloaded ?? 0} pulled, ${pulled?.deleted ?? 0} removed (deleted remotely)`;
-    if (mode === "pull") return `Pull complete: ${pulledText}`;
+    const hydratedText = hydrated ? `, ${hydrated.fetched} hydrated` : "";
+    if (mode === "pull") return `Pull complete: ${pulledText}${hydratedText}`;
     if (mode === "push") return `Pushed ${pushed.uploaded} file(s), deleted ${pushed.deleted} remotely`;
-    return `Sync complete: ${pulledText}, ${pushed.uploaded} pushed`;
+    return `Sync complete: ${pulledText}${hydratedText}, ${pushed.uploaded} pushed`;
   });
 }
 

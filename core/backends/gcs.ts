@@ -67,7 +67,10 @@ export const gcsBackend = {
           help: "a GCS-compatible endpoint (emulators; STORAGE_EMULATOR_HOST works too)",
         },
       ],
-      examples: ["swamp ds setup gcs --bucket team-bucket --prefix swamp"],
+      examples: [
+        "swamp ds setup gcs --bucket team-bucket --prefix swamp",
+        "swamp ds setup gcs --bucket team-bucket --prefix swamp --hydration-strategy lazy",
+      ],
       toConfig: (opts) =>
         pickDefined<GcsBackend>({
           kind: "gcs",

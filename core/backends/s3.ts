@@ -67,6 +67,7 @@ export const s3Backend = {
       examples: [
         "swamp ds setup s3 --bucket team-bucket --prefix swamp --region eu-west-1",
         "swamp ds setup s3 --bucket b --endpoint http://127.0.0.1:9000 --force-path-style --json",
+        "swamp ds setup s3 --bucket team-bucket --prefix swamp --hydration-strategy lazy",
       ],
       toConfig: (opts) =>
         pickDefined<S3Backend>({

@@ -72,6 +72,14 @@ export interface PushResult {
   orphaned?: number;
 }
 
+export interface HydrateResult {
+  /** Files fetched into the cache. */
+  fetched: number;
+  /** Files that could not be fetched, with why (not in the index, missing from the store, bytes that differ). */
+  failed: { path: string; reason: string }[];
+  requests: number;
+}
+
 export interface SyncStatus {
   /** Paths changed locally and not yet pushed. */
   pendingPaths: number;
@@ -109,6 +117,13 @@ export interface SyncService {
    * persisted before it returns so that a crash leaves the cache dirty.
    */
   markDirty(relPath: string | null): void;
+  /**
+   * Fetches into the cache files the last sync's index names and the cache lacks: `paths`
+   * (cache-relative), or every version content a lazy pull left in the store when null
+   * (docs/architecture.md, "Lazy hydration"). Checked against the index, written atomically;
+   * files already in the cache are left as they are. Takes no lease.
+   */
+  hydrate(paths: readonly string[] | null, options?: SyncOptions): Promise<HydrateResult>;
   status(): Promise<SyncStatus>;
   /** Reads and hashes the whole cache; changes nothing. */
   inspectCache(signal?: AbortSignal): Promise<CacheInspection>;

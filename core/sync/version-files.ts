@@ -10,6 +10,7 @@ import { parseDataPath } from "../data-path.ts";
 const VERSION_DIR = /^[1-9]\d{0,15}$/;
 export const LATEST_MARKER = "latest";
 export const VERSION_METADATA = "metadata.yaml";
+export const VERSION_CONTENT = "raw";
 
 export interface VersionFile {
   /** The data name's directory, cache-relative: `data/{type…}/{modelId}/{name}`. */
@@ -25,6 +26,16 @@ export function parseVersionFile(rel: string): VersionFile | null {
   const rest = rel.slice(nameRel.length + 1).split("/");
   if (rest.length < 2 || !VERSION_DIR.test(rest[0] ?? "")) return null;
   return { nameRel, version: Number(rest[0]) };
+}
+
+/**
+ * The version's metadata when `rel` is a version's content (`…/{name}/{N}/raw`), the file a lazy
+ * cache leaves in the store (docs/architecture.md, "Lazy hydration"); null for any other path.
+ */
+export function contentMetadataOf(rel: string): string | null {
+  const file = parseVersionFile(rel);
+  if (file === null || rel !== `${file.nameRel}/${file.version}/${VERSION_CONTENT}`) return null;
+  return `${file.nameRel}/${file.version}/${VERSION_METADATA}`;
 }
 
 /** Whether `rel` is a data name's `latest` marker. */

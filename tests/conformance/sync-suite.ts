@@ -22,6 +22,7 @@ import {
 } from "../support/sync-machine.ts";
 import { useSyncWorld } from "../support/sync-world.ts";
 import { hostileKeyConformance } from "./sync-hostile-suite.ts";
+import { lazyConformance } from "./sync-lazy-suite.ts";
 import { scopeConformance } from "./sync-scope-suite.ts";
 import { shardCollectionConformance } from "./sync-shards-suite.ts";
 import { versionConformance } from "./sync-versions-suite.ts";
@@ -375,6 +376,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
   hostileKeyConformance(name, makeStore);
   shardCollectionConformance(name, makeStore);
   scopeConformance(name, makeStore);
+  lazyConformance(name, makeStore);
 }
 
 /** Every file under `root` lies inside `cache`. */

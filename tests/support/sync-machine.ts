@@ -28,6 +28,7 @@ export class Machine {
     readonly clock: FakeClock,
     store: ObjectStore,
     readonly prefix: string,
+    readonly hydration: "full" | "lazy" = "full",
   ) {
     this.engine = this.engineOver(store);
   }
@@ -41,6 +42,7 @@ export class Machine {
       clock: this.clock,
       host: systemHost(),
       concurrency: { pull: 8, push: 8 },
+      hydration: this.hydration,
       ...(deadlineMs === undefined ? {} : { deadlineMs }),
     });
   }

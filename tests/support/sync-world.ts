@@ -11,7 +11,7 @@ export interface SyncWorld {
   readonly store: ObjectStore;
   readonly clock: FakeClock;
   /** A new clone with its own cache, over `over` (default: the store), below `prefix`. */
-  machine(options?: { over?: ObjectStore; prefix?: string }): Promise<Machine>;
+  machine(options?: { over?: ObjectStore; prefix?: string; hydration?: "full" | "lazy" }): Promise<Machine>;
 }
 
 /** Call inside a `describe`: a new world before each test, its store and files gone after it. */
@@ -43,11 +43,18 @@ export function useSyncWorld(makeStore: () => Promise<SyncStoreFixture>, label: 
     get clock() {
       return now().clock;
     },
-    async machine({ over, prefix = "" } = {}) {
+    async machine({ over, prefix = "", hydration = "full" } = {}) {
       const world = now();
       const home = join(world.root, `m${++world.machines}`, "parent");
       await mkdir(home, { recursive: true });
-      return new Machine(world.root, join(home, "cache"), world.clock, over ?? world.fixture.store, prefix);
+      return new Machine(
+        world.root,
+        join(home, "cache"),
+        world.clock,
+        over ?? world.fixture.store,
+        prefix,
+        hydration,
+      );
     },
   };
 }

@@ -208,6 +208,7 @@ export interface SetupDoc {
   errors: string[];
   retryHint?: string;
   namespace?: string;
+  hydrationStrategy?: "full" | "lazy";
   sourcePath: string;
   destinationPath: string;
   cachePath?: string;
@@ -255,6 +256,8 @@ export interface SyncDoc {
   filesDeleted?: number;
   filesPushed?: number;
   remoteDeleted?: number;
+  /** With `--hydrate`: version content fetched after the pull. */
+  filesHydrated?: number;
   rejected?: { key: string; reason: string }[];
   errors?: string[];
   /** As in `PutDoc`: always present, possibly empty. */

@@ -312,6 +312,28 @@ describe("FsDataRepository", () => {
     expect(readdirSync(modelDir)).toEqual(["other"]);
   });
 
+  test("content absent beside its metadata is fetched through fetchContent, then read; no version asks nothing", async () => {
+    await repo.write(VPC, "main", bytes('{"a":1}'), manualVersion());
+    const raw = join(nameDir("main"), "1", "raw");
+    const asked: string[] = [];
+    const lazy = new FsDataRepository(root, {
+      clock,
+      host: systemHost(),
+      fetchContent: async (rel) => {
+        asked.push(rel);
+        writeFileSync(raw, '{"a":1}');
+      },
+    });
+    rmSync(raw);
+    expect(text(await lazy.readContent(VPC, "main", 1))).toBe('{"a":1}');
+    expect(asked).toEqual([`data/aws/ec2/vpc/${VPC.id}/main/1/raw`]);
+    expect(text(await lazy.readContent(VPC, "main", 1))).toBe('{"a":1}');
+    expect(await lazy.readContent(VPC, "main", 2)).toBeNull();
+    expect(asked).toHaveLength(1);
+    rmSync(raw);
+    expect(await repo.readContent(VPC, "main", 1)).toBeNull();
+  });
+
   test("onMutate hears about a write before the version exists", async () => {
     const seen: number[][] = [];
     const hooked = new FsDataRepository(root, {
