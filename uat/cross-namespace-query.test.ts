@@ -5,7 +5,7 @@ import { installCleanup } from "./support/cleanup.ts";
 import { joinNamespace } from "./support/namespace-repos.ts";
 import { type BucketClient, REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { cacheDir, put } from "./support/remote-repo.ts";
-import type { QueryDoc, SelectDoc } from "./support/shapes.ts";
+import type { ListDoc, QueryDoc, SelectDoc } from "./support/shapes.ts";
 import { expectExit, type Repo } from "./support/swamp.ts";
 
 installCleanup();
@@ -107,6 +107,21 @@ describe.each(REMOTE_KINDS)("queries across namespaces (%s)", (kind) => {
     expect(await routed('data.latest("vpc", "main").attributes.x == 100')).toEqual([
       "security:scanner/findings",
     ]);
+
+    // data list: a bare model is security's own, `infra:vpc` infra's, `*:vpc` both with a NAMESPACE column.
+    const listed = async (model: string) =>
+      expectExit(await security.run(["data", "list", model, "--json"]), 0)
+        .json<ListDoc>()
+        .groups.flatMap((g) => g.items.map((i) => `${i.namespace ?? "-"}/${i.name}@${i.version}`));
+    expect(await listed("vpc")).toEqual(["-/main@1"]);
+    expect(await listed("infra:vpc")).toEqual(["-/edge@1", "-/main@1"]);
+    expect(await listed("*:vpc")).toEqual(["infra/edge@1", "infra/main@1", "security/main@1"]);
+    const listTable = expectExit(await security.run(["data", "list", "*:vpc"]), 0).stdout;
+    expect(listTable).toMatch(/^ {2}infra {5}edge {2}v1/m);
+    expect(listTable).toMatch(/^ {2}security {2}main {2}v1/m);
+    const unknown = await security.run(["data", "list", "infra:nothing", "--json"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.errorJson().error).toContain("swamp datastore catalog pull --namespaces <ns>");
 
     expect(filesHolding(cacheDir(security), MARKER)).toEqual([]);
     expect(existsSync(join(cacheDir(security), "infra"))).toBe(false);

@@ -1,6 +1,9 @@
+import { SwampError } from "../../core/errors.ts";
+import { type ModelReference, parseModelReference } from "../../core/model-reference.ts";
 import type { CatalogRow } from "../../core/ports/catalog.ts";
 import { scanAll } from "../../core/query/scan-catalog.ts";
 import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
+import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import { nonEmptyOption } from "./selectors.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
@@ -14,7 +17,12 @@ type Opts = OptsOf<typeof options>;
 export const command = defineCommand({
   description: "list a model's data (latest version of each name), grouped by type",
   arguments: [modelArgument],
-  examples: ["swamp data list vpc", "swamp data list vpc --type resource --json"],
+  examples: [
+    "swamp data list vpc",
+    "swamp data list vpc --type resource --json",
+    "swamp data list infra:vpc        # another namespace's (after 'swamp datastore catalog pull')",
+    "swamp data list '*:vpc'          # every namespace's, with a NAMESPACE column",
+  ],
   options,
   run,
 });
@@ -29,23 +37,17 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     `no data has an empty type. Give one such as resource, file, log or data (e.g. swamp data list ${modelRef} --type resource), or leave --type out to list all.`,
   );
   const ctx = await openRepo(inv);
-  const model = await requireModel(ctx, modelRef);
-  const rows = (
-    await ctx.readCatalog((catalog) =>
-      scanAll(catalog, {
-        latestOnly: true,
-        namespace: ctx.namespace,
-        typeNormalized: model.type,
-        modelId: model.id,
-      }),
-    )
-  ).filter((row) => type === undefined || row.dataType === type);
+  const listing = await listingOf(ctx, parseModelReference(modelRef));
+  const rows = listing.rows.filter((row) => type === undefined || row.dataType === type);
+  // A NAMESPACE column only when the listing spans namespaces (`*:model`).
+  const spans = new Set(rows.map((row) => row.namespace)).size > 1;
 
   const groups = groupByType(rows).map(([type, items]) => ({
     type,
     items: items
-      .sort((a, b) => (a.dataName < b.dataName ? -1 : a.dataName > b.dataName ? 1 : 0))
+      .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.dataName, b.dataName))
       .map((r) => ({
+        ...(spans ? { namespace: r.namespace } : {}),
         id: r.id,
         name: r.dataName,
         version: r.version,
@@ -56,30 +58,97 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         createdAt: r.createdAt,
       })),
   }));
-  const doc = {
-    modelId: model.id,
-    modelName: model.name,
-    modelType: model.type,
-    ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
-    groups,
-    total: rows.length,
-  };
+  const doc = { ...listing.header, groups, total: rows.length };
   inv.out.result(doc, () => {
-    const title = `Data for ${ctx.namespace ? `${ctx.namespace}:` : ""}${model.name} (${model.type})`;
+    const title = `Data for ${listing.title}`;
     if (rows.length === 0)
-      return `${title}\n  No data yet. Write some with 'swamp data put ${model.name} <name> --value …'.`;
+      return `${title}\n  No data yet. Write some with 'swamp data put ${listing.header.modelName} <name> --value …'.`;
     const width = process.stdout.columns ?? 120;
+    const nsWidth = Math.max(...rows.map((r) => nsLabel(r.namespace).length));
     const lines = [title];
     for (const group of groups) {
       lines.push(`${group.type} (${group.items.length} item${group.items.length === 1 ? "" : "s"}):`);
       for (const item of group.items) {
-        const line = `  ${item.name}  v${item.version}  ${item.contentType}  ${formatSize(item.size)}  ${item.createdAt.slice(0, 10)}`;
+        const ns = item.namespace !== undefined ? `${nsLabel(item.namespace).padEnd(nsWidth)}  ` : "";
+        const line = `  ${ns}${item.name}  v${item.version}  ${item.contentType}  ${formatSize(item.size)}  ${item.createdAt.slice(0, 10)}`;
         lines.push(line.length > width ? `${line.slice(0, width - 1)}…` : line);
       }
     }
     return lines.join("\n");
   });
 }
+
+interface Listing {
+  header: {
+    modelId: string;
+    modelName: string;
+    modelType: string;
+    namespace?: string;
+    namespaces?: string[];
+  };
+  title: string;
+  rows: CatalogRow[];
+}
+
+/**
+ * The latest rows of a model: the repo's own (a model of its `models/`), or, for `infra:vpc` and
+ * `*:vpc`, the catalog's rows of that model name in that namespace or in every namespace
+ * (another namespace's rows come from `datastore catalog pull`).
+ */
+async function listingOf(ctx: RepoContext, ref: ModelReference): Promise<Listing> {
+  if (ref.namespace === undefined || ref.namespace === ctx.namespace) {
+    const model = await requireModel(ctx, ref.model);
+    const rows = await ctx.readCatalog((catalog) =>
+      scanAll(catalog, {
+        latestOnly: true,
+        namespace: ctx.namespace,
+        typeNormalized: model.type,
+        modelId: model.id,
+      }),
+    );
+    return {
+      header: {
+        modelId: model.id,
+        modelName: model.name,
+        modelType: model.type,
+        ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+      },
+      title: `${ctx.namespace ? `${ctx.namespace}:` : ""}${model.name} (${model.type})`,
+      rows,
+    };
+  }
+  const namespace = ref.namespace === "*" ? undefined : ref.namespace;
+  const rows = await ctx.readCatalog((catalog) =>
+    scanAll(catalog, {
+      latestOnly: true,
+      modelName: ref.model,
+      ...(namespace !== undefined ? { namespace } : {}),
+    }),
+  );
+  const first = rows[0];
+  if (first === undefined) {
+    const where = namespace === undefined ? "any namespace" : `namespace "${namespace}"`;
+    throw new SwampError(
+      "not_found",
+      `No data of model "${ref.model}" in ${where} in this repo's catalog. Another namespace's records come from 'swamp datastore catalog pull --namespaces <ns>' (or --all); check the model name with 'swamp data query 'modelName == "${ref.model}"' --select ns'.`,
+    );
+  }
+  const namespaces = [...new Set(rows.map((row) => row.namespace))].sort();
+  return {
+    header: {
+      modelId: first.modelId,
+      modelName: first.modelName,
+      modelType: first.typeNormalized,
+      ...(namespaces.length === 1 ? { namespace: first.namespace } : { namespaces }),
+    },
+    title: `${ref.namespace}:${first.modelName} (${first.typeNormalized})`,
+    rows,
+  };
+}
+
+const nsLabel = (namespace: string) => namespace || "(solo)";
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function groupByType(rows: CatalogRow[]): [string, CatalogRow[]][] {
   const byType = new Map<string, CatalogRow[]>();
@@ -92,5 +161,5 @@ function groupByType(rows: CatalogRow[]): [string, CatalogRow[]][] {
     const i = STANDARD_ORDER.indexOf(t);
     return i === -1 ? STANDARD_ORDER.length : i;
   };
-  return [...byType.entries()].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return [...byType.entries()].sort(([a], [b]) => rank(a) - rank(b) || compare(a, b));
 }

@@ -60,6 +60,8 @@ export interface GetDoc {
 }
 
 export interface ListItem {
+  /** Only when the listing spans namespaces (`*:model`). */
+  namespace?: string;
   id: string;
   name: string;
   version: number;
@@ -74,7 +76,10 @@ export interface ListDoc {
   modelId: string;
   modelName: string;
   modelType: string;
+  /** The namespace listed, when the repo is namespaced or the listing names one (`infra:vpc`). */
   namespace?: string;
+  /** `*:model` across several namespaces: each item then carries its `namespace`. */
+  namespaces?: string[];
   groups: { type: string; items: ListItem[] }[];
   total: number;
 }
