@@ -6,15 +6,13 @@
 // part of the model it changed), and namespace security times `datastore catalog pull` of the
 // whole export. Never fails because of time.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { SqliteCatalog } from "../adapters/sqlite/sqlite-catalog.ts";
 import type { CatalogRow } from "../core/ports/catalog.ts";
-import { startMoto } from "../tests/support/moto-server.ts";
-import { startCountingProxy } from "../uat/support/counting-proxy.ts";
 import { type Command, runChild } from "./measure.ts";
+import { s3Client, startMotoWorld } from "./moto-world.ts";
 import { counted } from "./remote-measure.ts";
 import type { Measured } from "./remote-report.ts";
 import { type BenchRepo, makeBenchRepo } from "./remote-swamp.ts";
@@ -75,26 +73,10 @@ async function bytesUnder(client: S3Client, prefix: string): Promise<{ objects: 
   return { objects, bytes };
 }
 
-const work = mkdtempSync(join(tmpdir(), "swamp-bench-catalog-"));
-const moto = await startMoto();
-const proxy = await startCountingProxy(moto.endpoint);
-const cleanup = async () => {
-  await proxy.stop();
-  await moto.stop();
-  rmSync(work, { recursive: true, force: true });
-};
-process.on("SIGINT", () => {
-  void cleanup().finally(() => process.exit(130));
-});
-
+const world = await startMotoWorld("catalog", BUCKET);
+const { work, moto, proxy } = world;
 try {
-  const admin = new S3Client({
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const admin = s3Client(moto.endpoint);
   const loadStart = loadavg()[0] ?? 0;
   const swamp = (repo: BenchRepo, args: string[]): Command => ({
     argv: [binary, ...args, "--json"],
@@ -190,7 +172,7 @@ try {
         ].join("\n"),
   );
 } finally {
-  await cleanup();
+  await world.close();
 }
 
 function cpusLine(r: { cpus: number; loadAverage: { start: number; end: number } }): string {

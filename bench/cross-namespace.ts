@@ -1,18 +1,11 @@
-// `bun bench/cross-namespace.ts [--json]`: a cross-namespace query (issue 10). A namespaced repo's
-// catalog holds SWAMP_BENCH_ROWS rows (default 100,000: half its own, the rest another namespace's,
-// and FOREIGN records of infra's whose `raw` objects are in moto); queries whose predicates read
-// infra's content must fetch those objects and nothing else. Every request goes through a counting
-// proxy. Prints wall time and requests; fails only when the wrong objects were fetched.
-import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { SqliteCatalog } from "../adapters/sqlite/sqlite-catalog.ts";
 import type { CatalogRow } from "../core/ports/catalog.ts";
-import { startMoto } from "../tests/support/moto-server.ts";
 import { queryRow } from "../tests/support/query-rows.ts";
-import { startCountingProxy } from "../uat/support/counting-proxy.ts";
 import { runChild } from "./measure.ts";
+import { s3Client, startMotoWorld } from "./moto-world.ts";
 import { counted } from "./remote-measure.ts";
 import type { Measured } from "./remote-report.ts";
 import { makeBenchRepo } from "./remote-swamp.ts";
@@ -51,23 +44,11 @@ async function* batches(all: CatalogRow[]): AsyncIterable<CatalogRow[]> {
   for (let i = 0; i < all.length; i += BATCH) yield all.slice(i, i + BATCH);
 }
 
-const work = mkdtempSync(join(tmpdir(), "swamp-bench-cross-"));
-const moto = await startMoto();
-const proxy = await startCountingProxy(moto.endpoint);
+const world = await startMotoWorld("cross", BUCKET);
+const { work, moto, proxy } = world;
 try {
-  const admin = new S3Client({
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  const viaProxy = new S3Client({
-    endpoint: proxy.url,
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const admin = s3Client(moto.endpoint);
+  const viaProxy = s3Client(proxy.url);
   const repo = makeBenchRepo(join(work, "security"));
   const swamp = (args: string[]) => ({ argv: [binary, ...args], cwd: repo.dir, env: repo.env });
   await runChild(swamp(["repo", "init", "--json"]));
@@ -168,7 +149,5 @@ try {
     );
   }
 } finally {
-  await proxy.stop();
-  await moto.stop();
-  rmSync(work, { recursive: true, force: true });
+  await world.close();
 }

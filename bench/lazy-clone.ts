@@ -3,18 +3,15 @@
 // side by side with their ratio, then what the lazy clone pays later (a query reading one record's content, and
 // `ds sync --pull --hydrate` for the rest). N is SWAMP_BENCH_LAZY_RECORDS (default 2,000; the
 // issue's figure is 20,000). Never fails because of time.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { parse, stringify } from "yaml";
 import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
 import type { ModelDefinition } from "../core/data-record.ts";
-import { startMoto } from "../tests/support/moto-server.ts";
-import { startCountingProxy } from "../uat/support/counting-proxy.ts";
 import { runChild } from "./measure.ts";
+import { startMotoWorld } from "./moto-world.ts";
 import { counted, expectCount } from "./remote-measure.ts";
 import type { Measured } from "./remote-report.ts";
 import { type BenchRepo, cloneBenchRepo, makeBenchRepo } from "./remote-swamp.ts";
@@ -67,19 +64,9 @@ const ratio = (a: number, b: number) => (b === 0 ? "—" : `${(a / b).toFixed(2)
 const row = (label: string, m: Measured) =>
   `${label.padEnd(34)} ${(m.wallMs / 1000).toFixed(2).padStart(8)} s ${String(m.requests).padStart(8)} requests`;
 
-const work = mkdtempSync(join(tmpdir(), "swamp-bench-lazy-"));
-const moto = await startMoto();
-const proxy = await startCountingProxy(moto.endpoint);
+const world = await startMotoWorld("lazy", BUCKET);
+const { work, proxy } = world;
 try {
-  const admin = new S3Client({
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  admin.destroy();
-
   const writer = makeBenchRepo(join(work, "writer"));
   await runChild({ argv: [binary, "repo", "init", "--json"], cwd: writer.dir, env: writer.env });
   progress(`seeding ${RECORDS} records`);
@@ -147,7 +134,5 @@ try {
     );
   }
 } finally {
-  await proxy.stop();
-  await moto.stop();
-  rmSync(work, { recursive: true, force: true });
+  await world.close();
 }

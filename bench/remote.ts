@@ -4,13 +4,11 @@
 // of moto; on a 2-CPU machine it adds a little wall time to both (more to the client that makes
 // more requests). Installs nothing: without rclone it measures swamp's side only. Never fails
 // because of time.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { startMoto } from "../tests/support/moto-server.ts";
-import { startCountingProxy } from "../uat/support/counting-proxy.ts";
 import { capture, runChild } from "./measure.ts";
+import { startMotoWorld } from "./moto-world.ts";
 import { benchLease } from "./remote-lease.ts";
 import { benchRclone, INSTALL_HINT, RCLONE_FLAGS, rcloneVersion } from "./remote-rclone.ts";
 import { type RemoteReport, renderRemoteReport } from "./remote-report.ts";
@@ -33,27 +31,9 @@ if (!existsSync(binary)) {
 const rclone = rcloneVersion();
 if (rclone === null) console.error(INSTALL_HINT);
 
-const work = mkdtempSync(join(tmpdir(), "swamp-bench-remote-"));
-const moto = await startMoto();
-const proxy = await startCountingProxy(moto.endpoint);
-const cleanup = async () => {
-  await proxy.stop();
-  await moto.stop();
-  rmSync(work, { recursive: true, force: true });
-};
-process.on("SIGINT", () => {
-  void cleanup().finally(() => process.exit(130));
-});
-
+const world = await startMotoWorld("remote", BUCKET);
+const { work, proxy } = world;
 try {
-  const admin = new S3Client({
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  admin.destroy();
   const loadStart = loadavg()[0] ?? 0;
 
   const writer = makeBenchRepo(join(work, "writer"));
@@ -92,5 +72,5 @@ try {
   };
   console.log(json ? JSON.stringify(report, null, 2) : renderRemoteReport(report));
 } finally {
-  await cleanup();
+  await world.close();
 }
