@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
 import { REMOTE_KINDS, type RemoteServer, startRemote } from "./support/remote.ts";
 import { bucketData, cacheDir, isNotData, makeRemoteRepo, put } from "./support/remote-repo.ts";
-import type { GetDoc, QueryDoc, SelectDoc, SetupDoc, SyncDoc } from "./support/shapes.ts";
+import type { GetDoc, QueryDoc, SelectDoc, SetupDoc, StatusDoc, SyncDoc } from "./support/shapes.ts";
 import { cloneRepo, expectExit, type Repo } from "./support/swamp.ts";
 import { snapshotTree } from "./support/tree.ts";
 
@@ -63,6 +63,11 @@ describe.each(REMOTE_KINDS)("a lazy clone (%s)", (kind) => {
 
     // Content left in the store is not drift.
     expectExit(await lazy.run(["doctor", "--json"]), 0);
+    const status = expectExit(await lazy.run(["datastore", "status", "--json"]), 0).json<StatusDoc>();
+    expect(status.remote?.hydration).toBe("lazy");
+    expect(expectExit(await lazy.run(["datastore", "status"]), 0).stdout).toContain(
+      "(lazy: content fetched when read)",
+    );
 
     // data get fetches the content, and keeps exactly that one in the cache.
     const got = expectExit(await lazy.run(["data", "get", "vpc", "main", "--json"]), 0).json<GetDoc>();

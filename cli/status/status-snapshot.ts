@@ -44,6 +44,8 @@ export interface RemoteStatus {
   prefix?: string;
   endpoint?: string;
   cachePath: string;
+  /** `lazy`: pulls leave version content in the bucket until it is read (docs/architecture.md, "Lazy hydration"). */
+  hydration: "full" | "lazy";
   pendingPaths: number;
   pendingBulk: boolean;
   lastPullAt?: string;

@@ -276,6 +276,7 @@ export interface RemoteStatusDoc {
   prefix?: string;
   endpoint?: string;
   cachePath: string;
+  hydration: "full" | "lazy";
   pendingPaths: number;
   pendingBulk: boolean;
   lastPullAt?: string;
