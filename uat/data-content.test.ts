@@ -2,8 +2,11 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterThisTest, installCleanup } from "./support/cleanup.ts";
+import { startRemote } from "./support/remote.ts";
+import { makeRemoteRepo } from "./support/remote-repo.ts";
 import type { GetDoc, PutDoc } from "./support/shapes.ts";
 import {
+  cloneRepo,
   DEFAULT_TIMEOUT_MS,
   expectExit,
   makeRepo,
@@ -32,7 +35,7 @@ async function stdoutBytes(
   requireBinary();
   const proc = Bun.spawn([SWAMP_BIN, ...args], {
     cwd: repo.dir,
-    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: repo.home, SWAMP_HOME: repo.swampHome },
+    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...repo.env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -284,5 +287,28 @@ describe("dry runs say what they would delete", () => {
       totalVersionsDeleted: 2,
       dryRun: false,
     });
+  });
+});
+
+describe("content out of a bucket", () => {
+  test("a lazy clone's --raw fetches the content and writes only its bytes", async () => {
+    const server = await startRemote("s3");
+    const blob = binaryBytes();
+    const writer = await makeRemoteRepo(server);
+    const put = await writer.repo.run(
+      ["data", "put", "files", "blob", "--model-type", "uat", "--file", "-", "--json"],
+      {
+        stdin: blob,
+      },
+    );
+    expect(expectExit(put, 0).json<PutDoc>().checksum).toBe(sha256Hex(blob));
+
+    const lazy = cloneRepo(writer.repo);
+    const setupArgs = server.setupArgs(writer.bucket.name, { prefix: writer.prefix });
+    expectExit(await lazy.run([...setupArgs, "--hydration-strategy", "lazy", "--json"]), 0);
+    const raw = await stdoutBytes(lazy, ["data", "get", "files", "blob", "--raw"]);
+    expect(raw.code).toBe(0);
+    expect(raw.bytes.length).toBe(blob.length);
+    expect(sha256Hex(raw.bytes)).toBe(sha256Hex(blob));
   });
 });
