@@ -57,7 +57,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     "--output",
     `give the file to write the content to, e.g. swamp data get ${modelRef} ${name} --output ${name}.out`,
   );
-  checkContentOptions(opts, output, inv.out.json);
+  checkContentOptions(opts, output, inv.out.json, `swamp data get ${modelRef} ${name}`);
   const ctx = await openRepo(inv);
   const model = await requireModel(ctx, modelRef, opts.modelType);
   const repo = ctx.data();
@@ -148,7 +148,12 @@ async function writeContent(
 }
 
 /** --raw and --output write the content alone, so they exclude each other, --json and --no-content. */
-function checkContentOptions(opts: Opts, output: string | undefined, json: boolean): void {
+function checkContentOptions(
+  opts: Opts,
+  output: string | undefined,
+  json: boolean,
+  getCommand: string,
+): void {
   const given = [
     opts.raw === true ? "--raw" : undefined,
     output !== undefined ? "--output" : undefined,
@@ -158,7 +163,7 @@ function checkContentOptions(opts: Opts, output: string | undefined, json: boole
   if (given.length > 1) {
     throw new SwampError(
       "usage",
-      `${given.join(" and ")} cannot be combined: --raw writes only the content to stdout, --output only to a file. Give one, e.g. swamp data get vpc main --raw.`,
+      `${given.join(" and ")} cannot be combined: --raw writes only the content to stdout, --output only to a file. Give one, e.g. ${getCommand} --raw > FILE.`,
     );
   }
 }
