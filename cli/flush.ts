@@ -4,8 +4,8 @@
  */
 const lastWrites = new Map<NodeJS.WriteStream, Promise<void>>();
 
-export function write(stream: NodeJS.WriteStream, text: string): void {
-  if (text === "") return;
+export function write(stream: NodeJS.WriteStream, text: string | Uint8Array): void {
+  if (text.length === 0) return;
   lastWrites.set(stream, new Promise((resolve) => stream.write(text, () => resolve())));
 }
 

@@ -39,7 +39,7 @@ const GET_REQUIRED = [
   "tags",
   "version",
 ];
-const GET_OPTIONAL = ["checksum", "content", "size"];
+const GET_OPTIONAL = ["checksum", "content", "contentEncoding", "size"];
 const LIST_ITEM_KEYS = ["contentType", "createdAt", "id", "name", "size", "streaming", "type", "version"];
 
 const isIsoTime = (s: string) => !Number.isNaN(Date.parse(s)) && s.includes("T");

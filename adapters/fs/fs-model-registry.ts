@@ -20,24 +20,32 @@ export class FsModelRegistry implements ModelRegistry {
     this.host = host;
   }
 
-  async resolve(nameOrId: string): Promise<ModelDefinition | null> {
+  async resolve(nameOrId: string, type?: string): Promise<ModelDefinition | null> {
+    if (type !== undefined) return this.resolveTyped(nameOrId, normalizeModelType(type));
     const all = await this.list();
     const byId = all.find((m) => m.id === nameOrId);
     if (byId) return byId;
     const byName = all.filter((m) => m.name === nameOrId);
     if (byName.length > 1) {
+      const types = byName.map((m) => m.type);
       throw invalid(
-        `Model "${nameOrId}" exists under several types: ${byName.map((m) => m.type).join(", ")}. Pass --model-type <type> to choose one.`,
-        { types: byName.map((m) => m.type) },
+        `Model "${nameOrId}" exists under several types: ${types.join(", ")}. Pass --model-type <type> to choose one, e.g. --model-type ${types[0]}.`,
+        { types },
       );
     }
     return byName[0] ?? null;
   }
 
-  async resolveTyped(name: string, type: string): Promise<ModelDefinition | null> {
-    validateModelName(name);
-    const normalized = normalizeModelType(type);
-    return this.read(this.definitionPath(name, normalized), normalized, name);
+  async named(nameOrId: string): Promise<ModelDefinition[]> {
+    return (await this.list()).filter((m) => m.id === nameOrId || m.name === nameOrId);
+  }
+
+  /** By name first (one file read), else by id under that type. */
+  private async resolveTyped(nameOrId: string, type: string): Promise<ModelDefinition | null> {
+    validateModelName(nameOrId);
+    const byName = await this.read(this.definitionPath(nameOrId, type), type, nameOrId);
+    if (byName) return byName;
+    return (await this.named(nameOrId)).find((m) => m.id === nameOrId && m.type === type) ?? null;
   }
 
   async create(name: string, type: string): Promise<ModelDefinition> {

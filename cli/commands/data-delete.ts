@@ -14,11 +14,12 @@ import {
 } from "../command-spec.ts";
 import { confirmed } from "../confirm.ts";
 import type { Invocation } from "../run.ts";
-import { nonEmptyOption } from "./selectors.ts";
+import { nonEmptyOption, selectModelType } from "./selectors.ts";
 import { modelLeases, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
 
 const options = {
   ...selectModel,
+  ...selectModelType,
   ...selectName,
   version: text("--version <n>", "delete only this version"),
   prefix: text("--prefix <prefix>", "delete every name starting with this prefix"),
@@ -63,7 +64,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const version = opts.version === undefined ? undefined : parsePositiveInt(opts.version, "--version");
 
   const ctx = await openRepo(inv);
-  const model = await requireModel(ctx, modelRef);
+  const model = await requireModel(ctx, modelRef, opts.modelType);
   const repo = ctx.data();
   const base = { modelId: model.id, modelName: model.name, modelType: model.type };
   const plan = await planDataDelete(
@@ -84,19 +85,12 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     ));
   if (!go) {
     const preview = batch
-      ? {
-          ...base,
-          totalDeleted: names.length,
-          totalVersionsDeleted: planned,
-          failed: [],
-          dryRun: true,
-          names,
-        }
+      ? { ...base, wouldDelete: names.length, wouldDeleteVersions: planned, dryRun: true, names }
       : {
           ...base,
           dataName: name,
           ...(version !== undefined ? { version } : {}),
-          versionsDeleted: planned,
+          wouldDelete: planned,
           dryRun: true,
         };
     inv.out.result(

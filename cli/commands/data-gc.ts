@@ -33,10 +33,13 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         ),
     },
   );
+  // A dry run (or a declined one) says what it would delete, never that it deleted.
+  const counts = result.dryRun
+    ? { wouldDelete: result.versionsDeleted, wouldReclaimBytes: result.bytesReclaimed }
+    : { versionsDeleted: result.versionsDeleted, bytesReclaimed: result.bytesReclaimed };
   const doc = {
     dataEntriesExpired: result.expired.length,
-    versionsDeleted: result.versionsDeleted,
-    bytesReclaimed: result.bytesReclaimed,
+    ...counts,
     dryRun: result.dryRun,
     expiredEntries: result.expired.map((e) => ({
       type: e.model.type,
@@ -48,18 +51,18 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     walPagesTotal: result.compacted?.logEntries ?? 0,
     walPagesCheckpointed: result.compacted?.logEntriesFolded ?? 0,
   };
-  inv.out.result(doc, () => summary(doc));
+  inv.out.result(doc, () => summary(result));
 }
 
-function summary(doc: {
-  dataEntriesExpired: number;
+function summary(result: {
+  expired: unknown[];
   versionsDeleted: number;
   bytesReclaimed: number;
   dryRun: boolean;
 }): string {
-  if (doc.dataEntriesExpired === 0 && doc.versionsDeleted === 0) return "Nothing to clean up.";
-  const what = `${doc.dataEntriesExpired} expired record(s), ${doc.versionsDeleted} old version(s), ${doc.bytesReclaimed} bytes`;
-  return doc.dryRun
+  if (result.expired.length === 0 && result.versionsDeleted === 0) return "Nothing to clean up.";
+  const what = `${result.expired.length} expired record(s), ${result.versionsDeleted} old version(s), ${result.bytesReclaimed} bytes`;
+  return result.dryRun
     ? `Would delete ${what}. Run 'swamp data gc --yes' to delete.`
     : `Garbage collection complete: deleted ${what}.`;
 }

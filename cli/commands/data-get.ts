@@ -1,10 +1,12 @@
-import { relative } from "node:path";
-import type { DataMetadata, ModelKey } from "../../core/data-record.ts";
+import { relative, resolve } from "node:path";
+import { writeFileAtomic } from "../../adapters/fs/atomic-file.ts";
+import { contentText, contentView } from "../../core/content-view.ts";
+import type { DataMetadata, ModelDefinition, ModelKey } from "../../core/data-record.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { DataRepository } from "../../core/ports/data-repository.ts";
-import { decodeContent } from "../../core/query/record-content.ts";
 import {
   defineCommand,
+  flag,
   modelArgument,
   nameArgument,
   negated,
@@ -13,21 +15,31 @@ import {
   selectName,
   text,
 } from "../command-spec.ts";
+import { write } from "../flush.ts";
 import type { Invocation } from "../run.ts";
+import { nonEmptyOption, selectModelType } from "./selectors.ts";
 import { formatSize, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
 
 const options = {
   ...selectModel,
+  ...selectModelType,
   ...selectName,
   version: text("--version <n>", "a specific version"),
   content: negated("--no-content", "omit the content"),
+  raw: flag("--raw", "write only the content's bytes to stdout (binary safe, for pipes)"),
+  output: text("--output <file>", "write the content's bytes to this file (replaced atomically)"),
 };
 type Opts = OptsOf<typeof options>;
 
 export const command = defineCommand({
   description: "show one version of a data record (latest by default) with its content",
   arguments: [modelArgument, nameArgument],
-  examples: ["swamp data get vpc main", "swamp data get vpc main --version 2 --json"],
+  examples: [
+    "swamp data get vpc main",
+    "swamp data get vpc main --version 2 --json",
+    "swamp data get vpc state --raw | jq .",
+    "swamp data get blob image --output image.png",
+  ],
   options,
   run,
 });
@@ -40,8 +52,14 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const modelRef = pick(inv.args[0], opts.model, "model", "swamp data get vpc main");
   const name = pick(inv.args[1], opts.name, "name", `swamp data get ${modelRef} main`);
   const version = opts.version === undefined ? undefined : parsePositiveInt(opts.version, "--version");
+  const output = nonEmptyOption(
+    opts.output,
+    "--output",
+    `give the file to write the content to, e.g. swamp data get ${modelRef} ${name} --output ${name}.out`,
+  );
+  checkContentOptions(opts, output, inv.out.json, `swamp data get ${modelRef} ${name}`);
   const ctx = await openRepo(inv);
-  const model = await requireModel(ctx, modelRef);
+  const model = await requireModel(ctx, modelRef, opts.modelType);
   const repo = ctx.data();
   const meta =
     version === undefined
@@ -73,15 +91,15 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     ...(meta.checksum !== undefined ? { checksum: meta.checksum } : {}),
     contentPath: repoRelative(ctx.repoDir, path),
   };
+  if (opts.raw === true || output !== undefined) {
+    await writeContent(inv, { repo, model, meta, doc }, output);
+    return;
+  }
   let text = "";
   if (opts.content !== false) {
-    const bytes = await repo.readContent(model, meta.name, meta.version);
-    const decoded = decodeContent(meta.contentType, bytes);
-    doc.content =
-      decoded.attributes !== undefined && meta.contentType.includes("json")
-        ? decoded.attributes
-        : decoded.content;
-    text = typeof doc.content === "string" ? doc.content : JSON.stringify(doc.content, null, 2);
+    const view = contentView(meta.contentType, await repo.readContent(model, meta.name, meta.version));
+    Object.assign(doc, view);
+    text = contentText(view, meta.size ?? 0, `swamp data get ${model.name} ${meta.name}`);
   }
   inv.out.result(doc, () => {
     const tags = Object.entries(meta.tags).map(([k, v]) => `${k}=${v}`);
@@ -97,6 +115,57 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     ];
     return opts.content === false ? lines.join("\n") : `${lines.join("\n")}\n\n${text}`;
   });
+}
+
+/** `--raw` (the bytes alone on stdout) or `--output FILE` (the bytes to FILE and a summary). */
+async function writeContent(
+  inv: Invocation<Opts>,
+  {
+    repo,
+    model,
+    meta,
+    doc,
+  }: { repo: DataRepository; model: ModelDefinition; meta: DataMetadata; doc: object },
+  output: string | undefined,
+): Promise<void> {
+  const bytes = await repo.readContent(model, meta.name, meta.version);
+  if (bytes === null) {
+    throw new SwampError(
+      "not_found",
+      `The content of ${meta.name} v${meta.version} is not available here, though its metadata is. Check the datastore with 'swamp doctor'.`,
+    );
+  }
+  if (output === undefined) {
+    write(process.stdout, bytes);
+    return;
+  }
+  const file = resolve(output);
+  await writeFileAtomic(file, bytes);
+  inv.out.result(
+    { ...doc, outputPath: file, bytesWritten: bytes.length },
+    () => `Wrote ${meta.name} v${meta.version} of ${model.name} (${bytes.length} bytes) to ${file}`,
+  );
+}
+
+/** --raw and --output write the content alone, so they exclude each other, --json and --no-content. */
+function checkContentOptions(
+  opts: Opts,
+  output: string | undefined,
+  json: boolean,
+  getCommand: string,
+): void {
+  const given = [
+    opts.raw === true ? "--raw" : undefined,
+    output !== undefined ? "--output" : undefined,
+    json && opts.raw === true ? "--json" : undefined,
+    opts.content === false && (opts.raw === true || output !== undefined) ? "--no-content" : undefined,
+  ].filter((o) => o !== undefined);
+  if (given.length > 1) {
+    throw new SwampError(
+      "usage",
+      `${given.join(" and ")} cannot be combined: --raw writes only the content to stdout, --output only to a file. Give one, e.g. ${getCommand} --raw > FILE.`,
+    );
+  }
 }
 
 /** Relative to the repo when inside it; a remote store's cache (outside the repo) stays absolute. */

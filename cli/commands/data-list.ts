@@ -1,15 +1,17 @@
 import { SwampError } from "../../core/errors.ts";
 import { type ModelReference, parseModelReference } from "../../core/model-reference.ts";
+import { normalizeModelType } from "../../core/model-type.ts";
 import type { CatalogRow } from "../../core/ports/catalog.ts";
 import { scanAll } from "../../core/query/scan-catalog.ts";
 import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
-import { nonEmptyOption } from "./selectors.ts";
+import { nonEmptyOption, selectModelType } from "./selectors.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
 
 const options = {
   ...selectModel,
+  ...selectModelType,
   type: text("--type <type>", "only this tags.type (log, file, resource, data, …)"),
 };
 type Opts = OptsOf<typeof options>;
@@ -37,7 +39,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     `no data has an empty type. Give one such as resource, file, log or data (e.g. swamp data list ${modelRef} --type resource), or leave --type out to list all.`,
   );
   const ctx = await openRepo(inv);
-  const listing = await listingOf(ctx, parseModelReference(modelRef));
+  const listing = await listingOf(ctx, parseModelReference(modelRef), inv.opts.modelType);
   const rows = listing.rows.filter((row) => type === undefined || row.dataType === type);
   // A NAMESPACE column only when the listing spans namespaces (`*:model`).
   const spans = new Set(rows.map((row) => row.namespace)).size > 1;
@@ -95,9 +97,9 @@ interface Listing {
  * `*:vpc`, the catalog's rows of that model name in that namespace or in every namespace
  * (another namespace's rows come from `datastore catalog pull`).
  */
-async function listingOf(ctx: RepoContext, ref: ModelReference): Promise<Listing> {
+async function listingOf(ctx: RepoContext, ref: ModelReference, modelType?: string): Promise<Listing> {
   if (ref.namespace === undefined || ref.namespace === ctx.namespace) {
-    const model = await requireModel(ctx, ref.model);
+    const model = await requireModel(ctx, ref.model, modelType);
     const rows = await ctx.readCatalog((catalog) =>
       scanAll(catalog, {
         latestOnly: true,
@@ -122,6 +124,7 @@ async function listingOf(ctx: RepoContext, ref: ModelReference): Promise<Listing
     scanAll(catalog, {
       latestOnly: true,
       modelName: ref.model,
+      ...(modelType !== undefined ? { typeNormalized: normalizeModelType(modelType) } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
     }),
   );

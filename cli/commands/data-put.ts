@@ -6,13 +6,16 @@ import type { Invocation } from "../run.ts";
 import { parseTags } from "./selectors.ts";
 import { formatSize, modelLeases, openRepo, pick } from "./shared.ts";
 
+/** `--file -` reads standard input, as `--stdin` does. */
+const STDIN = "-";
+
 const options = {
   value: text("--value <text>", "the content, inline"),
-  file: text("--file <path>", "read the content from a file"),
+  file: text("--file <path>", "read the content from a file ('-' for standard input)"),
   stdin: flag("--stdin", "read the content from standard input"),
   modelType: text(
     "--model-type <type>",
-    "create the model with this type if it does not exist (e.g. aws::ec2::vpc)",
+    "the model's type (e.g. aws::ec2::vpc): creates the model when none has this name, chooses when several do; a different type than the existing model's is refused",
   ),
   contentType: text(
     "--content-type <mime>",
@@ -38,7 +41,7 @@ export const command = defineCommand({
   examples: [
     'swamp data put vpc main --model-type aws::ec2::vpc --value \'{"cidr":"10.0.0.0/16"}\'',
     "swamp data put vpc plan --file plan.json --tag env=prod",
-    "terraform show -json | swamp data put vpc state --stdin --content-type application/json",
+    "terraform show -json | swamp data put vpc state --file - --content-type application/json",
   ],
   options,
   run,
@@ -54,7 +57,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   if (sources !== 1) {
     throw new SwampError(
       "usage",
-      `Give the content with exactly one of --value, --file or --stdin (got ${sources}). Example: swamp data put ${model} ${name} --value '{"cidr":"10.0.0.0/16"}'`,
+      `Give the content with exactly one of --value, --file (--file - for standard input) or --stdin (got ${sources}). Example: swamp data put ${model} ${name} --value '{"cidr":"10.0.0.0/16"}'`,
     );
   }
   const tags = parseTags(opts.tag);
@@ -71,7 +74,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       model,
       name,
       content: () => readContent(opts),
-      ...(opts.file !== undefined ? { fileName: opts.file } : {}),
+      ...(opts.file !== undefined && opts.file !== STDIN ? { fileName: opts.file } : {}),
       ...(opts.contentType !== undefined ? { contentType: opts.contentType } : {}),
       ...(opts.modelType !== undefined ? { modelType: opts.modelType } : {}),
       ...(opts.spec !== undefined ? { spec: opts.spec } : {}),
@@ -98,7 +101,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
 
 async function readContent(opts: Opts): Promise<Uint8Array> {
   if (opts.value !== undefined) return new TextEncoder().encode(opts.value);
-  if (opts.file !== undefined) {
+  if (opts.file !== undefined && opts.file !== STDIN) {
     try {
       return new Uint8Array(await readFile(opts.file));
     } catch (e) {

@@ -1,10 +1,12 @@
 import { checkRenameNames, dataRename } from "../../core/use-cases/data-rename.ts";
 import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
+import { selectModelType } from "./selectors.ts";
 import { modelLeases, openRepo, pick, requireModel } from "./shared.ts";
 
 const options = {
   ...selectModel,
+  ...selectModelType,
   newName: text("--new-name <name>", "new data name"),
 };
 type Opts = OptsOf<typeof options>;
@@ -33,7 +35,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   );
   checkRenameNames(oldName, newName);
   const ctx = await openRepo(inv);
-  const model = await requireModel(ctx, modelRef);
+  const model = await requireModel(ctx, modelRef, inv.opts.modelType);
   const result = await dataRename(
     {
       repo: ctx.data(),

@@ -8,9 +8,10 @@ import {
   selectName,
 } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
+import { selectModelType } from "./selectors.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
 
-const options = { ...selectModel, ...selectName };
+const options = { ...selectModel, ...selectModelType, ...selectName };
 type Opts = OptsOf<typeof options>;
 
 export const command = defineCommand({
@@ -25,7 +26,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const modelRef = pick(inv.args[0], inv.opts.model, "model", "swamp data versions vpc main");
   const name = pick(inv.args[1], inv.opts.name, "name", `swamp data versions ${modelRef} main`);
   const ctx = await openRepo(inv);
-  const model = await requireModel(ctx, modelRef);
+  const model = await requireModel(ctx, modelRef, inv.opts.modelType);
   const repo = ctx.data();
   const numbers = (await repo.versions(model, name)).reverse();
   if (numbers.length === 0) {

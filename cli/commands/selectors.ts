@@ -1,4 +1,5 @@
 import { SwampError } from "../../core/errors.ts";
+import { text } from "../command-spec.ts";
 
 /**
  * Selecting options given on the command line. An empty value is refused, never read as "every
@@ -31,3 +32,11 @@ function tagProblem(value: string): string | null {
   if (eq === value.length - 1) return "the value is empty";
   return null;
 }
+
+/** Chooses among models sharing a name (each type is a separate model). */
+export const selectModelType = {
+  modelType: text(
+    "--model-type <type>",
+    "the model's type, when several models share its name (e.g. aws::ec2::vpc)",
+  ),
+} as const;

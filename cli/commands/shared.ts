@@ -42,10 +42,21 @@ export function parsePositiveInt(value: string, flag: string): number {
   return Number(value);
 }
 
-/** Resolves a model by name or id, or fails naming how to see the models there are. */
-export async function requireModel(ctx: RepoContext, ref: string): Promise<ModelDefinition> {
-  const model = await ctx.models().resolve(ref);
+/**
+ * Resolves a model by name or id (of `type` when given: it chooses among models sharing a name),
+ * or fails naming how to see the models there are.
+ */
+export async function requireModel(ctx: RepoContext, ref: string, type?: string): Promise<ModelDefinition> {
+  const models = ctx.models();
+  const model = await models.resolve(ref, type);
   if (model) return model;
+  const others = type === undefined ? [] : await models.named(ref);
+  if (others.length > 0) {
+    throw new SwampError(
+      "not_found",
+      `Model not found: ${ref} of type ${type}. "${ref}" exists with type ${others.map((m) => m.type).join(", ")}; pass ${others.length === 1 ? "it to --model-type, or leave --model-type out" : "one of those to --model-type"}.`,
+    );
+  }
   throw new SwampError(
     "not_found",
     `Model not found: ${ref}. Check the name (models live in ${ctx.repoDir}/models/), or write data with 'swamp data put ${ref} <name> --model-type <type> --value …' to create it.`,

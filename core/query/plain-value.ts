@@ -1,4 +1,5 @@
 import { Optional } from "@marcbachmann/cel-js";
+import { base64 } from "../base64.ts";
 
 /**
  * A CEL value as plain JSON-able data: BigInt (int, uint) → number, timestamps → ISO strings,
@@ -23,10 +24,4 @@ export function toPlainValue(value: unknown): unknown {
   }
   const primitive = value.valueOf();
   return typeof primitive === "bigint" ? Number(primitive) : String(value);
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }

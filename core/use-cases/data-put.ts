@@ -6,7 +6,7 @@ import {
   validateGcPolicy,
   validateLifetime,
 } from "../data-rules.ts";
-import { notFound } from "../errors.ts";
+import { invalid, notFound } from "../errors.ts";
 import { normalizeModelType } from "../model-type.ts";
 import type { DataRepository } from "../ports/data-repository.ts";
 import type { ModelRegistry } from "../ports/model-registry.ts";
@@ -86,6 +86,11 @@ export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<D
   return toResult(model, deps.namespace, meta);
 }
 
+/**
+ * The model to write to. `--model-type` creates the model when no model has that name, and
+ * chooses among models sharing it; a new type for an existing name is refused, so a second model
+ * of the same name is never made by accident.
+ */
 async function resolveOrCreateModel(
   models: ModelRegistry,
   ref: string,
@@ -93,7 +98,11 @@ async function resolveOrCreateModel(
 ): Promise<ModelDefinition> {
   if (modelType !== undefined) {
     const type = normalizeModelType(modelType);
-    return (await models.resolveTyped(ref, type)) ?? (await models.create(ref, type));
+    const found = await models.resolve(ref, type);
+    if (found) return found;
+    const others = await models.named(ref);
+    if (others.length > 0) throw typeConflict(ref, type, others);
+    return models.create(ref, type);
   }
   const found = await models.resolve(ref);
   if (found) return found;
@@ -101,6 +110,15 @@ async function resolveOrCreateModel(
     "Model",
     ref,
     `Pass --model-type to create it, e.g. 'swamp data put ${ref} <name> --model-type aws::ec2::vpc --value …'`,
+  );
+}
+
+function typeConflict(ref: string, type: string, existing: ModelDefinition[]) {
+  const types = existing.map((m) => m.type);
+  const name = existing[0]?.name ?? ref;
+  return invalid(
+    `Model "${name}" already exists with type ${types.join(", ")}, not ${type}; nothing was written. To write to it, pass --model-type ${types[0]}${types.length === 1 ? " (or leave --model-type out)" : ""}; to create a separate model of type ${type}, give it another name, e.g. 'swamp data put ${name}-${type.split("/").pop()} <name> --model-type ${type} --value …'.`,
+    { types, requested: type },
   );
 }
 

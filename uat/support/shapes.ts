@@ -56,7 +56,12 @@ export interface GetDoc {
   size?: number;
   checksum?: string;
   contentPath: string;
+  /** Parsed JSON, text, or (non-text content) base64 with `contentEncoding`. */
   content?: unknown;
+  contentEncoding?: "base64";
+  /** `--output FILE`: where the content went and how many bytes. */
+  outputPath?: string;
+  bytesWritten?: number;
 }
 
 export interface ListItem {

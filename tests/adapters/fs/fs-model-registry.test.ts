@@ -29,8 +29,10 @@ describe("FsModelRegistry", () => {
     expect(await registry.resolve("vpc")).toEqual(ref);
     expect(await registry.resolve(ref.id)).toEqual(ref);
     expect(await registry.resolve("nope")).toBeNull();
-    expect(await registry.resolveTyped("vpc", "AWS::EC2::VPC")).toEqual(ref);
-    expect(await registry.resolveTyped("vpc", "gcp/net")).toBeNull();
+    expect(await registry.resolve("vpc", "AWS::EC2::VPC")).toEqual(ref);
+    expect(await registry.resolve("vpc", "gcp/net")).toBeNull();
+    expect(await registry.resolve(ref.id, "aws::ec2::vpc")).toEqual(ref);
+    expect(await registry.resolve(ref.id, "gcp/net")).toBeNull();
   });
 
   test("a name under several types asks for --model-type", async () => {
@@ -39,9 +41,11 @@ describe("FsModelRegistry", () => {
     await expect(registry.resolve("main")).rejects.toMatchObject({
       code: "validation_failed",
       message:
-        'Model "main" exists under several types: aws/vpc, gcp/net. Pass --model-type <type> to choose one.',
+        'Model "main" exists under several types: aws/vpc, gcp/net. Pass --model-type <type> to choose one, e.g. --model-type aws/vpc.',
     });
-    expect((await registry.resolveTyped("main", "gcp/net"))?.type).toBe("gcp/net");
+    expect((await registry.resolve("main", "gcp/net"))?.type).toBe("gcp/net");
+    expect((await registry.named("main")).map((m) => m.type)).toEqual(["aws/vpc", "gcp/net"]);
+    expect(await registry.named("other")).toEqual([]);
   });
 
   test("racing creators end with one definition", async () => {
@@ -89,7 +93,7 @@ describe("FsModelRegistry", () => {
     await expect(registry.create("a/b", "aws")).rejects.toMatchObject({ code: "validation_failed" });
     await expect(registry.create("..", "aws")).rejects.toMatchObject({ code: "validation_failed" });
     await expect(registry.create("ok", "../x")).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(registry.resolveTyped("ok", "")).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(registry.resolve("ok", "")).rejects.toMatchObject({ code: "validation_failed" });
     expect(readdirSync(repoDir)).toEqual([]);
   });
 

@@ -91,6 +91,33 @@ describe("dataPut", () => {
     expect(err.message).toContain("--model-type");
   });
 
+  test("a --model-type other than the existing model's is refused; nothing is created or written", async () => {
+    const { deps, dir } = setup();
+    await dataPut(deps, input());
+    const err = await dataPut(deps, input({ modelType: "aws::ec2::subnet" })).catch((e) => e);
+    expect(err).toBeInstanceOf(SwampError);
+    expect(err.code).toBe("validation_failed");
+    expect(err.message).toContain('Model "vpc" already exists with type aws/ec2/vpc, not aws/ec2/subnet');
+    expect(err.message).toContain("--model-type aws/ec2/subnet");
+    expect(err.message).toContain("another name");
+    expect(existsSync(join(dir, "models", "aws", "ec2", "subnet"))).toBe(false);
+    expect(await deps.models.named("vpc")).toHaveLength(1);
+  });
+
+  test("--model-type chooses among models that already share a name", async () => {
+    const { deps } = setup();
+    await deps.models.create("vpc", "aws/ec2/vpc");
+    await deps.models.create("vpc", "gcp/net");
+    const ambiguous = await dataPut(deps, input({ modelType: undefined })).catch((e) => e);
+    expect(ambiguous.code).toBe("validation_failed");
+    expect(ambiguous.message).toContain("aws/ec2/vpc, gcp/net");
+    expect(ambiguous.message).toContain("--model-type");
+    const written = await dataPut(deps, input({ modelType: "GCP::NET" }));
+    expect(written).toMatchObject({ modelType: "gcp/net", version: 1 });
+    const third = await dataPut(deps, input({ modelType: "aws::ec2::lb" })).catch((e) => e);
+    expect(third.message).toContain("aws/ec2/vpc, gcp/net");
+  });
+
   test("bad names, lifetimes and gc policies fail before anything is written", async () => {
     const { deps, dir } = setup();
     for (const bad of [
