@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { writeAtomically } from "../adapters/fs/repo-config-file.ts";
+import { writeFileAtomic } from "../adapters/fs/atomic-file.ts";
 import {
   EXPORT_MANIFEST,
   EXPORT_PARTS_DIR,
@@ -78,9 +78,9 @@ export async function publishCatalogExport(deps: ExportDeps): Promise<ExportOutc
   const current = await readFile(join(deps.cacheDir, EXPORT_MANIFEST), "utf8").catch(() => null);
   if (current !== manifest) {
     deps.markDirty(EXPORT_MANIFEST);
-    await writeAtomically(join(deps.cacheDir, EXPORT_MANIFEST), manifest);
+    await writeFileAtomic(join(deps.cacheDir, EXPORT_MANIFEST), manifest);
   }
-  await writeAtomically(deps.stateFile, JSON.stringify({ version: STATE_VERSION, parts: next }));
+  await writeFileAtomic(deps.stateFile, JSON.stringify({ version: STATE_VERSION, parts: next }));
   return outcome;
 }
 
@@ -137,5 +137,5 @@ async function listParts(cacheDir: string): Promise<string[]> {
 async function writeFileIn(root: string, rel: string, body: Uint8Array): Promise<void> {
   const path = join(root, rel);
   await mkdir(dirname(path), { recursive: true });
-  await writeAtomically(path, body);
+  await writeFileAtomic(path, body);
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 
 /**
  * Writes `bytes` to `path` through a temporary file next to it: a reader sees the old file or the
  * whole new one, never a part, and a failed write leaves no temporary file behind.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+export async function writeFileAtomic(path: string, bytes: string | Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${randomUUID()}.tmp`);
   try {
     await writeFile(tmp, bytes);
     await rename(tmp, path);

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { link, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import YAML, { type Document } from "yaml";
 import { SwampError } from "../../core/errors.ts";
 import type { Host } from "../../core/ports/host.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
 
 /** The marker file that makes a directory a swamp repo. */
 export const REPO_CONFIG_FILE = ".swamp.yaml";
@@ -54,7 +55,7 @@ export async function editRepoConfig(repoDir: string, edits: readonly RepoConfig
     if (edit.value === undefined) doc.deleteIn(edit.path);
     else doc.setIn(edit.path, edit.value);
   }
-  await writeAtomically(path, doc.toString());
+  await writeFileAtomic(path, doc.toString());
   return toRepoConfig(path, doc);
 }
 
@@ -140,18 +141,6 @@ function toRepoConfig(path: string, doc: Document): RepoConfig {
   if (typeof repoId === "string" && repoId !== "") config.repoId = repoId;
   if (data.datastore !== undefined && data.datastore !== null) config.datastore = data.datastore;
   return config;
-}
-
-/** Writes `path` whole or not at all: a temp file beside it, then a rename. */
-export async function writeAtomically(path: string, text: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => {});
-    throw e;
-  }
 }
 
 /** Writes a complete file at `path` only if nothing is there: link(2) of a finished temp file never clobbers. */
