@@ -1,7 +1,7 @@
 /** The commander program: parses argv, runs the command, maps usage errors to exit code 2. */
 import { CommanderError } from "commander";
 import { ExitCode } from "../core/errors.ts";
-import { buildProgram } from "./program.ts";
+import { buildProgram, helpAsFlag, unknownTopic } from "./program.ts";
 
 // A reader that stops early (`swamp --help | head`) closes the pipe: stop quietly, like git.
 for (const stream of [process.stdout, process.stderr]) {
@@ -12,7 +12,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const json = process.argv.includes("--json");
-const program = await buildProgram(process.argv.slice(2));
+const { argv, topic } = helpAsFlag(process.argv.slice(2));
+const program = await buildProgram(argv);
 program.exitOverride();
 program.configureOutput({
   outputError: (message, write) => {
@@ -30,7 +31,10 @@ function applyExitOverride(cmd: typeof program): void {
 }
 
 try {
-  await program.parseAsync(process.argv);
+  const unknown = topic && unknownTopic(program, topic);
+  if (unknown)
+    program.error(`unknown command '${unknown}'`, { code: "commander.unknownCommand", exitCode: 2 });
+  await program.parseAsync(argv, { from: "user" });
 } catch (err) {
   if (err instanceof CommanderError) {
     const quiet = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(err.code);

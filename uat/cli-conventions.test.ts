@@ -3,9 +3,17 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
 import type { RepoInitDoc } from "./support/shapes.ts";
-import { expectExit, makeRepo, makeSandbox, run, tempDir } from "./support/swamp.ts";
+import { expectExit, makeRepo, makeSandbox, PROJECT_ROOT, run, tempDir } from "./support/swamp.ts";
 
 installCleanup();
+
+/** `swamp version --json`. */
+interface VersionDoc {
+  version: string;
+  commit: string;
+  buildDate: string;
+  platform: string;
+}
 
 describe("repo discovery walks up from the current directory", () => {
   test("a command run from a subdirectory of a repo works on that repo", async () => {
@@ -58,5 +66,43 @@ describe("repo discovery walks up from the current directory", () => {
     expect(init).toMatchObject({ repoDir: sub, created: true });
     expect(init.repoId).not.toBe(outer.repoId);
     expect(existsSync(join(sub, ".swamp.yaml"))).toBe(true);
+  });
+});
+
+describe("swamp version", () => {
+  test("--json says the version, the commit and date it was built, and the platform", async () => {
+    const doc = expectExit(await run(["version", "--json"]), 0).json<VersionDoc>();
+    expect(Object.keys(doc).sort()).toEqual(["buildDate", "commit", "platform", "version"]);
+    const pkg = (await Bun.file(join(PROJECT_ROOT, "package.json")).json()) as { version: string };
+    expect(doc.version).toBe(pkg.version);
+    expect(doc.commit).toMatch(/^([0-9a-f]{7,40}(-dirty)?|unknown)$/);
+    expect(doc.buildDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(doc.platform).toBe(`${process.platform}-${process.arch}`);
+    const text = expectExit(await run(["version"]), 0).stdout;
+    expect(text).toBe(
+      `swamp ${doc.version} (commit ${doc.commit}, built ${doc.buildDate}, ${doc.platform})\n`,
+    );
+    expect(expectExit(await run(["--version"]), 0).stdout).toBe(`${doc.version}\n`);
+  });
+});
+
+describe("help", () => {
+  test("`swamp help data put` shows that command's help, with its examples and the global flags", async () => {
+    const r = expectExit(await run(["help", "data", "put"]), 0);
+    expect(r.stdout).toContain("Usage: swamp data put [options]");
+    expect(r.stdout).toContain("--model-type");
+    expect(r.stdout).toContain("Global Options:");
+    expect(r.stdout).toContain("--repo-dir <dir>");
+    expect(r.stdout).toContain("$ swamp data put vpc main");
+  });
+
+  test("a group's help has examples", async () => {
+    const r = expectExit(await run(["ds", "lock", "--help"]), 0);
+    expect(r.stdout).toContain("Examples:\n  $ swamp ds lock status");
+  });
+
+  test("help for an unknown command is a usage error", async () => {
+    const r = expectExit(await run(["help", "data", "nosuch"]), 2);
+    expect(r.stderr).toContain("nosuch");
   });
 });
