@@ -11,6 +11,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// The shell's completion script asks here at TAB time (see `swamp completion`).
+if (process.argv[2] === "__complete") {
+  const { completionsFor } = await import("./program.ts");
+  const found = await completionsFor(process.argv.slice(3));
+  process.stdout.write(found.map((c) => `${c}\n`).join(""));
+  process.exit(ExitCode.ok);
+}
+
 const json = process.argv.includes("--json");
 const { argv, topic } = helpAsFlag(process.argv.slice(2));
 const program = await buildProgram(argv);

@@ -114,6 +114,7 @@ function commands(): Entry[] {
     at("datastore namespace unset", () => import("./commands/datastore-namespace-unset.ts")),
     at("datastore catalog pull", () => import("./commands/datastore-catalog-pull.ts")),
     at("version", () => import("./commands/version.ts")),
+    at("completion", () => import("./commands/completion.ts")),
   ];
 }
 
@@ -265,4 +266,34 @@ function namedPath(argv: readonly string[], known: readonly (readonly string[])[
     else break;
   }
   return path;
+}
+
+/**
+ * What completes the last of `words` (the words after `swamp`, the last one being typed): the
+ * commands and groups under the path typed so far, the options of the command it names (loaded
+ * for that) and the global ones, or the choices of an option's or argument's value.
+ */
+export async function completionsFor(words: readonly string[]): Promise<string[]> {
+  const current = words[words.length - 1] ?? "";
+  const before = words.slice(0, -1);
+  let cmd = await buildProgram(before);
+  for (const word of before.filter((w, i) => !w.startsWith("-") && before[i - 1] !== "--repo-dir")) {
+    const next = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    cmd = next;
+  }
+  const options: Option[] = [];
+  for (let at: Command | null = cmd; at; at = at.parent) options.push(...at.options.filter((o) => !o.hidden));
+  const previous = before[before.length - 1] ?? "";
+  const valued = options.find(
+    (o) => (o.long === previous || o.short === previous) && (o.required || o.optional),
+  );
+  const candidates = valued
+    ? (valued.argChoices ?? [])
+    : current.startsWith("-")
+      ? [...options.flatMap((o) => (o.long ? [o.long] : [])), "--help"]
+      : cmd.commands.length > 0
+        ? cmd.commands.map((c) => c.name())
+        : cmd.registeredArguments.flatMap((a) => a.argChoices ?? []);
+  return [...new Set(candidates)].filter((c) => c.startsWith(current));
 }

@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
 import type { RepoInitDoc } from "./support/shapes.ts";
-import { expectExit, makeRepo, makeSandbox, PROJECT_ROOT, run, tempDir } from "./support/swamp.ts";
+import { expectExit, makeRepo, makeSandbox, PROJECT_ROOT, run, SWAMP_BIN, tempDir } from "./support/swamp.ts";
+import { TmuxSession } from "./support/tmux.ts";
 
 installCleanup();
 
@@ -104,5 +105,60 @@ describe("help", () => {
   test("help for an unknown command is a usage error", async () => {
     const r = expectExit(await run(["help", "data", "nosuch"]), 2);
     expect(r.stderr).toContain("nosuch");
+  });
+});
+
+describe("swamp completion", () => {
+  const bin = dirname(SWAMP_BIN);
+
+  test("bash: sourced in a bash, TAB completes `swamp data q` to `swamp data query`", async () => {
+    const dir = tempDir("completion");
+    const { env } = makeSandbox();
+    const term = await TmuxSession.start("bash --norc --noprofile", {
+      cwd: dir,
+      env: { ...env, PATH: `${bin}:${process.env.PATH}`, PS1: "$ " },
+    });
+    await term.sendKeys("source <(swamp completion bash); complete -p swamp", "Enter");
+    await term.waitForText(["complete -o default -F _swamp swamp"]);
+    await term.sendKeys("swamp data q", "Tab");
+    // bash adds a space after the only candidate; tmux drops trailing spaces from the screen.
+    await term.waitForText([/\$ swamp data query$/m]);
+    await term.sendKeys(" --li", "Tab");
+    await term.waitForText([/\$ swamp data query +--limit$/m]);
+  });
+
+  test("bash: compgen-style calls see commands, options and choices", async () => {
+    const { env } = makeSandbox();
+    const script = expectExit(await run(["completion", "bash"]), 0).stdout;
+    const ask = async (words: string[]) => {
+      const proc = Bun.spawn(
+        [
+          "bash",
+          "--norc",
+          "--noprofile",
+          "-c",
+          `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _swamp; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        { env: { ...env, PATH: `${bin}:${process.env.PATH}` }, stdout: "pipe", stderr: "pipe" },
+      );
+      const [out] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+      return out.trim().split("\n");
+    };
+    expect(await ask(["swamp", "ds", "lock", ""])).toEqual(["status", "release"]);
+    expect(await ask(["swamp", "data", "put", "--model-t"])).toEqual(["--model-type"]);
+    expect(await ask(["swamp", "completion", "f"])).toEqual(["fish"]);
+  });
+
+  test("zsh and fish scripts ask swamp at TAB time; an unknown shell is a usage error", async () => {
+    for (const shell of ["zsh", "fish"]) {
+      const doc = expectExit(await run(["completion", shell, "--json"]), 0).json<{
+        shell: string;
+        script: string;
+      }>();
+      expect(doc.shell).toBe(shell);
+      expect(doc.script).toContain("swamp __complete");
+    }
+    const r = expectExit(await run(["completion", "tcsh"]), 2);
+    expect(r.stderr).toContain("bash, zsh, fish");
   });
 });

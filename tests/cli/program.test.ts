@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Command } from "commander";
-import { buildProgram, helpAsFlag, unknownTopic } from "../../cli/program.ts";
+import { buildProgram, completionsFor, helpAsFlag, unknownTopic } from "../../cli/program.ts";
 
 const names = (cmd: Command | undefined) => (cmd?.commands ?? []).map((c) => c.name());
 const child = (cmd: Command | undefined, name: string) => cmd?.commands.find((c) => c.name() === name);
@@ -8,7 +8,7 @@ const child = (cmd: Command | undefined, name: string) => cmd?.commands.find((c)
 describe("the command tree", () => {
   test("the top-level help lists the groups and top-level commands, loading none of the groups' commands", async () => {
     const program = await buildProgram(["--help"]);
-    expect(names(program)).toEqual(["repo", "data", "doctor", "datastore", "version"]);
+    expect(names(program)).toEqual(["repo", "data", "doctor", "datastore", "version", "completion"]);
     expect(names(child(program, "data"))).toEqual([]);
     expect(child(program, "datastore")?.aliases()).toEqual(["ds"]);
   });
@@ -58,6 +58,7 @@ describe("the command tree", () => {
       ["repo", "init"],
       ["doctor"],
       ["version"],
+      ["completion"],
       ...["status", "sync", "compact"].map((n) => ["datastore", n]),
       ...setups.map((n) => ["datastore", "setup", n]),
       ["datastore", "lock", "status"],
@@ -164,5 +165,30 @@ describe("help", () => {
     expect(text.indexOf("Global Options:")).toBeGreaterThan(text.indexOf("--no-content"));
     for (const flag of ["--json", "-q, --quiet", "-v, --verbose", "--no-color", "--repo-dir <dir>"])
       expect(global).toContain(flag);
+  });
+});
+
+describe("completion", () => {
+  test("commands and groups under the typed path, the `ds` alias and --repo-dir's value read right", async () => {
+    expect(await completionsFor(["data", "q"])).toEqual(["query"]);
+    expect(await completionsFor(["ds", "lock", ""])).toEqual(["status", "release"]);
+    expect(await completionsFor(["d"])).toEqual(["data", "doctor", "datastore"]);
+    expect(await completionsFor(["--repo-dir", "data", "ds", "s"])).toEqual(["status", "setup", "sync"]);
+    expect(await completionsFor(["datastore", "namespace", "m"])).toEqual(["migrate"]);
+  });
+
+  test("options: the command's own (loaded for it) and the global ones", async () => {
+    expect(await completionsFor(["data", "put", "--mo"])).toEqual(["--model-type"]);
+    const all = await completionsFor(["data", "get", "-"]);
+    expect(all).toEqual(
+      expect.arrayContaining(["--version", "--no-content", "--json", "--repo-dir", "--help"]),
+    );
+    expect(all).not.toContain("--force");
+  });
+
+  test("the value of an option or argument with choices; nothing for a free value", async () => {
+    expect(await completionsFor(["ds", "setup", "s3", "--hydration-strategy", ""])).toEqual(["full", "lazy"]);
+    expect(await completionsFor(["completion", "z"])).toEqual(["zsh"]);
+    expect(await completionsFor(["data", "put", "--value", ""])).toEqual([]);
   });
 });
