@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { installCleanup } from "./support/cleanup.ts";
-import type { RepoInitDoc } from "./support/shapes.ts";
+import type { RepoInitDoc, StatusDoc } from "./support/shapes.ts";
 import { expectExit, makeRepo, makeSandbox, PROJECT_ROOT, run, SWAMP_BIN, tempDir } from "./support/swamp.ts";
 import { TmuxSession } from "./support/tmux.ts";
 
@@ -160,5 +160,41 @@ describe("swamp completion", () => {
     }
     const r = expectExit(await run(["completion", "tcsh"]), 2);
     expect(r.stderr).toContain("bash, zsh, fish");
+  });
+});
+
+describe("exit codes", () => {
+  test("an option value that does not parse is a usage error (exit 2) on every command, with its message", async () => {
+    const repo = await makeRepo();
+    const put = ["data", "put", "vpc", "main", "--model-type", "vpc", "--value", "1"];
+    const cases: [string[], string][] = [
+      [["ds", "status", "--timeout", "abc"], "--timeout must be a positive integer (seconds); got abc."],
+      [["ds", "sync", "--timeout", "0"], "--timeout must be greater than 0; got 0."],
+      [["ds", "lock", "status", "--timeout", "1.5"], "--timeout must be a positive integer"],
+      [["doctor", "--timeout", "abc"], "--timeout must be a positive integer"],
+      [["data", "query", "true", "--limit", "abc"], '--limit must be a positive whole number; got "abc".'],
+      [["data", "get", "vpc", "main", "--version", "x"], "--version must be a positive whole number"],
+      [[...put, "--lifetime", "soon"], 'Invalid lifetime "soon"'],
+      [[...put, "--gc", "many"], 'Invalid garbage-collection policy "many"'],
+      [["ds", "setup", "extension", "@swamp/s3-datastore", "--config", "{"], "Invalid JSON in --config"],
+    ];
+    for (const [args, message] of cases) {
+      const r = expectExit(await repo.run([...args, "--json"]), 2);
+      expect({ args, error: r.errorJson() }).toMatchObject({
+        args,
+        error: { code: "usage", error: expect.stringContaining(message) },
+      });
+    }
+  });
+
+  test("ds status --once and --json exit 1 when the store is unhealthy, 0 when healthy", async () => {
+    const repo = await makeRepo();
+    expect(expectExit(await repo.run(["ds", "status", "--json"]), 0).json<StatusDoc>().healthy).toBe(true);
+    const external = join(repo.home, "external");
+    expectExit(await repo.run(["ds", "setup", "filesystem", "--path", external]), 0);
+    rmSync(external, { recursive: true });
+    const doc = expectExit(await repo.run(["ds", "status", "--json"]), 1).json<StatusDoc>();
+    expect(doc).toMatchObject({ healthy: false, message: expect.stringContaining(external) });
+    expect(expectExit(await repo.run(["ds", "status", "--once"]), 1).stdout).toContain("unhealthy");
   });
 });
