@@ -1,7 +1,8 @@
 /** The commander program: parses argv, runs the command, maps usage errors to exit code 2. */
 import { CommanderError } from "commander";
 import { ExitCode } from "../core/errors.ts";
-import { buildProgram, helpAsFlag, unknownTopic } from "./program.ts";
+import { exitFlushed, write } from "./flush.ts";
+import { buildProgram, completionsFor, helpAsFlag, unknownTopic } from "./program.ts";
 
 // A reader that stops early (`swamp --help | head`) closes the pipe: stop quietly, like git.
 for (const stream of [process.stdout, process.stderr]) {
@@ -13,10 +14,9 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // The shell's completion script asks here at TAB time (see `swamp completion`).
 if (process.argv[2] === "__complete") {
-  const { completionsFor } = await import("./program.ts");
   const found = await completionsFor(process.argv.slice(3));
-  process.stdout.write(found.map((c) => `${c}\n`).join(""));
-  process.exit(ExitCode.ok);
+  write(process.stdout, found.map((c) => `${c}\n`).join(""));
+  await exitFlushed(ExitCode.ok);
 }
 
 const json = process.argv.includes("--json");
