@@ -16,6 +16,27 @@ function run(cmd: string[], cwd = root): void {
   if (result.exitCode !== 0) throw new Error(`build step failed (${result.exitCode}): ${cmd.join(" ")}`);
 }
 
+/** The commit being built, or "unknown" (no git, or not a checkout), with "-dirty" for uncommitted changes. */
+function commit(): string {
+  try {
+    const head = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: root });
+    if (head.exitCode !== 0) return "unknown";
+    const dirty = Bun.spawnSync(["git", "status", "--porcelain", "--untracked-files=no"], { cwd: root });
+    return `${head.stdout.toString().trim()}${dirty.stdout.toString().trim() === "" ? "" : "-dirty"}`;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** UTC, second precision; SOURCE_DATE_EPOCH (reproducible builds) wins over the clock. */
+function buildDate(): string {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  const date = Number.isInteger(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date();
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+const stamp = { SWAMP_VERSION: pkg.version, SWAMP_COMMIT: commit(), SWAMP_BUILD_DATE: buildDate() };
+
 function compile(outfile: string, target?: string, executablePath?: string): void {
   const cmd = [
     process.execPath,
@@ -30,7 +51,7 @@ function compile(outfile: string, target?: string, executablePath?: string): voi
     "--splitting",
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
-    `--define=SWAMP_VERSION=${JSON.stringify(pkg.version)}`,
+    ...Object.entries(stamp).map(([name, value]) => `--define=${name}=${JSON.stringify(value)}`),
     `--outfile=${outfile}`,
   ];
   if (target) cmd.push(`--target=bun-${target}`);

@@ -1,7 +1,8 @@
 /** The commander program: parses argv, runs the command, maps usage errors to exit code 2. */
 import { CommanderError } from "commander";
 import { ExitCode } from "../core/errors.ts";
-import { buildProgram } from "./program.ts";
+import { exitFlushed, write } from "./flush.ts";
+import { buildProgram, completionsFor, helpAsFlag, unknownTopic } from "./program.ts";
 
 // A reader that stops early (`swamp --help | head`) closes the pipe: stop quietly, like git.
 for (const stream of [process.stdout, process.stderr]) {
@@ -11,8 +12,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// The shell's completion script asks here at TAB time (see `swamp completion`).
+if (process.argv[2] === "__complete") {
+  const found = await completionsFor(process.argv.slice(3));
+  write(process.stdout, found.map((c) => `${c}\n`).join(""));
+  await exitFlushed(ExitCode.ok);
+}
+
 const json = process.argv.includes("--json");
-const program = await buildProgram(process.argv.slice(2));
+const { argv, topic } = helpAsFlag(process.argv.slice(2));
+const program = await buildProgram(argv);
 program.exitOverride();
 program.configureOutput({
   outputError: (message, write) => {
@@ -30,7 +39,10 @@ function applyExitOverride(cmd: typeof program): void {
 }
 
 try {
-  await program.parseAsync(process.argv);
+  const unknown = topic && unknownTopic(program, topic);
+  if (unknown)
+    program.error(`unknown command '${unknown}'`, { code: "commander.unknownCommand", exitCode: 2 });
+  await program.parseAsync(argv, { from: "user" });
 } catch (err) {
   if (err instanceof CommanderError) {
     const quiet = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(err.code);

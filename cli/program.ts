@@ -12,6 +12,7 @@ import { lazyAction } from "./run.ts";
 interface Group {
   path: readonly string[];
   description: string;
+  examples: readonly string[];
   alias?: string;
 }
 
@@ -21,18 +22,54 @@ interface Entry {
 }
 
 const GROUPS: readonly Group[] = [
-  { path: ["repo"], description: "create and inspect swamp repositories" },
-  { path: ["data"], description: "write, read, query and clean up versioned data records" },
-  { path: ["datastore"], description: "configure and inspect the datastore (alias: ds)", alias: "ds" },
-  { path: ["datastore", "setup"], description: "point the repo at a datastore, migrating existing data" },
-  { path: ["datastore", "lock"], description: "inspect and break leases" },
+  {
+    path: ["repo"],
+    description: "create and inspect swamp repositories",
+    examples: ["swamp repo init", "swamp repo init --repo-dir ./infra --json"],
+  },
+  {
+    path: ["data"],
+    description: "write, read, query and clean up versioned data records",
+    examples: [
+      'swamp data put vpc main --model-type aws::ec2::vpc --value \'{"cidr":"10.0.0.0/16"}\'',
+      "swamp data get vpc main",
+      "swamp data query 'modelName == \"vpc\"' --json",
+      "swamp help data put",
+    ],
+  },
+  {
+    path: ["datastore"],
+    description: "configure and inspect the datastore (alias: ds)",
+    alias: "ds",
+    examples: ["swamp ds status", "swamp ds setup s3 --bucket my-bucket --region eu-west-1", "swamp ds sync"],
+  },
+  {
+    path: ["datastore", "setup"],
+    description: "point the repo at a datastore, migrating existing data",
+    examples: [
+      "swamp ds setup filesystem --path /mnt/shared/swamp",
+      "swamp ds setup s3 --bucket my-bucket --region eu-west-1",
+      "swamp ds setup gcs --bucket my-bucket",
+    ],
+  },
+  {
+    path: ["datastore", "lock"],
+    description: "inspect and break leases",
+    examples: ["swamp ds lock status", "swamp ds lock release --force --model aws/ec2/vpc/6f0c1d2e-…"],
+  },
   {
     path: ["datastore", "catalog"],
     description: "pull the catalogs other namespaces publish, to query their records",
+    examples: ["swamp ds catalog pull --namespaces infra,network", "swamp ds catalog pull --all"],
   },
   {
     path: ["datastore", "namespace"],
     description: "share one datastore between repos, each in its own namespace",
+    examples: [
+      "swamp ds namespace set infra",
+      "swamp ds namespace list",
+      "swamp ds namespace migrate --confirm",
+    ],
   },
 ];
 
@@ -76,7 +113,41 @@ function commands(): Entry[] {
     at("datastore namespace migrate", () => import("./commands/datastore-namespace-migrate.ts")),
     at("datastore namespace unset", () => import("./commands/datastore-namespace-unset.ts")),
     at("datastore catalog pull", () => import("./commands/datastore-catalog-pull.ts")),
+    at("version", () => import("./commands/version.ts")),
+    at("completion", () => import("./commands/completion.ts")),
   ];
+}
+
+/**
+ * `swamp help <group> <command>` as `swamp <group> <command> --help` (commander's own help
+ * command only looks one level down), with the words it asks about: `topic`, undefined when
+ * `argv` does not ask for help that way.
+ */
+export function helpAsFlag(argv: readonly string[]): { argv: string[]; topic?: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--repo-dir") i++;
+    else if (!arg.startsWith("-")) {
+      if (arg !== "help") break;
+      const rest = argv.slice(i + 1);
+      return {
+        argv: [...argv.slice(0, i), ...rest, "--help"],
+        topic: rest.filter((w) => !w.startsWith("-")),
+      };
+    }
+  }
+  return { argv: [...argv] };
+}
+
+/** The first words of `topic` that name no command or group, or undefined when all of them do. */
+export function unknownTopic(program: Command, topic: readonly string[]): string | undefined {
+  let at: Command = program;
+  for (const [i, word] of topic.entries()) {
+    const next = at.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) return topic.slice(0, i + 1).join(" ");
+    at = next;
+  }
+  return undefined;
 }
 
 /** The program for `argv` (the arguments after the binary's name). */
@@ -91,11 +162,16 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     .option("--no-color", "never use colour (NO_COLOR is honoured too)")
     .option(
       "--repo-dir <dir>",
-      "the repository to work on (default: $SWAMP_REPO_DIR or the current directory)",
+      "the repository to work on (default: $SWAMP_REPO_DIR, else the nearest directory from here up holding .swamp.yaml)",
     )
     .showSuggestionAfterError(true)
+    // Every command's help ends with the global flags; commands made below inherit this.
+    .configureHelp({ showGlobalOptions: true })
     // `swamp --version` is answered in main.ts, first argument only: subcommands use --version N.
-    .addHelpText("after", "\nVersion:\n  swamp --version (or -V) prints the version")
+    .addHelpText(
+      "after",
+      "\nVersion:\n  swamp --version (or -V) prints the version; swamp version adds the commit, build date and platform",
+    )
     .addHelpText(
       "after",
       examples([
@@ -118,7 +194,7 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     const group = GROUPS.find((g) => g.path.join(" ") === key);
     if (!group) throw new Error(`no group "${key}" for a command under it`);
     const made = parentOf(path.slice(0, -1)).command(path[path.length - 1] as string);
-    made.description(group.description);
+    made.description(group.description).addHelpText("after", examples(group.examples));
     if (group.alias) made.alias(group.alias);
     groups.set(key, made);
     return made;
@@ -182,8 +258,6 @@ function namedPath(argv: readonly string[], known: readonly (readonly string[])[
     if (arg === "--repo-dir") i++;
     else if (!arg.startsWith("-")) words.push(arg);
   }
-  // `help <command>` shows one top-level command's help, whatever follows.
-  if (words[0] === "help") words.splice(0, words.length, ...words.slice(1, 2));
   if (words[0] === "ds") words[0] = "datastore";
   let path: string[] = [];
   for (let n = 1; n <= words.length; n++) {
@@ -192,4 +266,34 @@ function namedPath(argv: readonly string[], known: readonly (readonly string[])[
     else break;
   }
   return path;
+}
+
+/**
+ * What completes the last of `words` (the words after `swamp`, the last one being typed): the
+ * commands and groups under the path typed so far, the options of the command it names (loaded
+ * for that) and the global ones, or the choices of an option's or argument's value.
+ */
+export async function completionsFor(words: readonly string[]): Promise<string[]> {
+  const current = words[words.length - 1] ?? "";
+  const before = words.slice(0, -1);
+  let cmd = await buildProgram(before);
+  for (const word of before.filter((w, i) => !w.startsWith("-") && before[i - 1] !== "--repo-dir")) {
+    const next = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    cmd = next;
+  }
+  const options: Option[] = [];
+  for (let at: Command | null = cmd; at; at = at.parent) options.push(...at.options.filter((o) => !o.hidden));
+  const previous = before[before.length - 1] ?? "";
+  const valued = options.find(
+    (o) => (o.long === previous || o.short === previous) && (o.required || o.optional),
+  );
+  const candidates = valued
+    ? (valued.argChoices ?? [])
+    : current.startsWith("-")
+      ? [...options.flatMap((o) => (o.long ? [o.long] : [])), "--help"]
+      : cmd.commands.length > 0
+        ? cmd.commands.map((c) => c.name())
+        : cmd.registeredArguments.flatMap((a) => a.argChoices ?? []);
+  return [...new Set(candidates)].filter((c) => c.startsWith(current));
 }

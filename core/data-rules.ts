@@ -44,7 +44,8 @@ const LIFETIMES = new Set(["ephemeral", "infinite", "job", "workflow"]);
 export function validateLifetime(lifetime: string): string {
   if (lifetime === "0x") return "workflow";
   if (LIFETIMES.has(lifetime) || DURATION.test(lifetime)) return lifetime;
-  throw invalid(
+  throw new SwampError(
+    "usage",
     `Invalid lifetime "${lifetime}". Use ephemeral, infinite, job, workflow, or a duration like 30d, 12h, 6mo, 1y (m = minutes, mo = months).`,
   );
 }
@@ -54,7 +55,8 @@ export function validateGcPolicy(policy: number | string): number | string {
   const keep = typeof policy === "number" ? policy : /^\d+$/.test(policy) ? Number(policy) : Number.NaN;
   if (Number.isSafeInteger(keep) && keep > 0) return keep;
   if (typeof policy === "string" && DURATION.test(policy)) return policy;
-  throw invalid(
+  throw new SwampError(
+    "usage",
     `Invalid garbage-collection policy "${policy}". Use a positive number of versions to keep (e.g. 10) or a duration (e.g. 30d).`,
   );
 }

@@ -75,7 +75,7 @@ export function lookDeadline(flag: string | number | undefined, command: string)
 }
 
 /**
- * Validates a `--timeout` value in seconds; throws SwampError("validation_failed") with the
+ * Validates a `--timeout` value in seconds; throws SwampError("usage", exit 2) with the
  * messages of docs/architecture.md, "Command line". `beyond` says what to do for more than the 6 h
  * a flag allows.
  */
@@ -86,17 +86,17 @@ export function parseTimeoutFlag(
   const text = String(flag).trim();
   if (!/^[-+]?\d+$/.test(text)) {
     throw new SwampError(
-      "validation_failed",
+      "usage",
       `--timeout must be a positive integer (seconds); got ${flag}. Example: --timeout 600.`,
     );
   }
   const seconds = Number(text);
   if (seconds <= 0) {
-    throw new SwampError("validation_failed", `--timeout must be greater than 0; got ${flag}.`);
+    throw new SwampError("usage", `--timeout must be greater than 0; got ${flag}.`);
   }
   if (seconds > MAX_SYNC_TIMEOUT_FLAG_SECONDS) {
     throw new SwampError(
-      "validation_failed",
+      "usage",
       `--timeout must be at most ${MAX_SYNC_TIMEOUT_FLAG_SECONDS} seconds (6 hours); got ${flag}.${beyond}`,
     );
   }

@@ -120,7 +120,7 @@ describe.each(REMOTE_KINDS)("network trouble between swamp and %s", (kind) => {
 });
 
 /**
- * Unreachable store, `ds status`: still exit 0, unhealthy, naming the store (docs/architecture.md,
+ * Unreachable store, `ds status`: still answers, unhealthy, naming the store, and exits 1 (docs/architecture.md,
  * "Command line").
  */
 async function expectUnhealthyStatus(remote: RemoteRepo): Promise<void> {
@@ -128,9 +128,9 @@ async function expectUnhealthyStatus(remote: RemoteRepo): Promise<void> {
     env: SHORT_DEADLINES,
     timeoutMs: HARD_LIMIT_MS,
   });
-  if (r.timedOut || r.code !== 0)
+  if (r.timedOut || r.code !== 1)
     throw new Error(
-      `ds status should report an unreachable store as unhealthy, with exit 0.\n${describeRun(r)}`,
+      `ds status should report an unreachable store as unhealthy, with exit 1.\n${describeRun(r)}`,
     );
   const status = r.json<StatusDoc>();
   expect(status.healthy).toBe(false);

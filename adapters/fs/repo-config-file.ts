@@ -16,12 +16,22 @@ export interface LocateRepoOptions {
   cwd: string;
 }
 
-/** `--repo-dir` > `SWAMP_REPO_DIR` > cwd; the dir must hold `.swamp.yaml`. Returns it absolute. */
+/**
+ * `--repo-dir` > `SWAMP_REPO_DIR` (that directory must hold `.swamp.yaml`) > the nearest of cwd
+ * and its ancestors that holds one, like git. Returns it absolute.
+ */
 export async function locateRepo(options: LocateRepoOptions): Promise<string> {
-  const chosen = options.repoDir || options.env.SWAMP_REPO_DIR || options.cwd;
-  const dir = resolve(options.cwd, chosen);
-  if (!(await isFile(join(dir, REPO_CONFIG_FILE)))) throw noRepo(dir);
-  return dir;
+  const chosen = options.repoDir || options.env.SWAMP_REPO_DIR;
+  if (chosen) {
+    const dir = resolve(options.cwd, chosen);
+    if (!(await isFile(join(dir, REPO_CONFIG_FILE)))) throw noRepo(dir);
+    return dir;
+  }
+  const start = resolve(options.cwd);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await isFile(join(dir, REPO_CONFIG_FILE))) return dir;
+    if (dirname(dir) === dir) throw noRepoAbove(start);
+  }
 }
 
 export interface RepoConfig {
@@ -164,6 +174,14 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function noRepoAbove(cwd: string): SwampError {
+  return new SwampError(
+    "not_found",
+    `No swamp repository in ${cwd} or any directory above it (none holds ${REPO_CONFIG_FILE}). Run 'swamp repo init' in the directory the repository should live in (it covers the directories below it), or pass --repo-dir <path>.`,
+    { repoDir: cwd },
+  );
 }
 
 function noRepo(dir: string): SwampError {

@@ -38,7 +38,7 @@ export function run(inv: Invocation<Opts>): Promise<void> {
     config = JSON.parse(inv.opts.config);
   } catch (e) {
     throw new SwampError(
-      "validation_failed",
+      "usage",
       `Invalid JSON in --config for datastore type "${type}": ${(e as Error).message}. Example: --config '{"bucket":"team-bucket","prefix":"swamp"}'`,
     );
   }

@@ -36,8 +36,9 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   }
   const { snap, ranOut } = await load();
   inv.out.result(snap, () => renderStatusText(snap, (sgr, t) => inv.out.paint(sgr, t)));
-  // The snapshot says what could be learnt; a store that did not answer in time is a failure to act on.
-  if (ranOut) process.exitCode = ExitCode.error;
+  // The snapshot says what could be learnt; an unhealthy store, or one that did not answer in
+  // time, is a failure a script must see.
+  if (ranOut || !snap.healthy) process.exitCode = ExitCode.error;
 }
 
 /** One snapshot under the command's own short deadline (docs/architecture.md, "Deadlines"). */

@@ -86,7 +86,7 @@ describe("parseTimeoutFlag", () => {
       parseTimeoutFlag(flag);
     } catch (e) {
       expect(e).toBeInstanceOf(SwampError);
-      expect((e as SwampError).code).toBe("validation_failed");
+      expect((e as SwampError).code).toBe("usage");
       return (e as SwampError).message;
     }
     throw new Error("expected a throw");

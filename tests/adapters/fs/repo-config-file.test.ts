@@ -40,11 +40,34 @@ describe("locateRepo", () => {
     expect(await locateRepo({ repoDir: "", env: { SWAMP_REPO_DIR: "" }, cwd: dir })).toBe(dir);
   });
 
-  test("a dir without .swamp.yaml is not a repo", async () => {
+  test("from a subdirectory, the nearest ancestor holding .swamp.yaml is the repo", async () => {
+    const inner = join(dir, "inner");
+    const deep = join(inner, "a", "b");
+    await mkdir(deep, { recursive: true });
+    await writeFile(join(dir, REPO_CONFIG_FILE), "");
+    expect(await locateRepo({ env: {}, cwd: deep })).toBe(dir);
+    await writeFile(join(inner, REPO_CONFIG_FILE), "");
+    expect(await locateRepo({ env: {}, cwd: deep })).toBe(inner);
+    expect(await locateRepo({ env: {}, cwd: join(deep, "..") })).toBe(inner);
+  });
+
+  test("--repo-dir and SWAMP_REPO_DIR name the repo itself: no walking up from them", async () => {
+    const sub = join(dir, "sub");
+    await mkdir(sub);
+    await writeFile(join(dir, REPO_CONFIG_FILE), "");
+    for (const options of [{ repoDir: sub, env: {} }, { env: { SWAMP_REPO_DIR: sub } }]) {
+      const e = await swampFailure(locateRepo({ ...options, cwd: dir }));
+      expect(e.message).toBe(
+        `No swamp repository at ${sub}. Run 'swamp repo init' there, or pass --repo-dir <path>.`,
+      );
+    }
+  });
+
+  test("no .swamp.yaml in the cwd or above: the error names where it looked and where to init", async () => {
     const e = await swampFailure(locateRepo({ env: {}, cwd: dir }));
     expect(e.code).toBe("not_found");
     expect(e.message).toBe(
-      `No swamp repository at ${dir}. Run 'swamp repo init' there, or pass --repo-dir <path>.`,
+      `No swamp repository in ${dir} or any directory above it (none holds .swamp.yaml). Run 'swamp repo init' in the directory the repository should live in (it covers the directories below it), or pass --repo-dir <path>.`,
     );
     const missing = join(dir, "missing");
     expect((await swampFailure(locateRepo({ repoDir: missing, env: {}, cwd: dir }))).message).toContain(
