@@ -8,7 +8,7 @@ import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
-import { type Deadline, startDeadline } from "../core/deadline.ts";
+import { anySignal, type Deadline, startDeadline, type TimeBudget } from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
@@ -17,10 +17,11 @@ import type {
   PushResult,
   RebasedVersion,
   SyncOptions,
+  SyncProgress,
   SyncService,
 } from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
-import { syncDeadline } from "../core/tunables.ts";
+import { DEFAULT_STATUS_TIMEOUT_MS, syncDeadline } from "../core/tunables.ts";
 import { type CommandSync, fenceLeases } from "../core/use-cases/leased-work.ts";
 import { publishCatalogExport } from "./catalog-export-publish.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -31,6 +32,14 @@ function storeKey(kind: DatastoreKind, location: BucketLocation): string {
   const id = JSON.stringify([kind, location.bucket, location.prefix ?? "", location.endpoint ?? ""]);
   return createHash("sha256").update(id).digest("hex").slice(0, 12);
 }
+
+/** How long a read waits for the store's first answer before it answers from the cache. */
+const FIRST_ANSWER: TimeBudget = {
+  ms: DEFAULT_STATUS_TIMEOUT_MS,
+  what: "a read's wait for the store's first answer",
+  raise: "nothing (pass --offline to read the cache without asking the store)",
+  code: "store_unavailable",
+};
 
 /** A renumbered version, with its model's name for messages and JSON. */
 export interface ReportedRebase extends RebasedVersion {
@@ -103,6 +112,29 @@ export class RemoteSession implements CommandSync {
     await this.#refreshCatalog(result.changed);
     await this.#reportRebased(result.rebased);
     return result;
+  }
+
+  /**
+   * The pull of a read (docs/architecture.md, "Command line"): the same lease-free pull as
+   * `datastore sync --pull`, under the sync deadline, and the store must first answer within
+   * FIRST_ANSWER (the meta read, all a read costs when nothing changed), so an unreachable store
+   * is told within seconds rather than at the sync deadline.
+   */
+  async readPull(signal: AbortSignal): Promise<PullResult> {
+    const sync = this.deadline();
+    const firstAnswer = startDeadline(this.ctx.clock, FIRST_ANSWER);
+    const answered = (p: SyncProgress) => {
+      if (p.phase !== "index" || p.done > 0) firstAnswer.dispose();
+    };
+    try {
+      return await this.pull({
+        signal: anySignal(signal, sync.signal, firstAnswer.signal),
+        onProgress: answered,
+      });
+    } finally {
+      firstAnswer.dispose();
+      sync.dispose();
+    }
   }
 
   /** Each remote entry a pull skipped, then what to do about them (docs/architecture.md, "Keys that cannot be placed"). */

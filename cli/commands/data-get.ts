@@ -14,6 +14,7 @@ import {
   text,
 } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
+import { offline } from "./offline.ts";
 import { formatSize, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
 
 const options = {
@@ -21,13 +22,18 @@ const options = {
   ...selectName,
   version: text("--version <n>", "a specific version"),
   content: negated("--no-content", "omit the content"),
+  ...offline,
 };
 type Opts = OptsOf<typeof options>;
 
 export const command = defineCommand({
   description: "show one version of a data record (latest by default) with its content",
   arguments: [modelArgument, nameArgument],
-  examples: ["swamp data get vpc main", "swamp data get vpc main --version 2 --json"],
+  examples: [
+    "swamp data get vpc main",
+    "swamp data get vpc main --version 2 --json",
+    "swamp data get vpc main --offline   # the local cache as it is, without asking the store",
+  ],
   options,
   run,
 });
@@ -41,6 +47,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const name = pick(inv.args[1], opts.name, "name", `swamp data get ${modelRef} main`);
   const version = opts.version === undefined ? undefined : parsePositiveInt(opts.version, "--version");
   const ctx = await openRepo(inv);
+  await ctx.freshRead(opts.offline, inv.signal);
   const model = await requireModel(ctx, modelRef);
   const repo = ctx.data();
   const meta =
