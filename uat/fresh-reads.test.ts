@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
-import type { SeenRequest } from "./support/counting-proxy.ts";
+import { requestPath, type SeenRequest } from "./support/counting-proxy.ts";
 import { useProxiedServer } from "./support/proxied-server.ts";
 import { REMOTE_KINDS } from "./support/remote.ts";
 import { makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
@@ -91,6 +94,22 @@ describe.each(REMOTE_KINDS)("reads are fresh by default (%s)", (kind) => {
     expect(fresh).toMatchObject({ version: 2, content: { cidr: "10.9.0.0/16" } });
   });
 
+  test("a lazy clone's fresh read pulls metadata only; the content it reads is fetched then", async () => {
+    const file = join(reader.dir, ".swamp.yaml");
+    const doc = parse(readFileSync(file, "utf8")) as { datastore: Record<string, unknown> };
+    doc.datastore.hydrationStrategy = "lazy";
+    writeFileSync(file, stringify(doc));
+    await put(writer.repo, "vpc", "edge", '{"cidr":"10.1.0.0/16"}');
+
+    const listed = await counted(["data", "list", "vpc", "--json"]);
+    expect(expectExit(listed.result, 0).json<ListDoc>().total).toBe(2);
+    expect(listed.requests.filter(isContentRead)).toEqual([]);
+
+    const got = await counted(["data", "get", "vpc", "main", "--json"]);
+    expect(expectExit(got.result, 0).json<GetDoc>()).toMatchObject({ content: { cidr: "10.0.0.0/16" } });
+    expect(got.requests.filter(isContentRead)).toHaveLength(1);
+  });
+
   test("a store that cannot be reached: the read answers from the cache with a warning saying how old it is", async () => {
     expectExit(await reader.run(["data", "get", "vpc", "main", "--json"]), 0);
     env.proxy.refuse(() => true);
@@ -110,6 +129,9 @@ describe.each(REMOTE_KINDS)("reads are fresh by default (%s)", (kind) => {
     expect(text.stderr).toContain("which was never pulled");
   });
 });
+
+/** A read of a version's content (`…/{N}/raw`), which a lazy pull leaves in the store. */
+const isContentRead = (q: SeenRequest) => q.method === "GET" && /\/\d+\/raw($|\?)/.test(requestPath(q));
 
 function expectRequests(args: readonly string[], requests: SeenRequest[], expected: number): void {
   if (requests.length !== expected)
