@@ -36,7 +36,7 @@ import {
 } from "../core/use-cases/leased-work.ts";
 import { fetchContent } from "./content-hydration.ts";
 import type { Output } from "./output.ts";
-import { RemoteSession } from "./remote-session.ts";
+import { RemoteSession, unreachableCause } from "./remote-session.ts";
 import { describeWait } from "./status/lease-text.ts";
 
 /** Under the repo's `.swamp/`: the leases this repo's commands hold (see lease-journal.ts). */
@@ -164,8 +164,16 @@ export class RepoContext {
       await remote.readPull(signal);
     } catch (e) {
       if (signal.aborted) throw e;
+      const message = (e as Error).message;
+      const age = await this.#cacheAge(remote);
+      const cause = unreachableCause(e);
+      if (cause === null) {
+        this.out.warn(`${message} This answer comes from the local cache as it is, ${age}.`);
+        return;
+      }
+      this.out.debug(message);
       this.out.warn(
-        `Could not read what changed in ${remote.store.description}: ${(e as Error).message} Answering from the local cache, ${await this.#cacheAge(remote)}. Retry with 'swamp datastore sync --pull' once the store is reachable, or pass --offline to skip the check.`,
+        `${remote.store.description} could not be reached (${cause}), so this answer comes from the local cache, ${age}. Run 'swamp datastore sync --pull' once it is reachable, or pass --offline to skip the check.`,
       );
     }
   }

@@ -2,13 +2,21 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
 import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
+import { isTransient } from "../adapters/store-decorators/transient-error.ts";
 import { rootDataDirs } from "../adapters/sync/root-data.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
-import { anySignal, type Deadline, startDeadline, type TimeBudget } from "../core/deadline.ts";
+import {
+  anySignal,
+  type Deadline,
+  DeadlineExceeded,
+  formatSeconds,
+  startDeadline,
+  type TimeBudget,
+} from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
@@ -40,6 +48,19 @@ const FIRST_ANSWER: TimeBudget = {
   raise: "nothing (pass --offline to read the cache without asking the store)",
   code: "store_unavailable",
 };
+
+/**
+ * Why a read's pull could not reach the store, in a few words ("connect ECONNREFUSED …", "no
+ * answer within 10 s"); null when it failed for another reason, whose message says what to do.
+ */
+export function unreachableCause(error: unknown): string | null {
+  const chain: unknown[] = [];
+  for (let e = error; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
+  const deadline = chain.find((e) => e instanceof DeadlineExceeded);
+  if (deadline instanceof DeadlineExceeded) return `no answer within ${formatSeconds(deadline.budget.ms)}`;
+  if (!isTransient(error)) return null;
+  return (chain.at(-1) as Error).message.replace(/\.+$/, "");
+}
 
 /** A renumbered version, with its model's name for messages and JSON. */
 export interface ReportedRebase extends RebasedVersion {
