@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
 import { requestPath, type SeenRequest } from "./support/counting-proxy.ts";
 import { useProxiedServer } from "./support/proxied-server.ts";
 import { REMOTE_KINDS } from "./support/remote.ts";
-import { makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
+import { cloneVia, makeRemoteRepo, put, type RemoteRepo } from "./support/remote-repo.ts";
 import type { GetDoc, ListDoc, QueryDoc, VersionsDoc } from "./support/shapes.ts";
 import { cloneRepo, expectExit, type Repo, type RunResult } from "./support/swamp.ts";
 
@@ -122,16 +123,41 @@ describe.each(REMOTE_KINDS)("reads are fresh by default (%s)", (kind) => {
     );
     expect(warning).toContain("swamp datastore sync --pull");
 
-    // A clone that never pulled says so rather than an age.
-    const never = cloneRepo(writer.repo);
-    const text = await never.run(["data", "list", "vpc"]);
-    expect(expectExit(text, 0).stdout).toContain("No data yet");
-    expect(text.stderr).toContain("which was never pulled");
+    // A store that accepts connections and never answers: the read waits 10 s for a first
+    // answer; a clone that never pulled says so rather than an age.
+    const silent = await silentServer();
+    try {
+      const never = await cloneVia(writer.repo, silent.url).run(["data", "list", "vpc"]);
+      expect(expectExit(never, 0).stdout).toContain("No data yet");
+      expect(never.stderr).toContain("could not be reached (no answer within 10 s)");
+      expect(never.stderr).toContain("which was never pulled");
+    } finally {
+      await silent.stop();
+    }
   });
 });
 
 /** A read of a version's content (`…/{N}/raw`), which a lazy pull leaves in the store. */
 const isContentRead = (q: SeenRequest) => q.method === "GET" && /\/\d+\/raw($|\?)/.test(requestPath(q));
+
+/** A server on loopback that accepts connections and never answers. */
+async function silentServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 function expectRequests(args: readonly string[], requests: SeenRequest[], expected: number): void {
   if (requests.length !== expected)
