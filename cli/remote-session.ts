@@ -143,17 +143,21 @@ export class RemoteSession implements CommandSync {
    */
   async readPull(signal: AbortSignal): Promise<PullResult> {
     const sync = this.deadline();
-    const firstAnswer = startDeadline(this.ctx.clock, FIRST_ANSWER);
-    const answered = (p: SyncProgress) => {
-      if (p.phase !== "index" || p.done > 0) firstAnswer.dispose();
+    // Not a Deadline: its point in time would outlive the first answer in the signal, and the
+    // retries of a long pull would stop at it.
+    const firstAnswer = new AbortController();
+    const answered = new AbortController();
+    this.ctx.clock.sleep(FIRST_ANSWER.ms, answered.signal).then(
+      () => firstAnswer.abort(new DeadlineExceeded(FIRST_ANSWER)),
+      () => {},
+    );
+    const onProgress = (p: SyncProgress) => {
+      if (p.phase !== "index" || p.done > 0) answered.abort();
     };
     try {
-      return await this.pull({
-        signal: anySignal(signal, sync.signal, firstAnswer.signal),
-        onProgress: answered,
-      });
+      return await this.pull({ signal: anySignal(signal, sync.signal, firstAnswer.signal), onProgress });
     } finally {
-      firstAnswer.dispose();
+      answered.abort();
       sync.dispose();
     }
   }
