@@ -17,6 +17,7 @@ import { followDatastoreChanges } from "../core/catalog-follow.ts";
 import type { DataNameKey, ModelKey } from "../core/data-record.ts";
 import { backendOf, type ResolvedDatastore, resolveDatastoreConfig } from "../core/datastore-config.ts";
 import { REPO_LOCAL_DIRS } from "../core/datastore-subdirs.ts";
+import { formatDuration } from "../core/duration-text.ts";
 import { PathResolver } from "../core/path-resolver.ts";
 import type { Catalog } from "../core/ports/catalog.ts";
 import type { Clock } from "../core/ports/clock.ts";
@@ -35,7 +36,7 @@ import {
 } from "../core/use-cases/leased-work.ts";
 import { fetchContent } from "./content-hydration.ts";
 import type { Output } from "./output.ts";
-import { RemoteSession } from "./remote-session.ts";
+import { RemoteSession, unreachableCause } from "./remote-session.ts";
 import { describeWait } from "./status/lease-text.ts";
 
 /** Under the repo's `.swamp/`: the leases this repo's commands hold (see lease-journal.ts). */
@@ -143,6 +144,45 @@ export class RepoContext {
       return this.#session;
     });
     return this.#remote;
+  }
+
+  /**
+   * Before a read of records on a bucket (docs/architecture.md, "Command line"): pull what changed,
+   * without a lease (one request when nothing did). `offline` (or SWAMP_OFFLINE=1) reads the cache
+   * as it is; a store that cannot be reached leaves the cache as it is too. Both say how old it is.
+   */
+  async freshRead(offline: boolean | undefined, signal: AbortSignal): Promise<void> {
+    const remote = await this.remote();
+    if (!remote) return;
+    if (offline || this.env.SWAMP_OFFLINE === "1") {
+      this.out.warn(
+        `Offline: answering from the local cache, ${await this.#cacheAge(remote)}. Run without --offline (and SWAMP_OFFLINE unset) to read what changed in ${remote.store.description}.`,
+      );
+      return;
+    }
+    try {
+      await remote.readPull(signal);
+    } catch (e) {
+      if (signal.aborted) throw e;
+      const message = (e as Error).message;
+      const age = await this.#cacheAge(remote);
+      const cause = unreachableCause(e);
+      if (cause === null) {
+        this.out.warn(`${message} This answer comes from the local cache as it is, ${age}.`);
+        return;
+      }
+      this.out.debug(message);
+      this.out.warn(
+        `${remote.store.description} could not be reached (${cause}), so this answer comes from the local cache, ${age}. Run 'swamp datastore sync --pull' once it is reachable, or pass --offline to skip the check.`,
+      );
+    }
+  }
+
+  /** "cache last pulled 3 min ago", or that it never was. */
+  async #cacheAge(remote: RemoteSession): Promise<string> {
+    const { lastPullAt } = await remote.sync.status();
+    if (!lastPullAt) return "which was never pulled (it may be empty)";
+    return `cache last pulled ${formatDuration(this.clock.now() - Date.parse(lastPullAt))} ago`;
   }
 
   async #openRemote(): Promise<RemoteSession> {

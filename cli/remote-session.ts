@@ -2,13 +2,21 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
 import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
+import { isTransient } from "../adapters/store-decorators/transient-error.ts";
 import { rootDataDirs } from "../adapters/sync/root-data.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
 import { parseDataPath } from "../core/data-path.ts";
 import type { DataNameKey } from "../core/data-record.ts";
-import { type Deadline, startDeadline } from "../core/deadline.ts";
+import {
+  anySignal,
+  type Deadline,
+  DeadlineExceeded,
+  formatSeconds,
+  startDeadline,
+  type TimeBudget,
+} from "../core/deadline.ts";
 import { SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
@@ -17,10 +25,11 @@ import type {
   PushResult,
   RebasedVersion,
   SyncOptions,
+  SyncProgress,
   SyncService,
 } from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
-import { syncDeadline } from "../core/tunables.ts";
+import { DEFAULT_STATUS_TIMEOUT_MS, syncDeadline } from "../core/tunables.ts";
 import { type CommandSync, fenceLeases } from "../core/use-cases/leased-work.ts";
 import { publishCatalogExport } from "./catalog-export-publish.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -30,6 +39,27 @@ import type { RemoteStatus } from "./status/status-snapshot.ts";
 function storeKey(kind: DatastoreKind, location: BucketLocation): string {
   const id = JSON.stringify([kind, location.bucket, location.prefix ?? "", location.endpoint ?? ""]);
   return createHash("sha256").update(id).digest("hex").slice(0, 12);
+}
+
+/** How long a read waits for the store's first answer before it answers from the cache. */
+const FIRST_ANSWER: TimeBudget = {
+  ms: DEFAULT_STATUS_TIMEOUT_MS,
+  what: "a read's wait for the store's first answer",
+  raise: "nothing (pass --offline to read the cache without asking the store)",
+  code: "store_unavailable",
+};
+
+/**
+ * Why a read's pull could not reach the store, in a few words ("connect ECONNREFUSED …", "no
+ * answer within 10 s"); null when it failed for another reason, whose message says what to do.
+ */
+export function unreachableCause(error: unknown): string | null {
+  const chain: unknown[] = [];
+  for (let e = error; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
+  const deadline = chain.find((e) => e instanceof DeadlineExceeded);
+  if (deadline instanceof DeadlineExceeded) return `no answer within ${formatSeconds(deadline.budget.ms)}`;
+  if (!isTransient(error)) return null;
+  return (chain.at(-1) as Error).message.replace(/\.+$/, "");
 }
 
 /** A renumbered version, with its model's name for messages and JSON. */
@@ -103,6 +133,33 @@ export class RemoteSession implements CommandSync {
     await this.#refreshCatalog(result.changed);
     await this.#reportRebased(result.rebased);
     return result;
+  }
+
+  /**
+   * The pull of a read (docs/architecture.md, "Command line"): the same lease-free pull as
+   * `datastore sync --pull`, under the sync deadline, and the store must first answer within
+   * FIRST_ANSWER (the meta read, all a read costs when nothing changed), so an unreachable store
+   * is told within seconds rather than at the sync deadline.
+   */
+  async readPull(signal: AbortSignal): Promise<PullResult> {
+    const sync = this.deadline();
+    // Not a Deadline: its point in time would outlive the first answer in the signal, and the
+    // retries of a long pull would stop at it.
+    const firstAnswer = new AbortController();
+    const answered = new AbortController();
+    this.ctx.clock.sleep(FIRST_ANSWER.ms, answered.signal).then(
+      () => firstAnswer.abort(new DeadlineExceeded(FIRST_ANSWER)),
+      () => {},
+    );
+    const onProgress = (p: SyncProgress) => {
+      if (p.phase !== "index" || p.done > 0) answered.abort();
+    };
+    try {
+      return await this.pull({ signal: anySignal(signal, sync.signal, firstAnswer.signal), onProgress });
+    } finally {
+      answered.abort();
+      sync.dispose();
+    }
   }
 
   /** Each remote entry a pull skipped, then what to do about them (docs/architecture.md, "Keys that cannot be placed"). */

@@ -17,6 +17,7 @@ import {
 } from "../command-spec.ts";
 import { write } from "../flush.ts";
 import type { Invocation } from "../run.ts";
+import { offline } from "./offline.ts";
 import { nonEmptyOption, selectModelType } from "./selectors.ts";
 import { formatSize, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
 
@@ -28,6 +29,7 @@ const options = {
   content: negated("--no-content", "omit the content"),
   raw: flag("--raw", "write only the content's bytes to stdout (binary safe, for pipes)"),
   output: text("--output <file>", "write the content's bytes to this file (replaced atomically)"),
+  ...offline,
 };
 type Opts = OptsOf<typeof options>;
 
@@ -39,6 +41,7 @@ export const command = defineCommand({
     "swamp data get vpc main --version 2 --json",
     "swamp data get vpc state --raw | jq .",
     "swamp data get blob image --output image.png",
+    "swamp data get vpc main --offline   # the local cache as it is, without asking the store",
   ],
   options,
   run,
@@ -59,6 +62,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   );
   checkContentOptions(opts, output, inv.out.json, `swamp data get ${modelRef} ${name}`);
   const ctx = await openRepo(inv);
+  await ctx.freshRead(opts.offline, inv.signal);
   const model = await requireModel(ctx, modelRef, opts.modelType);
   const repo = ctx.data();
   const meta =

@@ -6,6 +6,7 @@ import { scanAll } from "../../core/query/scan-catalog.ts";
 import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
+import { offline } from "./offline.ts";
 import { nonEmptyOption, selectModelType } from "./selectors.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
 
@@ -13,6 +14,7 @@ const options = {
   ...selectModel,
   ...selectModelType,
   type: text("--type <type>", "only this tags.type (log, file, resource, data, …)"),
+  ...offline,
 };
 type Opts = OptsOf<typeof options>;
 
@@ -39,6 +41,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     `no data has an empty type. Give one such as resource, file, log or data (e.g. swamp data list ${modelRef} --type resource), or leave --type out to list all.`,
   );
   const ctx = await openRepo(inv);
+  await ctx.freshRead(inv.opts.offline, inv.signal);
   const listing = await listingOf(ctx, parseModelReference(modelRef), inv.opts.modelType);
   const rows = listing.rows.filter((row) => type === undefined || row.dataType === type);
   // A NAMESPACE column only when the listing spans namespaces (`*:model`).

@@ -8,12 +8,14 @@ import { NO_RESULTS, renderQueryRecords, renderSelectResults } from "../../core/
 import { defineCommand, type OptsOf, text } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
+import { offline } from "./offline.ts";
 import { nonEmptyOption } from "./selectors.ts";
 import { openRepo, parsePositiveInt } from "./shared.ts";
 
 const options = {
   select: text("--select <cel>", "project each result with a CEL expression"),
   limit: text("--limit <n>", "stop after N results"),
+  ...offline,
 };
 type Opts = OptsOf<typeof options>;
 
@@ -47,6 +49,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   );
   const plan = planQuery(predicate, select);
   const ctx = await openRepo(inv);
+  await ctx.freshRead(inv.opts.offline, inv.signal);
   const content = contentReader(ctx);
   const outcome = await ctx.readCatalog((catalog) =>
     runQuery({

@@ -8,10 +8,11 @@ import {
   selectName,
 } from "../command-spec.ts";
 import type { Invocation } from "../run.ts";
+import { offline } from "./offline.ts";
 import { selectModelType } from "./selectors.ts";
 import { formatSize, openRepo, pick, requireModel } from "./shared.ts";
 
-const options = { ...selectModel, ...selectModelType, ...selectName };
+const options = { ...selectModel, ...selectModelType, ...selectName, ...offline };
 type Opts = OptsOf<typeof options>;
 
 export const command = defineCommand({
@@ -26,6 +27,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const modelRef = pick(inv.args[0], inv.opts.model, "model", "swamp data versions vpc main");
   const name = pick(inv.args[1], inv.opts.name, "name", `swamp data versions ${modelRef} main`);
   const ctx = await openRepo(inv);
+  await ctx.freshRead(inv.opts.offline, inv.signal);
   const model = await requireModel(ctx, modelRef, inv.opts.modelType);
   const repo = ctx.data();
   const numbers = (await repo.versions(model, name)).reverse();
