@@ -10,8 +10,11 @@ installCleanup();
 /** Replays a failure: `SWAMP_CONVERGENCE_SEED=<seed printed below> bun test uat/convergence.test.ts`. */
 const SEED = seedFromEnv("SWAMP_CONVERGENCE_SEED");
 const CLONES = 3;
-/** Operations per backend and run, all clones together. */
-const OPS = Number(process.env.SWAMP_CONVERGENCE_OPS ?? 210);
+/**
+ * Operations per backend and run, all clones together. Four runs (solo and two namespaces, on each
+ * backend) share the test command's time; a deeper run sets SWAMP_CONVERGENCE_OPS.
+ */
+const OPS = Number(process.env.SWAMP_CONVERGENCE_OPS ?? 150);
 /**
  * Chance that a new connection between a clone and the store is reset part-way. The S3 client
  * opens about three times as many connections per command as the GCS one (≈17 against ≈5 for
