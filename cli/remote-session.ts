@@ -302,7 +302,7 @@ export class RemoteSession implements CommandSync {
       ...(location.prefix ? { prefix: location.prefix } : {}),
       ...(location.endpoint ? { endpoint: location.endpoint } : {}),
       cachePath: this.ctx.datastoreBase,
-      hydration: this.ctx.config.hydrationStrategy ?? "full",
+      hydrationStrategy: this.ctx.config.hydrationStrategy ?? "full",
       pendingPaths: status.pendingPaths,
       pendingBulk: status.pendingBulk,
       ...(status.lastPullAt ? { lastPullAt: status.lastPullAt } : {}),

@@ -88,6 +88,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       ? { ...base, wouldDelete: names.length, wouldDeleteVersions: planned, dryRun: true, names }
       : {
           ...base,
+          name,
           dataName: name,
           ...(version !== undefined ? { version } : {}),
           wouldDelete: planned,
@@ -106,8 +107,14 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     plan,
   );
   const doc = batch
-    ? { ...base, totalDeleted: namesDeleted, totalVersionsDeleted: versionsDeleted, failed, dryRun: false }
-    : { ...base, dataName: name, ...(version !== undefined ? { version } : {}), versionsDeleted };
+    ? {
+        ...base,
+        totalDeleted: namesDeleted,
+        totalVersionsDeleted: versionsDeleted,
+        failed: failed.map((f) => ({ name: f.dataName, ...f })),
+        dryRun: false,
+      }
+    : { ...base, name, dataName: name, ...(version !== undefined ? { version } : {}), versionsDeleted };
   inv.out.result(
     doc,
     () =>

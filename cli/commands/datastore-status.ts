@@ -78,6 +78,7 @@ async function snapshot(
   const exclude = ctx.resolver.excludePatterns();
   return {
     type: ctx.config.kind,
+    datastoreType: ctx.config.kind,
     ...(session ? {} : { path: ctx.datastoreBase }),
     ...health,
     directories: ctx.resolver.effectiveDirectories(),

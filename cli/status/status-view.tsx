@@ -72,7 +72,7 @@ function StatusView({ load, intervalMs }: Props) {
           {tableRow(
             row,
             columns,
-            row.current ? describeSync(snap.remote, now) : describeCatalogPull(row, now),
+            row.isCurrent ? describeSync(snap.remote, now) : describeCatalogPull(row, now),
           )}
         </Text>
       ))}
@@ -104,7 +104,7 @@ function StatusView({ load, intervalMs }: Props) {
 }
 
 function ownRow(snap: StatusSnapshot | null): number {
-  return Math.max(0, snap?.namespaces.findIndex((row) => row.current) ?? 0);
+  return Math.max(0, snap?.namespaces.findIndex((row) => row.isCurrent) ?? 0);
 }
 
 /** Runs the live view until the user presses q. */
