@@ -40,7 +40,17 @@ const GET_REQUIRED = [
   "version",
 ];
 const GET_OPTIONAL = ["checksum", "content", "contentEncoding", "size"];
-const LIST_ITEM_KEYS = ["contentType", "createdAt", "dataType", "id", "name", "size", "streaming", "type", "version"];
+const LIST_ITEM_KEYS = [
+  "contentType",
+  "createdAt",
+  "dataType",
+  "id",
+  "name",
+  "size",
+  "streaming",
+  "type",
+  "version",
+];
 
 const isIsoTime = (s: string) => !Number.isNaN(Date.parse(s)) && s.includes("T");
 
