@@ -175,8 +175,22 @@ export class RemoteSession implements CommandSync {
   }
 
   /** Every pending version renumbered during this command, in order, as commands report them. */
-  rebasedDoc(): { model: string; name: string; from: number; to: number }[] {
-    return this.#rebased.map(({ model, name, from, to }) => ({ model, name, from, to }));
+  rebasedDoc(): {
+    modelName: string;
+    modelType: string;
+    modelId: string;
+    name: string;
+    from: number;
+    to: number;
+  }[] {
+    return this.#rebased.map(({ model, type, id, name, from, to }) => ({
+      modelName: model,
+      modelType: type,
+      modelId: id,
+      name,
+      from,
+      to,
+    }));
   }
 
   /** The version a number written in this command ended up with, after any renumbering. */

@@ -28,7 +28,9 @@ export interface PutDoc {
 }
 
 export interface RebasedDoc {
-  model: string;
+  modelName: string;
+  modelType: string;
+  modelId: string;
   name: string;
   from: number;
   to: number;
