@@ -126,6 +126,11 @@ export class RepoContext {
     return this.#store;
   }
 
+  /** A bucket's local cache (or a folder datastore itself) read as an ObjectStore, from its root. */
+  cacheStore(): Promise<ObjectStore> {
+    return openObjectStore({ kind: "filesystem", path: this.datastoreBase }, this.storeDeps);
+  }
+
   /** Leases this repo's commands take, noted so that a killed command's lease is freed by the next one. */
   get #journal(): FileLeaseJournal {
     return new FileLeaseJournal(join(this.repoDir, ".swamp", LEASE_JOURNAL_DIR), this.host);
