@@ -152,6 +152,15 @@ export class RepoContext {
   }
 
   /**
+   * Before a write plans from the cache (what `data delete` will remove, and asks to confirm):
+   * what changed in the store, pulled without a lease as a fresh read does. Unlike a read, a store
+   * that cannot be reached fails the command here, as the write's lease would.
+   */
+  async pullBeforePlan(signal: AbortSignal): Promise<void> {
+    await (await this.remote())?.readPull(signal);
+  }
+
+  /**
    * Before a read of records on a bucket (docs/architecture.md, "Command line"): pull what changed,
    * without a lease (one request when nothing did). `offline` (or SWAMP_OFFLINE=1) reads the cache
    * as it is; a store that cannot be reached leaves the cache as it is too. Both say how old it is.
