@@ -1,4 +1,4 @@
-import { type ErrorCode, SwampError } from "../core/errors.ts";
+import { causeChain, type ErrorCode, SwampError } from "../core/errors.ts";
 import { write } from "./flush.ts";
 import { StoreTraffic } from "./store-traffic.ts";
 
@@ -69,18 +69,26 @@ export class Output {
     else write(process.stderr, `${this.paint("33", `Warning: ${message}`)}\n`);
   }
 
+  /**
+   * The error in its own two sentences (what happened, what to do); what led to it (the cause
+   * chain) only with -v, and as `causes` in json mode.
+   */
   error(err: unknown): void {
     const known = err instanceof SwampError;
     const message = err instanceof Error ? err.message : String(err);
     const code: ErrorCode = known ? err.code : "internal";
+    const causes = causeChain(err);
     if (this.json) {
       const doc: Record<string, unknown> = { error: message, code };
       if (known && err.details) Object.assign(doc, { details: err.details });
+      if (causes.length > 0) doc.causes = causes;
       if (!known && err instanceof Error && err.stack) doc.stack = err.stack;
       write(process.stderr, `${JSON.stringify(doc, jsonReplacer, 2)}\n`);
       return;
     }
     write(process.stderr, `${this.paint("31", "Error:")} ${message}\n`);
+    if (this.verbose && causes.length > 0)
+      write(process.stderr, `Caused by:\n${causes.map((line) => `  ${line}\n`).join("")}`);
     if (!known && err instanceof Error && err.stack && this.verbose) write(process.stderr, `${err.stack}\n`);
   }
 

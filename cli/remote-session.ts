@@ -17,7 +17,7 @@ import {
   startDeadline,
   type TimeBudget,
 } from "../core/deadline.ts";
-import { SwampError } from "../core/errors.ts";
+import { failedWhile, SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
 import type {
@@ -263,9 +263,11 @@ export class RemoteSession implements CommandSync {
       (e: unknown) => {
         // The engine's own errors already name the store and the fix.
         if (e instanceof SwampError) throw e;
-        throw new SwampError(
+        throw failedWhile(
           "sync_failed",
-          `Datastore push to ${this.store.description} failed: ${(e as Error).message}. Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.`,
+          `push to ${this.store.description}`,
+          e,
+          "Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.",
         );
       },
     );

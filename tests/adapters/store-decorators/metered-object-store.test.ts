@@ -49,7 +49,10 @@ describe("MeteredObjectStore", () => {
   test("a failure is recorded under the SDK's own name, and still thrown", async () => {
     const sdk = Object.assign(new Error("The specified bucket does not exist"), { name: "NoSuchBucket" });
     const inner = new MemoryObjectStore(new FakeClock());
-    inner.get = () => Promise.reject(storeRequestFailed("memory", "GET", "k", sdk, "Create it."));
+    inner.get = () =>
+      Promise.reject(
+        storeRequestFailed("memory", "GET", "k", sdk, { reason: "No bucket", hint: "Create it." }),
+      );
     const { store, seen } = metered(inner);
     await expect(store.get("k")).rejects.toThrow();
     expect(seen).toEqual([
