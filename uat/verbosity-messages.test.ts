@@ -6,7 +6,6 @@ import { parse, stringify } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
 import { useProxiedServer } from "./support/proxied-server.ts";
 import { cloneVia, makeRemoteRepo, put } from "./support/remote-repo.ts";
-import type { ErrorDoc } from "./support/shapes.ts";
 import { describeRun, expectExit, makeRepo, type Repo, type RunResult, SWAMP_BIN } from "./support/swamp.ts";
 import { TmuxSession } from "./support/tmux.ts";
 
@@ -131,9 +130,7 @@ describe("errors in two plain sentences, the chain with -v (s3)", () => {
     expect(chain).toMatch(/^ {2}S3 GET _index\/_meta\.json on s3:\/\/acc-x-missing/m);
     expect(chain).toMatch(/^ {2}NoSuchBucket: /m);
 
-    const json = expectExit(await repo.run(["ds", "sync", "--json"]), 1).errorJson() as ErrorDoc & {
-      causes?: string[];
-    };
+    const json = expectExit(await repo.run(["ds", "sync", "--json"]), 1).errorJson();
     expect(json.error).toStartWith('Bucket "acc-x-missing" does not exist.');
     expect(json.code).toBe("sync_failed");
     expect(json.causes?.at(-1)).toStartWith("NoSuchBucket: ");
