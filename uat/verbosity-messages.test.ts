@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { installCleanup } from "./support/cleanup.ts";
 import { useProxiedServer } from "./support/proxied-server.ts";
+import { REMOTE_KINDS } from "./support/remote.ts";
 import { cloneVia, makeRemoteRepo, put } from "./support/remote-repo.ts";
 import { describeRun, expectExit, makeRepo, type Repo, type RunResult, SWAMP_BIN } from "./support/swamp.ts";
 import { TmuxSession } from "./support/tmux.ts";
@@ -44,8 +45,8 @@ function expectFlatError(r: RunResult, what: string, todo: string): void {
   expect(line).not.toContain("Caused by");
 }
 
-describe("-q, -v and SWAMP_LOG=debug (s3)", () => {
-  const env = useProxiedServer("s3");
+describe.each(REMOTE_KINDS)("-q, -v and SWAMP_LOG=debug (%s)", (kind) => {
+  const env = useProxiedServer(kind);
 
   test("-q prints only the results: stderr stays empty on success", async () => {
     const { repo } = await makeRemoteRepo(env.server, { endpoint: env.proxy.url });
@@ -110,8 +111,13 @@ describe("-q, -v and SWAMP_LOG=debug (s3)", () => {
   });
 });
 
-describe("errors in two plain sentences, the chain with -v (s3)", () => {
-  const env = useProxiedServer("s3");
+describe.each(REMOTE_KINDS)("errors in two plain sentences, the chain with -v (%s)", (kind) => {
+  const env = useProxiedServer(kind);
+  const endpointKey = kind === "s3" ? "endpoint" : "apiEndpoint";
+  const request =
+    kind === "s3"
+      ? /^ {2}S3 GET _index\/_meta\.json on s3:\/\//
+      : /^ {2}GCS GET _index\/_meta\.json on gs:\/\//;
 
   test("a bucket that does not exist", async () => {
     const { repo } = await makeRemoteRepo(env.server);
@@ -120,34 +126,36 @@ describe("errors in two plain sentences, the chain with -v (s3)", () => {
     expectFlatError(
       r,
       'Bucket "acc-x-missing" does not exist',
-      "Create it, or point this repo at another bucket with 'swamp datastore setup s3 --bucket NAME'.",
+      `Create it, or point this repo at another bucket with 'swamp datastore setup ${kind} --bucket NAME'.`,
     );
 
     const verbose = expectExit(await repo.run(["-v", "ds", "sync"]), 1);
     expect(verbose.stderr).toContain('Error: Bucket "acc-x-missing" does not exist.');
     const chain = verbose.stderr.slice(verbose.stderr.indexOf("Caused by:"));
-    expect(chain).toMatch(/^ {2}pull from s3:\/\/acc-x-missing.*: the cache was not recorded as synced$/m);
-    expect(chain).toMatch(/^ {2}S3 GET _index\/_meta\.json on s3:\/\/acc-x-missing/m);
-    expect(chain).toMatch(/^ {2}NoSuchBucket: /m);
+    expect(chain).toMatch(
+      /^ {2}pull from (s3|gs):\/\/acc-x-missing.*: the cache was not recorded as synced$/m,
+    );
+    expect(chain).toMatch(new RegExp(`${request.source}acc-x-missing`, "m"));
+    expect(chain).toMatch(/bucket does not exist/i);
 
     const json = expectExit(await repo.run(["ds", "sync", "--json"]), 1).errorJson();
     expect(json.error).toStartWith('Bucket "acc-x-missing" does not exist.');
     expect(json.code).toBe("sync_failed");
-    expect(json.causes?.at(-1)).toStartWith("NoSuchBucket: ");
+    expect(json.causes?.at(-1)).toMatch(/bucket does not exist/i);
   });
 
   test("a server that refuses the connection", async () => {
     const { repo } = await makeRemoteRepo(env.server);
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    editDatastore(repo, { endpoint });
+    editDatastore(repo, { [endpointKey]: endpoint });
     const r = expectExit(await repo.run(["ds", "sync"]), 1);
     expectFlatError(r, `Cannot reach ${endpoint} (connection refused)`, "run the command again");
 
     const verbose = expectExit(await repo.run(["-v", "ds", "sync"]), 1);
     const chain = verbose.stderr.slice(verbose.stderr.indexOf("Caused by:"));
     expect(chain).toContain("gave up after 3 attempts");
-    expect(chain).toMatch(/^ {2}S3 GET _index\/_meta\.json on s3:\/\//m);
-    expect(chain).toContain("ECONNREFUSED");
+    expect(chain).toMatch(new RegExp(request.source, "m"));
+    expect(chain).toMatch(/ECONNREFUSED|ConnectionRefused|Unable to connect/);
 
     const put = expectExit(
       await repo.run(["data", "put", "vpc", "x", "--model-type", "uat", "--value", "1"]),
