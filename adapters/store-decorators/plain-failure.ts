@@ -55,7 +55,12 @@ export function plainFailure(error: unknown, site: StoreSite): PlainFailure {
       hint: `Check that it is reachable from this machine, or raise requestTimeoutMs (${site.timeoutVariable}).`,
     };
   }
-  if (status === 401 || status === 403 || name === "CredentialsProviderError") {
+  if (
+    status === 401 ||
+    status === 403 ||
+    name === "CredentialsProviderError" ||
+    /default credentials/i.test(message)
+  ) {
     const what =
       status === undefined ? "No credentials were found" : `Access to bucket "${site.bucket}" was denied`;
     return {

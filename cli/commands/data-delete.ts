@@ -64,6 +64,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const version = opts.version === undefined ? undefined : parsePositiveInt(opts.version, "--version");
 
   const ctx = await openRepo(inv);
+  await ctx.pullBeforePlan(inv.signal);
   const model = await requireModel(ctx, modelRef, opts.modelType);
   const repo = ctx.data();
   const base = { modelId: model.id, modelName: model.name, modelType: model.type };
