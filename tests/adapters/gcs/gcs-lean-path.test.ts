@@ -102,7 +102,9 @@ describe("GCS requests without the SDK's command stack", () => {
     expect(await store.put("dir/k", body, { absent: true })).toEqual({ ok: true, version: "9" });
     expect(server.seen).toHaveLength(1);
     const [request] = server.seen;
-    expect(request?.url).toContain("/upload/storage/v1/b/bkt/o?uploadType=multipart&name=dir%2Fk&ifGenerationMatch=0");
+    expect(request?.url).toContain(
+      "/upload/storage/v1/b/bkt/o?uploadType=multipart&name=dir%2Fk&ifGenerationMatch=0",
+    );
     const text = new TextDecoder().decode(request?.body);
     expect(text).toContain(
       JSON.stringify({ name: "dir/k", contentType: "application/octet-stream", crc32c: crc32cBase64(body) }),
