@@ -2,6 +2,15 @@ import { createInterface } from "node:readline/promises";
 import type { Output } from "./output.ts";
 
 /**
+ * What a destructive command would remove, for its question and its preview: the first ten
+ * names, then how many more (`a, b, c, … and 12 more`).
+ */
+export function listNames(names: readonly string[], shown = 10): string {
+  if (names.length <= shown) return names.join(", ");
+  return `${names.slice(0, shown).join(", ")} … and ${names.length - shown} more`;
+}
+
+/**
  * Destructive commands run when `--yes` is given. Otherwise they ask on a terminal, and never
  * ask in --json mode or without a TTY: there they only preview (the caller prints the preview).
  */

@@ -109,7 +109,13 @@ export class RepoContext {
   }
 
   get storeDeps(): StoreDeps {
-    return { env: this.env, clock: this.clock, host: this.host, random: Math.random };
+    return {
+      env: this.env,
+      clock: this.clock,
+      host: this.host,
+      random: Math.random,
+      meter: this.out.traffic,
+    };
   }
 
   /** Where leases live: a folder datastore itself, or the bucket (opened by its backend's adapter). */

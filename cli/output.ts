@@ -1,5 +1,6 @@
-import { type ErrorCode, SwampError } from "../core/errors.ts";
+import { causeChain, type ErrorCode, SwampError } from "../core/errors.ts";
 import { write } from "./flush.ts";
+import { StoreTraffic } from "./store-traffic.ts";
 
 export interface GlobalOptions {
   json?: boolean;
@@ -10,8 +11,10 @@ export interface GlobalOptions {
 }
 
 /**
- * Where every command's words go. Results go to stdout (one JSON document with --json);
- * progress, warnings and errors go to stderr so stdout stays parseable.
+ * Where every command's words go (docs/architecture.md, "Command line"). Results go to stdout
+ * (one JSON document with --json); progress, warnings and errors go to stderr so stdout stays
+ * parseable. `-q` keeps results, warnings and errors; `-v` adds steps, the store requests they
+ * made and a total; `SWAMP_LOG=debug` traces each store request.
  */
 export class Output {
   readonly json: boolean;
@@ -19,11 +22,16 @@ export class Output {
   readonly verbose: boolean;
   readonly color: boolean;
   readonly interactive: boolean;
+  /** Every store request of this command: counted, and traced with `SWAMP_LOG=debug`. */
+  readonly traffic: StoreTraffic;
 
   constructor(opts: GlobalOptions, env: Record<string, string | undefined> = process.env) {
     this.json = opts.json === true;
     this.quiet = opts.quiet === true;
-    this.verbose = opts.verbose === true;
+    this.verbose = opts.verbose === true && !this.quiet;
+    this.traffic = new StoreTraffic(
+      env.SWAMP_LOG === "debug" ? (line) => write(process.stderr, `debug: ${line}\n`) : undefined,
+    );
     this.interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY) && !this.json;
     this.color = opts.color !== false && !env.NO_COLOR && Boolean(process.stderr.isTTY) && !this.json;
   }
@@ -43,27 +51,44 @@ export class Output {
     if (!this.quiet && !this.json) write(process.stderr, `${message}\n`);
   }
 
+  /** A step of the work, with what it cost; only with -v. */
   debug(message: string): void {
     if (this.verbose && !this.json) write(process.stderr, `${this.paint("2", message)}\n`);
   }
 
+  /** The store requests of the whole command and its elapsed time, last; only with -v. */
+  total(): void {
+    const traffic = this.traffic.total();
+    const elapsed = `${Math.round(this.traffic.now())} ms elapsed`;
+    this.debug(`Total: ${traffic ? `${traffic}, ` : ""}${elapsed}.`);
+  }
+
+  /** Something the user must know even with -q (work left undone, an answer from a stale cache). */
   warn(message: string): void {
     if (this.json) write(process.stderr, `${JSON.stringify({ warning: message })}\n`);
     else write(process.stderr, `${this.paint("33", `Warning: ${message}`)}\n`);
   }
 
+  /**
+   * The error in its own two sentences (what happened, what to do); what led to it (the cause
+   * chain) only with -v, and as `causes` in json mode.
+   */
   error(err: unknown): void {
     const known = err instanceof SwampError;
     const message = err instanceof Error ? err.message : String(err);
     const code: ErrorCode = known ? err.code : "internal";
+    const causes = causeChain(err);
     if (this.json) {
       const doc: Record<string, unknown> = { error: message, code };
       if (known && err.details) Object.assign(doc, { details: err.details });
+      if (causes.length > 0) doc.causes = causes;
       if (!known && err instanceof Error && err.stack) doc.stack = err.stack;
       write(process.stderr, `${JSON.stringify(doc, jsonReplacer, 2)}\n`);
       return;
     }
     write(process.stderr, `${this.paint("31", "Error:")} ${message}\n`);
+    if (this.verbose && causes.length > 0)
+      write(process.stderr, `Caused by:\n${causes.map((line) => `  ${line}\n`).join("")}`);
     if (!known && err instanceof Error && err.stack && this.verbose) write(process.stderr, `${err.stack}\n`);
   }
 

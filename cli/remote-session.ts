@@ -16,7 +16,7 @@ import {
   startDeadline,
   type TimeBudget,
 } from "../core/deadline.ts";
-import { SwampError } from "../core/errors.ts";
+import { failedWhile, SwampError } from "../core/errors.ts";
 import type { Lease } from "../core/ports/lock.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
 import type {
@@ -34,6 +34,7 @@ import { findRootData } from "../core/use-cases/namespace-survey.ts";
 import { publishCatalogExport } from "./catalog-export-publish.ts";
 import type { SessionContext } from "./session-context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
+import { SyncSteps } from "./sync-steps.ts";
 
 /** A short stable id of a bucket location: kind, bucket, prefix and endpoint. */
 function storeKey(kind: DatastoreKind, location: BucketLocation): string {
@@ -125,9 +126,7 @@ export class RemoteSession implements CommandSync {
 
   async pull(options: SyncOptions): Promise<PullResult> {
     // The engine's errors name the store, what failed and the command that fixes it.
-    const result = await this.sync
-      .pullChanged(this.#reporting(options))
-      .finally(() => this.#progress.clear());
+    const result = await this.#reported("pull", options, (o) => this.sync.pullChanged(o));
     this.#reportSkipped(result.rejected);
     for (const notice of result.notices ?? []) this.ctx.out.warn(notice);
     await this.#refreshCatalog(result.changed);
@@ -275,30 +274,44 @@ export class RemoteSession implements CommandSync {
 
   /** A push by the command that is moving the root data into the namespace right now (namespace migrate). */
   async pushWhileMoving(options: SyncOptions): Promise<PushResult> {
-    const result = await this.sync
-      .pushChanged(this.#reporting(options))
-      .finally(() => this.#progress.clear())
-      .catch((e: unknown) => {
+    const result = await this.#reported("push", options, (o) => this.sync.pushChanged(o)).catch(
+      (e: unknown) => {
         // The engine's own errors already name the store and the fix.
         if (e instanceof SwampError) throw e;
-        throw new SwampError(
+        throw failedWhile(
           "sync_failed",
-          `Datastore push to ${this.store.description} failed: ${(e as Error).message}. Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.`,
+          `push to ${this.store.description}`,
+          e,
+          "Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.",
         );
-      });
+      },
+    );
     await this.#refreshCatalog(result.rebased.map((r) => `data/${r.type}/${r.id}/${r.name}/${r.to}/_`));
     await this.#reportRebased(result.rebased);
     return result;
   }
 
-  #reporting(options: SyncOptions): SyncOptions {
-    return {
-      ...options,
-      onProgress: (p) => {
-        this.#progress.record(p);
-        options.onProgress?.(p);
-      },
+  /** A pull or push whose progress is recorded for `datastore status` and, with -v, told step by step. */
+  async #reported<T>(
+    direction: "pull" | "push",
+    options: SyncOptions,
+    run: (options: SyncOptions) => Promise<T>,
+  ): Promise<T> {
+    const steps = this.ctx.out.verbose ? new SyncSteps(direction, this.ctx.out) : undefined;
+    const onProgress = (p: SyncProgress) => {
+      this.#progress.record(p);
+      steps?.progress(p);
+      options.onProgress?.(p);
     };
+    let failed = true;
+    try {
+      const result = await run({ ...options, onProgress });
+      failed = false;
+      return result;
+    } finally {
+      steps?.end(failed);
+      this.#progress.clear();
+    }
   }
 
   async remoteStatus(): Promise<RemoteStatus> {

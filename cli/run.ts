@@ -56,6 +56,7 @@ export function lazyAction(load: () => Promise<CommandModule>) {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
     for (const message of takeLeftBehind()) out.warn(message);
+    out.total();
     if (failure) {
       // The error comes last: it is the document a script reads, and the line a person sees.
       out.error(failure.error);

@@ -137,15 +137,22 @@ async function expectUnhealthyStatus(remote: RemoteRepo): Promise<void> {
   expect(status.message).toContain(remote.bucket.name);
 }
 
-/** Failed, within the deadline, with an `{error, code}` naming the bucket, and no success document. */
+/**
+ * Failed, within the deadline, with an `{error, code}` naming the server to check, its cause chain
+ * the bucket, and no success document.
+ */
 function expectCleanFailure(r: RunResult, remote: RemoteRepo): void {
   if (r.timedOut)
     throw new Error(`still running after ${HARD_LIMIT_MS} ms: the deadline was ignored.\n${describeRun(r)}`);
   if (r.code === 0) throw new Error(`reported success with the store unreachable.\n${describeRun(r)}`);
   expect({ args: r.args, stdout: r.stdout.trim() }).toEqual({ args: r.args, stdout: "" });
   const error = r.errorJson();
-  if (!error.error.includes(remote.bucket.name))
-    throw new Error(`the error does not name the store (bucket ${remote.bucket.name}).\n${describeRun(r)}`);
+  if (!/http:\/\/127\.0\.0\.1:\d+/.test(error.error))
+    throw new Error(`the error does not name the server to check.\n${describeRun(r)}`);
+  if (![error.error, ...(error.causes ?? [])].some((line) => line.includes(remote.bucket.name)))
+    throw new Error(
+      `neither the error nor its causes name the store (bucket ${remote.bucket.name}).\n${describeRun(r)}`,
+    );
 }
 
 /** Every write of data or index that reached the server came after a lease write. */

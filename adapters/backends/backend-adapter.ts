@@ -2,6 +2,7 @@ import type { Clock, Random } from "../../core/ports/clock.ts";
 import type { DatastoreVerifier } from "../../core/ports/datastore-verifier.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import type { StoreMeter } from "../store-decorators/metered-object-store.ts";
 
 /** What opening a store may use. */
 export interface StoreDeps {
@@ -9,6 +10,8 @@ export interface StoreDeps {
   clock: Clock;
   host: Host;
   random: Random;
+  /** Told of every request the store makes (`-v`, `SWAMP_LOG=debug`); none when absent. */
+  meter?: StoreMeter;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { exceededDeadline, unansweredMessage } from "../../core/deadline.ts";
+import { SwampError } from "../../core/errors.ts";
 import type { DatastoreVerifier, HealthResult } from "../../core/ports/datastore-verifier.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 
@@ -20,11 +21,16 @@ export class BucketHealth implements DatastoreVerifier {
       const ran = exceededDeadline(signal);
       return {
         healthy: false,
-        message: ran
-          ? unansweredMessage(store.description, ran)
-          : `${store.description} is not reachable: ${(e as Error).message}. Check the bucket name, endpoint and credentials.`,
+        message: ran ? unansweredMessage(store.description, ran) : unhealthy(store.description, e),
         latencyMs: latencyMs(),
       };
     }
   }
+}
+
+/** The store, then why it failed: in the store's plain words when it has them, else what to check. */
+function unhealthy(store: string, error: unknown): string {
+  if (error instanceof SwampError && error.reason !== undefined) return `${store}: ${error.message}`;
+  const words = (error as Error).message.replace(/\.+$/, "");
+  return `${store} is not reachable: ${words}. Check the bucket name, endpoint and credentials.`;
 }

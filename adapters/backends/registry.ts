@@ -9,6 +9,7 @@ import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { fsBackendAdapter } from "../fs/fs-backend.ts";
 import { gcsBackendAdapter } from "../gcs/gcs-backend.ts";
 import { s3BackendAdapter } from "../s3/s3-backend.ts";
+import { MeteredObjectStore } from "../store-decorators/metered-object-store.ts";
 import { RetryingObjectStore } from "../store-decorators/retrying-object-store.ts";
 import type { BackendAdapter, StoreDeps } from "./backend-adapter.ts";
 
@@ -23,13 +24,15 @@ function adapterOf<K extends DatastoreKind>(config: { kind: K }): BackendAdapter
 }
 
 /**
- * The datastore's ObjectStore, decorated here and only here: a store over the network retries
- * transient failures (store-decorators/retrying-object-store.ts), within the deadline behind
- * each call's signal.
+ * The datastore's ObjectStore, decorated here and only here: each request (each attempt) is
+ * reported to the meter (store-decorators/metered-object-store.ts), and a store over the network
+ * retries transient failures (store-decorators/retrying-object-store.ts), within the deadline
+ * behind each call's signal.
  */
 export async function openObjectStore(config: DatastoreBackend, deps: StoreDeps): Promise<ObjectStore> {
   const adapter = adapterOf(config);
-  const store = await adapter.open(config, deps);
+  const opened = await adapter.open(config, deps);
+  const store = deps.meter ? new MeteredObjectStore(opened, deps.meter) : opened;
   return adapter.transientFailures
     ? new RetryingObjectStore(store, { clock: deps.clock, random: deps.random })
     : store;

@@ -6,7 +6,8 @@ import type {
   WriteResult,
 } from "../../core/ports/object-store.ts";
 import { KeyPrefix } from "../store-decorators/key-prefix.ts";
-import { httpStatusOf, isTimeout, storeRequestFailed } from "../store-decorators/transient-error.ts";
+import { plainFailure, type StoreSite } from "../store-decorators/plain-failure.ts";
+import { httpStatusOf, storeRequestFailed } from "../store-decorators/transient-error.ts";
 import { crc32cBase64 } from "./crc32c.ts";
 import { type GcsAnswer, GcsJsonApi, gcsOrigin } from "./gcs-json-api.ts";
 import { multipartUpload } from "./gcs-multipart.ts";
@@ -53,13 +54,22 @@ export class GcsObjectStore implements ObjectStore {
   readonly #bucketPath: string;
   readonly #keys: KeyPrefix;
   readonly #timeoutMs: number;
-  readonly #endpoint: string;
+  readonly #site: StoreSite;
 
   constructor(config: GcsObjectStoreConfig, env: Record<string, string | undefined> = process.env) {
     this.#keys = new KeyPrefix(config.prefix);
     this.#timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const custom = config.apiEndpoint ?? env.STORAGE_EMULATOR_HOST;
-    this.#endpoint = custom ?? "storage.googleapis.com";
+    this.#site = {
+      kind: "gcs",
+      bucket: config.bucket,
+      endpoint: custom ?? "storage.googleapis.com",
+      timeoutMs: this.#timeoutMs,
+      timeoutVariable: "SWAMP_GCS_REQUEST_TIMEOUT_MS",
+      credentialsCheck: "`gcloud auth application-default login`",
+      // A missing object is answered before this (null, or a refused precondition).
+      bucketMissing: (error) => httpStatusOf(error) === 404,
+    };
     const where = this.#keys.root ? `${config.bucket}/${this.#keys.root}` : config.bucket;
     this.description = `gs://${where}${config.apiEndpoint ? ` (endpoint ${config.apiEndpoint})` : ""}`;
     this.#bucketPath = `/b/${encodeURIComponent(config.bucket)}`;
@@ -203,24 +213,13 @@ export class GcsObjectStore implements ObjectStore {
 
   #failed(operation: string, key: string, error: unknown, signal: AbortSignal | undefined): unknown {
     if (signal?.aborted) return signal.reason;
-    const reason = `${error instanceof Error ? error.name : "Error"}: ${messageOf(error)}`;
-    return storeRequestFailed(this.description, `GCS ${operation}`, key, error, this.#hint(error), reason);
-  }
-
-  #hint(error: unknown): string {
-    const status = httpStatusOf(error);
-    const message = messageOf(error);
-    if (isTimeout(error) || /timeout|timed out/i.test(message)) {
-      return `The server at ${this.#endpoint} did not answer within ${this.#timeoutMs} ms; check that it is reachable, or raise requestTimeoutMs (SWAMP_GCS_REQUEST_TIMEOUT_MS).`;
-    }
-    if (status === 404) {
-      return `The bucket does not exist; create it or fix it with \`swamp datastore setup gcs --bucket …\`.`;
-    }
-    if (status === 401 || status === 403 || /default credentials/i.test(message)) {
-      return "Check the Google credentials (`gcloud auth application-default login`) and the bucket's permissions.";
-    }
-    if (status === undefined) return `Check that ${this.#endpoint} is reachable from this machine.`;
-    return "Run `swamp datastore status` to check the datastore, then retry.";
+    return storeRequestFailed(
+      this.description,
+      `GCS ${operation}`,
+      key,
+      error,
+      plainFailure(error, this.#site),
+    );
   }
 }
 

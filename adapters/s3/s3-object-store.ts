@@ -18,7 +18,8 @@ import type {
   WriteResult,
 } from "../../core/ports/object-store.ts";
 import { KeyPrefix } from "../store-decorators/key-prefix.ts";
-import { httpStatusOf, isTimeout, storeRequestFailed } from "../store-decorators/transient-error.ts";
+import { plainFailure, type StoreSite } from "../store-decorators/plain-failure.ts";
+import { httpStatusOf, storeRequestFailed } from "../store-decorators/transient-error.ts";
 
 export interface S3ObjectStoreConfig {
   bucket: string;
@@ -54,13 +55,21 @@ export class S3ObjectStore implements ObjectStore {
   readonly #bucket: string;
   readonly #keys: KeyPrefix;
   readonly #timeoutMs: number;
-  readonly #endpoint: string;
+  readonly #site: StoreSite;
 
   constructor(config: S3ObjectStoreConfig) {
     this.#bucket = config.bucket;
     this.#keys = new KeyPrefix(config.prefix);
     this.#timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.#endpoint = config.endpoint ?? "AWS S3";
+    this.#site = {
+      kind: "s3",
+      bucket: config.bucket,
+      endpoint: config.endpoint ?? "AWS S3",
+      timeoutMs: this.#timeoutMs,
+      timeoutVariable: "SWAMP_S3_REQUEST_TIMEOUT_MS",
+      credentialsCheck: "`aws sts get-caller-identity`",
+      bucketMissing: (error) => errorName(error) === "NoSuchBucket",
+    };
     const where = this.#keys.root ? `${config.bucket}/${this.#keys.root}` : config.bucket;
     this.description = `s3://${where}${config.endpoint ? ` (endpoint ${config.endpoint})` : ""}`;
 
@@ -236,30 +245,14 @@ export class S3ObjectStore implements ObjectStore {
 
   #failed(operation: string, key: string, error: unknown, signal: AbortSignal | undefined): unknown {
     if (signal?.aborted) return signal.reason;
-    return storeRequestFailed(this.description, `S3 ${operation}`, key, error, this.#hint(error));
+    return storeRequestFailed(
+      this.description,
+      `S3 ${operation}`,
+      key,
+      error,
+      plainFailure(error, this.#site),
+    );
   }
-
-  #hint(error: unknown): string {
-    const name = errorName(error);
-    if (isTimeout(error) && !isConnectionReset(error)) {
-      return `The server at ${this.#endpoint} did not answer within ${this.#timeoutMs} ms; check that it is reachable, or raise requestTimeoutMs (SWAMP_S3_REQUEST_TIMEOUT_MS).`;
-    }
-    if (name === "NoSuchBucket") {
-      return `Bucket "${this.#bucket}" does not exist; create it or fix it with \`swamp datastore setup s3 --bucket …\`.`;
-    }
-    const status = httpStatusOf(error);
-    if (status === 403 || status === 401 || name === "CredentialsProviderError") {
-      return "Check the AWS credentials in your environment or profile (`aws sts get-caller-identity`).";
-    }
-    if (status === undefined) return `Check that ${this.#endpoint} is reachable from this machine.`;
-    return "Run `swamp datastore status` to check the datastore, then retry.";
-  }
-}
-
-/** The SDK renames a reset or broken connection "TimeoutError" (so that it is retried); it is no timeout. */
-function isConnectionReset(error: unknown): boolean {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === "ECONNRESET" || code === "EPIPE";
 }
 
 function errorName(error: unknown): string | undefined {

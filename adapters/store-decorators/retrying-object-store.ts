@@ -1,5 +1,5 @@
 import { deadlineOf } from "../../core/deadline.ts";
-import { SwampError } from "../../core/errors.ts";
+import { failedWhile, SwampError } from "../../core/errors.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import type {
   ObjectInfo,
@@ -99,9 +99,8 @@ export class RetryingObjectStore implements ObjectStore {
   }
 }
 
+/** The last failure, with the attempts made in its cause chain (the message stays the failure's own). */
 function gaveUp(error: unknown, why: string): unknown {
   if (!(error instanceof SwampError)) return error;
-  const wrapped = new SwampError(error.code, `${error.message} (gave up ${why})`, error.details);
-  wrapped.cause = error.cause ?? error;
-  return wrapped;
+  return failedWhile(error.code, `gave up ${why}`, error, undefined, error.details);
 }

@@ -1,4 +1,4 @@
-import { SwampError } from "../../core/errors.ts";
+import { because, SwampError } from "../../core/errors.ts";
 
 /**
  * The one place that decides which store failures are worth retrying: 5xx, 429 and 408
@@ -98,24 +98,27 @@ function someCause(error: unknown, test: (e: ErrorShape) => boolean): boolean {
 }
 
 /**
- * Wraps an SDK failure into the error callers see: what failed where, the SDK's words, and
- * what to do. Keeps the classification (`details.transient`) and the original as `cause`.
+ * Wraps an SDK failure into the error callers see: its plain cause and what to do (see
+ * plain-failure.ts), with the request as its context. Keeps the classification
+ * (`details.transient`) and the original as `cause`.
  */
 export function storeRequestFailed(
   store: string,
   operation: string,
   key: string,
   cause: unknown,
-  hint: string,
-  reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+  plain: { reason: string; hint: string },
 ): SwampError {
-  const words = reason.replace(/\.+$/, "");
   const status = httpStatusOf(cause);
-  const error = new SwampError(
-    "store_unavailable",
-    `${operation} ${key || "(root)"} on ${store} failed: ${words}. ${hint}`,
-    { store, operation, key, transient: isTransient(cause), ...(status === undefined ? {} : { status }) },
-  );
-  error.cause = cause;
-  return error;
+  return because("store_unavailable", plain.reason, plain.hint, {
+    context: `${operation} ${key || "(root)"} on ${store}`,
+    cause,
+    details: {
+      store,
+      operation,
+      key,
+      transient: isTransient(cause),
+      ...(status === undefined ? {} : { status }),
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import { DeadlineExceeded, formatSeconds } from "../../core/deadline.ts";
-import { SwampError } from "../../core/errors.ts";
+import { failedWhile, SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import type { SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
@@ -112,28 +112,31 @@ function abortError(
 
 function wrapFailure(direction: Direction, store: string, error: unknown): unknown {
   if (error instanceof SwampError && PASS_THROUGH.has(error.code)) return error;
-  const words = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
-  const wrapped =
-    direction === "pull"
-      ? new SwampError("sync_failed", `Pull from ${store} failed: ${words}. ${pullAdvice(error)}`)
-      : new SwampError(
-          "sync_failed",
-          `Push to ${store} failed: ${words}. Your changes are kept in the local cache; run 'swamp datastore sync --push' to retry.`,
-        );
-  wrapped.cause = error;
-  return wrapped;
+  return direction === "pull"
+    ? failedWhile(
+        "sync_failed",
+        `pull from ${store}: the cache was not recorded as synced`,
+        error,
+        pullAdvice(error),
+      )
+    : failedWhile(
+        "sync_failed",
+        `push to ${store}: nothing more was committed`,
+        error,
+        "Your changes are kept in the local cache; run 'swamp datastore sync --push' once that is fixed.",
+      );
 }
 
-/** What a failed pull left, and what to do: it depends on what failed. */
-function pullAdvice(error: unknown): string {
+/** What to do after a failed pull, when this step knows better than the cause; files already brought in are kept and checked again. */
+function pullAdvice(error: unknown): string | undefined {
   if (isTransient(error)) {
-    return "The store could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Once the store is reachable, run the command again (or 'swamp datastore sync --pull').";
+    return "Once the store is reachable, run the command again (or 'swamp datastore sync --pull').";
   }
   // Our own errors already say what to do (e.g. a republish for a damaged index).
-  if (error instanceof SwampError) return "The cache was not recorded as synced.";
+  if (error instanceof SwampError) return undefined;
   const { code, path } = error as NodeJS.ErrnoException;
   if (typeof code === "string" && typeof path === "string") {
-    return `The cache could not be written (${code} on ${path}): fix that (disk space, permissions, or something in the way), then run the command again (or 'swamp datastore sync --pull').`;
+    return `Fix that on ${path} (disk space, permissions, or something in the way), then run the command again (or 'swamp datastore sync --pull').`;
   }
-  return "The cache was not recorded as synced; fix the cause above, then run the command again (or 'swamp datastore sync --pull').";
+  return "Run the command again (or 'swamp datastore sync --pull'); 'swamp datastore status' checks the datastore.";
 }

@@ -12,7 +12,7 @@ import {
   selectName,
   text,
 } from "../command-spec.ts";
-import { confirmed } from "../confirm.ts";
+import { confirmed, listNames } from "../confirm.ts";
 import type { Invocation } from "../run.ts";
 import { nonEmptyOption, selectModelType } from "./selectors.ts";
 import { modelLeases, openRepo, parsePositiveInt, pick, requireModel } from "./shared.ts";
@@ -82,7 +82,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     (await confirmed(
       inv.out,
       opts.yes || opts.force,
-      `About to delete ${planned} version(s) of ${batch ? `${names.length} name(s)` : `"${name}"`} from ${model.name}. Proceed?`,
+      `About to delete ${planned} version(s) of ${batch ? `${names.length} name(s) (${listNames(names)})` : `"${name}"`} from ${model.name}. Proceed?`,
     ));
   if (!go) {
     const preview = batch
@@ -98,7 +98,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     inv.out.result(
       preview,
       () =>
-        `Would delete ${planned} version(s) of ${names.join(", ") || "nothing"} from ${model.name}. Run again with --yes to delete.`,
+        `Would delete ${planned} version(s) of ${listNames(names) || "nothing"} from ${model.name}. Run again with --yes to delete.`,
     );
     return;
   }

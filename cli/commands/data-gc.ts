@@ -1,6 +1,6 @@
 import { dataGc } from "../../core/use-cases/data-gc.ts";
 import { confirm, defineCommand, dryRun, type OptsOf } from "../command-spec.ts";
-import { confirmed } from "../confirm.ts";
+import { confirmed, listNames } from "../confirm.ts";
 import type { Invocation } from "../run.ts";
 import { globalLease, openRepo } from "./shared.ts";
 
@@ -25,11 +25,11 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     },
     {
       dryRun: inv.opts.dryRun === true,
-      confirm: ({ expired, excess }) =>
+      confirm: ({ expired, excess, doomed }) =>
         confirmed(
           inv.out,
           inv.opts.yes || inv.opts.force,
-          `Delete ${expired} expired record(s) and ${excess} old version(s)? Proceed with garbage collection?`,
+          `Delete ${expired} expired record(s) and ${excess} old version(s) (${listNames(doomed)})? Proceed with garbage collection?`,
         ),
     },
   );
@@ -58,6 +58,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
 
 function summary(result: {
   expired: unknown[];
+  doomed: string[];
   versionsDeleted: number;
   bytesReclaimed: number;
   dryRun: boolean;
@@ -65,6 +66,6 @@ function summary(result: {
   if (result.expired.length === 0 && result.versionsDeleted === 0) return "Nothing to clean up.";
   const what = `${result.expired.length} expired record(s), ${result.versionsDeleted} old version(s), ${result.bytesReclaimed} bytes`;
   return result.dryRun
-    ? `Would delete ${what}. Run 'swamp data gc --yes' to delete.`
+    ? `Would delete ${what}: ${listNames(result.doomed)}. Run 'swamp data gc --yes' to delete.`
     : `Garbage collection complete: deleted ${what}.`;
 }

@@ -4,6 +4,8 @@ import type { WithGlobalLease, WithModelLeases } from "../../core/use-cases/mode
 import { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 
+export { formatSize } from "../../core/size-text.ts";
+
 export const openRepo = (inv: Invocation<unknown>) => RepoContext.open(inv.out, inv.globals.repoDir);
 
 /** The per-model lease protocol bound to this command's interrupt signal. */
@@ -61,11 +63,4 @@ export async function requireModel(ctx: RepoContext, ref: string, type?: string)
     "not_found",
     `Model not found: ${ref}. Check the name (models live in ${ctx.repoDir}/models/), or write data with 'swamp data put ${ref} <name> --model-type <type> --value …' to create it.`,
   );
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes}B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)}KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)}MB`;
-  return `${(bytes / 1024 ** 3).toFixed(1)}GB`;
 }

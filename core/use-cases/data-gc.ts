@@ -19,7 +19,7 @@ export interface DataGcInput {
    * Asked, under the lease, once there is something to delete (and not on a dry run): whether to
    * go ahead. False previews.
    */
-  confirm: (counts: { expired: number; excess: number }) => Promise<boolean>;
+  confirm: (counts: { expired: number; excess: number; doomed: string[] }) => Promise<boolean>;
 }
 
 export interface DataGcResult {
@@ -29,6 +29,8 @@ export interface DataGcResult {
   excess: number;
   /** Versions deleted; on a preview, the excess versions that would be. */
   versionsDeleted: number;
+  /** What goes (or would go), for people: `main (expired)`, `main v3`. */
+  doomed: string[];
   /** Bytes of every version planned for deletion. */
   bytesReclaimed: number;
   dryRun: boolean;
@@ -50,12 +52,16 @@ export async function dataGc(deps: DataGcDeps, input: DataGcInput): Promise<Data
       ...plan.expired.flatMap((e) => e.versions),
       ...plan.excess.map((e) => e.version),
     ].reduce((n, v) => n + (v.size ?? 0), 0);
-    const total = plan.expired.length + plan.excess.length;
+    const doomed = [
+      ...plan.expired.map((e) => `${e.name} (expired)`),
+      ...plan.excess.map((e) => `${e.name} v${e.version.version}`),
+    ];
     // Nothing to delete is a real run that deleted nothing, not a preview: no question to ask.
     const go =
       !input.dryRun &&
-      (total === 0 || (await input.confirm({ expired: plan.expired.length, excess: plan.excess.length })));
-    const result = { expired, excess: plan.excess.length, bytesReclaimed };
+      (doomed.length === 0 ||
+        (await input.confirm({ expired: plan.expired.length, excess: plan.excess.length, doomed })));
+    const result = { expired, excess: plan.excess.length, doomed, bytesReclaimed };
     if (!go) return { ...result, versionsDeleted: plan.excess.length, dryRun: true, compacted: null };
     let versionsDeleted = 0;
     for (const e of plan.expired) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { SwampError } from "../../core/errors.ts";
+import { causeChain, type SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import { type FaultProxy, startFaultProxy } from "../support/fault-proxy.ts";
 import { swampFailure } from "../support/swamp-failure.ts";
@@ -50,7 +50,9 @@ export function storeFaultConformance(name: string, make: () => Promise<StoreFau
       const error = await swampFailure(call);
       const tookMs = performance.now() - started;
       expect(tookMs).toBeLessThan(FAIL_WITHIN_MS);
-      expect(error.message).toContain(store.description);
+      // The message names the server to check; the request, on which store, is in the chain (-v).
+      expect(error.message).toContain(proxy.url);
+      expect(causeChain(error).join("\n")).toContain(store.description);
       return error;
     }
 
@@ -92,7 +94,8 @@ export function storeFaultConformance(name: string, make: () => Promise<StoreFau
       proxy.mode("reset");
       const error = await failsPromptly(store.get("a"));
       expect(error.code).toBe("store_unavailable");
-      expect(error.message).toContain(`Check that ${proxy.url}`);
+      expect(error.message).toContain(`Lost the connection to ${proxy.url}`);
+      expect(error.message).toContain("reachable from this machine");
       expect(error.details?.transient).toBe(true);
       await failsPromptly(store.put("reset", bytes("x")));
       proxy.mode("pass");

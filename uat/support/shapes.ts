@@ -3,6 +3,8 @@
 export interface ErrorDoc {
   error: string;
   code: string;
+  /** What led to the error, outermost step first (docs/architecture.md, "Error messages"). */
+  causes?: string[];
 }
 
 export interface RepoInitDoc {

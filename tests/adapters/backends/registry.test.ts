@@ -9,9 +9,11 @@ import { FsObjectStore } from "../../../adapters/fs/fs-object-store.ts";
 import { GcsObjectStore } from "../../../adapters/gcs/gcs-object-store.ts";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
 import { S3ObjectStore } from "../../../adapters/s3/s3-object-store.ts";
+import { MeteredObjectStore } from "../../../adapters/store-decorators/metered-object-store.ts";
 import { RetryingObjectStore } from "../../../adapters/store-decorators/retrying-object-store.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
 import { DeadlineExceeded } from "../../../core/deadline.ts";
+import { because } from "../../../core/errors.ts";
 import type { ObjectStore } from "../../../core/ports/object-store.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 import { passThrough } from "../../support/pass-through-store.ts";
@@ -43,6 +45,19 @@ describe("openObjectStore", () => {
     expect(store).toBeInstanceOf(RetryingObjectStore);
     expect((store as RetryingObjectStore).inner).toBeInstanceOf(GcsObjectStore);
     expect(store.description).toBe("gs://b (endpoint http://127.0.0.1:9)");
+  });
+
+  test("with a meter, every store is metered, under the retries (each attempt is a request)", async () => {
+    const meter = { now: () => 0, record: () => {} };
+    const s3 = await openObjectStore(
+      { kind: "s3", bucket: "b", endpoint: "http://127.0.0.1:9", forcePathStyle: true },
+      { ...deps(), meter },
+    );
+    const retried = (s3 as RetryingObjectStore).inner;
+    expect(retried).toBeInstanceOf(MeteredObjectStore);
+    expect((retried as MeteredObjectStore).inner).toBeInstanceOf(S3ObjectStore);
+    const folder = await openObjectStore({ kind: "filesystem", path: "/tmp/x" }, { ...deps(), meter });
+    expect((folder as MeteredObjectStore).inner).toBeInstanceOf(FsObjectStore);
   });
 });
 
@@ -87,6 +102,17 @@ describe("health", () => {
     expect(health.message).toBe(
       `${failing.description} is not reachable: Access Denied. Check the bucket name, endpoint and credentials.`,
     );
+  });
+
+  test("a bucket that fails with the store's plain words: the store, then those words", async () => {
+    const failing: ObjectStore = passThrough(new MemoryObjectStore(new FakeClock()), {
+      // biome-ignore lint/correctness/useYield: fails before the first page
+      list: async function* () {
+        throw because("store_unavailable", 'Bucket "b" does not exist', "Create it.");
+      },
+    });
+    const health = await new BucketHealth(async () => failing).verify();
+    expect(health.message).toBe(`${failing.description}: Bucket "b" does not exist. Create it.`);
   });
 
   test("a bucket that does not answer before the deadline says which deadline ran out", async () => {

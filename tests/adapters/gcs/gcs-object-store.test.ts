@@ -69,7 +69,7 @@ describe("GcsObjectStore", () => {
 
   test("a missing bucket is an error that says so, not a missing key", async () => {
     const store = gcs.store({ bucket: "no-such-bucket" });
-    await expect(store.get("k")).rejects.toThrow("The specified bucket does not exist");
+    await expect(store.get("k")).rejects.toThrow('Bucket "no-such-bucket" does not exist');
     await expect(store.head("k")).rejects.toThrow("swamp datastore setup gcs");
     await expect(store.put("k", new Uint8Array(), { absent: true })).rejects.toThrow("does not exist");
   });

@@ -3,7 +3,7 @@ import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.
 import { RetryingObjectStore } from "../../../adapters/store-decorators/retrying-object-store.ts";
 import { storeRequestFailed } from "../../../adapters/store-decorators/transient-error.ts";
 import { anySignal, startDeadline } from "../../../core/deadline.ts";
-import { SwampError } from "../../../core/errors.ts";
+import { causeChain, SwampError } from "../../../core/errors.ts";
 import type {
   ObjectInfo,
   ObjectStore,
@@ -18,13 +18,10 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const unavailable = () =>
   Object.assign(new Error("Service Unavailable"), { $metadata: { httpStatusCode: 503 } });
 const reset = () =>
-  storeRequestFailed(
-    "memory",
-    "GET",
-    "k",
-    Object.assign(new Error("reset"), { code: "ECONNRESET" }),
-    "Retry.",
-  );
+  storeRequestFailed("memory", "GET", "k", Object.assign(new Error("reset"), { code: "ECONNRESET" }), {
+    reason: "Lost the connection",
+    hint: "Retry.",
+  });
 
 /** A memory store that throws the queued errors first, one per call. */
 class FlakyStore implements ObjectStore {
@@ -154,7 +151,8 @@ describe("RetryingObjectStore", () => {
     await clock.advance(10_000);
     expect(call.settled).toBe(true);
     expect(flaky.calls).toBe(3);
-    expect(String((call.error as Error).message)).toEndWith("(gave up after 3 attempts)");
+    expect((call.error as Error).message).toBe("Lost the connection. Retry.");
+    expect(causeChain(call.error)).toEqual(["gave up after 3 attempts", "GET k on memory", "reset"]);
   });
 
   test("errors that mean something are not retried", async () => {
@@ -198,8 +196,8 @@ describe("RetryingObjectStore", () => {
     expect(call.settled).toBe(true);
     expect(call.error).toBeInstanceOf(SwampError);
     expect((call.error as SwampError).details).toMatchObject({ operation: "GET" });
-    expect(String((call.error as Error).message)).toEndWith(
-      "(gave up after 2 attempt(s): another would start past the deadline)",
+    expect(causeChain(call.error)[0]).toBe(
+      "gave up after 2 attempt(s): another would start past the deadline",
     );
     expect(deadline.signal.aborted).toBe(false);
     deadline.dispose();

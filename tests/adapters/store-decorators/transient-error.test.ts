@@ -4,7 +4,7 @@ import {
   isTransient,
   storeRequestFailed,
 } from "../../../adapters/store-decorators/transient-error.ts";
-import { SwampError } from "../../../core/errors.ts";
+import { causeChain, SwampError } from "../../../core/errors.ts";
 
 const withCode = (code: string, name = "Error") => Object.assign(new Error(code), { code, name });
 
@@ -44,12 +44,14 @@ describe("isTransient", () => {
 });
 
 describe("storeRequestFailed", () => {
-  test("says what failed where and what to do, and keeps the classification and cause", () => {
+  test("says what happened and what to do, keeps the request as context, the classification and the cause", () => {
     const cause = withCode("ECONNRESET");
-    const error = storeRequestFailed("s3://b/p", "S3 GET", "data/x", cause, "Check the network.");
+    const plain = { reason: "Lost the connection to s3 (ECONNRESET)", hint: "Check the network." };
+    const error = storeRequestFailed("s3://b/p", "S3 GET", "data/x", cause, plain);
     expect(error).toBeInstanceOf(SwampError);
     expect(error.code).toBe("store_unavailable");
-    expect(error.message).toBe("S3 GET data/x on s3://b/p failed: Error: ECONNRESET. Check the network.");
+    expect(error.message).toBe("Lost the connection to s3 (ECONNRESET). Check the network.");
+    expect(causeChain(error)).toEqual(["S3 GET data/x on s3://b/p", "ECONNRESET"]);
     expect(error.details).toEqual({ store: "s3://b/p", operation: "S3 GET", key: "data/x", transient: true });
     expect(error.cause).toBe(cause);
     expect(isTransient(error)).toBe(true);
@@ -58,7 +60,7 @@ describe("storeRequestFailed", () => {
       "S3 PUT",
       "k",
       { $metadata: { httpStatusCode: 403 } },
-      "Fix it.",
+      { reason: "Denied", hint: "Fix it." },
     );
     expect(isTransient(denied)).toBe(false);
     expect(denied.details?.status).toBe(403);

@@ -7,6 +7,7 @@ import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.
 import { CacheFiles } from "../../../adapters/sync/cache-files.ts";
 import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
+import { causeChain } from "../../../core/errors.ts";
 import { processTempName } from "../../../core/temp-files.ts";
 import { entryFor } from "../../support/broken-shard.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -225,16 +226,19 @@ describe("SyncEngine", () => {
       store: passThrough(store, { get: () => Promise.reject(refused) }),
     });
     const network = await swampFailure(offline.pullChanged());
-    expect(network.message).toContain("ECONNREFUSED");
-    expect(network.message).toContain(
-      "could not be reached: the cache was not recorded as synced (files already brought in are kept and checked again). Once the store is reachable, run the command again (or 'swamp datastore sync --pull').",
+    expect(network.message).toBe(
+      "connect ECONNREFUSED 127.0.0.1:9. Once the store is reachable, run the command again (or 'swamp datastore sync --pull').",
     );
+    expect(causeChain(network)).toEqual([
+      `pull from ${store.description}: the cache was not recorded as synced`,
+      "connect ECONNREFUSED 127.0.0.1:9",
+    ]);
 
     await writeFile(join(root, "blocker"), "");
     const blocked = new SyncEngine({ ...b.sync.config, stateDir: join(root, "blocker", "state") });
     const local = await swampFailure(blocked.pullChanged());
     expect(local.message).toMatch(
-      /could not be written \(ENOTDIR on .*blocker.*\).*'swamp datastore sync --pull'/,
+      /^ENOTDIR: .*blocker.*\. Fix that on .*blocker.* \(disk space, permissions.*'swamp datastore sync --pull'/,
     );
     expect(local.message).not.toContain("reachable");
 

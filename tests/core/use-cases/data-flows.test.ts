@@ -243,6 +243,7 @@ describe("data gc", () => {
     expect(result).toEqual({
       expired: [{ model: { type: VPC.type, id: VPC.id }, name: "old", reason: "duration-expired" }],
       excess: 2,
+      doomed: ["old (expired)", "kept v2", "kept v1"],
       versionsDeleted: 2,
       bytesReclaimed: 5 + 1 + 2,
       dryRun: true,
@@ -263,7 +264,7 @@ describe("data gc", () => {
         return true;
       },
     });
-    expect(asked).toEqual([{ expired: 1, excess: 2 }]);
+    expect(asked).toEqual([{ expired: 1, excess: 2, doomed: ["old (expired)", "kept v2", "kept v1"] }]);
     expect(result).toMatchObject({ versionsDeleted: 3, dryRun: false });
     expect(result.compacted).not.toBeNull();
     expect(await repo.names(VPC)).toEqual(["kept"]);
