@@ -70,9 +70,7 @@ describe("the namespace table", () => {
     const infra = tableRow(rows[1] as NamespaceDoc, 200, "clean");
     expect(infra).toContain("6f0c1d2e-0000-4000-8000-000000000000");
     expect(infra).toContain("someone-with-a-long-name@a-very-long-hostname-of-a-ci-runner (pid 412)");
-    expect(tableRow(rows[2] as NamespaceDoc, 200, "—")).toContain(
-      "a-namespace-with-a-slug-longer-than-it…",
-    );
+    expect(tableRow(rows[2] as NamespaceDoc, 200, "—")).toContain("a-namespace-with-a-slug-longer-than-it…");
   });
 
   test("the plain text has one full line per namespace", () => {
