@@ -9,7 +9,7 @@ import {
 import { ExitCode } from "../../core/errors.ts";
 import { globalLockKey } from "../../core/lock-keys.ts";
 import { LIVE_STATUS_TIMEOUT_MS, lookDeadline } from "../../core/tunables.ts";
-import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
+import { defineCommand, flag, type OptsOf, text, timeout } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
 import { type NamespaceListing, namespaceDocs, reusedListing } from "../status/namespace-docs.ts";
@@ -18,10 +18,14 @@ import type { LeaseDoc, StatusSnapshot } from "../status/status-snapshot.ts";
 import { renderStatusText } from "../status/status-text.ts";
 import { unreachableTracker } from "../status/unreachable-since.ts";
 import { leaseDocs } from "./datastore-lock-status.ts";
-import { openRepo } from "./shared.ts";
+import { openRepo, parsePositiveInt } from "./shared.ts";
 
 const options = {
   once: flag("--once", "print one snapshot even on a terminal"),
+  interval: text(
+    "--interval <seconds>",
+    "live view: seconds between refreshes (default 1; r refreshes at once)",
+  ),
   ...timeout(
     "give up on a store that has not answered after this many seconds (default 10; live view: 3 per refresh)",
   ),
@@ -31,7 +35,12 @@ type Opts = OptsOf<typeof options>;
 export const command = defineCommand({
   description:
     "datastore type, path, health, namespaces and leases; live on a terminal (r refreshes, ? shows the keys, q quits)",
-  examples: ["swamp ds status", "swamp ds status --json", "swamp ds status --once --timeout 30"],
+  examples: [
+    "swamp ds status",
+    "swamp ds status --interval 5",
+    "swamp ds status --json",
+    "swamp ds status --once --timeout 30",
+  ],
   options,
   run,
 });
@@ -46,6 +55,8 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     "swamp datastore status",
     live ? LIVE_STATUS_TIMEOUT_MS : undefined,
   );
+  const intervalMs =
+    inv.opts.interval === undefined ? 1000 : parsePositiveInt(inv.opts.interval, "--interval") * 1000;
   const ctx = await openRepo(inv);
   const listing = reusedListing(ctx);
   const track = unreachableTracker();
@@ -58,7 +69,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     await runStatusView({
       local: { type: ctx.config.kind, namespace: ctx.namespace, deadlineMs: budget.ms },
       load,
-      intervalMs: 1000,
+      intervalMs,
     });
     return;
   }
