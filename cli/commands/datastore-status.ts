@@ -1,4 +1,5 @@
 import { plainCause } from "../../adapters/backends/bucket-health.ts";
+import { remoteOf } from "../../core/backends/registry.ts";
 import {
   anySignal,
   DeadlineExceeded,
@@ -129,7 +130,7 @@ async function unanswered(ctx: RepoContext, budget: TimeBudget, focus: string | 
   const own = unknown(globalLockKey(ctx.namespace));
   const snap = withLocal(ctx, {
     healthy: false,
-    message: unansweredMessage(`The ${ctx.config.kind} datastore`, ran),
+    message: unansweredMessage(storeName(ctx), ran),
     latencyMs: budget.ms,
     cause: why,
     namespaces: await namespaceDocs(ctx, { error: why }, own, AbortSignal.abort(ran)),
@@ -137,6 +138,13 @@ async function unanswered(ctx: RepoContext, budget: TimeBudget, focus: string | 
   });
   const leases = focus && { namespace: focus, global: unknown(globalLockKey(focus)), models: [], error: why };
   return { snap, ranOut: true, ...(leases ? { focus: leases } : {}) };
+}
+
+/** The store as its config names it: `s3 bucket acc-x/team`, or the folder. Asks nothing. */
+function storeName(ctx: RepoContext): string {
+  const location = remoteOf(ctx.config, ctx.env)?.location;
+  if (!location) return ctx.datastoreBase;
+  return `${ctx.config.kind} bucket ${location.bucket}${location.prefix ? `/${location.prefix}` : ""}`;
 }
 
 /** Another namespace's leases; ones that cannot be read say why. */
