@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { installCleanup } from "./support/cleanup.ts";
+import { startFaultProxy } from "../tests/support/fault-proxy.ts";
+import { afterThisTest, installCleanup } from "./support/cleanup.ts";
 import { leaseBody, leaseInfo } from "./support/leases.ts";
 import { joinNamespace } from "./support/namespace-repos.ts";
 import { type BucketClient, type RemoteServer, startRemote } from "./support/remote.ts";
+import { makeRemoteRepo } from "./support/remote-repo.ts";
 import { type Repo, SWAMP_BIN } from "./support/swamp.ts";
 import { TmuxSession } from "./support/tmux.ts";
 
@@ -129,6 +131,36 @@ describe("the live ds status on a bucket that goes down and comes back", () => {
     expect(wide).toContain(infra.repoId);
     expect(wide).toContain(apps.repoId);
     expect(wide).toContain(`s3://${bucket.name}/${PREFIX}`);
+    await term.sendKeys("q");
+    expect(await term.waitForText(["EXITED-0"])).toContain("EXITED-0");
+  });
+
+  test("a store that stops answering (no refusal, no answer): unreachable within the deadline, at start too", async () => {
+    const fault = await startFaultProxy(server.port);
+    afterThisTest(() => fault.stop());
+    const stalled = await makeRemoteRepo(server, { endpoint: fault.url, prefix: "stalled" });
+    fault.mode("stall");
+    const term = await TmuxSession.start(`'${SWAMP_BIN}' ds status; echo EXITED-$?`, {
+      cwd: stalled.repo.dir,
+      env: stalled.repo.env,
+      width: 80,
+      height: 24,
+    });
+    const silent = /● unreachable since \d\d:\d\d:\d\d \(no answer within 3 s\)/;
+    const down = await term.waitForScreen(
+      (s) => silent.test(s),
+      "the stalled store unreachable",
+      CHANGE_SHOWN_MS,
+    );
+    expect(down).not.toMatch(HEALTHY);
+    expectFits(down, 80);
+
+    fault.mode("pass");
+    await term.waitForScreen((s) => HEALTHY.test(s), "the store healthy again", CHANGE_SHOWN_MS);
+    fault.mode("stall");
+    const again = await term.waitForScreen((s) => silent.test(s), "the store stalled again", CHANGE_SHOWN_MS);
+    expect(again).not.toMatch(HEALTHY);
+    fault.mode("pass");
     await term.sendKeys("q");
     expect(await term.waitForText(["EXITED-0"])).toContain("EXITED-0");
   });
