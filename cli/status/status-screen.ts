@@ -61,24 +61,62 @@ export function chosenRow(snap: StatusSnapshot | null, selected: number | null):
   return Math.max(0, Math.min(selected, rows.length - 1));
 }
 
-/** The whole live view for a terminal `columns` wide. Pure: the same state always draws the same lines. */
-export function statusScreen(state: ScreenState, columns: number): ScreenLine[] {
-  const lines = state.snap ? snapshotLines(state, state.snap, columns) : waitingLines(state);
-  if (state.error) lines.push(line(`refresh failed: ${state.error}`, "red"));
-  lines.push(
+/** A terminal's size in characters. */
+export interface ScreenSize {
+  columns: number;
+  rows: number;
+}
+
+/**
+ * The whole live view for a terminal of `size`: no row reaches the last column, and the lines
+ * leave the last row free (a frame as tall as the terminal would scroll). When namespaces and
+ * leases do not all fit, the table shows a window around the chosen row and the leases are cut,
+ * saying how many more there are. Pure: the same state always draws the same lines.
+ */
+export function statusScreen(state: ScreenState, size: ScreenSize): ScreenLine[] {
+  const parts = state.snap ? snapshotParts(state, state.snap, size.columns) : waitingParts(state);
+  const footer: ScreenLine[] = [
+    ...(state.error ? [line(`refresh failed: ${state.error}`, "red")] : []),
     state.help
       ? line(KEYS, "dim")
       : line(
           `${state.snap ? `updated ${state.snap.checkedAt.slice(11, 19)} · ` : ""}? keys · r refresh · q quit`,
           "dim",
         ),
+  ];
+  const room = Math.max(0, size.rows - 1 - parts.head.length - footer.length);
+  const { table, tail } = parts;
+  const tableRoom = Math.min(table.length, Math.max(Math.min(table.length, 3), room - tail.length));
+  const chosen = Math.max(
+    0,
+    table.findIndex((l) => l.selected),
   );
-  return lines.map((l) => fit(l, columns - 1));
+  const first = Math.max(0, Math.min(chosen - Math.floor(tableRoom / 2), table.length - tableRoom));
+  const tailRoom = Math.max(0, room - tableRoom);
+  const shownTail =
+    tail.length <= tailRoom
+      ? tail
+      : [
+          ...tail.slice(0, Math.max(0, tailRoom - 1)),
+          line(
+            `    … ${tail.length - Math.max(0, tailRoom - 1)} more lines: a taller terminal shows them`,
+            "dim",
+          ),
+        ].slice(0, tailRoom);
+  const lines = [...parts.head, ...table.slice(first, first + tableRoom), ...shownTail, ...footer];
+  return lines.map((l) => fit(l, size.columns - 1));
 }
 
-function waitingLines(state: ScreenState): ScreenLine[] {
+/** A screen's lines before they are fitted: the table may be windowed and the tail cut. */
+interface Parts {
+  head: ScreenLine[];
+  table: ScreenLine[];
+  tail: ScreenLine[];
+}
+
+function waitingParts(state: ScreenState): Parts {
   const { type, namespace, deadlineMs } = state.local;
-  return [
+  const head: ScreenLine[] = [
     {
       segments: [
         { text: "swamp", tone: "bold" },
@@ -87,13 +125,14 @@ function waitingLines(state: ScreenState): ScreenLine[] {
       ],
     },
   ];
+  return { head, table: [], tail: [] };
 }
 
-function snapshotLines(state: ScreenState, snap: StatusSnapshot, columns: number): ScreenLine[] {
+function snapshotParts(state: ScreenState, snap: StatusSnapshot, columns: number): Parts {
   const now = Date.parse(snap.checkedAt);
   const where = snap.remote ? snap.remote.store : `${snap.type} ${snap.path ?? ""}`;
   const current = chosenRow(snap, state.selected);
-  const lines: ScreenLine[] = [
+  const head: ScreenLine[] = [
     {
       segments: [
         { text: "swamp", tone: "bold" },
@@ -103,25 +142,25 @@ function snapshotLines(state: ScreenState, snap: StatusSnapshot, columns: number
       ],
     },
     line(tableHeader(columns), "dim"),
-    ...snap.namespaces.map((row, i) => ({
-      ...line(
-        tableRow(row, columns, row.current ? describeSync(snap.remote, now) : describeCatalogPull(row, now)),
-      ),
-      selected: i === current,
-    })),
   ];
+  const table = snap.namespaces.map((row, i) => ({
+    ...line(
+      tableRow(row, columns, row.current ? describeSync(snap.remote, now) : describeCatalogPull(row, now)),
+    ),
+    selected: i === current,
+  }));
   const chosen = snap.namespaces[current];
-  if (chosen) lines.push(...leaseLines(chosen, leasesOf(chosen, snap, state.focus)));
+  const tail = chosen ? leaseLines(chosen, leasesOf(chosen, snap, state.focus)) : [];
   const transfer = describeTransfer(snap.remote);
-  if (transfer) lines.push(line(`  ${transfer}`, "cyan"));
+  if (transfer) tail.push(line(`  ${transfer}`, "cyan"));
   if (snap.remote) {
     const pushed = snap.remote.lastPushAt
       ? ` · last push ${formatDuration(now - Date.parse(snap.remote.lastPushAt))} ago`
       : "";
     const pending = snap.remote.pendingBulk ? "full walk" : `${snap.remote.pendingPaths} path(s)`;
-    lines.push(line(`  pending push: ${pending}${pushed}`, "dim"));
+    tail.push(line(`  pending push: ${pending}${pushed}`, "dim"));
   }
-  return lines;
+  return { head, table, tail };
 }
 
 /** The chosen row's leases: this repo's own from the snapshot, another's once they were read. */

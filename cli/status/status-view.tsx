@@ -34,7 +34,7 @@ function StatusView({ source }: { source: LiveSource }) {
   const [help, setHelp] = useState(false);
   const [tick, setTick] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
-  const { columns } = useWindowSize();
+  const { columns, rows: height } = useWindowSize();
   const rows = snap?.namespaces ?? [];
   const chosen = rows[chosenRow(snap, selected)];
   const focusName = chosen && !chosen.current ? chosen.namespace : undefined;
@@ -75,7 +75,10 @@ function StatusView({ source }: { source: LiveSource }) {
     };
   }, [tick, source, focusName]);
 
-  const screen = statusScreen({ snap, local: source.local, selected, focus, help, error }, columns);
+  const screen = statusScreen(
+    { snap, local: source.local, selected, focus, help, error },
+    { columns, rows: height },
+  );
   return (
     <Box flexDirection="column">
       {screen.map((line, i) => (
