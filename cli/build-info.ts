@@ -6,7 +6,7 @@ declare const SWAMP_BUILD_DATE: string | undefined;
 export interface BuildInfo {
   version: string;
   commit: string;
-  buildDate: string;
+  builtAt: string;
   platform: string;
 }
 
@@ -14,7 +14,7 @@ export function buildInfo(): BuildInfo {
   return {
     version: typeof SWAMP_VERSION === "string" ? SWAMP_VERSION : "0.0.0-dev",
     commit: typeof SWAMP_COMMIT === "string" ? SWAMP_COMMIT : "unknown",
-    buildDate: typeof SWAMP_BUILD_DATE === "string" ? SWAMP_BUILD_DATE : "unknown",
+    builtAt: typeof SWAMP_BUILD_DATE === "string" ? SWAMP_BUILD_DATE : "unknown",
     platform: `${process.platform}-${process.arch}`,
   };
 }

@@ -126,6 +126,11 @@ export class RepoContext {
     return this.#store;
   }
 
+  /** A bucket's local cache (or a folder datastore itself) read as an ObjectStore, from its root. */
+  cacheStore(): Promise<ObjectStore> {
+    return openObjectStore({ kind: "filesystem", path: this.datastoreBase }, this.storeDeps);
+  }
+
   /** Leases this repo's commands take, noted so that a killed command's lease is freed by the next one. */
   get #journal(): FileLeaseJournal {
     return new FileLeaseJournal(join(this.repoDir, ".swamp", LEASE_JOURNAL_DIR), this.host);
@@ -144,6 +149,15 @@ export class RepoContext {
       return this.#session;
     });
     return this.#remote;
+  }
+
+  /**
+   * Before a write plans from the cache (what `data delete` will remove, and asks to confirm):
+   * what changed in the store, pulled without a lease as a fresh read does. Unlike a read, a store
+   * that cannot be reached fails the command here, as the write's lease would.
+   */
+  async pullBeforePlan(signal: AbortSignal): Promise<void> {
+    await (await this.remote())?.readPull(signal);
   }
 
   /**

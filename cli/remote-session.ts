@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { TransferProgressFile } from "../adapters/fs/transfer-progress-file.ts";
 import { LeaseLock } from "../adapters/lease-lock/lease-lock.ts";
 import { isTransient } from "../adapters/store-decorators/transient-error.ts";
-import { rootDataDirs } from "../adapters/sync/root-data.ts";
 import { SyncEngine } from "../adapters/sync/sync-engine.ts";
 import type { BucketLocation } from "../core/backends/backend-descriptor.ts";
 import { type DatastoreKind, remoteOf } from "../core/backends/registry.ts";
@@ -31,6 +30,7 @@ import type {
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
 import { DEFAULT_STATUS_TIMEOUT_MS, syncDeadline } from "../core/tunables.ts";
 import { type CommandSync, fenceLeases } from "../core/use-cases/leased-work.ts";
+import { findRootData } from "../core/use-cases/namespace-survey.ts";
 import { publishCatalogExport } from "./catalog-export-publish.ts";
 import type { SessionContext } from "./session-context.ts";
 import type { RemoteStatus } from "./status/status-snapshot.ts";
@@ -175,8 +175,22 @@ export class RemoteSession implements CommandSync {
   }
 
   /** Every pending version renumbered during this command, in order, as commands report them. */
-  rebasedDoc(): { model: string; name: string; from: number; to: number }[] {
-    return this.#rebased.map(({ model, name, from, to }) => ({ model, name, from, to }));
+  rebasedDoc(): {
+    modelName: string;
+    modelType: string;
+    modelId: string;
+    name: string;
+    from: number;
+    to: number;
+  }[] {
+    return this.#rebased.map(({ model, type, id, name, from, to }) => ({
+      modelName: model,
+      modelType: type,
+      modelId: id,
+      name,
+      from,
+      to,
+    }));
   }
 
   /** The version a number written in this command ended up with, after any renumbering. */
@@ -219,7 +233,8 @@ export class RemoteSession implements CommandSync {
    */
   async assertMigrated(): Promise<void> {
     if (this.prefix === "") return;
-    const dirs = await rootDataDirs(this.ctx.resolver);
+    const found = await findRootData(await this.ctx.cacheStore(), this.ctx.resolver, undefined, 1);
+    const dirs = found.map((folder) => folder.subdir);
     if (dirs.length === 0) return;
     throw new SwampError(
       "unmigrated_data",
@@ -302,7 +317,7 @@ export class RemoteSession implements CommandSync {
       ...(location.prefix ? { prefix: location.prefix } : {}),
       ...(location.endpoint ? { endpoint: location.endpoint } : {}),
       cachePath: this.ctx.datastoreBase,
-      hydration: this.ctx.config.hydrationStrategy ?? "full",
+      hydrationStrategy: this.ctx.config.hydrationStrategy ?? "full",
       pendingPaths: status.pendingPaths,
       pendingBulk: status.pendingBulk,
       ...(status.lastPullAt ? { lastPullAt: status.lastPullAt } : {}),

@@ -6,6 +6,7 @@ import type { PathResolver } from "../core/path-resolver.ts";
 import type { CatalogReader } from "../core/ports/catalog.ts";
 import type { Clock } from "../core/ports/clock.ts";
 import type { Host } from "../core/ports/host.ts";
+import type { ObjectStore } from "../core/ports/object-store.ts";
 import type { CatalogWriteThrough } from "../core/use-cases/catalog-write-through.ts";
 import type { Output } from "./output.ts";
 
@@ -24,6 +25,7 @@ export interface SessionContext {
   readonly namespace: string;
   readonly datastoreBase: string;
   data(): FsDataRepository;
+  cacheStore(): Promise<ObjectStore>;
   models(): FsModelRegistry;
   recordChanges(names: readonly DataNameKey[]): Promise<void>;
   catalogWriteThrough(): CatalogWriteThrough;

@@ -1,12 +1,14 @@
 import type { PathResolver } from "./path-resolver.ts";
 import { joinPosix } from "./posix-path.ts";
-import { isTempName } from "./temp-files.ts";
+import { checkRemoteRel } from "./sync/sync-keys.ts";
 
 /**
  * Root data (docs/architecture.md, "Namespaces"): in a namespaced repo, a file at the datastore
  * (or cache, or bucket) root that the repo's layout would place in its datastore tier — solo-mode
  * data not yet moved under the namespace. Local-tier files that share a root with the datastore
- * (the catalog, subdirs kept local by `directories:` or `exclude:`) and temp files are not.
+ * (the catalog, subdirs kept local by `directories:` or `exclude:`) are not, nor is any file sync
+ * never carries (leases, temps, mutexes, `latest` markers, names no store can hold): the one
+ * definition behind the push refusal, `namespace set`'s warning, `ds status` and `doctor`.
  * Returns the file's subdir, or null.
  */
 export function rootDataSubdir(key: string, resolver: PathResolver): string | null {
@@ -15,8 +17,7 @@ export function rootDataSubdir(key: string, resolver: PathResolver): string | nu
   if (slash <= 0) return null;
   const subdir = key.slice(0, slash);
   const rest = key.slice(slash + 1);
-  const name = rest.slice(rest.lastIndexOf("/") + 1);
-  if (rest === "" || isTempName(name)) return null;
+  if (rest === "" || checkRemoteRel(key) !== null) return null;
   if (joinPosix(resolver.datastoreBase, key).startsWith(resolver.catalogPath())) return null;
   try {
     return resolver.resolve(subdir, rest).tier === "datastore" ? subdir : null;

@@ -12,7 +12,7 @@ installCleanup();
 interface VersionDoc {
   version: string;
   commit: string;
-  buildDate: string;
+  builtAt: string;
   platform: string;
 }
 
@@ -73,16 +73,14 @@ describe("repo discovery walks up from the current directory", () => {
 describe("swamp version", () => {
   test("--json says the version, the commit and date it was built, and the platform", async () => {
     const doc = expectExit(await run(["version", "--json"]), 0).json<VersionDoc>();
-    expect(Object.keys(doc).sort()).toEqual(["buildDate", "commit", "platform", "version"]);
+    expect(Object.keys(doc).sort()).toEqual(["builtAt", "commit", "platform", "version"]);
     const pkg = (await Bun.file(join(PROJECT_ROOT, "package.json")).json()) as { version: string };
     expect(doc.version).toBe(pkg.version);
     expect(doc.commit).toMatch(/^([0-9a-f]{7,40}(-dirty)?|unknown)$/);
-    expect(doc.buildDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(doc.builtAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(doc.platform).toBe(`${process.platform}-${process.arch}`);
     const text = expectExit(await run(["version"]), 0).stdout;
-    expect(text).toBe(
-      `swamp ${doc.version} (commit ${doc.commit}, built ${doc.buildDate}, ${doc.platform})\n`,
-    );
+    expect(text).toBe(`swamp ${doc.version} (commit ${doc.commit}, built ${doc.builtAt}, ${doc.platform})\n`);
     expect(expectExit(await run(["--version"]), 0).stdout).toBe(`${doc.version}\n`);
   });
 });

@@ -260,6 +260,7 @@ describe("dry runs say what they would delete", () => {
     expect(planned.totalDeleted).toBeUndefined();
     const one = expectExit(await repo.run(["data", "delete", "m", "tmp-b", "--dry-run", "--json"]), 0);
     expect(one.json<Record<string, unknown>>()).toMatchObject({
+      name: "tmp-b",
       dataName: "tmp-b",
       wouldDelete: 1,
       dryRun: true,

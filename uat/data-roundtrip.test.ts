@@ -40,7 +40,17 @@ const GET_REQUIRED = [
   "version",
 ];
 const GET_OPTIONAL = ["checksum", "content", "contentEncoding", "size"];
-const LIST_ITEM_KEYS = ["contentType", "createdAt", "id", "name", "size", "streaming", "type", "version"];
+const LIST_ITEM_KEYS = [
+  "contentType",
+  "createdAt",
+  "dataType",
+  "id",
+  "name",
+  "size",
+  "streaming",
+  "type",
+  "version",
+];
 
 const isIsoTime = (s: string) => !Number.isNaN(Date.parse(s)) && s.includes("T");
 
@@ -155,6 +165,7 @@ describe("three versions written and read back", () => {
       version: 3,
       contentType: "application/json",
       type: "resource",
+      dataType: "resource",
       streaming: false,
       size: put3.size,
     });
@@ -167,6 +178,7 @@ describe("three versions written and read back", () => {
     ).json<VersionsDoc>();
     const put3 = puts[2] as PutDoc;
     expect(doc).toMatchObject({
+      name: "main",
       dataName: "main",
       modelId: put3.modelId,
       modelName: "vpc",

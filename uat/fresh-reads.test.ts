@@ -95,6 +95,21 @@ describe.each(REMOTE_KINDS)("reads are fresh by default (%s)", (kind) => {
     expect(fresh).toMatchObject({ version: 2, content: { cidr: "10.9.0.0/16" } });
   });
 
+  test("a never-pulled clone plans a delete from the store, not from its empty cache", async () => {
+    await put(writer.repo, "vpc", "main", '{"cidr":"10.5.0.0/16"}');
+    const preview = expectExit(
+      await reader.run(["data", "delete", "vpc", "main", "--dry-run", "--json"]),
+      0,
+    ).json<{ wouldDelete: number; dryRun: boolean }>();
+    expect(preview).toMatchObject({ wouldDelete: 2, dryRun: true });
+
+    const other = cloneRepo(writer.repo);
+    const done = expectExit(await other.run(["data", "delete", "vpc", "main", "--yes", "--json"]), 0);
+    expect(done.json<{ versionsDeleted: number }>().versionsDeleted).toBe(2);
+    const gone = await writer.repo.run(["data", "get", "vpc", "main", "--json"]);
+    expect(expectExit(gone, 1).stderr).toContain("not found");
+  });
+
   test("a lazy clone's fresh read pulls metadata only; the content it reads is fetched then", async () => {
     const file = join(reader.dir, ".swamp.yaml");
     const doc = parse(readFileSync(file, "utf8")) as { datastore: Record<string, unknown> };

@@ -64,7 +64,7 @@ describe.each(REMOTE_KINDS)("a lazy clone (%s)", (kind) => {
     // Content left in the store is not drift.
     expectExit(await lazy.run(["doctor", "--json"]), 0);
     const status = expectExit(await lazy.run(["datastore", "status", "--json"]), 0).json<StatusDoc>();
-    expect(status.remote?.hydration).toBe("lazy");
+    expect(status.remote?.hydrationStrategy).toBe("lazy");
     expect(expectExit(await lazy.run(["datastore", "status"]), 0).stdout).toContain(
       "(lazy: content fetched when read)",
     );

@@ -87,7 +87,7 @@ describe.each(REMOTE_KINDS)("namespace journeys (%s)", (kind) => {
       ]);
       const status = expectExit(await repo.run(["datastore", "status", "--json"]), 0).json<StatusDoc>();
       expect(status.healthy).toBe(true);
-      expect(status.namespaces.map((n) => [n.namespace, n.manifest, n.current])).toEqual([
+      expect(status.namespaces.map((n) => [n.namespace, n.state, n.isCurrent])).toEqual([
         ["infra", "registered", own === "infra"],
         ["security", "registered", own === "security"],
       ]);

@@ -145,9 +145,7 @@ function expectTold(
 ): void {
   if (!r.stderr.includes(rebaseLine(from, to)))
     throw new Error(`stderr does not say "${rebaseLine(from, to)}".\n${describeRun(r)}`);
-  // The contract names `model` without saying whether it is the name or the id; either is accepted.
-  const told = rebased?.map((e) => ({ ...e, model: e.model === modelId ? MODEL : e.model }));
-  expect({ rebased: told }).toMatchObject({ rebased: [{ model: MODEL, name: NAME, from, to }] });
+  expect({ rebased }).toMatchObject({ rebased: [{ modelName: MODEL, modelId, name: NAME, from, to }] });
 }
 
 /** The command's JSON says it renumbered v`from` of the name. */

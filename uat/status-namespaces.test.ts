@@ -51,16 +51,16 @@ describe("swamp ds status lists every namespace of a folder datastore", () => {
         namespace: "",
         repoId: "",
         registeredAt: "",
-        current: false,
-        manifest: "solo",
+        isCurrent: false,
+        state: "solo",
         lease: free(".datastore.lock"),
       },
       {
         namespace: "broken",
         repoId: "",
         registeredAt: "",
-        current: false,
-        manifest: "corrupt",
+        isCurrent: false,
+        state: "corrupt",
         problem: "manifest unreadable: not valid JSON",
         lease: free("broken/.datastore.lock"),
       },
@@ -68,16 +68,16 @@ describe("swamp ds status lists every namespace of a folder datastore", () => {
         namespace: "infra",
         repoId: repo.repoId,
         registeredAt: "2026-06-03T09:00:00.000Z",
-        current: true,
-        manifest: "registered",
+        isCurrent: true,
+        state: "registered",
         lease: free("infra/.datastore.lock"),
       },
       {
         namespace: "orphan",
         repoId: "",
         registeredAt: "",
-        current: false,
-        manifest: "missing",
+        isCurrent: false,
+        state: "missing",
         problem: "no manifest",
         lease: free("orphan/.datastore.lock"),
       },
@@ -85,8 +85,8 @@ describe("swamp ds status lists every namespace of a folder datastore", () => {
         namespace: "security",
         repoId: "repo-of-security",
         registeredAt: "2026-06-04T08:00:00.000Z",
-        current: false,
-        manifest: "registered",
+        isCurrent: false,
+        state: "registered",
         lease: expect.objectContaining({
           key: "security/.datastore.lock",
           held: true,
@@ -116,8 +116,8 @@ describe("swamp ds status lists every namespace of a folder datastore", () => {
       expect.objectContaining({
         namespace: "",
         repoId: repo.repoId,
-        current: true,
-        manifest: "solo",
+        isCurrent: true,
+        state: "solo",
         lease: expect.objectContaining({ key: ".datastore.lock", held: true }),
       }),
     ]);
@@ -172,7 +172,7 @@ describe("swamp ds status with two namespaces on one bucket", () => {
     const doc = expectExit(await security.run(["ds", "status", "--json"]), 0).json<StatusDoc>();
     // `setup --namespace` registered both (their manifests, read back by status).
     expect(
-      doc.namespaces.map((n) => [n.namespace, n.repoId, n.current, n.manifest, n.lease.key, n.lease.held]),
+      doc.namespaces.map((n) => [n.namespace, n.repoId, n.isCurrent, n.state, n.lease.key, n.lease.held]),
     ).toEqual([
       ["infra", infra.repoId, false, "registered", "infra/.datastore.lock", false],
       ["security", security.repoId, true, "registered", "security/.datastore.lock", false],

@@ -1,4 +1,3 @@
-import { type Bucket, Storage } from "@google-cloud/storage";
 import type {
   ObjectInfo,
   ObjectStore,
@@ -8,6 +7,10 @@ import type {
 } from "../../core/ports/object-store.ts";
 import { KeyPrefix } from "../store-decorators/key-prefix.ts";
 import { httpStatusOf, isTimeout, storeRequestFailed } from "../store-decorators/transient-error.ts";
+import { crc32cBase64 } from "./crc32c.ts";
+import { type GcsAnswer, GcsJsonApi, gcsOrigin } from "./gcs-json-api.ts";
+import { multipartUpload } from "./gcs-multipart.ts";
+import { sdkAuthorization } from "./gcs-sdk-auth.ts";
 
 export interface GcsObjectStoreConfig {
   bucket: string;
@@ -34,45 +37,43 @@ interface ListPage {
   nextPageToken?: string;
 }
 
-type HeaderSource = { headers?: Headers | Record<string, string | string[] | undefined> } | undefined;
-
 /**
- * An ObjectStore on Google Cloud Storage. Preconditions are `ifGenerationMatch` (0 for
- * create-only); the version is the generation. `serverNow` is the HTTP `Date` of the same
- * answer. `modifiedAt` is whole seconds everywhere, because a media read only carries
- * `Last-Modified`; a media read without it has no `modifiedAt` (the metadata's `updated` is a
- * HEAD away, for the one caller that needs it). SDK retries are off: retries are a decorator (RetryingObjectStore). The
- * SDK takes no AbortSignal, so an abort stops waiting and lets the request time out.
+ * An ObjectStore on Google Cloud Storage's JSON API (gcs-json-api.ts; credentials from the SDK's
+ * auth client, none for an emulator or test server, as the SDK does). Preconditions are
+ * `ifGenerationMatch` (0 for create-only); the version is the generation. `serverNow` is the
+ * HTTP `Date` of the same answer. `modifiedAt` is whole seconds everywhere, because a media read
+ * only carries `Last-Modified`; a media read without it has no `modifiedAt` (the metadata's
+ * `updated` is a HEAD away, for the one caller that needs it). Uploads carry their CRC32C, which
+ * the server checks before it stores anything; downloads are checked against `x-goog-hash`.
+ * Retries are a decorator (RetryingObjectStore).
  */
 export class GcsObjectStore implements ObjectStore {
   readonly description: string;
-  readonly #bucket: Bucket;
+  readonly #api: GcsJsonApi;
+  readonly #bucketPath: string;
   readonly #keys: KeyPrefix;
   readonly #timeoutMs: number;
   readonly #endpoint: string;
 
-  constructor(config: GcsObjectStoreConfig) {
+  constructor(config: GcsObjectStoreConfig, env: Record<string, string | undefined> = process.env) {
     this.#keys = new KeyPrefix(config.prefix);
     this.#timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.#endpoint = config.apiEndpoint ?? process.env.STORAGE_EMULATOR_HOST ?? "storage.googleapis.com";
+    const custom = config.apiEndpoint ?? env.STORAGE_EMULATOR_HOST;
+    this.#endpoint = custom ?? "storage.googleapis.com";
     const where = this.#keys.root ? `${config.bucket}/${this.#keys.root}` : config.bucket;
     this.description = `gs://${where}${config.apiEndpoint ? ` (endpoint ${config.apiEndpoint})` : ""}`;
-    const storage = new Storage({
-      ...(config.projectId ? { projectId: config.projectId } : {}),
-      ...(config.apiEndpoint ? { apiEndpoint: config.apiEndpoint } : {}),
-      timeout: this.#timeoutMs,
-      retryOptions: { autoRetry: false },
+    this.#bucketPath = `/b/${encodeURIComponent(config.bucket)}`;
+    this.#api = new GcsJsonApi({
+      origin: gcsOrigin(config.apiEndpoint, env),
+      timeoutMs: this.#timeoutMs,
+      authorize: custom === undefined ? sdkAuthorization(config.projectId) : async () => ({}),
     });
-    this.#bucket = storage.bucket(config.bucket);
   }
 
   async head(key: string, signal?: AbortSignal): Promise<ObjectInfo | null> {
     try {
-      const [metadata, response] = await untilAborted(
-        this.#bucket.file(this.#keys.toRemote(key)).getMetadata(),
-        signal,
-      );
-      return this.#info(key, metadata, response as HeaderSource);
+      const answer = await this.#api.send({ method: "GET", path: this.#objectPath(key), signal });
+      return this.#info(key, parseJson<ObjectResource>(answer), answer.headers);
     } catch (error) {
       if (this.#isMissingObject(error)) return null;
       throw this.#failed("HEAD", key, error, signal);
@@ -81,15 +82,21 @@ export class GcsObjectStore implements ObjectStore {
 
   async get(key: string, signal?: AbortSignal): Promise<StoredObject | null> {
     try {
-      const { body, headers } = await this.#download(key, signal);
+      const answer = await this.#api.send({
+        method: "GET",
+        path: this.#objectPath(key),
+        query: { alt: "media" },
+        signal,
+      });
+      checkCrc32c(answer);
       const object: StoredObject = {
         key,
-        size: body.byteLength,
-        version: header(headers, "x-goog-generation") ?? "",
-        serverNow: serverDate(headers),
-        body,
+        size: answer.body.byteLength,
+        version: answer.headers.get("x-goog-generation") ?? "",
+        serverNow: serverDate(answer.headers),
+        body: answer.body,
       };
-      const lastModified = Date.parse(header(headers, "last-modified") ?? "");
+      const lastModified = Date.parse(answer.headers.get("last-modified") ?? "");
       if (Number.isFinite(lastModified)) object.modifiedAt = lastModified;
       return object;
     } catch (error) {
@@ -99,19 +106,23 @@ export class GcsObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array, when?: Precondition, signal?: AbortSignal): Promise<WriteResult> {
-    const file = this.#bucket.file(this.#keys.toRemote(key));
     const ifGenerationMatch = when ? ("absent" in when ? 0 : when.version) : undefined;
+    const name = this.#keys.toRemote(key);
+    const upload = multipartUpload(
+      { name, contentType: "application/octet-stream", crc32c: crc32cBase64(body) },
+      body,
+    );
     try {
-      await untilAborted(
-        file.save(Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
-          resumable: false,
-          validation: "crc32c",
-          contentType: "application/octet-stream",
-          ...(ifGenerationMatch === undefined ? {} : { preconditionOpts: { ifGenerationMatch } }),
-        }),
+      const answer = await this.#api.send({
+        method: "POST",
+        path: `/upload/storage/v1${this.#bucketPath}/o`,
+        // The name in the query too: what a request log or proxy sees names the object.
+        query: { uploadType: "multipart", name, ifGenerationMatch },
+        headers: { "content-type": upload.contentType },
+        body: upload.body,
         signal,
-      );
-      return { ok: true, version: String(file.metadata.generation ?? "") };
+      });
+      return { ok: true, version: String(parseJson<ObjectResource>(answer).generation ?? "") };
     } catch (error) {
       if (when && httpStatusOf(error) === 412) return this.#lost(key, when, signal);
       throw this.#failed("PUT", key, error, signal);
@@ -119,16 +130,18 @@ export class GcsObjectStore implements ObjectStore {
   }
 
   async delete(key: string, when?: { version: string }, signal?: AbortSignal): Promise<WriteResult> {
-    const file = this.#bucket.file(this.#keys.toRemote(key));
     try {
-      await untilAborted(
-        file.delete(when ? { ifGenerationMatch: when.version } : { ignoreNotFound: true }),
+      await this.#api.send({
+        method: "DELETE",
+        path: this.#objectPath(key),
+        query: { ifGenerationMatch: when?.version },
         signal,
-      );
+      });
       return { ok: true, version: when?.version ?? "" };
     } catch (error) {
       if (when && httpStatusOf(error) === 412) return { ok: false, reason: "changed" };
-      if (when && this.#isMissingObject(error)) return { ok: false, reason: "missing" };
+      if (this.#isMissingObject(error))
+        return when ? { ok: false, reason: "missing" } : { ok: true, version: "" };
       throw this.#failed("DELETE", key, error, signal);
     }
   }
@@ -137,62 +150,30 @@ export class GcsObjectStore implements ObjectStore {
     const startOffset = after === undefined ? undefined : this.#keys.toRemote(after);
     let pageToken: string | undefined;
     for (let page = 0; page < 1_000_000; page++) {
-      const qs = {
-        prefix: this.#keys.toRemote(prefix),
-        maxResults: LIST_PAGE,
-        ...(pageToken ? { pageToken } : {}),
-        ...(startOffset === undefined ? {} : { startOffset }),
-      };
-      let answer: { body: ListPage; response: HeaderSource };
+      let answer: GcsAnswer;
       try {
-        answer = await untilAborted(this.#request({ uri: "/o", qs }), signal);
+        answer = await this.#api.send({
+          method: "GET",
+          path: `/storage/v1${this.#bucketPath}/o`,
+          query: { prefix: this.#keys.toRemote(prefix), maxResults: LIST_PAGE, pageToken, startOffset },
+          signal,
+        });
       } catch (error) {
         throw this.#failed("LIST", prefix, error, signal);
       }
-      for (const item of answer.body.items ?? []) {
+      const body = parseJson<ListPage>(answer);
+      for (const item of body.items ?? []) {
         // startOffset is inclusive; the port wants keys strictly after `after`.
         if (item.name === undefined || item.name === startOffset) continue;
-        yield this.#info(this.#keys.fromRemote(item.name), item, answer.response);
+        yield this.#info(this.#keys.fromRemote(item.name), item, answer.headers);
       }
-      pageToken = answer.body.nextPageToken;
+      pageToken = body.nextPageToken;
       if (!pageToken) return;
     }
   }
 
-  /** The bucket's raw JSON API call, which, unlike `getFiles`, also hands back the answer's headers. */
-  #request(options: {
-    uri: string;
-    qs: Record<string, unknown>;
-  }): Promise<{ body: ListPage; response: HeaderSource }> {
-    return new Promise((resolve, reject) => {
-      this.#bucket.request(options, (error, body, response) => {
-        if (error) reject(error);
-        else resolve({ body: (body ?? {}) as ListPage, response: response as HeaderSource });
-      });
-    });
-  }
-
-  #download(key: string, signal?: AbortSignal): Promise<{ body: Uint8Array; headers: HeaderSource }> {
-    const stream = this.#bucket.file(this.#keys.toRemote(key)).createReadStream({ validation: "crc32c" });
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let headers: HeaderSource;
-      const onAbort = () => stream.destroy(signal?.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const done = () => signal?.removeEventListener("abort", onAbort);
-      stream.on("response", (response: HeaderSource) => {
-        headers = response;
-      });
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("error", (error) => {
-        done();
-        reject(error);
-      });
-      stream.on("end", () => {
-        done();
-        resolve({ body: new Uint8Array(Buffer.concat(chunks)), headers });
-      });
-    });
+  #objectPath(key: string): string {
+    return `/storage/v1${this.#bucketPath}/o/${encodeURIComponent(this.#keys.toRemote(key))}`;
   }
 
   /**
@@ -204,12 +185,12 @@ export class GcsObjectStore implements ObjectStore {
     return { ok: false, reason: (await this.head(key, signal)) ? "changed" : "missing" };
   }
 
-  #info(key: string, resource: ObjectResource, response: HeaderSource): ObjectInfo {
+  #info(key: string, resource: ObjectResource, headers: Headers): ObjectInfo {
     const info: ObjectInfo = {
       key,
       size: Number(resource.size ?? 0),
       version: String(resource.generation ?? ""),
-      serverNow: serverDate(response),
+      serverNow: serverDate(headers),
     };
     const updated = Date.parse(resource.updated ?? "");
     if (Number.isFinite(updated)) info.modifiedAt = Math.floor(updated / 1000) * 1000;
@@ -243,47 +224,25 @@ export class GcsObjectStore implements ObjectStore {
   }
 }
 
-function header(source: HeaderSource, name: string): string | undefined {
-  const headers = source?.headers;
-  if (!headers) return undefined;
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** The answer's HTTP `Date`; the local clock only if a server leaves it out. */
-function serverDate(source: HeaderSource): number {
-  const at = Date.parse(header(source, "date") ?? "");
+function serverDate(headers: Headers): number {
+  const at = Date.parse(headers.get("date") ?? "");
   return Number.isFinite(at) ? at : Date.now();
 }
 
-/** The server's own words: a failed media read carries the raw JSON error body as its message. */
-function messageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  try {
-    const parsed = JSON.parse(message) as { error?: { message?: unknown } };
-    return typeof parsed.error?.message === "string" ? parsed.error.message : message;
-  } catch {
-    return message;
-  }
+function parseJson<T>(answer: GcsAnswer): T {
+  return (answer.body.byteLength === 0 ? {} : JSON.parse(new TextDecoder().decode(answer.body))) as T;
 }
 
-/** Rejects with the signal's reason when it aborts first; the SDK call itself runs on to its timeout. */
-function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+/** A media read whose bytes do not match the CRC32C the server sent was damaged on the way: retried. */
+function checkCrc32c(answer: GcsAnswer): void {
+  const sent = /(?:^|,)\s*crc32c=([^,\s]+)/.exec(answer.headers.get("x-goog-hash") ?? "")?.[1];
+  if (sent === undefined || sent === crc32cBase64(answer.body)) return;
+  const error = new Error(`the content's CRC32C is not the ${sent} the server sent (damaged on the way)`);
+  error.name = "ChecksumMismatch";
+  throw error;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -24,7 +24,14 @@ const TRANSIENT_CODES = new Set([
   "FailedToOpenSocket",
 ]);
 
-const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException", "SlowDown"]);
+// ChecksumMismatch: a body damaged on the way (a GCS media read checked against its CRC32C).
+const TRANSIENT_NAMES = new Set([
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "SlowDown",
+  "ChecksumMismatch",
+]);
 
 interface ErrorShape {
   name?: unknown;

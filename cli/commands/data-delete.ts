@@ -64,6 +64,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const version = opts.version === undefined ? undefined : parsePositiveInt(opts.version, "--version");
 
   const ctx = await openRepo(inv);
+  await ctx.pullBeforePlan(inv.signal);
   const model = await requireModel(ctx, modelRef, opts.modelType);
   const repo = ctx.data();
   const base = { modelId: model.id, modelName: model.name, modelType: model.type };
@@ -88,6 +89,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       ? { ...base, wouldDelete: names.length, wouldDeleteVersions: planned, dryRun: true, names }
       : {
           ...base,
+          name,
           dataName: name,
           ...(version !== undefined ? { version } : {}),
           wouldDelete: planned,
@@ -106,8 +108,14 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     plan,
   );
   const doc = batch
-    ? { ...base, totalDeleted: namesDeleted, totalVersionsDeleted: versionsDeleted, failed, dryRun: false }
-    : { ...base, dataName: name, ...(version !== undefined ? { version } : {}), versionsDeleted };
+    ? {
+        ...base,
+        totalDeleted: namesDeleted,
+        totalVersionsDeleted: versionsDeleted,
+        failed: failed.map((f) => ({ name: f.dataName, ...f })),
+        dryRun: false,
+      }
+    : { ...base, name, dataName: name, ...(version !== undefined ? { version } : {}), versionsDeleted };
   inv.out.result(
     doc,
     () =>

@@ -43,7 +43,9 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     dryRun: result.dryRun,
     expiredEntries: result.expired.map((e) => ({
       type: e.model.type,
+      modelType: e.model.type,
       modelId: e.model.id,
+      name: e.name,
       dataName: e.name,
       reason: e.reason,
     })),

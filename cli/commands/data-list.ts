@@ -49,6 +49,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
 
   const groups = groupByType(rows).map(([type, items]) => ({
     type,
+    dataType: type,
     items: items
       .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.dataName, b.dataName))
       .map((r) => ({
@@ -58,6 +59,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
         version: r.version,
         contentType: r.contentType,
         type: r.dataType,
+        dataType: r.dataType,
         streaming: r.streaming,
         size: r.size,
         createdAt: r.createdAt,

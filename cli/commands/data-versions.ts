@@ -48,6 +48,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       isLatest: i === 0,
     }));
   const doc = {
+    name,
     dataName: name,
     modelId: model.id,
     modelName: model.name,

@@ -1,10 +1,10 @@
-import { openObjectStore } from "../../adapters/backends/registry.ts";
 import { editRepoConfig, readRepoConfig } from "../../adapters/fs/repo-config-file.ts";
 import { defaultBackend } from "../../core/backends/registry.ts";
 import { toYamlDatastoreBlock } from "../../core/datastore-config.ts";
 import { anySignal } from "../../core/deadline.ts";
 import { Namespace } from "../../core/namespace.ts";
-import { holdsSoloData, setNamespace } from "../../core/use-cases/namespace-set.ts";
+import { setNamespace } from "../../core/use-cases/namespace-set.ts";
+import { findRootData } from "../../core/use-cases/namespace-survey.ts";
 import { defineCommand, type OptsOf } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
 import type { Invocation } from "../run.ts";
@@ -60,7 +60,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   if (outcome.previousNamespace) {
     inv.out.info(`Changing namespace from ${outcome.previousNamespace} to ${outcome.namespace}`);
   }
-  const warning = (await oldDataRemains(ctx, inv.signal)) ? OLD_DATA_WARNING : undefined;
+  const warning = (await oldDataRemains(ctx, outcome.namespace, inv.signal)) ? OLD_DATA_WARNING : undefined;
   if (ctx.env.SWAMP_NAMESPACE) {
     inv.out.warn(
       `SWAMP_NAMESPACE is set ("${ctx.env.SWAMP_NAMESPACE}") and overrides .swamp.yaml; unset it to use the namespace just set.`,
@@ -100,11 +100,12 @@ async function saveNamespace(ctx: RepoContext, namespace: string): Promise<void>
   await editRepoConfig(ctx.repoDir, [edit]);
 }
 
-/** Data files in the un-namespaced layout: in the datastore, or, for a bucket, in its cache too. */
-async function oldDataRemains(ctx: RepoContext, signal: AbortSignal): Promise<boolean> {
-  const subdirs = ctx.resolver.effectiveDirectories();
-  if (await holdsSoloData(await ctx.store(), subdirs, signal)) return true;
-  if (!ctx.isRemote) return false;
-  const cache = await openObjectStore({ kind: "filesystem", path: ctx.datastoreBase }, ctx.storeDeps);
-  return holdsSoloData(cache, subdirs, signal);
+/** Root data of the namespace just set: in the datastore, or, for a bucket, in its cache too. */
+async function oldDataRemains(ctx: RepoContext, namespace: string, signal: AbortSignal): Promise<boolean> {
+  const { resolver } = ctx.withDatastore({ ...ctx.config, namespace: Namespace.of(namespace) });
+  const stores = ctx.isRemote ? [await ctx.store(), await ctx.cacheStore()] : [await ctx.store()];
+  for (const store of stores) {
+    if ((await findRootData(store, resolver, signal, 1)).length > 0) return true;
+  }
+  return false;
 }

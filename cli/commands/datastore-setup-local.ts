@@ -111,6 +111,7 @@ export async function setupLocal(
     const { filesCopied, bytesCopied, migrated } = moved;
     return {
       type: config.kind,
+      datastoreType: config.kind,
       path: target,
       filesCopied,
       filesPulled: 0,

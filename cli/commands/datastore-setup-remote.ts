@@ -139,6 +139,7 @@ async function migrate(
     const { filesCopied, bytesCopied, migrated } = moved;
     return {
       type: backend.kind,
+      datastoreType: backend.kind,
       ...backendFields(backend),
       filesCopied,
       filesPushed: pushed.uploaded,

@@ -198,6 +198,7 @@ function withLocal(ctx: RepoContext, parts: StoreParts): StatusSnapshot {
   const exclude = ctx.resolver.excludePatterns();
   return {
     type: ctx.config.kind,
+    datastoreType: ctx.config.kind,
     ...(ctx.isRemote ? {} : { path: ctx.datastoreBase }),
     ...health,
     directories: ctx.resolver.effectiveDirectories(),

@@ -16,6 +16,6 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
   const info = buildInfo();
   inv.out.result(
     info,
-    () => `swamp ${info.version} (commit ${info.commit}, built ${info.buildDate}, ${info.platform})`,
+    () => `swamp ${info.version} (commit ${info.commit}, built ${info.builtAt}, ${info.platform})`,
   );
 }

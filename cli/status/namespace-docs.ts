@@ -65,8 +65,8 @@ export async function namespaceDocs(
         namespace: current,
         repoId: ctx.repoId,
         registeredAt: "",
-        current: true,
-        manifest: "unknown",
+        isCurrent: true,
+        state: "unknown",
         problem: `could not list the namespaces: ${listing.error}`,
         lease: own,
       },
@@ -116,14 +116,12 @@ type PendingDoc = Omit<NamespaceDoc, "lease"> & { lease: LeaseDoc | null };
 
 function namespaceDoc(entry: NamespaceEntry, current: string, lease: LeaseDoc | null): PendingDoc {
   const { namespace } = entry;
-  const row = (
-    fields: Pick<NamespaceDoc, "repoId" | "registeredAt" | "manifest" | "problem">,
-  ): PendingDoc => ({
+  const row = (fields: Pick<NamespaceDoc, "repoId" | "registeredAt" | "state" | "problem">): PendingDoc => ({
     namespace,
     repoId: fields.repoId,
     registeredAt: fields.registeredAt,
-    current: namespace === current,
-    manifest: fields.manifest,
+    isCurrent: namespace === current,
+    state: fields.state,
     ...(fields.problem ? { problem: fields.problem } : {}),
     lease,
   });
@@ -132,15 +130,15 @@ function namespaceDoc(entry: NamespaceEntry, current: string, lease: LeaseDoc | 
       return row({
         repoId: entry.manifest.repoId,
         registeredAt: entry.manifest.registeredAt,
-        manifest: "registered",
+        state: "registered",
       });
     case "missing":
-      return row({ repoId: "", registeredAt: "", manifest: "missing", problem: "no manifest" });
+      return row({ repoId: "", registeredAt: "", state: "missing", problem: "no manifest" });
     case "corrupt":
       return row({
         repoId: "",
         registeredAt: "",
-        manifest: "corrupt",
+        state: "corrupt",
         problem: `manifest unreadable: ${entry.reason}`,
       });
   }
@@ -152,8 +150,8 @@ function soloDoc(ctx: RepoContext, lease: LeaseDoc | null): PendingDoc {
     namespace: "",
     repoId: current ? ctx.repoId : "",
     registeredAt: "",
-    current,
-    manifest: "solo",
+    isCurrent: current,
+    state: "solo",
     lease,
   };
 }

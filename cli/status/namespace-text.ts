@@ -9,7 +9,7 @@ export function namespaceLabel(row: NamespaceDoc): string {
 /** Who owns it, from the manifest, or what is wrong with the manifest. */
 export function describeOwner(row: NamespaceDoc): string {
   if (row.problem) return row.problem;
-  if (row.manifest === "solo") return row.repoId ? `repo ${row.repoId}` : "solo layout at the datastore root";
+  if (row.state === "solo") return row.repoId ? `repo ${row.repoId}` : "solo layout at the datastore root";
   return `repo ${row.repoId} · registered ${row.registeredAt.slice(0, 10)}`;
 }
 
@@ -18,7 +18,7 @@ export function namespaceLines(rows: readonly NamespaceDoc[]): string[] {
   const width = Math.max(...rows.map((row) => namespaceLabel(row).length));
   return rows.map(
     (row) =>
-      `    ${row.current ? "▸" : " "} ${namespaceLabel(row).padEnd(width)}  ${describeOwner(row)} · lease ${describeLease(row.lease)}${row.catalogPulledAt ? ` · catalog pulled ${row.catalogPulledAt}` : ""}`,
+      `    ${row.isCurrent ? "▸" : " "} ${namespaceLabel(row).padEnd(width)}  ${describeOwner(row)} · lease ${describeLease(row.lease)}${row.catalogPulledAt ? ` · catalog pulled ${row.catalogPulledAt}` : ""}`,
   );
 }
 
@@ -63,7 +63,7 @@ export function tableRow(row: NamespaceDoc, columns: number, sync: string): stri
     ? pad(row.problem, w.repo + w.registered)
     : `${pad(row.repoId || "—", w.repo)}${pad(row.registeredAt.slice(0, 10) || "—", w.registered)}`;
   const lease = row.lease.error ? "unknown" : describeLease(row.lease);
-  return `${row.current ? "▸ " : "  "}${pad(namespaceLabel(row), w.namespace)}${owner}${pad(lease, w.lease)}${cut(sync, w.sync)}`;
+  return `${row.isCurrent ? "▸ " : "  "}${pad(namespaceLabel(row), w.namespace)}${owner}${pad(lease, w.lease)}${cut(sync, w.sync)}`;
 }
 
 /** `s` cut to at most `n` characters, ending in `…` when it was longer. */

@@ -56,7 +56,7 @@ export function chosenRow(snap: StatusSnapshot | null, selected: number | null):
   if (selected === null)
     return Math.max(
       0,
-      rows.findIndex((row) => row.current),
+      rows.findIndex((row) => row.isCurrent),
     );
   return Math.max(0, Math.min(selected, rows.length - 1));
 }
@@ -145,7 +145,7 @@ function snapshotParts(state: ScreenState, snap: StatusSnapshot, columns: number
   ];
   const table = snap.namespaces.map((row, i) => ({
     ...line(
-      tableRow(row, columns, row.current ? describeSync(snap.remote, now) : describeCatalogPull(row, now)),
+      tableRow(row, columns, row.isCurrent ? describeSync(snap.remote, now) : describeCatalogPull(row, now)),
     ),
     selected: i === current,
   }));
@@ -169,7 +169,7 @@ function leasesOf(
   snap: StatusSnapshot,
   focus: NamespaceLeases | undefined,
 ): NamespaceLeases | undefined {
-  if (row.current) {
+  if (row.isCurrent) {
     // A store that does not answer: its root cause, not the failed request of each lease.
     const unreachable = snap.healthy ? {} : { error: snap.cause ?? snap.message };
     return { namespace: row.namespace, ...snap.locks, ...unreachable };

@@ -18,7 +18,7 @@ export interface LeaseDoc {
 
 /**
  * One namespace of the datastore as `status` shows it. `namespace` is "" for solo mode's layout at
- * the datastore root (the repo is solo, or root data is there). `manifest` says where `repoId`
+ * the datastore root (the repo is solo, or root data is there). `state` says where `repoId`
  * and `registeredAt` come from: the manifest, or why there are none ("" then); `solo` has no
  * manifest by design, `unknown` means the namespaces could not be listed (`problem` says why).
  */
@@ -27,8 +27,8 @@ export interface NamespaceDoc {
   repoId: string;
   registeredAt: string;
   /** This repo's own. */
-  current: boolean;
-  manifest: "registered" | "missing" | "corrupt" | "solo" | "unknown";
+  isCurrent: boolean;
+  state: "registered" | "missing" | "corrupt" | "solo" | "unknown";
   /** What is wrong with the manifest, for people: `no manifest`, `manifest unreadable: …`. */
   problem?: string;
   /** Its global lease. */
@@ -45,7 +45,7 @@ export interface RemoteStatus {
   endpoint?: string;
   cachePath: string;
   /** `lazy`: pulls leave version content in the bucket until it is read (docs/architecture.md, "Lazy hydration"). */
-  hydration: "full" | "lazy";
+  hydrationStrategy: "full" | "lazy";
   pendingPaths: number;
   pendingBulk: boolean;
   lastPullAt?: string;
@@ -57,7 +57,9 @@ export interface RemoteStatus {
 
 /** Everything `swamp datastore status` shows; its --json output. */
 export interface StatusSnapshot {
+  /** The datastore kind; `type` is the same, the name the reference CLI prints. */
   type: string;
+  datastoreType: string;
   path?: string;
   healthy: boolean;
   message: string;

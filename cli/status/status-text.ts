@@ -15,7 +15,7 @@ export function renderStatusText(s: StatusSnapshot, paint: (sgr: string, t: stri
     ...(s.remote
       ? [
           `  Store:     ${s.remote.store}`,
-          `  Cache:     ${s.remote.cachePath}${s.remote.hydration === "lazy" ? " (lazy: content fetched when read)" : ""}`,
+          `  Cache:     ${s.remote.cachePath}${s.remote.hydrationStrategy === "lazy" ? " (lazy: content fetched when read)" : ""}`,
           `  Sync:      ${describeSync(s.remote, Date.parse(s.checkedAt))}${s.remote.lastPushAt ? ` · last push ${s.remote.lastPushAt}` : ""}`,
         ]
       : []),

@@ -37,7 +37,7 @@ function StatusView({ source }: { source: LiveSource }) {
   const { columns, rows: height } = useWindowSize();
   const rows = snap?.namespaces ?? [];
   const chosen = rows[chosenRow(snap, selected)];
-  const focusName = chosen && !chosen.current ? chosen.namespace : undefined;
+  const focusName = chosen && !chosen.isCurrent ? chosen.namespace : undefined;
 
   useInput((input, key) => {
     if (input === "q" || key.escape || (key.ctrl && input === "c")) exit();

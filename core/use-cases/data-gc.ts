@@ -51,10 +51,10 @@ export async function dataGc(deps: DataGcDeps, input: DataGcInput): Promise<Data
       ...plan.excess.map((e) => e.version),
     ].reduce((n, v) => n + (v.size ?? 0), 0);
     const total = plan.expired.length + plan.excess.length;
+    // Nothing to delete is a real run that deleted nothing, not a preview: no question to ask.
     const go =
       !input.dryRun &&
-      total > 0 &&
-      (await input.confirm({ expired: plan.expired.length, excess: plan.excess.length }));
+      (total === 0 || (await input.confirm({ expired: plan.expired.length, excess: plan.excess.length })));
     const result = { expired, excess: plan.excess.length, bytesReclaimed };
     if (!go) return { ...result, versionsDeleted: plan.excess.length, dryRun: true, compacted: null };
     let versionsDeleted = 0;

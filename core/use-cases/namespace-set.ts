@@ -3,7 +3,6 @@ import { validateNamespace } from "../namespace.ts";
 import type { NamespaceManifest } from "../namespace-manifest.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { ObjectStore } from "../ports/object-store.ts";
-import { isInternalFile } from "./migrate.ts";
 import { readManifest, refuseClaim, registerNamespace } from "./namespace-registry.ts";
 
 /**
@@ -69,21 +68,4 @@ export async function setNamespace(
       reregistered: same,
     };
   });
-}
-
-/**
- * Whether the un-namespaced layout holds data files in `store`: the first object under each of
- * `subdirs` that is not a lease or temp file. One listing per subdirectory at most.
- */
-export async function holdsSoloData(
-  store: ObjectStore,
-  subdirs: readonly string[],
-  signal?: AbortSignal,
-): Promise<boolean> {
-  for (const sub of subdirs) {
-    for await (const info of store.list(`${sub}/`, undefined, signal)) {
-      if (!isInternalFile(info.key)) return true;
-    }
-  }
-  return false;
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { type Bucket, Storage } from "@google-cloud/storage";
-import { crc32c, crc32cBase64 } from "./crc32c.ts";
 import { type GcsTestServer, startGcsTestServer } from "./gcs-test-server.ts";
 
 let server: GcsTestServer;
@@ -24,15 +23,6 @@ afterAll(async () => {
 });
 
 const statusOf = (error: unknown) => (error as { code?: number }).code;
-
-describe("crc32c", () => {
-  test("matches the standard check value and GCS's base64 big-endian form", () => {
-    const check = new TextEncoder().encode("123456789");
-    expect(crc32c(check)).toBe(0xe3069283);
-    expect(crc32cBase64(check)).toBe("4waSgw==");
-    expect(crc32cBase64(new Uint8Array())).toBe("AAAAAA==");
-  });
-});
 
 describe("GCS test server, driven by @google-cloud/storage", () => {
   test("multipart upload and validated download; the resource carries what GCS returns", async () => {

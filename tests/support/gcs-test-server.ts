@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { crc32cBase64 } from "./crc32c.ts";
+import { crc32cBase64 } from "../../adapters/gcs/crc32c.ts";
 
 /**
  * A small in-memory server for the GCS JSON API, enough for what `@google-cloud/storage`
@@ -321,7 +321,16 @@ async function startUpload(
       name?: string;
       contentType?: string;
       metadata?: Record<string, string>;
+      crc32c?: string;
     };
+    // As GCS does: a client-supplied checksum is checked before anything is stored.
+    if (metadata.crc32c !== undefined && metadata.crc32c !== crc32cBase64(data.bytes)) {
+      throw new HttpError(
+        400,
+        `Provided CRC32C "${metadata.crc32c}" doesn't match calculated CRC32C "${crc32cBase64(data.bytes)}".`,
+        "invalid",
+      );
+    }
     const name = query.get("name") ?? metadata.name ?? "";
     const type = metadata.contentType ?? data.type;
     const written = state.write(bucket, name, data.bytes, type, ifGenerationMatch, metadata.metadata);

@@ -28,7 +28,9 @@ export interface PutDoc {
 }
 
 export interface RebasedDoc {
-  model: string;
+  modelName: string;
+  modelType: string;
+  modelId: string;
   name: string;
   from: number;
   to: number;
@@ -71,6 +73,8 @@ export interface ListItem {
   name: string;
   version: number;
   contentType: string;
+  /** The same as `type`: the data type (`resource`, `file`, …). */
+  dataType: string;
   type: string;
   streaming: boolean;
   size?: number;
@@ -85,7 +89,7 @@ export interface ListDoc {
   namespace?: string;
   /** `*:model` across several namespaces: each item then carries its `namespace`. */
   namespaces?: string[];
-  groups: { type: string; items: ListItem[] }[];
+  groups: { type: string; dataType: string; items: ListItem[] }[];
   total: number;
 }
 
@@ -98,6 +102,8 @@ export interface VersionEntry {
 }
 
 export interface VersionsDoc {
+  name: string;
+  /** The same as `name`, under the reference CLI's name. */
   dataName: string;
   modelId: string;
   modelName: string;
@@ -172,6 +178,8 @@ export interface ReleaseDoc {
 
 export interface StatusDoc {
   type: string;
+  /** The same as `type`. */
+  datastoreType: string;
   path?: string;
   healthy: boolean;
   message: string;
@@ -194,8 +202,8 @@ export interface StatusNamespaceDoc {
   namespace: string;
   repoId: string;
   registeredAt: string;
-  current: boolean;
-  manifest: "registered" | "missing" | "corrupt" | "solo" | "unknown";
+  isCurrent: boolean;
+  state: "registered" | "missing" | "corrupt" | "solo" | "unknown";
   problem?: string;
   lease: LockEntry;
   /** When this repo last pulled that namespace's catalog (`datastore catalog pull`); absent if never. */
@@ -212,6 +220,8 @@ export interface CatalogPullDoc {
 /** `ds setup s3|gcs|minio|extension|filesystem --json`. */
 export interface SetupDoc {
   type: string;
+  /** The same as `type`. */
+  datastoreType: string;
   config?: Record<string, unknown>;
   path?: string;
   filesCopied: number;
@@ -285,7 +295,7 @@ export interface RemoteStatusDoc {
   prefix?: string;
   endpoint?: string;
   cachePath: string;
-  hydration: "full" | "lazy";
+  hydrationStrategy: "full" | "lazy";
   pendingPaths: number;
   pendingBulk: boolean;
   lastPullAt?: string;

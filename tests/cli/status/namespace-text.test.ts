@@ -27,24 +27,24 @@ const rows: NamespaceDoc[] = [
     namespace: "",
     repoId: "",
     registeredAt: "",
-    current: false,
-    manifest: "solo",
+    isCurrent: false,
+    state: "solo",
     lease: free(".datastore.lock"),
   },
   {
     namespace: "infra",
     repoId: "6f0c1d2e-0000-4000-8000-000000000000",
     registeredAt: "2026-06-03T09:00:00.000Z",
-    current: true,
-    manifest: "registered",
+    isCurrent: true,
+    state: "registered",
     lease: held,
   },
   {
     namespace: "a-namespace-with-a-slug-longer-than-its-column",
     repoId: "",
     registeredAt: "",
-    current: false,
-    manifest: "corrupt",
+    isCurrent: false,
+    state: "corrupt",
     problem: 'manifest unreadable: it names namespace "other", not "a-namespace…"',
     lease: free("x/.datastore.lock"),
   },
@@ -58,7 +58,7 @@ describe("the namespace table", () => {
   });
 
   test("shows the repo, the date, the lease and marks this repo's own; a bad manifest says so", () => {
-    const [solo, infra, bad] = rows.map((row) => tableRow(row, 120, row.current ? "clean" : "—"));
+    const [solo, infra, bad] = rows.map((row) => tableRow(row, 120, row.isCurrent ? "clean" : "—"));
     expect(solo).toMatch(/^ {2}\(solo\) +— +— +free +—$/);
     expect(infra).toMatch(
       /^▸ infra +6f0c1d2e-0000-4000… 2026-06-03 someone-with-a-long-name@a-very-long-hos… clean$/,

@@ -26,6 +26,7 @@ const held: LeaseDoc = {
 
 const healthy: StatusSnapshot = {
   type: "s3",
+  datastoreType: "s3",
   healthy: true,
   message: "s3://acc-x is reachable",
   latencyMs: 25,
@@ -38,16 +39,16 @@ const healthy: StatusSnapshot = {
       namespace: "apps-with-a-rather-long-namespace-name",
       repoId: "9a9a9a9a-1111-4111-8111-111111111111",
       registeredAt: "2026-06-01T08:00:00.000Z",
-      current: false,
-      manifest: "registered",
+      isCurrent: false,
+      state: "registered",
       lease: free("apps-with-a-rather-long-namespace-name/.datastore.lock"),
     },
     {
       namespace: "infra",
       repoId: REPO,
       registeredAt: "2026-06-02T08:00:00.000Z",
-      current: true,
-      manifest: "registered",
+      isCurrent: true,
+      state: "registered",
       lease: free("infra/.datastore.lock"),
     },
   ],
@@ -56,7 +57,7 @@ const healthy: StatusSnapshot = {
     store: "s3://acc-x (endpoint http://127.0.0.1:9000)",
     bucket: "acc-x",
     cachePath: "/home/me/.swamp/repos/x",
-    hydration: "full",
+    hydrationStrategy: "full",
     pendingPaths: 3,
     pendingBulk: false,
     lastPullAt: "2026-06-03T12:01:10.000Z",
@@ -161,7 +162,7 @@ describe("a screen with more than fits", () => {
     namespaces: Array.from({ length: 30 }, (_, i) => ({
       ...(healthy.namespaces[1] as StatusSnapshot["namespaces"][number]),
       namespace: `team-${String(i).padStart(2, "0")}`,
-      current: i === 5,
+      isCurrent: i === 5,
     })),
     locks: {
       global: free("team-05/.datastore.lock"),

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
 import { encodeManifest, manifestKey } from "../../../core/namespace-manifest.ts";
 import { readManifest } from "../../../core/use-cases/namespace-registry.ts";
-import { holdsSoloData, type NamespaceSetDeps, setNamespace } from "../../../core/use-cases/namespace-set.ts";
+import { type NamespaceSetDeps, setNamespace } from "../../../core/use-cases/namespace-set.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 import { swampFailure } from "../../support/swamp-failure.ts";
 
@@ -120,19 +120,5 @@ describe("namespace set", () => {
     const e = await swampFailure(setNamespace(deps, { slug: "infra", current: "", repoId: "" }));
     expect(e.message).toContain("no repoId");
     expect(await readManifest(store, "infra")).toEqual({ namespace: "infra", state: "missing" });
-  });
-});
-
-describe("un-namespaced data", () => {
-  test("found in a datastore subdirectory; leases, temp files and namespaces' data are not data", async () => {
-    const { store } = world();
-    await store.put("data/.lock", bytes("l"));
-    await store.put("data/t/.x.tmp", bytes("t"));
-    await store.put("infra/data/t/1/n/1/raw", bytes("r"));
-    await store.put(".datastore.lock", bytes("l"));
-    expect(await holdsSoloData(store, ["data", "outputs"])).toBe(false);
-    await store.put("outputs/t/run.yaml", bytes("o"));
-    expect(await holdsSoloData(store, ["data", "outputs"])).toBe(true);
-    expect(await holdsSoloData(store, ["data"])).toBe(false);
   });
 });

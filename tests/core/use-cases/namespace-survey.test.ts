@@ -1,4 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FsObjectStore } from "../../../adapters/fs/fs-object-store.ts";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
 import { CountingObjectStore } from "../../../adapters/store-decorators/counting-object-store.ts";
 import { PathResolver } from "../../../core/path-resolver.ts";
@@ -71,6 +75,36 @@ describe("findRootData", () => {
     ]);
     const layout = resolver("infra", { directories: ["data", "outputs"], exclude: ["outputs/keep/**"] });
     expect(await findRootData(store, layout)).toEqual([]);
+  });
+
+  test("nothing sync never carries is root data: leases, temps, mutexes, latest markers, unstorable names", async () => {
+    const model = "data/aws/ec2/0b6c9a52-8f1e-4d7a-9c39-1f0d2a6b7c11";
+    const store = await storeWith([
+      `${model}/.lock`,
+      `${model}/web/.0a1b2c3d-0e4b-4b55-9a7e-0d9a3e3f8a11.tmp`,
+      `${model}/web/latest`,
+      "files/x.mutex",
+      "outputs/bad\\name.json",
+      "infra/data/t/1/n/1/raw",
+      ".datastore.lock",
+    ]);
+    expect(await findRootData(store, resolver("infra"))).toEqual([]);
+    await store.put(`${model}/web/1/raw`, new TextEncoder().encode("r"));
+    expect(await findRootData(store, resolver("infra"))).toEqual([{ subdir: "data", files: 1 }]);
+  });
+
+  test("in a cache folder, a symlink is not followed into other data", async () => {
+    const base = await mkdtemp(join(tmpdir(), "swamp-root-data-"));
+    try {
+      await mkdir(join(base, "infra", "data", "t", "1", "n", "1"), { recursive: true });
+      await writeFile(join(base, "infra", "data", "t", "1", "n", "1", "raw"), "r");
+      await mkdir(join(base, "logs"), { recursive: true });
+      await symlink(join(base, "infra", "data"), join(base, "logs", "link"));
+      const store = new FsObjectStore(base, new FakeClock());
+      expect(await findRootData(store, resolver("infra"))).toEqual([]);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 
   test("a solo repo has no root data to migrate", async () => {
