@@ -215,15 +215,18 @@ export class RepoContext {
     return (await this.remote())?.sync ?? null;
   }
 
-  /** Leases: global for structural commands, per model for writers (docs/architecture.md, "Leases"). */
-  async locks(): Promise<LockCoordinator> {
+  /**
+   * Leases: global for structural commands, per model for writers (docs/architecture.md, "Leases").
+   * Another `namespace`'s only to look at them (`ds status`).
+   */
+  async locks(namespace = this.namespace): Promise<LockCoordinator> {
     const holderPid = Number(this.env.SWAMP_LOCK_HOLDER_PID);
     return new LockCoordinator({
       store: await this.store(),
       clock: this.clock,
       host: this.host,
       random: Math.random,
-      namespace: this.namespace,
+      namespace,
       maxWaitMs: lockTimeoutMs(this.env, this.config),
       retryIntervalMs: MODEL_LEASE_RETRY_MS,
       ...(Number.isSafeInteger(holderPid) && holderPid > 0 ? { ignorePid: holderPid } : {}),

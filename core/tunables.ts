@@ -35,6 +35,8 @@ export function leaseWaitBudget(ms: number): TimeBudget {
 
 export const SYNC_TIMEOUT_VARIABLE = "SWAMP_DATASTORE_SYNC_TIMEOUT_MS";
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
+/** The live `ds status` view checks the store on every refresh: a store that is down shows so within this. */
+export const LIVE_STATUS_TIMEOUT_MS = 3_000;
 
 /**
  * The sync deadline (docs/architecture.md, "Deadlines"), which bounds a command's pull and push together:
@@ -64,10 +66,17 @@ export function syncDeadline(
   );
 }
 
-/** The short deadline of a command that only looks (`ds status`, `lock status`, `lock release`): `--timeout <sec>` > 10 s. */
-export function lookDeadline(flag: string | number | undefined, command: string): TimeBudget {
+/**
+ * The short deadline of a command that only looks (`ds status`, `lock status`, `lock release`):
+ * `--timeout <sec>` > `defaultMs` (10 s; the live status view's refreshes: 3 s).
+ */
+export function lookDeadline(
+  flag: string | number | undefined,
+  command: string,
+  defaultMs = DEFAULT_STATUS_TIMEOUT_MS,
+): TimeBudget {
   return {
-    ms: flag === undefined ? DEFAULT_STATUS_TIMEOUT_MS : parseTimeoutFlag(flag, "") * 1000,
+    ms: flag === undefined ? defaultMs : parseTimeoutFlag(flag, "") * 1000,
     what: `the ${command.replace(/^swamp datastore /, "")} deadline`,
     raise: `'${command} --timeout <seconds>'`,
     code: "store_unavailable",

@@ -1,4 +1,4 @@
-import { exceededDeadline, unansweredMessage } from "../../core/deadline.ts";
+import { DeadlineExceeded, exceededDeadline, formatSeconds, unansweredMessage } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { DatastoreVerifier, HealthResult } from "../../core/ports/datastore-verifier.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
@@ -23,6 +23,7 @@ export class BucketHealth implements DatastoreVerifier {
         healthy: false,
         message: ran ? unansweredMessage(store.description, ran) : unhealthy(store.description, e),
         latencyMs: latencyMs(),
+        cause: plainCause(ran ?? e),
       };
     }
   }
@@ -33,4 +34,32 @@ function unhealthy(store: string, error: unknown): string {
   if (error instanceof SwampError && error.reason !== undefined) return `${store}: ${error.message}`;
   const words = (error as Error).message.replace(/\.+$/, "");
   return `${store} is not reachable: ${words}. Check the bucket name, endpoint and credentials.`;
+}
+
+/** Network error codes in the words a person uses. */
+const PLAIN_CODES: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ETIMEDOUT: "connection timed out",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host not found",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+};
+
+/** The root cause of a failed request in a few words: "connection refused", "no answer within 3 s", or the innermost message. */
+export function plainCause(error: unknown): string {
+  const chain: unknown[] = [];
+  for (let e = error; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
+  for (const e of chain) {
+    if (e instanceof DeadlineExceeded) return `no answer within ${formatSeconds(e.budget.ms)}`;
+    const code = (e as { code?: unknown }).code;
+    const named = typeof code === "string" ? PLAIN_CODES[code] : undefined;
+    const found = named ?? Object.keys(PLAIN_CODES).find((c) => (e as Error).message.includes(c));
+    if (found) return named ?? (PLAIN_CODES[found] as string);
+  }
+  const innermost = chain.at(-1);
+  return innermost instanceof Error
+    ? (innermost.message.split(". ")[0] ?? "").replace(/\.+$/, "")
+    : String(error);
 }

@@ -21,18 +21,19 @@ export const command = defineCommand({
 });
 
 /**
- * Every lease of this namespace as one document, never several concatenated ones
- * (docs/architecture.md, "JSON documents").
+ * Every lease of a namespace (this repo's unless told) as one document, never several
+ * concatenated ones (docs/architecture.md, "JSON documents").
  */
 export async function leaseDocs(
   ctx: RepoContext,
   signal?: AbortSignal,
+  namespace = ctx.namespace,
 ): Promise<{ global: LeaseDoc; models: LeaseDoc[] }> {
-  const states = await (await ctx.locks()).inspectAll(signal);
+  const states = await (await ctx.locks(namespace)).inspectAll(signal);
   return {
-    global: leaseDoc(globalLockKey(ctx.namespace), states.global),
+    global: leaseDoc(globalLockKey(namespace), states.global),
     models: states.models.map((s) => {
-      const model = parseModelLockKey(ctx.namespace, s.key);
+      const model = parseModelLockKey(namespace, s.key);
       return leaseDoc(s.key, s, model ? `${model.type}/${model.id}` : s.key);
     }),
   };

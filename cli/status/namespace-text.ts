@@ -32,17 +32,22 @@ interface Widths {
   repo: number;
   registered: number;
   lease: number;
+  sync: number;
 }
 
 /**
- * NAMESPACE, REPO and REGISTERED are fixed; LEASE and SYNC share the rest of a `columns` wide
- * terminal, so a line never reaches its last column (which wraps on some terminals) from 40 up.
+ * Column widths for a `columns` wide terminal. A line never reaches the last column (which wraps
+ * on some terminals) from 40 up; wide terminals get longer names, the whole repo id, more lease.
  */
-function columnWidths(columns: number): Widths & { sync: number } {
-  const fixed = { namespace: 12, repo: 10, registered: 11 };
-  const rest = Math.max(40, columns) - 2 - 1 - fixed.namespace - fixed.repo - fixed.registered;
-  const sync = Math.min(26, Math.floor(rest * 0.45));
-  return { ...fixed, lease: rest - sync, sync };
+function columnWidths(columns: number): Widths {
+  const usable = Math.max(40, columns) - 1;
+  const wide = usable >= 150;
+  const namespace = wide ? 40 : 12;
+  const repo = wide ? 38 : usable >= 110 ? 20 : 10;
+  const registered = 11;
+  const rest = usable - 2 - namespace - repo - registered;
+  const sync = Math.min(32, Math.floor(rest * 0.45));
+  return { namespace, repo, registered, lease: rest - sync, sync };
 }
 
 /** The live view's column titles. */
@@ -51,15 +56,17 @@ export function tableHeader(columns: number): string {
   return `  ${pad("NAMESPACE", w.namespace)}${pad("REPO", w.repo)}${pad("REGISTERED", w.registered)}${pad("LEASE", w.lease)}${cut("SYNC", w.sync)}`;
 }
 
-/** One namespace in the live view; `▸` marks this repo's own. */
+/** One namespace in the live view; `▸` marks this repo's own. A lease that could not be read is `unknown`. */
 export function tableRow(row: NamespaceDoc, columns: number, sync: string): string {
   const w = columnWidths(columns);
   const owner = row.problem
     ? pad(row.problem, w.repo + w.registered)
     : `${pad(row.repoId || "—", w.repo)}${pad(row.registeredAt.slice(0, 10) || "—", w.registered)}`;
-  return `${row.isCurrent ? "▸ " : "  "}${pad(namespaceLabel(row), w.namespace)}${owner}${pad(describeLease(row.lease), w.lease)}${cut(sync, w.sync)}`;
+  const lease = row.lease.error ? "unknown" : describeLease(row.lease);
+  return `${row.isCurrent ? "▸ " : "  "}${pad(namespaceLabel(row), w.namespace)}${owner}${pad(lease, w.lease)}${cut(sync, w.sync)}`;
 }
 
-function cut(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+/** `s` cut to at most `n` characters, ending in `…` when it was longer. */
+export function cut(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, Math.max(0, n - 1))}…` : s;
 }

@@ -64,6 +64,10 @@ export interface StatusSnapshot {
   healthy: boolean;
   message: string;
   latencyMs: number;
+  /** Why it is unhealthy, in a few plain words ("connection refused"). */
+  cause?: string;
+  /** When the store stopped answering, as far as this process saw (absent while healthy). */
+  unreachableSince?: string;
   directories: string[];
   exclude?: string[];
   namespace: string;

@@ -4,6 +4,8 @@ export interface HealthResult {
   /** What is wrong and how to fix it, or a short "ok" description. */
   message: string;
   latencyMs: number;
+  /** Why it is unhealthy, in a few plain words ("connection refused"), for one-line views. */
+  cause?: string;
 }
 
 export interface DatastoreVerifier {

@@ -66,6 +66,8 @@ describe("lookDeadline", () => {
       code: "store_unavailable",
     });
     expect(lookDeadline("3", "swamp datastore lock status").ms).toBe(3000);
+    expect(lookDeadline(undefined, "swamp datastore status", 3_000).ms).toBe(3000);
+    expect(lookDeadline("7", "swamp datastore status", 3_000).ms).toBe(7000);
   });
   test("validated like the other --timeout flags, without pointing at the sync env var", () => {
     expect(() => lookDeadline("0", "swamp datastore status")).toThrow(

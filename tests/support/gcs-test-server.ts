@@ -24,6 +24,10 @@ export interface GcsTestServer {
   requests(): number;
   /** Drops every bucket, object and upload session and zeroes the request count. */
   reset(): void;
+  /** Stops listening (connections are refused) until `serveAgain()`; buckets and objects are kept. */
+  stopServing(): Promise<void>;
+  /** Listens again on the same port. */
+  serveAgain(): void;
   stop(): Promise<void>;
 }
 
@@ -449,20 +453,22 @@ export async function startGcsTestServer(options: GcsTestServerOptions = {}): Pr
   const settings: Required<GcsTestServerOptions> = { mediaLastModified: true, ...options };
   let state = new GcsState();
   let requests = 0;
-  const server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    async fetch(req) {
-      requests++;
-      const origin = new URL(req.url).origin;
-      try {
-        return await route(settings, origin, state, req);
-      } catch (error) {
-        if (error instanceof HttpError) return errorResponse(error);
-        return errorResponse(new HttpError(500, String(error), "backendError"));
-      }
-    },
-  });
+  const serve = (port: number) =>
+    Bun.serve({
+      hostname: "127.0.0.1",
+      port,
+      async fetch(req) {
+        requests++;
+        const origin = new URL(req.url).origin;
+        try {
+          return await route(settings, origin, state, req);
+        } catch (error) {
+          if (error instanceof HttpError) return errorResponse(error);
+          return errorResponse(new HttpError(500, String(error), "backendError"));
+        }
+      },
+    });
+  let server = serve(0);
   const port = server.port as number;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -471,6 +477,12 @@ export async function startGcsTestServer(options: GcsTestServerOptions = {}): Pr
     reset() {
       state = new GcsState();
       requests = 0;
+    },
+    async stopServing() {
+      await server.stop(true);
+    },
+    serveAgain() {
+      server = serve(port);
     },
     async stop() {
       await server.stop(true);

@@ -3,6 +3,7 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  ListBucketsCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -60,6 +61,10 @@ export interface RemoteServer {
   createBucket(): Promise<BucketClient>;
   /** Wipes every bucket. */
   reset(): Promise<void>;
+  /** Takes the server down as a store outage: connections to `port` are refused until `restart()`. */
+  stopServing(): Promise<void>;
+  /** Brings the server back on the same port, with the buckets and objects it had when stopped. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,17 +81,24 @@ export async function startRemote(kind: RemoteKind, gcs: GcsTestServerOptions = 
   return server;
 }
 
-function s3Server(moto: MotoServer): RemoteServer {
+function s3Server(started: MotoServer): RemoteServer {
+  let moto: MotoServer | null = started;
   const client = new S3Client({
-    endpoint: moto.endpoint,
+    endpoint: started.endpoint,
     forcePathStyle: true,
     region: "us-east-1",
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   });
+  // moto keeps everything in memory: what a stopped server held, put back when it restarts.
+  let kept: Map<string, Map<string, Uint8Array>> | null = null;
+  const running = () => {
+    if (moto === null) throw new Error("the S3 server is stopped: restart() it first");
+    return moto;
+  };
   return {
     kind: "s3",
-    endpoint: moto.endpoint,
-    port: moto.port,
+    endpoint: started.endpoint,
+    port: started.port,
     env: AWS_ENV,
     setupArgs: (bucket, options = {}) => [
       "datastore",
@@ -98,7 +110,7 @@ function s3Server(moto: MotoServer): RemoteServer {
       "--region",
       "us-east-1",
       "--endpoint",
-      options.endpoint ?? moto.endpoint,
+      options.endpoint ?? started.endpoint,
       "--force-path-style",
     ],
     async createBucket() {
@@ -106,10 +118,34 @@ function s3Server(moto: MotoServer): RemoteServer {
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return s3Bucket(client, name);
     },
-    reset: () => moto.reset(),
+    reset: () => running().reset(),
+    async stopServing() {
+      const server = running();
+      kept = new Map();
+      for (const { Name } of (await client.send(new ListBucketsCommand({}))).Buckets ?? []) {
+        if (Name === undefined) continue;
+        const bucket = s3Bucket(client, Name);
+        const objects = new Map<string, Uint8Array>();
+        for (const key of await bucket.keys()) objects.set(key, (await bucket.get(key)) ?? new Uint8Array());
+        kept.set(Name, objects);
+      }
+      moto = null;
+      await server.stop();
+    },
+    async restart() {
+      if (moto !== null) throw new Error("the S3 server is running: stopServing() it first");
+      moto = await startMoto(started.port);
+      for (const [name, objects] of kept ?? []) {
+        await client.send(new CreateBucketCommand({ Bucket: name }));
+        const bucket = s3Bucket(client, name);
+        for (const [key, body] of objects) await bucket.put(key, body);
+      }
+      kept = null;
+    },
     async stop() {
       client.destroy();
-      await moto.stop();
+      await moto?.stop();
+      moto = null;
     },
   };
 }
@@ -212,6 +248,8 @@ function gcsServer(gcs: GcsTestServer): RemoteServer {
       };
     },
     reset: async () => gcs.reset(),
+    stopServing: () => gcs.stopServing(),
+    restart: async () => gcs.serveAgain(),
     stop: () => gcs.stop(),
   };
 }

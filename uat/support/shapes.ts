@@ -186,6 +186,10 @@ export interface StatusDoc {
   healthy: boolean;
   message: string;
   latencyMs: number;
+  /** Why it is unhealthy, in a few plain words ("connection refused"). */
+  cause?: string;
+  /** The first of the unhealthy checks in a row. */
+  unreachableSince?: string;
   directories: string[];
   namespace: string;
   repoId: string;

@@ -72,6 +72,25 @@ export class TmuxSession {
     return this.tmux(["capture-pane", "-p", "-S", "-", "-t", this.name]);
   }
 
+  /** The visible screen only, one line per row: what a person sees now, without earlier frames. */
+  screen(): Promise<string> {
+    return this.tmux(["capture-pane", "-p", "-t", this.name]);
+  }
+
+  /** Polls the visible screen until `probe` accepts it; returns that screen. */
+  waitForScreen(probe: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    let last = "";
+    return waitUntil(
+      async () => {
+        last = await this.screen();
+        return probe(last) ? last : undefined;
+      },
+      { what: `the terminal to show ${what}`, timeoutMs, intervalMs: 150 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- last screen\n${last}`);
+    });
+  }
+
   /** tmux key names (`q`, `Enter`, `C-c`) or literal text. */
   async sendKeys(...keys: string[]): Promise<void> {
     await this.tmux(["send-keys", "-t", this.name, ...keys]);

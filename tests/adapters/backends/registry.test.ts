@@ -102,6 +102,19 @@ describe("health", () => {
     expect(health.message).toBe(
       `${failing.description} is not reachable: Access Denied. Check the bucket name, endpoint and credentials.`,
     );
+    expect(health.cause).toBe("Access Denied");
+  });
+
+  test("a refused connection: the root cause in plain words, whatever wraps it", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const failing: ObjectStore = passThrough(new MemoryObjectStore(new FakeClock()), {
+      // biome-ignore lint/correctness/useYield: fails before the first page
+      list: async function* () {
+        throw new Error("S3 LIST _index/ failed (gave up after 3 attempts)", { cause: refused });
+      },
+    });
+    const health = await new BucketHealth(async () => failing).verify();
+    expect(health).toMatchObject({ healthy: false, cause: "connection refused" });
   });
 
   test("a bucket that fails with the store's plain words: the store, then those words", async () => {
@@ -134,6 +147,7 @@ describe("health", () => {
     const health = await new BucketHealth(async () => failing).verify(controller.signal);
     expect(health.healthy).toBe(false);
     expect(health.message).toContain("the status deadline");
+    expect(health.cause).toBe("no answer within 10 s");
   });
 
   test("a store that cannot be opened fails the command, not the health check", async () => {

@@ -60,8 +60,17 @@ describe("the namespace table", () => {
   test("shows the repo, the date, the lease and marks this repo's own; a bad manifest says so", () => {
     const [solo, infra, bad] = rows.map((row) => tableRow(row, 120, row.isCurrent ? "clean" : "—"));
     expect(solo).toMatch(/^ {2}\(solo\) +— +— +free +—$/);
-    expect(infra).toMatch(/^▸ infra +6f0c1d2e… 2026-06-03 someone-with-a-long-name@a-very-long-host.*clean$/);
-    expect(bad).toMatch(/^ {2}a-namespac… manifest unreadable… free +—$/);
+    expect(infra).toMatch(
+      /^▸ infra +6f0c1d2e-0000-4000… 2026-06-03 someone-with-a-long-name@a-very-long-hos… clean$/,
+    );
+    expect(bad).toMatch(/^ {2}a-namespac… manifest unreadable: it names… free +—$/);
+  });
+
+  test("a wide terminal has room for whole names and repo ids", () => {
+    const infra = tableRow(rows[1] as NamespaceDoc, 200, "clean");
+    expect(infra).toContain("6f0c1d2e-0000-4000-8000-000000000000");
+    expect(infra).toContain("someone-with-a-long-name@a-very-long-hostname-of-a-ci-runner (pid 412)");
+    expect(tableRow(rows[2] as NamespaceDoc, 200, "—")).toContain("a-namespace-with-a-slug-longer-than-it…");
   });
 
   test("the plain text has one full line per namespace", () => {
