@@ -5,14 +5,18 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { type S3Answer, type S3Request, type S3Target, SignedRequests } from "./signed-request.ts";
 
-export interface S3ClientSettings {
+/** Where the bucket is and who signs: resolved by the SDK as its client would. */
+export interface S3Location {
   bucket: string;
   region?: string;
   endpoint?: string;
   forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+export interface S3ClientSettings extends S3Location {
   timeoutMs: number;
   maxSockets: number;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 /**
@@ -36,7 +40,9 @@ export class LeanS3Client {
       // Covers a body that stalls after the headers came, which requestTimeout does not.
       socketTimeout: timeoutMs,
     });
-    this.#requests = resolveRequests(settings, this.#handler);
+    this.#requests = resolveS3(settings).then(
+      ({ target, signer }) => new SignedRequests(target, signer, this.#handler),
+    );
     // Failures surface on the first send; this only keeps an unused store from an unhandled rejection.
     this.#requests.catch(() => {});
   }
@@ -51,10 +57,8 @@ export class LeanS3Client {
   }
 }
 
-async function resolveRequests(
-  settings: S3ClientSettings,
-  handler: NodeHttpHandler,
-): Promise<SignedRequests> {
+/** The bucket's endpoint and signing region, and a signer on the SDK's credential chain. */
+export async function resolveS3(settings: S3Location): Promise<{ target: S3Target; signer: SignatureV4 }> {
   const { endpoint, credentials } = settings;
   const forcePathStyle = settings.forcePathStyle ?? false;
   const client = new S3Client({
@@ -96,7 +100,7 @@ async function resolveRequests(
       sha256: config.sha256,
       uriEscapePath: false,
     });
-    return new SignedRequests(target, signer, handler);
+    return { target, signer };
   } finally {
     client.destroy();
   }

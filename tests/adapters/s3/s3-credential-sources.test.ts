@@ -1,17 +1,9 @@
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  setDefaultTimeout,
-  test,
-} from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3ObjectStore } from "../../../adapters/s3/s3-object-store.ts";
+import { isolateAwsEnv } from "../../support/aws-env.ts";
 import { motoBucketFixture } from "../../support/s3-fixture.ts";
 import { type SigV4CheckingProxy, startSigV4CheckingProxy } from "../../support/sigv4-checking-proxy.ts";
 import { swampFailure } from "../../support/swamp-failure.ts";
@@ -35,7 +27,6 @@ aws_secret_access_key = secret-of-the-other-profile
 
 let proxy: SigV4CheckingProxy;
 let dir: string;
-let savedEnv: Record<string, string | undefined>;
 
 beforeAll(() => {
   proxy = startSigV4CheckingProxy(s3.endpoint(), SECRETS);
@@ -48,22 +39,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// Only the source under test may give credentials: every AWS_* variable is cleared, then restored.
-beforeEach(() => {
-  savedEnv = Object.fromEntries(
-    Object.keys(process.env)
-      .filter((name) => name.startsWith("AWS_"))
-      .map((n) => [n, process.env[n]]),
-  );
-  for (const name of Object.keys(savedEnv)) delete process.env[name];
-  process.env.AWS_CONFIG_FILE = join(dir, "no-config");
-  process.env.AWS_EC2_METADATA_DISABLED = "true";
-});
-
-afterEach(() => {
-  for (const name of Object.keys(process.env).filter((n) => n.startsWith("AWS_"))) delete process.env[name];
-  Object.assign(process.env, savedEnv);
-});
+// Only the source under test may give credentials.
+isolateAwsEnv();
 
 /** A store on the proxy with the SDK's default credential chain (no `credentials` given). */
 function storeOnProxy(): S3ObjectStore {
