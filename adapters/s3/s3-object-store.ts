@@ -1,15 +1,3 @@
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type {
   ObjectInfo,
   ObjectStore,
@@ -20,6 +8,9 @@ import type {
 import { KeyPrefix } from "../store-decorators/key-prefix.ts";
 import { plainFailure, type StoreSite } from "../store-decorators/plain-failure.ts";
 import { httpStatusOf, storeRequestFailed } from "../store-decorators/transient-error.ts";
+import { LeanS3Client } from "./s3-lean-client.ts";
+import { parseListPage } from "./s3-xml.ts";
+import type { S3Answer, S3Request } from "./signed-request.ts";
 
 export interface S3ObjectStoreConfig {
   bucket: string;
@@ -40,18 +31,16 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_SOCKETS = 50;
 /** A 409 ConditionalRequestConflict means another conditional write on the key is in flight. */
 const CONFLICT_ATTEMPTS = 3;
-const SERVER_DATE = Symbol("serverDate");
-
-type Dated = { [SERVER_DATE]?: number };
 
 /**
  * An ObjectStore on S3 or any S3-compatible server. Preconditions are `If-None-Match: *`
  * and `If-Match: <etag>`; the version is the ETag; `serverNow` is the HTTP `Date` of the
- * same answer. SDK retries are off: retries are a decorator (RetryingObjectStore).
+ * same answer. Requests are signed and sent by LeanS3Client; there are no retries here:
+ * retries are a decorator (RetryingObjectStore).
  */
 export class S3ObjectStore implements ObjectStore {
   readonly description: string;
-  readonly #client: S3Client;
+  readonly #client: LeanS3Client;
   readonly #bucket: string;
   readonly #keys: KeyPrefix;
   readonly #timeoutMs: number;
@@ -72,51 +61,26 @@ export class S3ObjectStore implements ObjectStore {
     };
     const where = this.#keys.root ? `${config.bucket}/${this.#keys.root}` : config.bucket;
     this.description = `s3://${where}${config.endpoint ? ` (endpoint ${config.endpoint})` : ""}`;
-
-    const maxSockets = config.maxSockets ?? DEFAULT_MAX_SOCKETS;
-    this.#client = new S3Client({
-      ...(config.region ? { region: config.region } : config.endpoint ? { region: "us-east-1" } : {}),
+    this.#client = new LeanS3Client({
+      bucket: config.bucket,
+      ...(config.region ? { region: config.region } : {}),
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      ...(config.forcePathStyle !== undefined ? { forcePathStyle: config.forcePathStyle } : {}),
       ...(config.credentials ? { credentials: config.credentials } : {}),
-      forcePathStyle: config.forcePathStyle ?? false,
-      maxAttempts: 1,
-      requestHandler: new NodeHttpHandler({
-        httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-        connectionTimeout: Math.min(this.#timeoutMs, 10_000),
-        requestTimeout: this.#timeoutMs,
-        throwOnRequestTimeout: true,
-        // Covers a body that stalls after the headers came, which requestTimeout does not.
-        socketTimeout: this.#timeoutMs,
-      }),
+      timeoutMs: this.#timeoutMs,
+      maxSockets: config.maxSockets ?? DEFAULT_MAX_SOCKETS,
     });
-    // Outputs drop the response headers; keep the Date, the store's own clock for staleness.
-    this.#client.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        const date = (result.response as { headers?: Record<string, string> }).headers?.date;
-        const at = date ? Date.parse(date) : Number.NaN;
-        if (Number.isFinite(at) && typeof result.output === "object" && result.output !== null) {
-          Object.defineProperty(result.output, SERVER_DATE, { value: at });
-        }
-        return result;
-      },
-      { step: "finalizeRequest", name: "swampServerDate" },
-    );
   }
 
   /** Closes the keep-alive sockets. */
   close(): void {
-    this.#client.destroy();
+    this.#client.close();
   }
 
   async head(key: string, signal?: AbortSignal): Promise<ObjectInfo | null> {
     try {
-      const out = await this.#client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#keys.toRemote(key) }),
-        { abortSignal: signal },
-      );
-      return this.#info(key, out.ContentLength, out.ETag, out.LastModified, out);
+      const answer = await this.#client.send({ method: "HEAD", key: this.#keys.toRemote(key) }, signal);
+      return this.#info(key, Number(answer.headers["content-length"] ?? 0), answer);
     } catch (error) {
       // A HEAD answer has no body to name the error, so a missing bucket also reads as no object.
       if (httpStatusOf(error) === 404) return null;
@@ -126,12 +90,8 @@ export class S3ObjectStore implements ObjectStore {
 
   async get(key: string, signal?: AbortSignal): Promise<StoredObject | null> {
     try {
-      const out = await this.#client.send(
-        new GetObjectCommand({ Bucket: this.#bucket, Key: this.#keys.toRemote(key) }),
-        { abortSignal: signal },
-      );
-      const body = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-      return { ...this.#info(key, body.byteLength, out.ETag, out.LastModified, out), body };
+      const answer = await this.#client.send({ method: "GET", key: this.#keys.toRemote(key) }, signal);
+      return { ...this.#info(key, answer.body.byteLength, answer), body: answer.body };
     } catch (error) {
       if (errorName(error) === "NoSuchKey") return null;
       throw this.#failed("GET", key, error, signal);
@@ -139,29 +99,24 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array, when?: Precondition, signal?: AbortSignal): Promise<WriteResult> {
-    const condition = when ? ("absent" in when ? { IfNoneMatch: "*" } : { IfMatch: when.version }) : {};
-    const command = new PutObjectCommand({
-      Bucket: this.#bucket,
-      Key: this.#keys.toRemote(key),
-      Body: body,
-      ContentLength: body.byteLength,
-      ContentType: "application/octet-stream",
-      ...condition,
-    });
+    const headers: Record<string, string> = { "content-type": "application/octet-stream" };
+    if (when && "absent" in when) headers["if-none-match"] = "*";
+    else if (when) headers["if-match"] = when.version;
+    const request: S3Request = { method: "PUT", key: this.#keys.toRemote(key), headers, body };
     return this.#conditional("PUT", key, when, signal, async () => {
-      const out = await this.#client.send(command, { abortSignal: signal });
-      return out.ETag ?? "";
+      const answer = await this.#client.send(request, signal);
+      return answer.headers.etag ?? "";
     });
   }
 
   async delete(key: string, when?: { version: string }, signal?: AbortSignal): Promise<WriteResult> {
-    const command = new DeleteObjectCommand({
-      Bucket: this.#bucket,
-      Key: this.#keys.toRemote(key),
-      ...(when ? { IfMatch: when.version } : {}),
-    });
+    const request: S3Request = {
+      method: "DELETE",
+      key: this.#keys.toRemote(key),
+      ...(when ? { headers: { "if-match": when.version } } : {}),
+    };
     return this.#conditional("DELETE", key, when, signal, async () => {
-      await this.#client.send(command, { abortSignal: signal });
+      await this.#client.send(request, signal);
       return when?.version ?? "";
     });
   }
@@ -169,28 +124,20 @@ export class S3ObjectStore implements ObjectStore {
   async *list(prefix: string, after?: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
     let token: string | undefined;
     for (let page = 0; page < 1_000_000; page++) {
-      let out: ListObjectsV2CommandOutput;
+      const query: Record<string, string> = { "list-type": "2", prefix: this.#keys.toRemote(prefix) };
+      if (token) query["continuation-token"] = token;
+      else if (after !== undefined) query["start-after"] = this.#keys.toRemote(after);
+      let answer: S3Answer;
       try {
-        out = await this.#client.send(
-          new ListObjectsV2Command({
-            Bucket: this.#bucket,
-            Prefix: this.#keys.toRemote(prefix),
-            ...(token
-              ? { ContinuationToken: token }
-              : after !== undefined
-                ? { StartAfter: this.#keys.toRemote(after) }
-                : {}),
-          }),
-          { abortSignal: signal },
-        );
+        answer = await this.#client.send({ method: "GET", query }, signal);
       } catch (error) {
         throw this.#failed("LIST", prefix, error, signal);
       }
-      for (const item of out.Contents ?? []) {
-        if (item.Key === undefined) continue;
-        yield this.#info(this.#keys.fromRemote(item.Key), item.Size, item.ETag, item.LastModified, out);
+      const listed = parseListPage(new TextDecoder().decode(answer.body));
+      for (const item of listed.objects) {
+        yield this.#info(this.#keys.fromRemote(item.key), item.size, answer, item.etag, item.lastModified);
       }
-      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      token = listed.nextToken;
       if (!token) return;
     }
   }
@@ -225,21 +172,22 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** What an answer says of one object: its own headers, or a listing's entry (`etag`, `lastModified`). */
   #info(
     key: string,
-    size: number | undefined,
-    etag: string | undefined,
-    lastModified: Date | undefined,
-    answer: object,
+    size: number,
+    answer: S3Answer,
+    etag = answer.headers.etag,
+    lastModified = Date.parse(answer.headers["last-modified"] ?? ""),
   ): ObjectInfo {
+    const date = Date.parse(answer.headers.date ?? "");
     const info: ObjectInfo = {
       key,
-      size: size ?? 0,
+      size,
       version: etag ?? "",
-      serverNow: (answer as Dated)[SERVER_DATE] ?? Date.now(),
+      serverNow: Number.isFinite(date) ? date : Date.now(),
     };
-    const modifiedAt = lastModified?.getTime();
-    if (modifiedAt !== undefined && Number.isFinite(modifiedAt)) info.modifiedAt = modifiedAt;
+    if (Number.isFinite(lastModified)) info.modifiedAt = lastModified;
     return info;
   }
 

@@ -2,7 +2,8 @@ import { createServer, type Socket } from "node:net";
 
 /**
  * A loopback TCP server that misbehaves on purpose: `stall` accepts connections and never
- * answers; `reset` accepts and drops each connection at once (a reset or early close).
+ * answers; `reset` accepts and drops each connection at once (a reset or early close);
+ * `stall-body` answers a request with 200 headers for 100 bytes, sends 10, and stalls.
  */
 export interface StalledTcpServer {
   url: string;
@@ -11,7 +12,9 @@ export interface StalledTcpServer {
   stop(): Promise<void>;
 }
 
-export async function startStalledTcpServer(mode: "stall" | "reset"): Promise<StalledTcpServer> {
+export async function startStalledTcpServer(
+  mode: "stall" | "reset" | "stall-body",
+): Promise<StalledTcpServer> {
   const sockets = new Set<Socket>();
   let accepted = 0;
   const server = createServer((socket) => {
@@ -23,6 +26,9 @@ export async function startStalledTcpServer(mode: "stall" | "reset"): Promise<St
     }
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
+    if (mode === "stall-body") {
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"));
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

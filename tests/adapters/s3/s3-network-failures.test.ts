@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { S3ObjectStore } from "../../../adapters/s3/s3-object-store.ts";
 import { badNetworkConformance } from "../../conformance/bad-network-suite.ts";
 import { TEST_CREDENTIALS } from "../../support/s3-fixture.ts";
+import { startStalledTcpServer } from "../../support/stalled-tcp-server.ts";
 
 const s3Error = (status: number, code: string) =>
   new Response(
@@ -51,6 +52,19 @@ badNetworkConformance(
       const reason = new Error("command deadline");
       setTimeout(() => controller.abort(reason), 50);
       expect(await pending.catch((e: unknown) => e)).toBe(reason);
+    });
+
+    test("an abort stops a read whose body stalls after the headers, with the caller's reason", async () => {
+      const server = await startStalledTcpServer("stall-body");
+      try {
+        const controller = new AbortController();
+        const pending = storeAt(server.url, 30_000).get("k", controller.signal);
+        const reason = new Error("command deadline");
+        setTimeout(() => controller.abort(reason), 100);
+        expect(await pending.catch((e: unknown) => e)).toBe(reason);
+      } finally {
+        await server.stop();
+      }
     });
 
     test("409 ConditionalRequestConflict is retried twice, then reported like a 412", async () => {

@@ -63,6 +63,20 @@ describe("S3ObjectStore", () => {
     }
   });
 
+  test("keys with characters that need escaping in the path and in XML round-trip", async () => {
+    const store = makeStore();
+    const keys = ["odd/a b+c.txt", "odd/amp&lt<gt>'quote\"", "odd/ünï çødé ☃", "odd/x!*()~=,;:@$"];
+    try {
+      for (const key of keys) expect((await store.put(key, new TextEncoder().encode(key))).ok).toBe(true);
+      for (const key of keys) expect(new TextDecoder().decode((await store.get(key))?.body)).toBe(key);
+      const listed: string[] = [];
+      for await (const info of store.list("odd/")) listed.push(info.key);
+      expect(listed).toEqual([...keys].sort());
+    } finally {
+      store.close();
+    }
+  });
+
   test("a missing bucket is an error that names the bucket, not a missing key", async () => {
     const store = makeStore({ bucket: "no-such-bucket" });
     try {
