@@ -103,7 +103,7 @@ describe("S3ObjectStore signs with the SDK's default credential chain", () => {
       const error = await swampFailure(store.put("k", new Uint8Array([1])));
       expect(error.details).toMatchObject({ status: 403, transient: false });
       expect(error.message).toContain("SignatureDoesNotMatch");
-      expect(error.message).toContain("Check the AWS credentials");
+      expect(error.message).toContain("Check the credentials (`aws sts get-caller-identity`)");
     } finally {
       store.close();
     }
