@@ -1,13 +1,13 @@
 // `bun bench/gcs-request-cpu.ts`: CPU per request of swamp's GCS store (JSON API over fetch,
 // docs/architecture.md "Backends") beside @google-cloud/storage's own calls for the same PUT and
 // GET, on the project's GCS test server running in a child process. Ratios are to the SDK.
+//   bun bench/gcs-request-cpu.ts [--requests 500] [--rounds 5] [--concurrency 16]
 import { join } from "node:path";
 import { Storage } from "@google-cloud/storage";
 import { GcsObjectStore } from "../adapters/gcs/gcs-object-store.ts";
-import { compareClients } from "./request-cpu.ts";
+import { compareClients, requestCpuOptions } from "./request-cpu.ts";
 
-const REQUESTS = Number(process.env.SWAMP_BENCH_REQUESTS ?? 300);
-const ROUNDS = Number(process.env.SWAMP_BENCH_ROUNDS ?? 5);
+const options = requestCpuOptions(process.argv.slice(2));
 
 const server = Bun.spawn([process.execPath, join(import.meta.dir, "gcs-test-server-main.ts")], {
   stdout: "pipe",
@@ -33,11 +33,9 @@ try {
         get: (key) => store.get(`swamp/${key}`),
       },
     ],
-    { rounds: ROUNDS, requests: REQUESTS, bodyBytes: 1024 },
+    options,
   );
-  console.log(
-    `GCS test server, ${REQUESTS} PUT + ${REQUESTS} GET of 1 KB per client per round, medians of ${ROUNDS} rounds\n${report}`,
-  );
+  console.log(`GCS client CPU per request on the GCS test server: ${report}`);
 } finally {
   server.kill();
 }
