@@ -12,7 +12,7 @@ import { parseTimeoutFlag } from "../../core/tunables.ts";
 import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
-import { formatBytes, formatCount } from "../progress/format.ts";
+import { filesMoved, formatCount, sentence } from "../progress/format.ts";
 import { stderrTerminal, type TransferReport, transferReport } from "../progress/transfer-report.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
@@ -177,14 +177,11 @@ function syncSummary(
   pushed: Pushed,
   hydrated: HydrateResult | undefined,
 ): string {
-  const moved = (verb: string, files: number, phase: "download" | "upload") =>
-    `${verb} ${formatCount(files)} file${files === 1 ? "" : "s"} (${formatBytes(report.bytes(phase))})`;
   const parts: string[] = [];
-  if (mode !== "push") parts.push(moved("pulled", pulled?.downloaded ?? 0, "download"));
+  if (mode !== "push") parts.push(filesMoved("pulled", pulled?.downloaded ?? 0, report.bytes("download")));
   if (hydrated) parts.push(`hydrated ${formatCount(hydrated.fetched)}`);
-  if (mode !== "pull") parts.push(moved("pushed", pushed.uploaded, "upload"));
-  const text = parts.join(", ");
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  if (mode !== "pull") parts.push(filesMoved("pushed", pushed.uploaded, report.bytes("upload")));
+  return sentence(parts);
 }
 
 /** "S3, GCS": the backends whose datastore is a bucket behind the cache. */

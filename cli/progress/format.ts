@@ -6,6 +6,17 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
+/** `pulled 2,000 files (2.0 MB)`: a part of a summary line. */
+export function filesMoved(verb: string, files: number, bytes: number): string {
+  return `${verb} ${formatCount(files)} file${files === 1 ? "" : "s"} (${formatBytes(bytes)})`;
+}
+
+/** `Pulled 3 files (1 KB), pushed 1 file (8 B)`: parts joined, the first capitalised. */
+export function sentence(parts: readonly string[]): string {
+  const text = parts.join(", ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** `512 B`, `1.5 KB`, `2.0 MB` (powers of 1,000, as transfer tools print them). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${Math.round(bytes)} B`;
