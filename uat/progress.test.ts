@@ -155,6 +155,33 @@ describe("progress of transfers (s3)", () => {
   }, 300_000);
 });
 
+describe("progress of moves on this disk", () => {
+  test("setup filesystem and namespace migrate, without a terminal: a start line, then the summary with the elapsed time", async () => {
+    const repo = await makeRepo();
+    const files = join(repo.dir, ".swamp", "files");
+    mkdirSync(files, { recursive: true });
+    for (let i = 0; i < 20; i++) writeFileSync(join(files, `f${i}.txt`), "0123456789");
+    const store = join(tempDir("store"), "datastore");
+    const setup = expectExit(await repo.run(["datastore", "setup", "filesystem", "--path", store]), 0);
+    expect(setup.stderr.trimEnd().split("\n")).toEqual([
+      `Setting up the datastore at ${store}...`,
+      expect.stringMatching(/^Copied 20 files \(200 B\) in \d+\.\d s\.$/),
+    ]);
+
+    expectExit(await repo.run(["datastore", "namespace", "set", "infra", "--json"]), 0);
+    const moved = expectExit(await repo.run(["datastore", "namespace", "migrate", "--confirm"]), 0);
+    expect(moved.stderr.trimEnd().split("\n")).toEqual([
+      "Moving the data into namespace infra...",
+      expect.stringMatching(/^Moved 20 files \(200 B\) in \d+\.\d s\.$/),
+    ]);
+    const json = expectExit(
+      await repo.run(["datastore", "namespace", "migrate", "--reverse", "--confirm", "--json"]),
+      0,
+    );
+    expect(json.stderr).toBe("");
+  }, 60_000);
+});
+
 describe("waiting for a lease held by someone else", () => {
   /** bob@ci-7 holds the global lease of a folder datastore (another host: never taken over while live). */
   async function heldRepo(): Promise<{ repo: Repo; since: string }> {
