@@ -73,10 +73,13 @@ export class TransferReport {
     if (p.total === 0) return;
     const view: ProgressView = { ...p, elapsedMs: now - run.startedAt };
     if (this.mode === "bar") {
-      if (now - this.#lastDraw < REDRAW_EVERY_MS && p.done !== p.total && !fresh) return;
-      this.#lastDraw = now;
-      this.#drawn = true;
-      this.terminal.write(`${CLEAR}${progressBarLine(view, this.terminal.columns)}`);
+      // A finished phase takes its bar away, so a warning printed next starts on a clean line.
+      if (p.done === p.total) this.clear();
+      else if (now - this.#lastDraw >= REDRAW_EVERY_MS || fresh) {
+        this.#lastDraw = now;
+        this.#drawn = true;
+        this.terminal.write(`${CLEAR}${progressBarLine(view, this.terminal.columns)}`);
+      }
     } else if (this.mode === "log" && (fresh || now - this.#lastLog >= LOG_EVERY_MS)) {
       this.#lastLog = now;
       this.terminal.write(`${progressLogLine(view)}\n`);
