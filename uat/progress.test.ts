@@ -133,17 +133,22 @@ describe("progress of transfers (s3)", () => {
     ]);
     expect(pull.stdout).toContain("Pull complete");
 
+    const silent = cloneRepo(writer);
     const json = expectExit(
-      await cloneRepo(writer).run(["datastore", "sync", "--pull", "--json"], { timeoutMs: 120_000 }),
+      await silent.run(["datastore", "sync", "--pull", "--json"], { timeoutMs: 120_000 }),
       0,
     );
     expect(json.stderr).toBe("");
     expect(json.json<{ filesPulled: number }>().filesPulled).toBeGreaterThanOrEqual(FILES);
+    // Up to date now: without -q this pull would still print its start and end lines.
     const quiet = expectExit(
-      await cloneRepo(writer).run(["-q", "datastore", "sync", "--pull"], { timeoutMs: 120_000 }),
+      await silent.run(["-q", "datastore", "sync", "--pull"], { timeoutMs: 120_000 }),
       0,
     );
     expect(quiet.stderr).toBe("");
+    expect(expectExit(await silent.run(["datastore", "sync", "--pull"]), 0).stderr).toMatch(
+      /^Pulling changes from remote\.\.\.\nPulled 0 files \(0 B\) in \d+\.\d s\.\n$/,
+    );
 
     const verbose = expectExit(
       await cloneRepo(writer).run(["-v", "datastore", "sync", "--pull"], { timeoutMs: 120_000 }),
