@@ -20,7 +20,7 @@ import { confirmed } from "../confirm.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import { filesMoved, sentence } from "../progress/format.ts";
-import { stderrTerminal, type TransferReport, transferReport } from "../progress/transfer-report.ts";
+import { stderrReport, type TransferReport } from "../progress/transfer-report.ts";
 import type { Invocation } from "../run.ts";
 import { problemText, RETRY_HINT, type SetupWarning } from "./setup-common.ts";
 import { formatSize, openRepo } from "./shared.ts";
@@ -124,10 +124,7 @@ export async function runNamespaceMigration(
     inv.out.info(previewText(preview));
     if (!(await confirmed(inv.out, false, `Move ${preview.totalFiles} file(s) now?`))) return preview;
   }
-  const report = transferReport(
-    inv.out,
-    stderrTerminal(() => ctx.clock.now()),
-  );
+  const report = stderrReport(inv.out, ctx.clock);
   report.start(
     move.reverse
       ? `Moving namespace ${ctx.namespace}'s data back to the solo layout...`

@@ -14,7 +14,7 @@ import { type MigrationDir, migrate } from "../../core/use-cases/migrate.ts";
 import { flag, type OptsOf, text } from "../command-spec.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import { filesMoved, sentence } from "../progress/format.ts";
-import { stderrTerminal, transferReport } from "../progress/transfer-report.ts";
+import { stderrReport } from "../progress/transfer-report.ts";
 import type { Invocation } from "../run.ts";
 import {
   claimNamespace,
@@ -62,10 +62,7 @@ export async function setupLocal(
     exclude: source.excludePatterns(),
   });
 
-  const report = transferReport(
-    inv.out,
-    stderrTerminal(() => ctx.clock.now()),
-  );
+  const report = stderrReport(inv.out, ctx.clock);
   report.start(`Setting up the datastore at ${target}...`);
   const doc = await ctx
     .withStructural("datastore setup", inv.signal, async (lease) => {

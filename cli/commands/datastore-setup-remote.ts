@@ -14,7 +14,7 @@ import { flag, type OptsOf, text, timeout } from "../command-spec.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import { filesMoved, sentence } from "../progress/format.ts";
-import { stderrTerminal, type TransferReport, transferReport } from "../progress/transfer-report.ts";
+import { stderrReport, type TransferReport } from "../progress/transfer-report.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
 import {
@@ -57,10 +57,7 @@ export async function setupRemote(
   // One sync deadline over the health check, the pull and the push (docs/architecture.md, "Deadlines").
   const deadline = remote.deadline(timeout);
   const signal = anySignal(inv.signal, deadline.signal);
-  const report = transferReport(
-    inv.out,
-    stderrTerminal(() => ctx.clock.now()),
-  );
+  const report = stderrReport(inv.out, ctx.clock);
   report.start(`Setting up ${remote.store.description}...`);
   const doc = await migrate(inv, ctx, target, remote, backend, signal, report).finally(() => {
     deadline.dispose();

@@ -13,7 +13,7 @@ import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
 import { filesMoved, formatCount, sentence } from "../progress/format.ts";
-import { stderrTerminal, type TransferReport, transferReport } from "../progress/transfer-report.ts";
+import { stderrReport, type TransferReport } from "../progress/transfer-report.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
@@ -71,10 +71,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     );
   }
   if (mode !== "pull") await remote.assertMigrated();
-  const report = transferReport(
-    inv.out,
-    stderrTerminal(() => ctx.clock.now()),
-  );
+  const report = stderrReport(inv.out, ctx.clock);
   const onProgress = report.onProgress;
   const deadline = remote.deadline(timeout);
   const signal = anySignal(inv.signal, deadline.signal);

@@ -1,3 +1,4 @@
+import type { Clock } from "../../core/ports/clock.ts";
 import type { SyncProgress } from "../../core/ports/sync-service.ts";
 import { write } from "../flush.ts";
 import { formatElapsed, type ProgressView, progressBarLine, progressLogLine } from "./format.ts";
@@ -106,20 +107,16 @@ export class TransferReport {
   }
 }
 
-/** stderr as it is, for a command's report. */
-export function stderrTerminal(now: () => number): ProgressTerminal {
-  return {
+/** A command's report on stderr as it is (a terminal or not), by its global options. */
+export function stderrReport(
+  out: { json: boolean; quiet: boolean; verbose: boolean },
+  clock: Pick<Clock, "now">,
+): TransferReport {
+  const terminal: ProgressTerminal = {
     tty: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns || 80,
     write: (text) => write(process.stderr, text),
-    now,
+    now: () => clock.now(),
   };
-}
-
-/** The report of a command, by its global options and whether stderr is a terminal. */
-export function transferReport(
-  out: { json: boolean; quiet: boolean; verbose: boolean },
-  terminal: ProgressTerminal,
-): TransferReport {
   return new TransferReport(progressMode(out, terminal.tty), terminal);
 }
