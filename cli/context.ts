@@ -36,7 +36,7 @@ import {
 } from "../core/use-cases/leased-work.ts";
 import { fetchContent } from "./content-hydration.ts";
 import type { Output } from "./output.ts";
-import { RemoteSession, unreachableCause } from "./remote-session.ts";
+import type { RemoteSession } from "./remote-session.ts";
 import { describeWait } from "./status/lease-text.ts";
 
 /** Under the repo's `.swamp/`: the leases this repo's commands hold (see lease-journal.ts). */
@@ -150,10 +150,13 @@ export class RepoContext {
   /** The sync engine of a remote datastore; null for a folder. */
   async remote(): Promise<RemoteSession | null> {
     if (!this.isRemote) return null;
-    this.#remote ??= this.store().then((store) => {
-      this.#session = RemoteSession.open(this, store);
-      return this.#session;
-    });
+    // The sync engine loads only for a bucket: a folder datastore's commands never pay for it.
+    this.#remote ??= Promise.all([this.store(), import("./remote-session.ts")]).then(
+      ([store, { RemoteSession }]) => {
+        this.#session = RemoteSession.open(this, store);
+        return this.#session;
+      },
+    );
     return this.#remote;
   }
 
@@ -186,6 +189,7 @@ export class RepoContext {
       if (signal.aborted) throw e;
       const message = (e as Error).message;
       const age = await this.#cacheAge(remote);
+      const { unreachableCause } = await import("./remote-session.ts");
       const cause = unreachableCause(e);
       if (cause === null) {
         this.out.warn(`${message} This answer comes from the local cache as it is, ${age}.`);
