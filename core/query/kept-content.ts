@@ -1,0 +1,17 @@
+import { contentKind } from "./record-content.ts";
+
+/**
+ * The largest content the catalog keeps beside its row (docs/architecture.md, "Kept content"). A
+ * row of the catalog file with this much content still fits in one 4 KiB page (no overflow page
+ * to read), and small JSON records, the ones queries read attributes of, fit well within it.
+ */
+export const KEPT_CONTENT_MAX_BYTES = 3800;
+
+/**
+ * The bytes the catalog keeps for a version, or null when it keeps none: binary content (queries
+ * never read it) and content larger than KEPT_CONTENT_MAX_BYTES are read from the data instead.
+ */
+export function keptContentOf(contentType: string, bytes: Uint8Array | null): Uint8Array | null {
+  if (bytes === null || bytes.length > KEPT_CONTENT_MAX_BYTES) return null;
+  return contentKind(contentType) === "binary" ? null : bytes;
+}
