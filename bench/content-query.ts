@@ -41,7 +41,7 @@ const CASES: Case[] = [
   {
     label: 'attributes.env == "prod" (half, printed)',
     args: () => ['attributes.env == "prod"'],
-    expected: (n) => n / 2 + 100,
+    expected: (n) => n / 2,
   },
   { label: "size > 0 (no content read)", args: () => ["size > 0"], expected: latestCount },
 ];
