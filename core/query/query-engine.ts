@@ -254,7 +254,7 @@ async function readContents(rows: readonly CatalogRow[], sources: QuerySources):
   const toKeep: KeptRow[] = [];
   const loaded = await loadContents(rows, sources.content, (row, bytes) => {
     if (row.namespace !== sources.ownNamespace) return;
-    const content = keptContentOf(row.contentType, bytes);
+    const content = keptContentOf(row.contentType, row.size, bytes);
     if (content !== null) toKeep.push({ row, content });
   });
   if (toKeep.length > 0) sources.keeper?.keepContent(toKeep);

@@ -41,7 +41,7 @@ export class CatalogWriteThrough {
     if (meta.lifecycle === "deleted") catalog.replaceName(this.#nameKey(model, meta.name), []);
     else {
       const row = toCatalogRow(this.namespace, model, meta, true);
-      catalog.addVersion(row, keptContentOf(meta.contentType, content ?? null));
+      catalog.addVersion(row, keptContentOf(row.contentType, row.size, content ?? null));
     }
   }
 

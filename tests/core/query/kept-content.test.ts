@@ -9,18 +9,18 @@ import { FakeContentReader, queryRow } from "../../support/query-rows.ts";
 const bytes = (text: string) => new TextEncoder().encode(text);
 const big = JSON.stringify({ n: 7, pad: "x".repeat(KEPT_CONTENT_MAX_BYTES) });
 
-/** Rows of every kind, with their content (what the data holds). */
+/** Rows of every kind, with their content (what the data holds) and its size. */
 const WORLD: { row: CatalogRow; content: string }[] = [
-  { row: queryRow({ dataName: "small", size: 10 }), content: '{"n":1,"env":"prod"}' },
-  { row: queryRow({ dataName: "also", size: 11 }), content: '{"n":9,"env":"dev"}' },
-  { row: queryRow({ dataName: "big", size: big.length }), content: big },
+  { row: queryRow({ dataName: "small" }), content: '{"n":1,"env":"prod"}' },
+  { row: queryRow({ dataName: "also" }), content: '{"n":9,"env":"dev"}' },
+  { row: queryRow({ dataName: "big" }), content: big },
   { row: queryRow({ dataName: "bin", contentType: "application/octet-stream" }), content: '{"n":1}' },
   { row: queryRow({ dataName: "text", contentType: "text/plain" }), content: "n is 1" },
   { row: queryRow({ dataName: "yaml", contentType: "application/yaml" }), content: "n: 1" },
-  { row: queryRow({ dataName: "broken", size: 3 }), content: '{"n' },
-  { row: queryRow({ dataName: "empty", size: 0 }), content: "" },
+  { row: queryRow({ dataName: "broken" }), content: '{"n' },
+  { row: queryRow({ dataName: "empty" }), content: "" },
   { row: queryRow({ namespace: "infra", dataName: "theirs" }), content: '{"n":1,"env":"prod"}' },
-];
+].map(({ row, content }) => ({ row: { ...row, size: bytes(content).length }, content }));
 
 const PREDICATES = [
   "attributes.n == 1",
@@ -46,7 +46,7 @@ function world(kept: (name: string) => boolean) {
     content.set(row, text);
     // Only the repo's own rows are written (and kept) here; another namespace's are pulled.
     const keep = row.namespace === "" && kept(row.dataName);
-    catalog.addVersion(row, keep ? keptContentOf(row.contentType, bytes(text)) : null);
+    catalog.addVersion(row, keep ? keptContentOf(row.contentType, row.size, bytes(text)) : null);
   }
   const query = (predicate: string, select?: string) =>
     runQuery({ catalog, content, ownNamespace: "", keeper: catalog, plan: planQuery(predicate, select) });
@@ -54,13 +54,25 @@ function world(kept: (name: string) => boolean) {
 }
 
 describe("kept content", () => {
-  test("keeps small textual content only: not binary, not larger than the limit", () => {
-    expect(keptContentOf("application/json", bytes("{}"))).toEqual(bytes("{}"));
-    expect(keptContentOf("text/plain", bytes("x"))).toEqual(bytes("x"));
-    expect(keptContentOf("application/json", new Uint8Array(KEPT_CONTENT_MAX_BYTES))).not.toBeNull();
-    expect(keptContentOf("application/json", new Uint8Array(KEPT_CONTENT_MAX_BYTES + 1))).toBeNull();
-    expect(keptContentOf("application/octet-stream", bytes("{}"))).toBeNull();
-    expect(keptContentOf("application/json", null)).toBeNull();
+  test("keeps small textual content of the version's size only: not binary, not larger than the limit", () => {
+    const max = KEPT_CONTENT_MAX_BYTES;
+    expect(keptContentOf("application/json", 2, bytes("{}"))).toEqual(bytes("{}"));
+    expect(keptContentOf("text/plain", 1, bytes("x"))).toEqual(bytes("x"));
+    expect(keptContentOf("application/json", max, new Uint8Array(max))).not.toBeNull();
+    expect(keptContentOf("application/json", max + 1, new Uint8Array(max + 1))).toBeNull();
+    expect(keptContentOf("application/octet-stream", 2, bytes("{}"))).toBeNull();
+    expect(keptContentOf("application/json", 0, null)).toBeNull();
+    expect(keptContentOf("application/json", 3, bytes("{}"))).toBeNull();
+  });
+
+  test("a file whose length is not the version's size is answered from, but not kept", async () => {
+    const { catalog, content, query } = world(() => false);
+    const small = WORLD[0]?.row as CatalogRow;
+    content.set(small, '{"n":1,"changed":true}');
+    const outcome = await query("has(attributes.changed)");
+    expect(outcome.kind === "records" && outcome.results.map((r) => r.name)).toEqual(["small"]);
+    const kept = catalog.scanKept({ dataName: "small" }, null, 10).rows;
+    expect(kept.map((entry) => entry.content)).toEqual([null]);
   });
 
   test("a query answers the same from kept content, from files, and from a mix of both", async () => {
