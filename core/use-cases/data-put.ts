@@ -78,7 +78,7 @@ export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<D
         tags: { ...input.tags, type: input.kind, specName: input.spec ?? input.name, modelName: model.name },
         ownerDefinition: owner,
       });
-      await deps.catalog.written(model, written);
+      await deps.catalog.written(model, written, content);
       return written;
     },
     "data put",
