@@ -32,6 +32,8 @@ export interface CommitInput {
    * republished over a lost one still moves forward for every clone that saw no more.
    */
   seenSeq: number;
+  /** Throws when a meta read again (another writer committed first) must not be committed over. */
+  followable?: ((meta: VersionedMeta | null) => void) | undefined;
 }
 
 export interface Committed {
@@ -103,6 +105,7 @@ export async function commitIndex(
     }
     if (!input.retry) return null;
     current = await remote.readMeta(run.signal);
+    input.followable?.(current);
   }
   throw new SwampError(
     "sync_failed",
@@ -134,6 +137,7 @@ export async function commitIndex(
     if (!(error instanceof ShardMissing)) throw error;
     const now = await remote.readMeta(run.signal);
     if (now === null || now.version === current?.version) throw error.reason;
+    input.followable?.(now);
     current = now;
     return true;
   }
