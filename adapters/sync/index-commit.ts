@@ -1,6 +1,7 @@
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import { partitionKey } from "../../core/sync/partition-key.ts";
+import { sweepDue } from "../../core/sync/shard-collection.ts";
 import {
   byPartition,
   type EntryMap,
@@ -41,6 +42,8 @@ export interface Committed {
   version: string;
   /** The new entries of every partition this commit rewrote. */
   rewritten: Map<string, EntryMap>;
+  /** Whether this commit sweeps `_index/` for old shards (docs/architecture.md, "Old shards"). */
+  sweep: boolean;
 }
 
 /**
@@ -90,18 +93,27 @@ export async function commitIndex(
       (error: unknown) => shardCollectedMeanwhile(error),
     );
     if (moved) continue;
+    // The shards it replaces, and those it wrote in attempts that lost the race, become old.
+    const named = new Set([...partitions.values()].map((ref) => ref.key));
+    const replaced = [...touched].filter((pk) => {
+      const before = current?.meta.partitions.get(pk);
+      return before !== undefined && !named.has(before.key);
+    }).length;
+    const orphaned = [...written.values()].filter((ref) => !named.has(ref.key)).length;
+    const { sweep, unswept } = sweepDue(current?.meta.unswept ?? 0, replaced + orphaned);
     const meta: IndexMeta = {
       version: 2,
       commitSeq: Math.max(current?.meta.commitSeq ?? 0, input.seenSeq) + 1,
       partitions,
       committedAt: new Date(context.clock.now()).toISOString(),
+      ...(unswept > 0 ? { unswept } : {}),
     };
     run.signal.throwIfAborted();
     await input.beforeCommit?.(run.signal);
     const version = await remote.commit(meta, current?.version ?? null, run.signal);
     if (version !== null) {
       run.progress("commit", touched.size + 1, touched.size + 1);
-      return { meta, version, rewritten };
+      return { meta, version, rewritten, sweep };
     }
     if (!input.retry) return null;
     current = await remote.readMeta(run.signal);

@@ -198,7 +198,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     state.indexId = id;
     state.lastPushAt = now;
   });
-  if (committed) {
+  if (committed?.sweep) {
     await collectOldShards(run, parts.config.remotePrefix, committed.meta, parts.config.concurrency.push);
   }
   const result: Omit<PushResult, "rebased"> = {
