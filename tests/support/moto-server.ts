@@ -1,4 +1,6 @@
+import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A moto S3 server on a free loopback port, for tests and benchmarks. */
@@ -37,22 +39,27 @@ export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const serial = join(import.meta.dir, "moto_serial.py");
+  // moto's log goes to a file, never a pipe: a pipe nobody drains for a moment fills up, and
+  // moto then blocks on its next log line while holding the lock every request waits for.
+  const logFile = join(tmpdir(), `swamp-moto-${process.pid}-${port}.log`);
   const proc = Bun.spawn(["python3", serial, "127.0.0.1", String(port)], {
     stdout: "ignore",
-    stderr: "pipe",
+    stderr: Bun.file(logFile),
   });
-  // moto logs every request on stderr; keep draining it so the pipe never fills and blocks it.
-  let log = "";
-  void (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of proc.stderr) log = (log + decoder.decode(chunk)).slice(-LOG_TAIL_CHARS);
-  })();
+  const logTail = () => {
+    try {
+      return readFileSync(logFile, "utf8").slice(-LOG_TAIL_CHARS);
+    } catch {
+      return "";
+    }
+  };
   const kill = () => proc.kill();
   process.once("exit", kill);
   const stop = async () => {
     process.off("exit", kill);
     proc.kill();
     await proc.exited;
+    rmSync(logFile, { force: true });
   };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -60,7 +67,7 @@ export async function startMoto(): Promise<MotoServer> {
     if (proc.exitCode !== null) {
       await stop();
       throw new Error(
-        `moto exited with code ${proc.exitCode} before it was ready on ${endpoint}. Is it installed (\`python3 -m pip install 'moto[server]'\`)?\n${log}`,
+        `moto exited with code ${proc.exitCode} before it was ready on ${endpoint}. Is it installed (\`python3 -m pip install 'moto[server]'\`)?\n${logTail()}`,
       );
     }
     try {
@@ -72,7 +79,7 @@ export async function startMoto(): Promise<MotoServer> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`moto did not answer on ${endpoint} within ${READY_TIMEOUT_MS} ms.\n${log}`);
+      throw new Error(`moto did not answer on ${endpoint} within ${READY_TIMEOUT_MS} ms.\n${logTail()}`);
     }
     await Bun.sleep(POLL_MS);
   }

@@ -5,6 +5,7 @@ so two concurrent conditional PUTs can both win. Real S3 applies them atomically
 requests gives the tests that guarantee. Usage: python3 moto_serial.py HOST PORT
 """
 import io
+import logging
 import sys
 import threading
 
@@ -34,4 +35,6 @@ def serial(environ, start_response):
         return list(app(environ, start_response))
 
 
+# One log line per request is noise in the test's log file; errors still reach it.
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
 run_simple(sys.argv[1], int(sys.argv[2]), serial, threaded=True)
