@@ -1,4 +1,4 @@
-// The remote benchmark's results beside rclone's, with the aims.
+// The remote benchmark's results beside rclone's and the raw SDK limit's, as ratios, with the aims.
 import { summarize } from "./measure.ts";
 import { formatMs, table } from "./report.ts";
 

@@ -20,7 +20,7 @@ import { startMotoWorld } from "./moto-world.ts";
 import { counted } from "./remote-measure.ts";
 import type { Measured } from "./remote-report.ts";
 import { type BenchRepo, cloneBenchRepo, makeBenchRepo } from "./remote-swamp.ts";
-import { formatMs, table } from "./report.ts";
+import { renderScaleReport, type ScaleReport } from "./scale-report.ts";
 import { forEachConcurrent } from "./seed.ts";
 
 const BUCKET = "swamp-bench-scale";
@@ -165,7 +165,7 @@ try {
     cpuMs: median(zeroDiffs, (r) => r.cpuMs),
     requests: median(zeroDiffs, (r) => r.requests),
   };
-  const report = {
+  const report: ScaleReport = {
     binary,
     cpus: availableParallelism(),
     loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
@@ -180,80 +180,7 @@ try {
       zeroDiffRequests: { aim: AIM.zeroDiffRequests, met: zeroDiff.requests <= AIM.zeroDiffRequests },
     },
   };
-  console.log(json ? JSON.stringify(report, null, 2) : render(report));
+  console.log(json ? JSON.stringify(report, null, 2) : renderScaleReport(report));
 } finally {
   await world.close();
-}
-
-type Report = {
-  cpus: number;
-  loadAverage: { start: number; end: number };
-  records: number;
-  seeding: { records: number; writeSeconds: number; pushSeconds: number }[];
-  put: {
-    runs: number;
-    wallMs: number;
-    cpuMs: number;
-    requests: number;
-    indexBytes: number;
-    catalogExportBytes: number;
-    uploadedBytes: number;
-    log: string[];
-  };
-  zeroDiff: { runs: number; wallMs: number; cpuMs: number; requests: number };
-  pull: Measured & { files: number };
-  aims: Record<"putRequests" | "putIndexBytes" | "zeroDiffRequests", { aim: number; met: boolean }>;
-};
-
-function render(r: Report): string {
-  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-  const mark = (met: boolean) => (met ? "✓" : "✗");
-  const { put, zeroDiff, pull, aims } = r;
-  const rows = [
-    [
-      `data put, 1 record into ${r.records} (median of ${put.runs})`,
-      formatMs(put.wallMs),
-      formatMs(put.cpuMs),
-      String(put.requests),
-      kib(put.indexBytes),
-      kib(put.catalogExportBytes),
-      `${mark(aims.putRequests.met)} ≤ ${aims.putRequests.aim} requests, ${mark(aims.putIndexBytes.met)} ≤ ${kib(aims.putIndexBytes.aim)} uploaded`,
-    ],
-    [
-      `ds sync, nothing changed, ${r.records} records (median of ${zeroDiff.runs})`,
-      formatMs(zeroDiff.wallMs),
-      formatMs(zeroDiff.cpuMs),
-      String(zeroDiff.requests),
-      "",
-      "",
-      `${mark(aims.zeroDiffRequests.met)} ≤ ${aims.zeroDiffRequests.aim} request`,
-    ],
-    [
-      `fresh clone: ds sync --pull of ${pull.files} files`,
-      formatMs(pull.wallMs),
-      formatMs(pull.cpuMs),
-      String(pull.requests),
-      "",
-      "",
-      "",
-    ],
-  ];
-  const seeding = r.seeding.map(
-    (s) =>
-      `seeded ${s.records} records: ${s.writeSeconds.toFixed(1)} s writing the files, ${s.pushSeconds.toFixed(1)} s for ds setup s3 + the first ds sync`,
-  );
-  return [
-    `swamp scale benchmark: one model of ${r.records} records in a namespace on moto, behind a counting proxy`,
-    `machine: ${r.cpus} CPUs, load average ${r.loadAverage.start.toFixed(2)} at start, ${r.loadAverage.end.toFixed(2)} at end`,
-    ...seeding,
-    "",
-    table(
-      ["operation", "wall", "CPU", "requests", "_index/ up", "catalog export up", "aim"],
-      rows,
-      new Set([1, 2, 3, 4, 5]),
-    ),
-    "",
-    "requests of the last put:",
-    ...put.log.map((line) => `  ${line}`),
-  ].join("\n");
 }
