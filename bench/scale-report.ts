@@ -8,6 +8,8 @@ export interface ScaleReport {
   loadAverage: { start: number; end: number };
   records: number;
   seeding: { records: number; writeSeconds: number; pushSeconds: number }[];
+  /** The whole run, seeding included. */
+  elapsedSeconds: number;
   /** Medians of `runs` one-record puts; bytes are PUT bodies (Content-Length) under each prefix. */
   put: {
     runs: number;
@@ -64,7 +66,7 @@ export function renderScaleReport(r: ScaleReport): string {
   );
   return [
     `swamp scale benchmark: one model of ${r.records} records in a namespace on moto, behind a counting proxy`,
-    `machine: ${r.cpus} CPUs, load average ${r.loadAverage.start.toFixed(2)} at start, ${r.loadAverage.end.toFixed(2)} at end`,
+    `machine: ${r.cpus} CPUs, load average ${r.loadAverage.start.toFixed(2)} at start, ${r.loadAverage.end.toFixed(2)} at end; the run took ${(r.elapsedSeconds / 60).toFixed(1)} min`,
     ...seeding,
     "",
     table(

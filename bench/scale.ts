@@ -6,7 +6,9 @@
 //   3. a fresh clone's `ds sync --pull` of 2 × min(N, 10,000) files (20,000 by default) from another
 //      namespace of the same bucket: requests, wall, CPU.
 // The records are written straight into the repo's files (as bench/seed.ts does), then one
-// `ds setup s3 --namespace` pushes them; that seeding is most of the run (it prints its times).
+// `ds setup s3 --namespace` pushes them; that seeding is most of the run (it prints its times): at
+// --records 10000 the whole run took about 10 minutes on a busy 2-CPU machine, moto being the
+// bottleneck; the default pushes 10× the files.
 // Never fails because of time.
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
@@ -118,6 +120,7 @@ const world = await startMotoWorld("scale", BUCKET);
 const { work, proxy } = world;
 try {
   const loadStart = loadavg()[0] ?? 0;
+  const started = performance.now();
   progress(`writing ${records} records into model ${MODEL}, then ds setup s3 --namespace big`);
   const big = await seededNamespace(join(work, "big"), "big", records, proxy.url);
 
@@ -171,6 +174,7 @@ try {
     loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
     records,
     seeding: [big.seeding, feeder.seeding],
+    elapsedSeconds: (performance.now() - started) / 1000,
     put,
     zeroDiff,
     pull: { files: pulled, ...pull.measured },
