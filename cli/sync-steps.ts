@@ -19,6 +19,8 @@ function phaseWords(direction: Direction, { phase, done }: SyncProgress): string
         : `deleted ${plural(done, "remote file")}`;
     case "commit":
       return "committed the index";
+    case "copy":
+      return `copied ${plural(done, "file")}`;
   }
 }
 

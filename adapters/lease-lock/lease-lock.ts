@@ -144,6 +144,7 @@ export class LeaseLock implements Lock {
       }
       races = 0;
       holder = state ?? holder;
+      if (state && !state.stale) options.onHeld?.(state);
       const waited = this.#clock.now() - started;
       const remaining = maxWaitMs - waited;
       if (remaining <= 0) throw lockTimeoutError(this.key, holder, waited, this.#releaseCommand);

@@ -17,8 +17,20 @@ import {
   waitStopped,
 } from "./lock-errors.ts";
 
-/** What the coordinator is waiting for, once per wait (for "Waiting for …" messages). */
-export type LockWait = { kind: "global"; holder: LockState } | { kind: "models"; holders: LockState[] };
+/** What holds up a wait: the global lease, one model's lease, or (a structural command's drain) the per-model leases. */
+export type HeldUp =
+  | { kind: "global"; holder: LockState }
+  | { kind: "model"; model: string; holder: LockState }
+  | { kind: "models"; models: string[]; holders: LockState[] };
+
+/**
+ * Told once per wait still held up after ANNOUNCE_AFTER_MS (for the "Waiting for …" line,
+ * docs/architecture.md, "Progress and waiting"): what holds it up, and how long the wait goes on.
+ */
+export type LockWait = HeldUp & { remainingMs: number };
+
+/** A wait shorter than this is not worth a line. */
+export const ANNOUNCE_AFTER_MS = 1000;
 
 export interface LockCoordinatorOptions {
   store: ObjectStore;
@@ -46,6 +58,13 @@ interface Wait {
   /** The caller's signal and the deadline's. */
   signal: AbortSignal;
   started: number;
+  /** What held the wait up last, if anything did. */
+  heldUp?: HeldUp;
+  /** ANNOUNCE_AFTER_MS have passed; `announced` once `onWait` was told. */
+  due: boolean;
+  announced: boolean;
+  /** Stops the announcement's timer when the wait ends. */
+  ended: AbortController;
 }
 
 export type { LockScope };
@@ -88,6 +107,7 @@ export class LockCoordinator implements LeaseCoordinator {
         ...scope,
         maxWaitMs: this.#remaining(wait),
         signal: wait.signal,
+        onHeld: (holder) => this.#heldUp(wait, { kind: "global", holder }),
       });
       // A writer may have inspected the global lease just before we took it.
       await this.#drain(wait);
@@ -95,7 +115,7 @@ export class LockCoordinator implements LeaseCoordinator {
       await lease?.release();
       throw error;
     } finally {
-      wait.deadline.dispose();
+      this.#endWait(wait);
     }
     try {
       return await fn(lease);
@@ -117,7 +137,7 @@ export class LockCoordinator implements LeaseCoordinator {
     try {
       leases = await this.#acquireModels(ordered, wait, scope);
     } finally {
-      wait.deadline.dispose();
+      this.#endWait(wait);
     }
     try {
       return await fn(anySignal(...leases.map((lease) => lease.signal), scope.signal), leases);
@@ -151,6 +171,8 @@ export class LockCoordinator implements LeaseCoordinator {
               ...scope,
               maxWaitMs: this.#remaining(wait),
               signal: wait.signal,
+              onHeld: (holder) =>
+                this.#heldUp(wait, { kind: "model", model: `${model.type}/${model.id}`, holder }),
             }),
           );
           const state = await this.#asking(wait, global.key, () => global.inspect(wait.signal), null);
@@ -178,7 +200,10 @@ export class LockCoordinator implements LeaseCoordinator {
         () => global.inspect(wait.signal),
         holder,
       );
-      if (!state) return;
+      if (!state) {
+        wait.heldUp = undefined;
+        return;
+      }
       if (state.stale) {
         // Force-release exactly the stale holder, else we would see it again forever.
         await this.#asking(
@@ -189,7 +214,7 @@ export class LockCoordinator implements LeaseCoordinator {
         );
         continue;
       }
-      if (!holder) this.#options.onWait?.({ kind: "global", holder: state });
+      this.#heldUp(wait, { kind: "global", holder: state });
       holder = state;
       await this.#pause(wait, global.key, () => lockTimeoutError(global.key, state, this.#waited(wait)));
     }
@@ -211,12 +236,14 @@ export class LockCoordinator implements LeaseCoordinator {
       const states = await this.#modelStates(wait.signal).catch((error: unknown) => {
         throw waitStopped(wait.signal, error, DRAIN_KEY, onDeadline);
       });
-      const wasIdle = live.length === 0;
       live = states.filter(
         (state) => !state.stale && !(state.info.pid === ignorePid && state.info.hostname === host.hostname),
       );
-      if (live.length === 0) return;
-      if (wasIdle) this.#options.onWait?.({ kind: "models", holders: live });
+      if (live.length === 0) {
+        wait.heldUp = undefined;
+        return;
+      }
+      this.#heldUp(wait, { kind: "models", models: live.map((state) => model(state.key)), holders: live });
       const holders = live;
       await this.#pause(wait, DRAIN_KEY, () => drainTimeoutError(holders, model, this.#waited(wait)));
     }
@@ -280,7 +307,39 @@ export class LockCoordinator implements LeaseCoordinator {
   #startWait(signal: AbortSignal | undefined): Wait {
     const { clock } = this.#options;
     const deadline = startDeadline(clock, leaseWaitBudget(this.#maxWaitMs));
-    return { deadline, signal: anySignal(signal, deadline.signal), started: clock.now() };
+    const wait: Wait = {
+      deadline,
+      signal: anySignal(signal, deadline.signal),
+      started: clock.now(),
+      due: false,
+      announced: false,
+      ended: new AbortController(),
+    };
+    clock.sleep(ANNOUNCE_AFTER_MS, wait.ended.signal).then(
+      () => {
+        wait.due = true;
+        this.#announce(wait);
+      },
+      () => {},
+    );
+    return wait;
+  }
+
+  #endWait(wait: Wait): void {
+    wait.ended.abort();
+    wait.deadline.dispose();
+  }
+
+  #heldUp(wait: Wait, heldUp: HeldUp): void {
+    wait.heldUp = heldUp;
+    this.#announce(wait);
+  }
+
+  /** Once per wait, when it has lasted ANNOUNCE_AFTER_MS and something holds it up. */
+  #announce(wait: Wait): void {
+    if (!wait.due || wait.announced || wait.heldUp === undefined || wait.ended.signal.aborted) return;
+    wait.announced = true;
+    this.#options.onWait?.({ ...wait.heldUp, remainingMs: this.#remaining(wait) });
   }
 
   #remaining(wait: Wait): number {

@@ -50,6 +50,7 @@ export async function hydrate(
   const prefix = parts.config.remotePrefix;
   let fetched = 0;
   let done = 0;
+  let bytes = 0;
   const fail = (path: string, reason: string) => failed.push({ path, reason });
   await slidingWindow(
     wanted,
@@ -70,10 +71,13 @@ export async function hydrate(
             .writeAtomic(target.path, object.body, run.signal)
             .catch((error: unknown) => unplaceable(error) ?? Promise.reject(error));
           if (typeof written === "string") fail(rel, written);
-          else fetched++;
+          else {
+            fetched++;
+            bytes += object.body.byteLength;
+          }
         }
       }
-      run.progress("download", ++done, wanted.length);
+      run.progress("download", ++done, wanted.length, { bytes });
     },
     run.signal,
   );

@@ -200,6 +200,7 @@ class Puller {
     const placeable = wanted.filter(({ rel }) => !conflicts.has(rel));
     const bodies = new Map<string, Uint8Array>();
     let done = 0;
+    let bytes = 0;
     await slidingWindow(
       placeable,
       this.parts.config.concurrency.pull,
@@ -209,8 +210,9 @@ class Puller {
           const entry = { size: object.body.byteLength, sha256: sha256Hex(object.body), modifiedAt };
           entries.set(rel, entry);
           bodies.set(rel, object.body);
+          bytes += entry.size;
         }
-        this.run.progress("download", ++done, placeable.length);
+        this.run.progress("download", ++done, placeable.length, { bytes });
       },
       this.run.signal,
     );
@@ -259,12 +261,16 @@ class Puller {
       this.run.signal,
     );
     done = 0;
+    let bytes = 0;
+    const bytesTotal = plan.downloads.reduce((sum, rel) => sum + (remote.get(rel)?.size ?? 0), 0);
     await slidingWindow(
       plan.downloads,
       this.parts.config.concurrency.pull,
       async (rel) => {
-        await this.#bringIn(rel, remote.get(rel) as IndexEntry, bodies?.get(rel), index);
-        this.run.progress("download", ++done, plan.downloads.length);
+        const entry = remote.get(rel) as IndexEntry;
+        await this.#bringIn(rel, entry, bodies?.get(rel), index);
+        bytes += entry.size;
+        this.run.progress("download", ++done, plan.downloads.length, { bytes, bytesTotal });
       },
       this.run.signal,
     );

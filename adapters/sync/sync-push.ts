@@ -117,6 +117,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   const vanished = new Set<string>();
   const collisions: VersionFile[] = [];
   let done = 0;
+  let bytes = 0;
   const send = (rels: readonly string[]) =>
     slidingWindow(
       rels,
@@ -128,8 +129,9 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
         else {
           upserts.set(rel, uploaded.entry);
           mtimes.set(rel, uploaded.mtimeMs);
+          bytes += uploaded.entry.size;
         }
-        run.progress("upload", ++done, plan.uploads.length);
+        run.progress("upload", ++done, plan.uploads.length, { bytes });
       },
       run.signal,
     );

@@ -8,13 +8,16 @@ import { isTransient } from "../store-decorators/transient-error.ts";
 
 export type Direction = "pull" | "push";
 
+/** The bytes of a progress report: moved so far, and in all when known. */
+export type Bytes = Pick<SyncProgress, "bytes" | "bytesTotal">;
+
 /** What one pull or push works with: a request-counting view of the store and one signal. */
 export interface SyncRun {
   direction: Direction;
   store: CountingObjectStore;
   signal: AbortSignal;
   options: SyncOptions;
-  progress(phase: SyncProgress["phase"], done: number, total: number): void;
+  progress(phase: SyncProgress["phase"], done: number, total: number, bytes?: Bytes): void;
 }
 
 class EngineDeadline extends Error {
@@ -54,7 +57,7 @@ export async function runSync<T>(
     store: new CountingObjectStore(context.store),
     signal,
     options,
-    progress: (phase, done, total) => options.onProgress?.({ phase, done, total }),
+    progress: (phase, done, total, bytes) => options.onProgress?.({ phase, done, total, ...bytes }),
   };
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {

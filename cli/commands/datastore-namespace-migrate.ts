@@ -19,6 +19,8 @@ import { confirm, defineCommand, flag, type OptsOf } from "../command-spec.ts";
 import { confirmed } from "../confirm.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
+import { filesMoved, sentence } from "../progress/format.ts";
+import { stderrReport, type TransferReport } from "../progress/transfer-report.ts";
 import type { Invocation } from "../run.ts";
 import { problemText, RETRY_HINT, type SetupWarning } from "./setup-common.ts";
 import { formatSize, openRepo } from "./shared.ts";
@@ -122,7 +124,17 @@ export async function runNamespaceMigration(
     inv.out.info(previewText(preview));
     if (!(await confirmed(inv.out, false, `Move ${preview.totalFiles} file(s) now?`))) return preview;
   }
-  return ctx.isRemote ? moveInCache(inv, ctx, move, request) : moveInFolder(inv, ctx, move, request);
+  const report = stderrReport(inv.out, ctx.clock);
+  report.start(
+    move.reverse
+      ? `Moving namespace ${ctx.namespace}'s data back to the solo layout...`
+      : `Moving the data into namespace ${ctx.namespace}...`,
+  );
+  const moved = await (ctx.isRemote ? moveInCache : moveInFolder)(inv, ctx, move, request, report).finally(
+    () => report.clear(),
+  );
+  report.finish(sentence([filesMoved("moved", moved.filesCopied, report.bytes("copy"))]));
+  return moved;
 }
 
 function namespaceMove(ctx: RepoContext, reverse: boolean): NamespaceMove {
@@ -145,13 +157,17 @@ async function moveInFolder(
   ctx: RepoContext,
   move: NamespaceMove,
   request: MigrationRequest,
+  report: TransferReport,
 ): Promise<MovedDoc> {
   const solo = soloOf(ctx);
   // Solo first, then the namespace, always in this order (docs/architecture.md, "Namespace migration").
   return solo.withStructuralNoSync("namespace migrate", inv.signal, (soloLease) =>
     ctx.withStructuralNoSync("namespace migrate", inv.signal, async (lease) => {
       const held = bothHeld(soloLease, lease);
-      const { plan, result } = await migrateNamespace({ lease: held }, move, steps(ctx, solo, move, request));
+      const { plan, result } = await migrateNamespace({ lease: held }, move, {
+        ...steps(ctx, solo, move, request),
+        onProgress: report.onProgress,
+      });
       return movedDoc(ctx, move, plan, result);
     }),
   );
@@ -162,7 +178,9 @@ async function moveInCache(
   ctx: RepoContext,
   move: NamespaceMove,
   request: MigrationRequest,
+  report: TransferReport,
 ): Promise<MovedDoc> {
+  const { onProgress } = report;
   const remote = await ctx.remote();
   if (!remote) throw new SwampError("internal", "a bucket datastore without a remote session");
   const solo = soloOf(ctx);
@@ -172,15 +190,16 @@ async function moveInCache(
       const signal = anySignal(inv.signal, deadline.signal, lease.signal);
       const verify = (s: AbortSignal) => remote.verifyLeases([lease], s);
       // What the namespace already holds in the bucket is in the cache before anything is compared.
-      await remote.pull({ signal, beforeCommit: verify });
+      await remote.pull({ signal, beforeCommit: verify, onProgress });
       // Content a lazy pull left in the bucket must be in the cache before it moves.
       const source = move.reverse ? remote : await solo.remote();
-      if (source) await hydrateAll(source, signal);
+      if (source) await hydrateAll(source, signal, onProgress);
       let pushed = 0;
       const deps: MigrateDeps = { lease, fence: () => verify(signal) };
       const base = steps(ctx, solo, move, request);
       const { plan, result } = await migrateNamespace(deps, move, {
         ...base,
+        onProgress,
         // Marked before the first file is written, so a crash leaves everything to push.
         beforeCopy: async () => {
           if (!move.reverse) remote.sync.markDirty(null);
@@ -192,7 +211,8 @@ async function moveInCache(
           ? {}
           : {
               beforeCommit: async () => {
-                pushed = (await remote.pushWhileMoving({ signal, beforeCommit: verify })).uploaded;
+                pushed = (await remote.pushWhileMoving({ signal, beforeCommit: verify, onProgress }))
+                  .uploaded;
               },
             }),
       });

@@ -13,6 +13,8 @@ import { PathResolver } from "../../core/path-resolver.ts";
 import { type MigrationDir, migrate } from "../../core/use-cases/migrate.ts";
 import { flag, type OptsOf, text } from "../command-spec.ts";
 import { hydrateAll } from "../content-hydration.ts";
+import { filesMoved, sentence } from "../progress/format.ts";
+import { stderrReport } from "../progress/transfer-report.ts";
 import type { Invocation } from "../run.ts";
 import {
   claimNamespace,
@@ -60,71 +62,77 @@ export async function setupLocal(
     exclude: source.excludePatterns(),
   });
 
-  const doc = await ctx.withStructural("datastore setup", inv.signal, async (lease) => {
-    await mkdir(target, { recursive: true }).catch((e: Error) => {
-      throw new SwampError(
-        "validation_failed",
-        `Cannot create ${target}: ${e.message}. Choose a path you can write to.`,
-      );
-    });
-    const open = () => openObjectStore(targetConfig, ctx.storeDeps);
-    const health = await datastoreVerifier(targetConfig, open, ctx.storeDeps).verify();
-    if (!health.healthy) throw new SwampError("validation_failed", health.message);
-    const claimed = await claimNamespace(await open(), namespace, ctx, lease.signal);
+  const report = stderrReport(inv.out, ctx.clock);
+  report.start(`Setting up the datastore at ${target}...`);
+  const doc = await ctx
+    .withStructural("datastore setup", inv.signal, async (lease) => {
+      await mkdir(target, { recursive: true }).catch((e: Error) => {
+        throw new SwampError(
+          "validation_failed",
+          `Cannot create ${target}: ${e.message}. Choose a path you can write to.`,
+        );
+      });
+      const open = () => openObjectStore(targetConfig, ctx.storeDeps);
+      const health = await datastoreVerifier(targetConfig, open, ctx.storeDeps).verify();
+      if (!health.healthy) throw new SwampError("validation_failed", health.message);
+      const claimed = await claimNamespace(await open(), namespace, ctx, lease.signal);
 
-    const dirs: MigrationDir[] = [];
-    const destinationOf = new Map<string, string>();
-    for (const sub of destination.effectiveDirectories()) {
-      const to = destination.resolve(sub).path;
-      await mkdir(to, { recursive: true });
-      const from = source.resolve(sub);
-      if (inv.opts.skipMigration || from.tier !== "datastore" || from.path === to) continue;
-      dirs.push(migrationDir(sub, from.path, to, ctx));
-      destinationOf.set(sub, to);
-    }
-    // A bucket source's lease is fenced in the bucket too (docs/architecture.md, "Leases").
-    const remote = await ctx.remote();
-    const fence = remote ? () => remote.verifyLeases([lease], inv.signal) : undefined;
-    // Content a lazy pull left in the bucket must be in the cache before it moves.
-    if (remote && dirs.length > 0) await hydrateAll(remote, lease.signal);
-    const moved = await migrate(
-      { lease, ...(fence ? { fence } : {}) },
-      {
-        dirs,
-        switchTo: async () => {
-          const block = toYamlDatastoreBlock(placement.withPath(config, collapseHome(target, home)), {
-            namespace,
-            directories: directories ?? ctx.config.directories,
-            exclude: ctx.config.exclude,
-          });
-          await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
+      const dirs: MigrationDir[] = [];
+      const destinationOf = new Map<string, string>();
+      for (const sub of destination.effectiveDirectories()) {
+        const to = destination.resolve(sub).path;
+        await mkdir(to, { recursive: true });
+        const from = source.resolve(sub);
+        if (inv.opts.skipMigration || from.tier !== "datastore" || from.path === to) continue;
+        dirs.push(migrationDir(sub, from.path, to, ctx));
+        destinationOf.set(sub, to);
+      }
+      // A bucket source's lease is fenced in the bucket too (docs/architecture.md, "Leases").
+      const remote = await ctx.remote();
+      const fence = remote ? () => remote.verifyLeases([lease], inv.signal) : undefined;
+      // Content a lazy pull left in the bucket must be in the cache before it moves.
+      if (remote && dirs.length > 0) await hydrateAll(remote, lease.signal, report.onProgress);
+      const moved = await migrate(
+        { lease, ...(fence ? { fence } : {}) },
+        {
+          dirs,
+          switchTo: async () => {
+            const block = toYamlDatastoreBlock(placement.withPath(config, collapseHome(target, home)), {
+              namespace,
+              directories: directories ?? ctx.config.directories,
+              exclude: ctx.config.exclude,
+            });
+            await editRepoConfig(ctx.repoDir, [{ path: ["datastore"], value: block }]);
+          },
+          removeSource: true,
+          onProgress: report.onProgress,
+          // Other repos on either datastore see the records arrive or leave at their next read.
+          announce: async (names) => {
+            await ctx.recordChanges(names, destination);
+            await ctx.recordChanges(names);
+          },
         },
-        removeSource: true,
-        // Other repos on either datastore see the records arrive or leave at their next read.
-        announce: async (names) => {
-          await ctx.recordChanges(names, destination);
-          await ctx.recordChanges(names);
-        },
-      },
-    );
-    const errors = moved.problems.map((p) => problemText(p, `at ${destinationOf.get(p.sub)}`));
-    const { filesCopied, bytesCopied, migrated } = moved;
-    return {
-      type: config.kind,
-      datastoreType: config.kind,
-      path: target,
-      filesCopied,
-      filesPulled: 0,
-      bytesCopied,
-      directoriesMigrated: migrated,
-      errors,
-      ...(errors.length ? { retryHint: RETRY_HINT } : {}),
-      ...(namespace.isSolo ? {} : { namespace: namespace.slug }),
-      sourcePath: source.datastoreRoot(),
-      destinationPath: destination.datastoreRoot(),
-      warnings: [...claimed, ...envWarnings(ctx)],
-    };
-  });
+      );
+      const errors = moved.problems.map((p) => problemText(p, `at ${destinationOf.get(p.sub)}`));
+      const { filesCopied, bytesCopied, migrated } = moved;
+      return {
+        type: config.kind,
+        datastoreType: config.kind,
+        path: target,
+        filesCopied,
+        filesPulled: 0,
+        bytesCopied,
+        directoriesMigrated: migrated,
+        errors,
+        ...(errors.length ? { retryHint: RETRY_HINT } : {}),
+        ...(namespace.isSolo ? {} : { namespace: namespace.slug }),
+        sourcePath: source.datastoreRoot(),
+        destinationPath: destination.datastoreRoot(),
+        warnings: [...claimed, ...envWarnings(ctx)],
+      };
+    })
+    .finally(() => report.clear());
+  report.finish(sentence([filesMoved("copied", doc.filesCopied, doc.bytesCopied)]));
 
   inv.out.result(doc, () => {
     const lines = [

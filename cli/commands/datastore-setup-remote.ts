@@ -13,6 +13,8 @@ import { type MigrationDir, migrate as moveDatastore } from "../../core/use-case
 import { flag, type OptsOf, text, timeout } from "../command-spec.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
+import { filesMoved, sentence } from "../progress/format.ts";
+import { stderrReport, type TransferReport } from "../progress/transfer-report.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
 import {
@@ -55,7 +57,18 @@ export async function setupRemote(
   // One sync deadline over the health check, the pull and the push (docs/architecture.md, "Deadlines").
   const deadline = remote.deadline(timeout);
   const signal = anySignal(inv.signal, deadline.signal);
-  const doc = await migrate(inv, ctx, target, remote, backend, signal).finally(() => deadline.dispose());
+  const report = stderrReport(inv.out, ctx.clock);
+  report.start(`Setting up ${remote.store.description}...`);
+  const doc = await migrate(inv, ctx, target, remote, backend, signal, report).finally(() => {
+    deadline.dispose();
+    report.clear();
+  });
+  report.finish(
+    sentence([
+      filesMoved("copied", doc.filesCopied, doc.bytesCopied),
+      filesMoved("pushed", doc.filesPushed, report.bytes("upload")),
+    ]),
+  );
 
   inv.out.result(doc, () => {
     const lines = [
@@ -85,7 +98,9 @@ async function migrate(
   remote: RemoteSession,
   backend: DatastoreBackend,
   signal: AbortSignal,
+  report: TransferReport,
 ) {
+  const { onProgress } = report;
   const health = await target.verifier().verify(signal);
   if (!health.healthy) throw new SwampError("store_unavailable", health.message);
   const claimed = await claimNamespace(remote.store, target.resolver.namespace, ctx, signal);
@@ -95,11 +110,16 @@ async function migrate(
     const leaseSignal = anySignal(signal, lease.signal);
     // A republish: setup is also how a bucket that was emptied or restored is filled again from
     // this cache, so the pull deletes nothing here and the push nothing there.
-    const pulled = await remote.pull({ signal: leaseSignal, beforeCommit: verify, republish: true });
+    const pulled = await remote.pull({
+      signal: leaseSignal,
+      beforeCommit: verify,
+      republish: true,
+      onProgress,
+    });
     // Content a lazy pull left in another store must be in the cache before it moves here.
     const source = inv.opts.skipMigration ? null : await ctx.remote();
     if (source && source.store.description !== remote.store.description)
-      await hydrateAll(source, leaseSignal);
+      await hydrateAll(source, leaseSignal, onProgress);
     const dirs: MigrationDir[] = [];
     if (!inv.opts.skipMigration) {
       // Everything in the cache goes up, also when the source is another bucket sharing this cache.
@@ -119,7 +139,12 @@ async function migrate(
         dirs,
         // The cache goes up whatever the copy found: what was copied is not stranded.
         beforeCommit: async () => {
-          pushed = await remote.push({ signal: leaseSignal, beforeCommit: verify, republish: true });
+          pushed = await remote.push({
+            signal: leaseSignal,
+            beforeCommit: verify,
+            republish: true,
+            onProgress,
+          });
         },
         switchTo: async () => {
           await editRepoConfig(ctx.repoDir, [
@@ -128,6 +153,7 @@ async function migrate(
         },
         // Only a local source is emptied: a remote source's bucket keeps its data.
         removeSource: !ctx.isRemote,
+        onProgress,
         // Other checkouts sharing the cache, and other repos on a filesystem source, see the move.
         announce: async (names) => {
           await target.recordChanges(names);

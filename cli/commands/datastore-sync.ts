@@ -1,11 +1,19 @@
 import { allBackends } from "../../core/backends/registry.ts";
 import { anySignal } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
-import type { PullResult, PushResult, SyncOptions, SyncProgress } from "../../core/ports/sync-service.ts";
+import type {
+  HydrateResult,
+  PullResult,
+  PushResult,
+  SyncOptions,
+  SyncProgress,
+} from "../../core/ports/sync-service.ts";
 import { parseTimeoutFlag } from "../../core/tunables.ts";
 import { defineCommand, flag, type OptsOf, timeout } from "../command-spec.ts";
 import { hydrateAll } from "../content-hydration.ts";
 import type { RepoContext } from "../context.ts";
+import { filesMoved, formatCount, sentence } from "../progress/format.ts";
+import { stderrReport, type TransferReport } from "../progress/transfer-report.ts";
 import type { RemoteSession } from "../remote-session.ts";
 import type { Invocation } from "../run.ts";
 import { openRepo } from "./shared.ts";
@@ -63,10 +71,11 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     );
   }
   if (mode !== "pull") await remote.assertMigrated();
-  const onProgress = progressPrinter(inv.out.info.bind(inv.out));
+  const report = stderrReport(inv.out, ctx.clock);
+  const onProgress = report.onProgress;
   const deadline = remote.deadline(timeout);
   const signal = anySignal(inv.signal, deadline.signal);
-  inv.out.info(
+  report.start(
     mode === "push"
       ? "Pushing local changes to remote..."
       : mode === "pull"
@@ -82,7 +91,11 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       ...synced,
       hydrated: inv.opts.hydrate ? await hydrateAll(remote, signal, onProgress) : undefined,
     };
-  })().finally(() => deadline.dispose());
+  })().finally(() => {
+    deadline.dispose();
+    report.clear();
+  });
+  report.finish(syncSummary(mode, report, pulled, pushed, hydrated));
   const doc = {
     mode,
     ...(hydrated ? { filesHydrated: hydrated.fetched } : {}),
@@ -153,15 +166,19 @@ function republish(
   });
 }
 
-/** "Still pushing…"-style progress on stderr, at most every 5 s per phase. */
-function progressPrinter(info: (message: string) => void): (p: SyncProgress) => void {
-  let last = 0;
-  return (p) => {
-    const now = performance.now();
-    if (p.done !== p.total && now - last < 5000) return;
-    last = now;
-    if (p.total > 0) info(`  ${p.phase}: ${p.done}/${p.total}`);
-  };
+/** `Pulled 2,000 files (2.0 MB), pushed 3 files (1.2 KB)`: what moved, for the end line. */
+function syncSummary(
+  mode: "pull" | "push" | "sync",
+  report: TransferReport,
+  pulled: Pulled,
+  pushed: Pushed,
+  hydrated: HydrateResult | undefined,
+): string {
+  const parts: string[] = [];
+  if (mode !== "push") parts.push(filesMoved("pulled", pulled?.downloaded ?? 0, report.bytes("download")));
+  if (hydrated) parts.push(`hydrated ${formatCount(hydrated.fetched)}`);
+  if (mode !== "pull") parts.push(filesMoved("pushed", pushed.uploaded, report.bytes("upload")));
+  return sentence(parts);
 }
 
 /** "S3, GCS": the backends whose datastore is a bucket behind the cache. */

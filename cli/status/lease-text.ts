@@ -1,6 +1,8 @@
 import type { LockWait } from "../../adapters/lease-lock/lock-coordinator.ts";
 import { formatDuration } from "../../core/duration-text.ts";
-import { type LeaseDoc, leaseDoc, type RemoteStatus } from "./status-snapshot.ts";
+import type { LockState } from "../../core/ports/lock.ts";
+import { LOCK_TIMEOUT_VARIABLE } from "../../core/tunables.ts";
+import type { LeaseDoc, RemoteStatus } from "./status-snapshot.ts";
 
 /** One-line description of a lease: `free`, `bob@ci-7 (pid 412) 8 s · ttl 22 s`, or `stale: …`. */
 export function describeLease(lease: LeaseDoc): string {
@@ -51,10 +53,27 @@ export function describeTransfer(remote: RemoteStatus | undefined): string | und
   return `${t.phase} ${"█".repeat(filled)}${"░".repeat(width - filled)} ${t.done}/${t.total} (${pct}%) · pid ${t.pid}`;
 }
 
-/** The line a command prints while it waits for leases held by others. */
+/**
+ * The line a command prints once when a lease held by others keeps it waiting (docs/architecture.md,
+ * "Progress and waiting"): `Waiting for the lease on model aws/vpc/1f2e held by alice@host (pid 123)
+ * since 12:03:10; giving up in 58 s (SWAMP_LOCK_TIMEOUT_MS).`
+ */
 export function describeWait(wait: LockWait): string {
-  if (wait.kind === "global") {
-    return `Waiting for the datastore lease held by ${describeLease(leaseDoc(wait.holder.key, wait.holder))}…`;
+  const giveUp = `giving up in ${formatDuration(wait.remainingMs)} (${LOCK_TIMEOUT_VARIABLE})`;
+  if (wait.kind === "models") {
+    const first = wait.holders[0];
+    const by = first ? ` (${wait.models[0]} held by ${holderText(first)})` : "";
+    const count = wait.holders.length === 1 ? "1 per-model lease" : `${wait.holders.length} per-model leases`;
+    return `Waiting for ${count}${by} to be released; ${giveUp}.`;
   }
-  return `Waiting for ${wait.holders.length} per-model lease(s) to be released…`;
+  const what = wait.kind === "global" ? "the datastore's global lease" : `the lease on model ${wait.model}`;
+  return `Waiting for ${what} held by ${holderText(wait.holder)}; ${giveUp}.`;
+}
+
+/** `alice@host (pid 123, data put) since 12:03:10` (local time). */
+function holderText(state: LockState): string {
+  const doing = state.info.operation ? `, ${state.info.operation}` : "";
+  const since = new Date(state.info.acquiredAt);
+  const when = Number.isNaN(since.getTime()) ? state.info.acquiredAt : since.toTimeString().slice(0, 8);
+  return `${state.info.holder} (pid ${state.info.pid}${doing}) since ${when}`;
 }

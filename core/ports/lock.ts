@@ -45,6 +45,8 @@ export interface AcquireOptions {
   maxWaitMs?: number;
   signal?: AbortSignal;
   operation?: string;
+  /** Told each time the lease is found held by someone else (live), before waiting again. */
+  onHeld?: (holder: LockState) => void;
 }
 
 /** A held lease. `signal` aborts when the lease is lost (self-revocation) or released. */

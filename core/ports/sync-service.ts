@@ -5,9 +5,15 @@ import type { KnownIndex } from "../sync/index-progress.ts";
  * (docs/architecture.md, "Sync"). One engine implements it over any ObjectStore.
  */
 export interface SyncProgress {
-  phase: "index" | "download" | "upload" | "delete" | "commit";
+  /** `copy` is a `datastore setup` or namespace move (docs/architecture.md, "Migration"). */
+  phase: "index" | "download" | "upload" | "delete" | "commit" | "copy";
+  /** Items of this phase done so far, of `total`; each run of a phase counts from 0 again. */
   done: number;
   total: number;
+  /** Bytes moved so far by this run of the phase, where the engine knows them. */
+  bytes?: number;
+  /** The bytes this run of the phase moves in all, where known in advance. */
+  bytesTotal?: number;
 }
 
 /**

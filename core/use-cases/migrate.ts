@@ -1,6 +1,7 @@
 import { parseDataPath } from "../data-path.ts";
 import type { DataNameKey } from "../data-record.ts";
 import type { FileDigest, FileTree } from "../ports/file-tree.ts";
+import type { SyncProgress } from "../ports/sync-service.ts";
 import { isLatestMarker } from "../sync/version-files.ts";
 import type { HeldLease } from "./model-leases.ts";
 
@@ -71,6 +72,8 @@ export interface MigrateOptions {
   removeSource: boolean;
   /** Tells the datastores' change logs which data names moved (after the commit). */
   announce: (names: DataNameKey[]) => Promise<void>;
+  /** The copy of each folder, file by file (phase `copy`), with bytes. */
+  onProgress?: (progress: SyncProgress) => void;
 }
 
 export interface MigrationResult {
@@ -117,8 +120,11 @@ export async function migrate(deps: MigrateDeps, options: MigrateOptions): Promi
     deps.lease.assertHeld();
     const { plan, digests } = await planDir(dir, files);
     const conflicts = [...plan.conflicts];
+    const progress = copyProgress(plan.copy, digests, options.onProgress);
     for (const path of plan.copy) {
-      if (await dir.destination.copyFrom(dir.source, path)) {
+      const copied = await dir.destination.copyFrom(dir.source, path);
+      progress(path);
+      if (copied) {
         result.filesCopied++;
         result.bytesCopied += digests.get(path)?.size ?? 0;
         continue;
@@ -155,6 +161,22 @@ export async function migrate(deps: MigrateDeps, options: MigrateOptions): Promi
   await options.announce(movedDataNames(moved.map((m) => ({ sub: m.dir.sub, files: m.files }))));
   result.committed = true;
   return result;
+}
+
+/** Reports each file of a folder's copy as it is done, with the bytes so far of those it copies. */
+function copyProgress(
+  paths: readonly string[],
+  digests: ReadonlyMap<string, FileDigest | null>,
+  onProgress: ((progress: SyncProgress) => void) | undefined,
+): (path: string) => void {
+  const sizeOf = (path: string) => digests.get(path)?.size ?? 0;
+  const bytesTotal = paths.reduce((sum, path) => sum + sizeOf(path), 0);
+  let done = 0;
+  let bytes = 0;
+  return (path) => {
+    bytes += sizeOf(path);
+    onProgress?.({ phase: "copy", done: ++done, total: paths.length, bytes, bytesTotal });
+  };
 }
 
 /** The data names among the moved files, each once: what the datastores' change logs must hear about. */

@@ -2,6 +2,7 @@ import type { DataNameKey } from "../data-record.ts";
 import { SwampError } from "../errors.ts";
 import { isNamespaceSlug } from "../namespace.ts";
 import type { FileTree } from "../ports/file-tree.ts";
+import type { SyncProgress } from "../ports/sync-service.ts";
 import { isLatestMarker } from "../sync/version-files.ts";
 import {
   isInternalFile,
@@ -50,6 +51,8 @@ export interface NamespaceMoveSteps {
   announce: (names: DataNameKey[]) => Promise<void>;
   /** After the commit, and when there was nothing left to move: the catalog, the manifest. */
   afterCommit: () => Promise<void>;
+  /** The copy, file by file (see `migrate`). */
+  onProgress?: (progress: SyncProgress) => void;
 }
 
 /** Each subdirectory's folder on both sides, source first. */
@@ -96,6 +99,7 @@ export async function migrateNamespace(
     switchTo: steps.commit,
     removeSource: true,
     announce: steps.announce,
+    ...(steps.onProgress ? { onProgress: steps.onProgress } : {}),
   });
   if (result.committed) await steps.afterCommit();
   return { plan, result };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { heldLeaseCount, releaseAllLeases, takeLeftBehind } from "../../adapters/lease-lock/held-leases.ts";
+import type { LockWait } from "../../adapters/lease-lock/lock-coordinator.ts";
 import type { SwampError } from "../../core/errors.ts";
 import { globalLockKey, modelLockKey } from "../../core/lock-keys.ts";
 import type { Clock } from "../../core/ports/clock.ts";
@@ -472,6 +473,38 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         expect(await running).toBe("done");
         expect(ran).toBe(true);
         expect(await structural.globalLock().inspect()).toBeNull();
+      });
+
+      test("a writer held up by another's model lease is told once, after 1 s, who holds it and how long it waits", async () => {
+        const other = world.coordinator();
+        const held = await other.modelLock("t", "1").acquire({ operation: "data put" });
+        const waits: LockWait[] = [];
+        const writer = world.coordinator({ maxWaitMs: 10_000, onWait: (w) => waits.push(w) });
+        const running = writer.withModels([{ type: "t", id: "1" }], async () => "ran");
+        await world.clock.advance(500);
+        expect(waits).toEqual([]);
+        await world.clock.advance(1500);
+        expect(waits.length).toBe(1);
+        const wait = waits[0];
+        if (wait?.kind !== "model") throw new Error(`expected a model wait, got ${JSON.stringify(wait)}`);
+        expect(wait.model).toBe("t/1");
+        expect(wait.holder.info.nonce).toBe(held.info.nonce);
+        expect(wait.holder.info.operation).toBe("data put");
+        expect(wait.remainingMs).toBeGreaterThan(7000);
+        expect(wait.remainingMs).toBeLessThanOrEqual(9000);
+        await world.clock.advance(3000);
+        expect(waits.length).toBe(1);
+        await held.release();
+        await world.clock.advance(2000);
+        expect(await running).toBe("ran");
+      });
+
+      test("a wait that is not held up for 1 s is not announced", async () => {
+        const waits: LockWait[] = [];
+        const writer = world.coordinator({ onWait: (w) => waits.push(w) });
+        expect(await writer.withModels([{ type: "t", id: "1" }], async () => "ran")).toBe("ran");
+        await world.clock.advance(2000);
+        expect(waits).toEqual([]);
       });
 
       test("structural times out naming the per-model holders", async () => {

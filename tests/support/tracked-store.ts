@@ -21,12 +21,17 @@ export class TrackedStore implements ObjectStore {
     this.description = inner.description;
   }
 
-  /** Resolves once no call has been in flight across a few event-loop turns. */
+  /**
+   * Resolves once no call has been in flight across a few event-loop turns. Calls in flight are
+   * awaited, however long the server takes (a loaded machine): the bound counts turns, not time.
+   */
   async settle(): Promise<void> {
     let quietTurns = 0;
     for (let turn = 0; quietTurns < 3; turn++) {
       if (turn > 200_000) throw new Error("TrackedStore.settle: store calls never finished");
-      await new Promise((resolve) => setImmediate(resolve));
+      const calls = [...this.#calls];
+      if (calls.length > 0) await Promise.allSettled(calls);
+      else await new Promise((resolve) => setImmediate(resolve));
       quietTurns = this.inflight === 0 ? quietTurns + 1 : 0;
     }
   }
@@ -39,6 +44,8 @@ export class TrackedStore implements ObjectStore {
   }
 
   #parent: TrackedStore | undefined;
+  /** Calls in flight (a listing being read has no single promise: it counts in `inflight` only). */
+  readonly #calls = new Set<Promise<unknown>>();
 
   head(key: string, signal?: AbortSignal): Promise<ObjectInfo | null> {
     return this.#track(() => this.inner.head(key, signal));
@@ -71,13 +78,24 @@ export class TrackedStore implements ObjectStore {
     }
   }
 
-  async #track<T>(call: () => Promise<T>): Promise<T> {
+  #track<T>(call: () => Promise<T>): Promise<T> {
     this.#count(1);
-    try {
-      return await call();
-    } finally {
-      this.#count(-1);
-    }
+    const done = (async () => {
+      try {
+        return await call();
+      } finally {
+        this.#count(-1);
+      }
+    })();
+    this.#remember(done);
+    return done;
+  }
+
+  #remember(call: Promise<unknown>): void {
+    this.#calls.add(call);
+    const forget = () => this.#calls.delete(call);
+    call.then(forget, forget);
+    if (this.#parent) this.#parent.#remember(call);
   }
 
   #count(delta: number): void {

@@ -91,6 +91,11 @@ export class TmuxSession {
     });
   }
 
+  /** From now on, appends every byte the pane's program writes (`\r` and escape sequences too) to `file`. */
+  async pipeTo(file: string): Promise<void> {
+    await this.tmux(["pipe-pane", "-o", "-t", this.name, `cat >> '${file}'`]);
+  }
+
   /** tmux key names (`q`, `Enter`, `C-c`) or literal text. */
   async sendKeys(...keys: string[]): Promise<void> {
     await this.tmux(["send-keys", "-t", this.name, ...keys]);

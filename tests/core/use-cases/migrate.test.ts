@@ -8,6 +8,7 @@ import { systemHost } from "../../../adapters/system/system-host.ts";
 import type { DataNameKey } from "../../../core/data-record.ts";
 import { SwampError } from "../../../core/errors.ts";
 import type { FileTree } from "../../../core/ports/file-tree.ts";
+import type { SyncProgress } from "../../../core/ports/sync-service.ts";
 import {
   isInternalFile,
   type MigrateOptions,
@@ -95,6 +96,22 @@ describe("migrate", () => {
     expect(await listFiles(join(to, "data"))).not.toContain("_catalog.db");
     // Only what was moved leaves the source.
     expect(await listFiles(from)).toEqual(["data/_catalog.db", `data/${NAME}/.0f.tmp`]);
+  });
+
+  test("reports each folder's copy file by file, with its bytes", async () => {
+    const { lease, options } = setup();
+    const seen: SyncProgress[] = [];
+    await migrate({ lease }, options({ onProgress: (p) => seen.push(p) }));
+    expect(seen.map((p) => `${p.phase} ${p.done}/${p.total}`)).toEqual([
+      "copy 1/5",
+      "copy 2/5",
+      "copy 3/5",
+      "copy 4/5",
+      "copy 5/5",
+      "copy 1/1",
+    ]);
+    expect(seen[4]).toMatchObject({ bytes: 3 + 11 + 3 + 11 + 1, bytesTotal: 3 + 11 + 3 + 11 + 1 });
+    expect(seen[5]).toMatchObject({ bytes: 2, bytesTotal: 2 });
   });
 
   test("never overwrites a different file: a conflict, nothing committed, the source kept", async () => {
