@@ -161,7 +161,7 @@ export function renderRemoteReport(report: RemoteReport): string {
       `the raw SDK limit (SDK signer + node-http-handler, same transfers, ${report.concurrency.push} PUTs / ${report.concurrency.pull} GETs in flight, no sync logic)`,
     `data: ${files} files, ${report.bytes} bytes; server: moto on loopback behind a counting proxy (every client alike)`,
     `machine: ${report.cpus} CPUs, load average ${report.loadAverage.start.toFixed(2)} at start, ${report.loadAverage.end.toFixed(2)} at end`,
-    `medians of ${report.rounds} rounds, clients in turn (the first client rotates each round); CPU is user + system of the client process`,
+    `medians of ${report.rounds} round${report.rounds === 1 ? "" : "s"}, clients in turn (the first client rotates each round); CPU is user + system of the client process`,
     "",
     table(header, rows, new Set([2, 3, 4, 5, 6])),
     "",
