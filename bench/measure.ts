@@ -1,7 +1,4 @@
 // Times whole runs of the compiled binary. Wall time of a spawned process, as a user sees it.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 export interface Stats {
   median: number;
@@ -113,36 +110,4 @@ export async function runChild(command: Command): Promise<ChildRun> {
   const userMs = Number(usage?.cpuTime.user ?? 0n) / 1000;
   const systemMs = Number(usage?.cpuTime.system ?? 0n) / 1000;
   return { ms, stdout, cpuMs: userMs + systemMs, userMs, systemMs };
-}
-
-export const hasHyperfine = (): boolean => Bun.which("hyperfine") !== null;
-
-/** Times one fixed command with hyperfine (no shell in between), warm-up runs excluded. */
-export function hyperfine(command: Command, runs: number, warmup: number): Stats {
-  const dir = mkdtempSync(join(tmpdir(), "swamp-bench-hf-"));
-  try {
-    const out = join(dir, "result.json");
-    const quoted = command.argv.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
-    const result = Bun.spawnSync(
-      [
-        "hyperfine",
-        "-N",
-        "--style",
-        "none",
-        "--warmup",
-        String(warmup),
-        "--runs",
-        String(runs),
-        "--export-json",
-        out,
-        quoted,
-      ],
-      { cwd: command.cwd, env: cleanEnv, stdout: "ignore", stderr: "pipe" },
-    );
-    if (result.exitCode !== 0) throw new Error(`hyperfine failed: ${result.stderr.toString()}`);
-    const { results } = JSON.parse(readFileSync(out, "utf8")) as { results: { times: number[] }[] };
-    return summarize((results[0]?.times ?? []).map((seconds) => seconds * 1000));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

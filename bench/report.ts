@@ -12,7 +12,7 @@ export interface BenchResult {
   results?: number;
   /** The aim in milliseconds; informative only, never a failure. */
   targetMs?: number;
-  method: "hyperfine" | "spawn";
+  method: "spawn";
   note?: string;
 }
 

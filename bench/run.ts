@@ -1,12 +1,14 @@
 // `bun bench/run.ts [--quick] [--json]`: benchmarks of the compiled dist/swamp (build it first).
-// Seeds 10k and 100k record trees in a temp dir (10k only with --quick), prints medians of
-// repeated runs beside the issue's aims, and never fails because of time.
+// First start-up as ratios to a compiled hello-world (bench/startup.ts), then seeds 10k and 100k
+// record trees in a temp dir (10k only with --quick) and prints medians of repeated runs beside
+// the issue's aims. Never fails because of time.
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchReport, type BenchResult, renderReport, treeLabel } from "./report.ts";
 import { seedRepo } from "./seed.ts";
-import { benchTree, benchVersion, FULL, QUICK } from "./suite.ts";
+import { benchStartup, renderStartup, STARTUP_RUNS } from "./startup.ts";
+import { benchTree, FULL, QUICK } from "./suite.ts";
 
 const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");
@@ -45,8 +47,8 @@ try {
     progress(`${result.id}: median ${result.stats.median.toFixed(1)} ms`);
   };
 
-  progress("timing swamp --version");
-  record(benchVersion(binary, work, reps.version));
+  progress("timing start-up against a compiled hello-world");
+  const startup = benchStartup([binary], work, quick ? 21 : STARTUP_RUNS);
   for (const records of trees) {
     progress(`seeding ${treeLabel(records)} records`);
     const tree = await seedRepo(binary, join(work, treeLabel(records)), records);
@@ -55,7 +57,11 @@ try {
     rmSync(tree.dir, { recursive: true, force: true });
   }
   report.loadAverage.end = loadavg()[0] ?? 0;
-  console.log(json ? JSON.stringify(report, null, 2) : renderReport(report));
+  console.log(
+    json
+      ? JSON.stringify({ ...report, startup }, null, 2)
+      : `${renderStartup(startup)}\n\n${renderReport(report)}`,
+  );
 } finally {
   cleanup();
 }

@@ -4,18 +4,10 @@ import { ExitCode } from "../core/errors.ts";
 import { exitFlushed, write } from "./flush.ts";
 import { buildProgram, completionsFor, helpAsFlag, unknownTopic } from "./program.ts";
 
-// A reader that stops early (`swamp --help | head`) closes the pipe: stop quietly, like git.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    process.exit(process.exitCode ?? ExitCode.ok);
-  });
-}
-
 // The shell's completion script asks here at TAB time (see `swamp completion`).
 if (process.argv[2] === "__complete") {
   const found = await completionsFor(process.argv.slice(3));
-  write(process.stdout, found.map((c) => `${c}\n`).join(""));
+  write("stdout", found.map((c) => `${c}\n`).join(""));
   await exitFlushed(ExitCode.ok);
 }
 
@@ -24,6 +16,8 @@ const { argv, topic } = helpAsFlag(process.argv.slice(2));
 const program = await buildProgram(argv);
 program.exitOverride();
 program.configureOutput({
+  writeOut: (text) => write("stdout", text),
+  writeErr: (text) => write("stderr", text),
   outputError: (message, write) => {
     const text = message.replace(/^error: /, "").trim();
     if (json) write(`${JSON.stringify({ error: text, code: "usage" }, null, 2)}\n`);
@@ -55,3 +49,5 @@ try {
     throw err;
   }
 }
+// Help and usage errors end here (a command's action exits by itself): what they wrote goes first.
+await exitFlushed(Number(process.exitCode ?? ExitCode.ok));

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { flushed } from "./flush.ts";
 import type { Output } from "./output.ts";
 
 /**
@@ -17,6 +18,7 @@ export function listNames(names: readonly string[], shown = 10): string {
 export async function confirmed(out: Output, yes: boolean | undefined, question: string): Promise<boolean> {
   if (yes === true) return true;
   if (!out.interactive) return false;
+  await flushed();
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);

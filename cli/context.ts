@@ -1,19 +1,16 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { StoreDeps } from "../adapters/backends/backend-adapter.ts";
-import { datastoreVerifier, openObjectStore } from "../adapters/backends/registry.ts";
 import { ChangeLog } from "../adapters/fs/change-log.ts";
 import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import { locateRepo, readRepoConfig } from "../adapters/fs/repo-config-file.ts";
-import { FileLeaseJournal } from "../adapters/lease-lock/lease-journal.ts";
-import { freeLeasesOfGoneProcesses } from "../adapters/lease-lock/lease-recovery.ts";
-import { LockCoordinator } from "../adapters/lease-lock/lock-coordinator.ts";
+import type { FileLeaseJournal } from "../adapters/lease-lock/lease-journal.ts";
+import type { LockCoordinator } from "../adapters/lease-lock/lock-coordinator.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
 import { isRemoteBackend } from "../core/backends/registry.ts";
 import { dataTierBase } from "../core/cache-path.ts";
-import { followDatastoreChanges } from "../core/catalog-follow.ts";
 import type { DataNameKey, ModelKey } from "../core/data-record.ts";
 import { backendOf, type ResolvedDatastore, resolveDatastoreConfig } from "../core/datastore-config.ts";
 import { REPO_LOCAL_DIRS } from "../core/datastore-subdirs.ts";
@@ -29,15 +26,9 @@ import type { SyncService } from "../core/ports/sync-service.ts";
 import { CHANGE_LOG_FILENAME } from "../core/sync/sync-keys.ts";
 import { lockTimeoutMs } from "../core/tunables.ts";
 import { CatalogWriteThrough } from "../core/use-cases/catalog-write-through.ts";
-import {
-  type LeasedWorkDeps,
-  withGlobalLeaseSynced,
-  withModelLeasesSynced,
-} from "../core/use-cases/leased-work.ts";
-import { fetchContent } from "./content-hydration.ts";
+import type { LeasedWorkDeps } from "../core/use-cases/leased-work.ts";
 import type { Output } from "./output.ts";
-import { RemoteSession, unreachableCause } from "./remote-session.ts";
-import { describeWait } from "./status/lease-text.ts";
+import type { RemoteSession } from "./remote-session.ts";
 
 /** Under the repo's `.swamp/`: the leases this repo's commands hold (see lease-journal.ts). */
 const [LEASE_JOURNAL_DIR] = REPO_LOCAL_DIRS;
@@ -47,7 +38,8 @@ const MODEL_LEASE_RETRY_MS = 100;
 
 /**
  * The composition root: everything a command needs for one repo, wired from the real adapters.
- * Built once per command; heavy parts (catalog, SDKs) load only when asked for.
+ * Built once per command; every part beyond the folder's data (leases, stores, catalog, sync
+ * engine, SDKs) loads only when asked for, so that a read pays only for what it reads.
  */
 export class RepoContext {
   readonly clock: Clock = systemClock;
@@ -120,40 +112,48 @@ export class RepoContext {
 
   /** Where leases live: a folder datastore itself, or the bucket (opened by its backend's adapter). */
   store(): Promise<ObjectStore> {
-    this.#store ??= openObjectStore(this.config, this.storeDeps).then(async (store) => {
-      const freed = await freeLeasesOfGoneProcesses(this.#journal, {
-        store,
-        clock: this.clock,
-        host: this.host,
-      });
+    this.#store ??= (async () => {
+      const [{ openObjectStore }, { freeLeasesOfGoneProcesses }, journal] = await Promise.all([
+        import("../adapters/backends/registry.ts"),
+        import("../adapters/lease-lock/lease-recovery.ts"),
+        this.#journal(),
+      ]);
+      const store = await openObjectStore(this.config, this.storeDeps);
+      const freed = await freeLeasesOfGoneProcesses(journal, { store, clock: this.clock, host: this.host });
       for (const key of freed) this.out.debug(`Freed the lease ${key} left by a command that was killed.`);
       return store;
-    });
+    })();
     return this.#store;
   }
 
   /** A bucket's local cache (or a folder datastore itself) read as an ObjectStore, from its root. */
-  cacheStore(): Promise<ObjectStore> {
+  async cacheStore(): Promise<ObjectStore> {
+    const { openObjectStore } = await import("../adapters/backends/registry.ts");
     return openObjectStore({ kind: "filesystem", path: this.datastoreBase }, this.storeDeps);
   }
 
   /** Leases this repo's commands take, noted so that a killed command's lease is freed by the next one. */
-  get #journal(): FileLeaseJournal {
+  async #journal(): Promise<FileLeaseJournal> {
+    const { FileLeaseJournal } = await import("../adapters/lease-lock/lease-journal.ts");
     return new FileLeaseJournal(join(this.repoDir, ".swamp", LEASE_JOURNAL_DIR), this.host);
   }
 
   /** The health check of `datastore status` and `datastore setup`. */
-  verifier(): DatastoreVerifier {
+  async verifier(): Promise<DatastoreVerifier> {
+    const { datastoreVerifier } = await import("../adapters/backends/registry.ts");
     return datastoreVerifier(this.config, () => this.store(), this.storeDeps);
   }
 
   /** The sync engine of a remote datastore; null for a folder. */
   async remote(): Promise<RemoteSession | null> {
     if (!this.isRemote) return null;
-    this.#remote ??= this.store().then((store) => {
-      this.#session = RemoteSession.open(this, store);
-      return this.#session;
-    });
+    // The sync engine loads only for a bucket: a folder datastore's commands never pay for it.
+    this.#remote ??= Promise.all([this.store(), import("./remote-session.ts")]).then(
+      ([store, { RemoteSession }]) => {
+        this.#session = RemoteSession.open(this, store);
+        return this.#session;
+      },
+    );
     return this.#remote;
   }
 
@@ -186,6 +186,7 @@ export class RepoContext {
       if (signal.aborted) throw e;
       const message = (e as Error).message;
       const age = await this.#cacheAge(remote);
+      const { unreachableCause } = await import("./remote-session.ts");
       const cause = unreachableCause(e);
       if (cause === null) {
         this.out.warn(`${message} This answer comes from the local cache as it is, ${age}.`);
@@ -221,6 +222,11 @@ export class RepoContext {
    */
   async locks(namespace = this.namespace): Promise<LockCoordinator> {
     const holderPid = Number(this.env.SWAMP_LOCK_HOLDER_PID);
+    const [{ LockCoordinator }, { describeWait }, journal] = await Promise.all([
+      import("../adapters/lease-lock/lock-coordinator.ts"),
+      import("./status/lease-text.ts"),
+      this.#journal(),
+    ]);
     return new LockCoordinator({
       store: await this.store(),
       clock: this.clock,
@@ -231,7 +237,7 @@ export class RepoContext {
       retryIntervalMs: MODEL_LEASE_RETRY_MS,
       ...(Number.isSafeInteger(holderPid) && holderPid > 0 ? { ignorePid: holderPid } : {}),
       onWait: (wait) => this.out.info(describeWait(wait)),
-      journal: this.#journal,
+      journal,
     });
   }
 
@@ -241,6 +247,7 @@ export class RepoContext {
     signal: AbortSignal,
     fn: (lease: Lease) => Promise<T>,
   ): Promise<T> {
+    const { withGlobalLeaseSynced } = await import("../core/use-cases/leased-work.ts");
     return withGlobalLeaseSynced(await this.#leasedWork(), operation, signal, fn);
   }
 
@@ -260,6 +267,7 @@ export class RepoContext {
     signal: AbortSignal,
     fn: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
+    const { withModelLeasesSynced } = await import("../core/use-cases/leased-work.ts");
     return withModelLeasesSynced(await this.#leasedWork(), models, operation, signal, fn);
   }
 
@@ -278,7 +286,10 @@ export class RepoContext {
       ...(this.isRemote
         ? {
             onMutate: (rel: string | null) => this.#dirty(rel),
-            fetchContent: async (rel: string) => fetchContent(await this.#openRemote(), rel),
+            fetchContent: async (rel: string) => {
+              const { fetchContent } = await import("./content-hydration.ts");
+              return fetchContent(await this.#openRemote(), rel);
+            },
           }
         : {}),
       afterMutate: (name) => this.recordChanges([name]),
@@ -360,6 +371,7 @@ export class RepoContext {
 
   /** The catalog catches up with what changed in the datastore since it last looked, here or in other repos. */
   async #follow(catalog: Catalog): Promise<void> {
+    const { followDatastoreChanges } = await import("../core/catalog-follow.ts");
     const outcome = await followDatastoreChanges({
       feed: this.changeLog(),
       repo: this.data(),

@@ -1,10 +1,13 @@
-// The entry point. `swamp --version` answers before anything else loads; everything else
-// (commander, the command tree) is imported only when a command runs.
+// The entry point. `swamp --version` answers before anything else loads; a command line its
+// command's declaration reads whole runs without commander (cli/direct-run.ts); anything else
+// (help, completion, usage errors) goes through the commander program in cli/cli.ts.
 import { buildInfo } from "./build-info.ts";
+import { write } from "./flush.ts";
 
 const first = process.argv[2];
 if (first === "--version" || first === "-V") {
-  process.stdout.write(`${buildInfo().version}\n`);
+  write("stdout", `${buildInfo().version}\n`);
 } else {
-  await import("./cli.ts");
+  const { runDirect } = await import("./direct-run.ts");
+  if (!(await runDirect(process.argv.slice(2)))) await import("./cli.ts");
 }

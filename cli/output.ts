@@ -1,5 +1,5 @@
 import { causeChain, type ErrorCode, SwampError } from "../core/errors.ts";
-import { write } from "./flush.ts";
+import { isTerminal, write } from "./flush.ts";
 import { StoreTraffic } from "./store-traffic.ts";
 
 export interface GlobalOptions {
@@ -20,40 +20,52 @@ export class Output {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
-  readonly color: boolean;
-  readonly interactive: boolean;
   /** Every store request of this command: counted, and traced with `SWAMP_LOG=debug`. */
   readonly traffic: StoreTraffic;
+  readonly #colorAllowed: boolean;
+  #color?: boolean;
+  #interactive?: boolean;
 
   constructor(opts: GlobalOptions, env: Record<string, string | undefined> = process.env) {
     this.json = opts.json === true;
     this.quiet = opts.quiet === true;
     this.verbose = opts.verbose === true && !this.quiet;
     this.traffic = new StoreTraffic(
-      env.SWAMP_LOG === "debug" ? (line) => write(process.stderr, `debug: ${line}\n`) : undefined,
+      env.SWAMP_LOG === "debug" ? (line) => write("stderr", `debug: ${line}\n`) : undefined,
     );
-    this.interactive = Boolean(process.stdout.isTTY && process.stdin.isTTY) && !this.json;
-    this.color = opts.color !== false && !env.NO_COLOR && Boolean(process.stderr.isTTY) && !this.json;
+    this.#colorAllowed = opts.color !== false && !env.NO_COLOR && !this.json;
+  }
+
+  /** A person at a terminal who can answer a question (stdin and stdout are terminals, no --json). */
+  get interactive(): boolean {
+    this.#interactive ??= !this.json && isTerminal(1) && isTerminal(0);
+    return this.#interactive;
+  }
+
+  /** ANSI colour on stderr: allowed by the options and stderr is a terminal. */
+  get color(): boolean {
+    this.#color ??= this.#colorAllowed && isTerminal(2);
+    return this.#color;
   }
 
   /** The command's result: JSON document in json mode, the rendered text otherwise. */
   result(doc: unknown, text: () => string): void {
     if (this.json) {
-      write(process.stdout, `${toJson(doc)}\n`);
+      write("stdout", `${toJson(doc)}\n`);
       return;
     }
     const rendered = text();
-    if (rendered !== "") write(process.stdout, rendered.endsWith("\n") ? rendered : `${rendered}\n`);
+    if (rendered !== "") write("stdout", rendered.endsWith("\n") ? rendered : `${rendered}\n`);
   }
 
   /** Progress and notices for humans; silent with --quiet and in json mode. */
   info(message: string): void {
-    if (!this.quiet && !this.json) write(process.stderr, `${message}\n`);
+    if (!this.quiet && !this.json) write("stderr", `${message}\n`);
   }
 
   /** A step of the work, with what it cost; only with -v. */
   debug(message: string): void {
-    if (this.verbose && !this.json) write(process.stderr, `${this.paint("2", message)}\n`);
+    if (this.verbose && !this.json) write("stderr", `${this.paint("2", message)}\n`);
   }
 
   /** The store requests of the whole command and its elapsed time, last; only with -v. */
@@ -65,8 +77,8 @@ export class Output {
 
   /** Something the user must know even with -q (work left undone, an answer from a stale cache). */
   warn(message: string): void {
-    if (this.json) write(process.stderr, `${JSON.stringify({ warning: message })}\n`);
-    else write(process.stderr, `${this.paint("33", `Warning: ${message}`)}\n`);
+    if (this.json) write("stderr", `${JSON.stringify({ warning: message })}\n`);
+    else write("stderr", `${this.paint("33", `Warning: ${message}`)}\n`);
   }
 
   /**
@@ -83,13 +95,13 @@ export class Output {
       if (known && err.details) Object.assign(doc, { details: err.details });
       if (causes.length > 0) doc.causes = causes;
       if (!known && err instanceof Error && err.stack) doc.stack = err.stack;
-      write(process.stderr, `${JSON.stringify(doc, jsonReplacer, 2)}\n`);
+      write("stderr", `${JSON.stringify(doc, jsonReplacer, 2)}\n`);
       return;
     }
-    write(process.stderr, `${this.paint("31", "Error:")} ${message}\n`);
+    write("stderr", `${this.paint("31", "Error:")} ${message}\n`);
     if (this.verbose && causes.length > 0)
-      write(process.stderr, `Caused by:\n${causes.map((line) => `  ${line}\n`).join("")}`);
-    if (!known && err instanceof Error && err.stack && this.verbose) write(process.stderr, `${err.stack}\n`);
+      write("stderr", `Caused by:\n${causes.map((line) => `  ${line}\n`).join("")}`);
+    if (!known && err instanceof Error && err.stack && this.verbose) write("stderr", `${err.stack}\n`);
   }
 
   /** ANSI colour when allowed (`NO_COLOR`, `--no-color`, no TTY and --json turn it off). */

@@ -33,38 +33,51 @@ export function lazyAction(load: () => Promise<CommandModule>) {
     const args = received
       .slice(0, -2)
       .flatMap((a) => (Array.isArray(a) ? a : a === undefined ? [] : [String(a)]));
-    const globals = command.optsWithGlobals<GlobalOptions>();
-    const out = new Output(globals);
-    const interrupt = new AbortController();
-    let stopping: Promise<never> | undefined;
-    const on = (signal: StopSignal) => () => {
-      stopping = stop(out, interrupt, signal);
-    };
-    const onSigint = on("SIGINT");
-    const onSigterm = on("SIGTERM");
-    process.on("SIGINT", onSigint);
-    process.on("SIGTERM", onSigterm);
-    let failure: { error: unknown } | undefined;
-    try {
-      const mod = await load();
-      await mod.run({ args, opts: opts as never, globals, out, signal: interrupt.signal });
-    } catch (error) {
-      failure = { error };
-    }
-    // An interrupted command exits when its leases are released, not before.
-    if (stopping) await stopping;
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
-    for (const message of takeLeftBehind()) out.warn(message);
-    out.total();
-    if (failure) {
-      // The error comes last: it is the document a script reads, and the line a person sees.
-      out.error(failure.error);
-      process.exitCode =
-        failure.error instanceof SwampError ? exitCodeFor(failure.error.code) : ExitCode.error;
-    }
-    await exitFlushed(Number(process.exitCode ?? ExitCode.ok));
+    await runCommand(load, { args, opts, globals: command.optsWithGlobals<GlobalOptions>() });
   };
+}
+
+/** What a command line gives a command: its arguments, its options, the global options. */
+export interface ParsedLine {
+  args: string[];
+  opts: Record<string, unknown>;
+  globals: GlobalOptions;
+}
+
+/** Runs the command `load` gives with what its command line said, then exits (see lazyAction). */
+export async function runCommand(
+  load: () => Promise<CommandModule>,
+  { args, opts, globals }: ParsedLine,
+): Promise<never> {
+  const out = new Output(globals);
+  const interrupt = new AbortController();
+  let stopping: Promise<never> | undefined;
+  const on = (signal: StopSignal) => () => {
+    stopping = stop(out, interrupt, signal);
+  };
+  const onSigint = on("SIGINT");
+  const onSigterm = on("SIGTERM");
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  let failure: { error: unknown } | undefined;
+  try {
+    const mod = await load();
+    await mod.run({ args, opts: opts as never, globals, out, signal: interrupt.signal });
+  } catch (error) {
+    failure = { error };
+  }
+  // An interrupted command exits when its leases are released, not before.
+  if (stopping) await stopping;
+  process.off("SIGINT", onSigint);
+  process.off("SIGTERM", onSigterm);
+  for (const message of takeLeftBehind()) out.warn(message);
+  out.total();
+  if (failure) {
+    // The error comes last: it is the document a script reads, and the line a person sees.
+    out.error(failure.error);
+    process.exitCode = failure.error instanceof SwampError ? exitCodeFor(failure.error.code) : ExitCode.error;
+  }
+  return exitFlushed(Number(process.exitCode ?? ExitCode.ok));
 }
 
 /** How long an interrupted command may take to release its leases (each release gives up sooner). */

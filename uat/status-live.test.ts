@@ -32,7 +32,7 @@ describe("the live ds status on a bucket that goes down and comes back", () => {
   let apps: Repo;
 
   beforeAll(async () => {
-    server = await startRemote("s3");
+    server = await startRemote("s3", {}, { outages: true });
     bucket = await server.createBucket();
     infra = await joinNamespace(server, bucket, "infra", PREFIX);
     apps = await joinNamespace(server, bucket, "apps", PREFIX);

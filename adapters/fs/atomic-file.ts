@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
@@ -7,7 +6,7 @@ import { dirname, join } from "node:path";
  * whole new one, never a part, and a failed write leaves no temporary file behind.
  */
 export async function writeFileAtomic(path: string, bytes: string | Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${randomUUID()}.tmp`);
+  const tmp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
   try {
     await writeFile(tmp, bytes);
     await rename(tmp, path);

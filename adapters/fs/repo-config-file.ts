@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import YAML, { type Document } from "yaml";
+import type { Document } from "yaml";
 import { SwampError } from "../../core/errors.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
+import { parsePlainYamlMapping } from "./plain-yaml.ts";
 
 /** The marker file that makes a directory a swamp repo. */
 export const REPO_CONFIG_FILE = ".swamp.yaml";
@@ -45,8 +45,11 @@ export interface RepoConfig {
 }
 
 export async function readRepoConfig(repoDir: string): Promise<RepoConfig> {
-  const { path, doc } = await loadDocument(repoDir);
-  return toRepoConfig(path, doc);
+  const path = configPath(repoDir);
+  const plain = parsePlainYamlMapping(await readConfigText(repoDir, path));
+  if (plain !== undefined) return toRepoConfig(path, plain ?? {});
+  const { doc } = await loadDocument(repoDir);
+  return toRepoConfig(path, (doc.toJS() ?? {}) as Record<string, unknown>);
 }
 
 /** One change to `.swamp.yaml`: set the value at `path`, or delete it when `value` is undefined. */
@@ -66,7 +69,7 @@ export async function editRepoConfig(repoDir: string, edits: readonly RepoConfig
     else doc.setIn(edit.path, edit.value);
   }
   await writeFileAtomic(path, doc.toString());
-  return toRepoConfig(path, doc);
+  return toRepoConfig(path, (doc.toJS() ?? {}) as Record<string, unknown>);
 }
 
 export interface InitRepoResult {
@@ -106,15 +109,22 @@ export async function initRepo(dir: string, deps: { host: Pick<Host, "uuid"> }):
 
 // ---------------------------------------------------------------------------------------------
 
-async function loadDocument(repoDir: string): Promise<{ path: string; doc: Document }> {
-  const path = join(resolve(repoDir), REPO_CONFIG_FILE);
-  let text: string;
+const configPath = (repoDir: string) => join(resolve(repoDir), REPO_CONFIG_FILE);
+
+async function readConfigText(repoDir: string, path: string): Promise<string> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") throw noRepo(resolve(repoDir));
     throw e;
   }
+}
+
+/** The file through the yaml package: its Document keeps comments for edits, its errors say where. */
+async function loadDocument(repoDir: string): Promise<{ path: string; doc: Document }> {
+  const path = configPath(repoDir);
+  const text = await readConfigText(repoDir, path);
+  const YAML = (await import("yaml")).default;
   const doc = YAML.parseDocument(text);
   const error = doc.errors[0];
   if (error) {
@@ -137,8 +147,7 @@ async function loadDocument(repoDir: string): Promise<{ path: string; doc: Docum
   return { path, doc };
 }
 
-function toRepoConfig(path: string, doc: Document): RepoConfig {
-  const data = (doc.toJS() ?? {}) as Record<string, unknown>;
+function toRepoConfig(path: string, data: Record<string, unknown>): RepoConfig {
   const repoId = data.repoId;
   if (repoId !== undefined && repoId !== null && typeof repoId !== "string") {
     throw new SwampError(
@@ -155,7 +164,7 @@ function toRepoConfig(path: string, doc: Document): RepoConfig {
 
 /** Writes a complete file at `path` only if nothing is there: link(2) of a finished temp file never clobbers. */
 async function createExclusively(path: string, text: string): Promise<boolean> {
-  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
+  const temp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
   await writeFile(temp, text);
   try {
     await link(temp, path);

@@ -150,6 +150,12 @@ export class ActiveLease implements Lease {
       for (let attempt = 0; attempt < RELEASE_TRIES; attempt++) {
         const free = freeLockBody(this.#info.epoch, clock.now());
         const result = await store.put(key, free, { version: this.#version }, deadline.signal);
+        if (result.ok) {
+          this.#deps.journal?.rememberFreed?.(store.description, key, {
+            version: result.version,
+            epoch: this.#info.epoch,
+          });
+        }
         const ours =
           result.ok || result.reason === "missing"
             ? null

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Host } from "../../core/ports/host.ts";
@@ -12,6 +13,18 @@ import type { Host } from "../../core/ports/host.ts";
 export interface LeaseJournal {
   record(key: string, nonce: string): void;
   forget(nonce: string): void;
+  /**
+   * The lock object this machine last freed at `key` of `store`: its version and epoch. The next
+   * acquisition writes over exactly that version without reading it first; the write's precondition
+   * is the proof that it is still free (docs/architecture.md, "Leases").
+   */
+  freed?(store: string, key: string): FreedLock | null;
+  rememberFreed?(store: string, key: string, freed: FreedLock): void;
+}
+
+export interface FreedLock {
+  version: string;
+  epoch: number;
 }
 
 interface Entry {
@@ -22,6 +35,7 @@ interface Entry {
 }
 
 const SUFFIX = ".lease.json";
+const FREED_SUFFIX = ".freed.json";
 
 export class FileLeaseJournal implements LeaseJournal {
   constructor(
@@ -60,6 +74,38 @@ export class FileLeaseJournal implements LeaseJournal {
       this.forget(entry.nonce);
     }
     return freed;
+  }
+
+  freed(store: string, key: string): FreedLock | null {
+    try {
+      const doc = JSON.parse(readFileSync(this.#freedPath(store, key), "utf8")) as Partial<FreedLock> & {
+        store?: unknown;
+        key?: unknown;
+      };
+      const ok =
+        doc.store === store &&
+        doc.key === key &&
+        typeof doc.version === "string" &&
+        doc.version !== "" &&
+        Number.isSafeInteger(doc.epoch);
+      return ok ? { version: doc.version as string, epoch: doc.epoch as number } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  rememberFreed(store: string, key: string, freed: FreedLock): void {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(this.#freedPath(store, key), JSON.stringify({ store, key, ...freed }));
+    } catch {
+      // Only a saving: the next acquisition reads the lock object, as without it.
+    }
+  }
+
+  #freedPath(store: string, key: string): string {
+    const id = createHash("sha256").update(`${store}\n${key}`).digest("hex").slice(0, 32);
+    return join(this.dir, `${id}${FREED_SUFFIX}`);
   }
 
   #path(nonce: string): string {

@@ -3,6 +3,7 @@ import {
   encodeLockBody,
   isFreeBody,
   judgeLease,
+  type LockBody,
   newLockInfo,
   nextBackoff,
   nextEpoch,
@@ -104,6 +105,8 @@ export class LeaseLock implements Lock {
     let waits = 0;
     let races = 0;
     let holder: LockState | null = null;
+    // The lock object this machine freed last: tried once, without reading it (see #look).
+    let freed = this.#journal?.freed?.(this.#store.description, this.key) ?? null;
     const stopped = (error: unknown) =>
       waitStopped(signal, error, this.key, (ran) =>
         holder
@@ -113,12 +116,25 @@ export class LeaseLock implements Lock {
     for (;;) {
       if (signal.aborted) throw stopped(undefined);
       let state: LockState | null;
-      let current: LockObject | null;
-      try {
-        current = await readLockObject(this.#store, this.key, signal);
-        state = current ? await this.#stateOf(current, signal) : null;
-      } catch (error) {
-        throw stopped(error);
+      let version: string | null;
+      let previous: LockBody | "corrupt" | null;
+      if (freed) {
+        // Free at this version when this machine freed it, and only then will the write land.
+        ({ version, previous, state } = {
+          version: freed.version,
+          previous: freedBody(freed.epoch),
+          state: null,
+        });
+        freed = null;
+      } else {
+        try {
+          const current = await readLockObject(this.#store, this.key, signal);
+          state = current ? await this.#stateOf(current, signal) : null;
+          version = current?.object.version ?? null;
+          previous = current?.body ?? null;
+        } catch (error) {
+          throw stopped(error);
+        }
       }
       if ((!state || state.stale) && races < MAX_RACES_WITHOUT_BACKOFF) {
         const info = newLockInfo({
@@ -126,10 +142,10 @@ export class LeaseLock implements Lock {
           nonce,
           now: this.#clock.now(),
           ttlMs: this.ttlMs,
-          epoch: nextEpoch(current?.body ?? null),
+          epoch: nextEpoch(previous),
           ...(options.operation === undefined ? {} : { operation: options.operation }),
         });
-        const when: Precondition = current ? { version: current.object.version } : { absent: true };
+        const when: Precondition = version !== null ? { version } : { absent: true };
         // Noted before the write: a command killed while it lands still leaves a trace to free it by.
         this.#journal?.record(this.key, nonce);
         const lease = await trackLeaseWork(
@@ -314,6 +330,11 @@ export class LeaseLock implements Lock {
       epoch: 0,
     };
   }
+}
+
+/** The body this machine wrote when it freed the lock (its time does not matter to the next epoch). */
+function freedBody(epoch: number): LockBody {
+  return { free: true, epoch, releasedAt: "" };
 }
 
 function corruptNonce(version: string): string {

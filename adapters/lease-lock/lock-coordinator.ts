@@ -160,8 +160,11 @@ export class LockCoordinator implements LeaseCoordinator {
 
   async #acquireModels(models: ModelKey[], wait: Wait, scope: LockScope): Promise<Lease[]> {
     const global = this.globalLock();
-    for (;;) {
-      await this.#waitForGlobal(global, wait);
+    // The re-check after each model lease is what keeps writers and structural commands apart; a
+    // look at the global lease first only saves taking leases that would be let go at once, so it
+    // is made only after a structural command was seen (docs/architecture.md, "Leases").
+    for (let seenStructural = false; ; seenStructural = true) {
+      if (seenStructural) await this.#waitForGlobal(global, wait);
       const taken: Lease[] = [];
       try {
         let blocked = false;
@@ -176,7 +179,15 @@ export class LockCoordinator implements LeaseCoordinator {
             }),
           );
           const state = await this.#asking(wait, global.key, () => global.inspect(wait.signal), null);
-          if (state && !state.stale) {
+          if (state?.stale) {
+            // Free exactly the stale holder, as the wait does, so no command sees it again.
+            await this.#asking(
+              wait,
+              global.key,
+              () => global.forceRelease(state.info.nonce, wait.signal),
+              null,
+            );
+          } else if (state) {
             blocked = true;
             break;
           }

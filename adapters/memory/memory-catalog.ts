@@ -10,6 +10,7 @@ import type {
   CatalogSlice,
   CatalogVersionKey,
   CompactionStats,
+  KeptRow,
 } from "../../core/ports/catalog.ts";
 
 const nameKey = (key: CatalogNameKey) => `${key.namespace}\0${key.type}\0${key.id}\0${key.name}`;
@@ -55,16 +56,16 @@ function matchesCatalogFilter(seq: number, row: CatalogRow, f: CatalogFilter): b
 /** An in-process Catalog with the SQLite adapter's semantics, for engine tests. */
 export class MemoryCatalog implements Catalog {
   /** Insertion order is scan order: a rewritten row is deleted and re-added with a new sequence number. */
-  private readonly rows = new Map<string, { seq: number; row: CatalogRow }>();
+  private readonly rows = new Map<string, { seq: number; row: CatalogRow; kept: Uint8Array | null }>();
   private nextSeq = 1;
   private readonly populated = new Set<string>();
   private readonly cursors = new Map<string, string>();
   private readonly foreignPulled = new Map<string, string>();
 
-  private put(row: CatalogRow): void {
+  private put(row: CatalogRow, kept: Uint8Array | null = null): void {
     const key = rowKey(row);
     this.rows.delete(key);
-    this.rows.set(key, { seq: this.nextSeq++, row: copyOf(row) });
+    this.rows.set(key, { seq: this.nextSeq++, row: copyOf(row), kept: kept?.slice() ?? null });
   }
 
   private rowsOfName(key: CatalogNameKey): CatalogRow[] {
@@ -72,11 +73,23 @@ export class MemoryCatalog implements Catalog {
     return [...this.rows].filter(([k]) => k.startsWith(prefix)).map(([, entry]) => entry.row);
   }
 
-  addVersion(row: CatalogRow): void {
+  addVersion(row: CatalogRow, content?: Uint8Array | null): void {
     for (const other of this.rowsOfName(nameOf(row))) {
       if (other.stepName === row.stepName) other.isLatest = false;
     }
-    this.put({ ...row, isLatest: true });
+    this.put({ ...row, isLatest: true }, content ?? null);
+  }
+
+  keepContent(entries: readonly KeptRow[]): void {
+    for (const { row, content } of entries) {
+      const entry = this.rows.get(rowKey(row));
+      const same =
+        entry !== undefined &&
+        entry.row.id === row.id &&
+        entry.row.createdAt === row.createdAt &&
+        entry.row.size === row.size;
+      if (same && content !== null) entry.kept = content.slice();
+    }
   }
 
   removeVersion(key: CatalogVersionKey): void {
@@ -119,6 +132,13 @@ export class MemoryCatalog implements Catalog {
     return this.page(filter, after, limit, (_, row) => copyOf(row));
   }
 
+  scanKept(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<KeptRow> {
+    return this.page(filter, after, limit, (_, row, kept) => ({
+      row: copyOf(row),
+      content: kept?.slice() ?? null,
+    }));
+  }
+
   scanFields<F extends keyof CatalogRow>(
     filter: CatalogFilter,
     fields: readonly F[],
@@ -137,16 +157,16 @@ export class MemoryCatalog implements Catalog {
     filter: CatalogFilter,
     after: CatalogCursor | null,
     limit: number,
-    copy: (seq: number, row: CatalogRow) => R,
+    copy: (seq: number, row: CatalogRow, kept: Uint8Array | null) => R,
   ): CatalogPage<R> {
     const rows: R[] = [];
     const from = after === null ? 0 : seqOf(after);
     let last = 0;
-    for (const { seq, row } of this.rows.values()) {
+    for (const { seq, row, kept } of this.rows.values()) {
       if (seq <= from) continue;
       if (!matchesCatalogFilter(seq, row, filter)) continue;
       if (rows.length === limit) return { rows, next: cursorAt(last) };
-      rows.push(copy(seq, row));
+      rows.push(copy(seq, row, kept));
       last = seq;
     }
     return { rows, next: null };

@@ -1,15 +1,18 @@
 import type { Database } from "bun:sqlite";
 import { COLUMN_DEFINITIONS } from "./catalog-row-codec.ts";
 
-export const CATALOG_SCHEMA_VERSION = "5";
+export const CATALOG_SCHEMA_VERSION = "6";
 /**
- * Version 4 had the same table, with one `populated` mark and one change cursor for the whole
- * catalog; version 5 keeps them per namespace (`populated:{ns}`, `change_cursor:{ns}`). A version 4
- * catalog keeps its rows and loses the two marks: every namespace is then unpopulated, and each is
- * backfilled on its repo's next read.
+ * Version 4 had one `populated` mark and one change cursor for the whole catalog; version 5 keeps
+ * them per namespace (`populated:{ns}`, `change_cursor:{ns}`). A version 4 catalog keeps its rows
+ * and loses the two marks: every namespace is then unpopulated, and each is backfilled on its
+ * repo's next read. Version 6 adds the kept content (KEPT_CONTENT_COLUMN), empty in the rows of an
+ * older catalog until a query reads them.
  */
-const MIGRATED_FROM = "4";
 const RETIRED_META_KEYS = ["populated", "change_cursor"];
+
+/** The column holding a row's kept content (docs/architecture.md, "Kept content"); not a catalog column. */
+export const KEPT_CONTENT_COLUMN = "kept_content";
 
 /** The `catalog_meta` key marking `namespace` as populated by a rebuild. */
 export const populatedKey = (namespace: string) => `populated:${namespace}`;
@@ -26,6 +29,7 @@ export const changeCursorKey = (namespace: string) => `change_cursor:${namespace
 const TABLE = `
 CREATE TABLE IF NOT EXISTS catalog (
   ${COLUMN_DEFINITIONS.join(",\n  ")},
+  ${KEPT_CONTENT_COLUMN} BLOB,
   PRIMARY KEY (namespace, type_normalized, model_id, data_name, version)
 )`;
 
@@ -93,8 +97,12 @@ export function ensureSchema(db: Database): void {
     const version = db.query("SELECT value FROM catalog_meta WHERE key = 'schema_version'").get() as {
       value: string;
     } | null;
-    if (version?.value === MIGRATED_FROM) {
-      for (const key of RETIRED_META_KEYS) db.query("DELETE FROM catalog_meta WHERE key = ?").run(key);
+    if (version?.value === "4" || version?.value === "5") {
+      if (version.value === "4") {
+        for (const key of RETIRED_META_KEYS) db.query("DELETE FROM catalog_meta WHERE key = ?").run(key);
+      }
+      const table = db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'catalog'").get();
+      if (table !== null) db.run(`ALTER TABLE catalog ADD COLUMN ${KEPT_CONTENT_COLUMN} BLOB`);
       db.query("UPDATE catalog_meta SET value = ? WHERE key = 'schema_version'").run(CATALOG_SCHEMA_VERSION);
     } else if (version?.value !== CATALOG_SCHEMA_VERSION) {
       // Older layouts are dropped and backfilled lazily; foreign rows must be pulled again.

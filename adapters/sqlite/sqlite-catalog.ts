@@ -12,13 +12,14 @@ import type {
   CatalogSlice,
   CatalogVersionKey,
   CompactionStats,
+  KeptRow,
 } from "../../core/ports/catalog.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
 import { systemClock } from "../system/system-clock.ts";
 import { CatalogBulkLoad, type LoadMarks } from "./catalog-bulk-load.ts";
 import { connect, inodeOf, isBusy, isCorrupt, moveAside } from "./catalog-connection.ts";
 import { ALL_COLUMNS, columnsOf, fromValues, INSERT, sliceDecoder, toBindings } from "./catalog-row-codec.ts";
-import { changeCursorKey, foreignPulledKey, populatedKey } from "./catalog-schema.ts";
+import { changeCursorKey, foreignPulledKey, KEPT_CONTENT_COLUMN, populatedKey } from "./catalog-schema.ts";
 
 export { CATALOG_SCHEMA_VERSION } from "./catalog-schema.ts";
 
@@ -33,6 +34,16 @@ const RECOMPUTE_LATEST = `UPDATE catalog SET is_latest = (version = (SELECT MAX(
   WHERE ${NAME_WHERE}`;
 
 type SqlValue = string | number;
+
+/** `INSERT` with the row's kept content as one more binding. */
+const INSERT_KEPT = `INSERT OR REPLACE INTO catalog (${ALL_COLUMNS}, ${KEPT_CONTENT_COLUMN})
+  VALUES (${ALL_COLUMNS.split(", ")
+    .map(() => "?")
+    .join(", ")}, ?)`;
+
+/** Kept content lands only on the row as it was read: a version rewritten since is another row. */
+const KEEP = `UPDATE catalog SET ${KEPT_CONTENT_COLUMN} = ?
+  WHERE ${NAME_WHERE} AND version = ? AND id = ? AND created_at = ? AND size = ?`;
 
 /** Cursors and row handles are rowids: scans go in rowid order, and a rewritten row gets a new one. */
 const rowidOf = (cursor: CatalogCursor | null): number => (cursor as unknown as number | null) ?? 0;
@@ -146,17 +157,47 @@ export class SqliteCatalog implements Catalog {
     }
   }
 
-  addVersion(row: CatalogRow): void {
+  addVersion(row: CatalogRow, content?: Uint8Array | null): void {
     this.#guard((db) =>
       db
         .transaction(() => {
           db.query(
             `UPDATE catalog SET is_latest = 0 WHERE ${NAME_WHERE} AND step_name = ? AND is_latest = 1`,
           ).run(row.namespace, row.typeNormalized, row.modelId, row.dataName, row.stepName);
-          db.query(INSERT).run(...toBindings(row, true));
+          db.query(INSERT_KEPT).run(...toBindings(row, true), content ?? null);
         })
         .immediate(),
     );
+  }
+
+  keepContent(entries: readonly KeptRow[]): void {
+    const kept = entries.filter((entry) => entry.content !== null);
+    if (kept.length === 0) return;
+    try {
+      this.#guard((db) =>
+        db
+          .transaction(() => {
+            const keep = db.query(KEEP);
+            for (const { row, content } of kept) {
+              keep.run(
+                content,
+                row.namespace,
+                row.typeNormalized,
+                row.modelId,
+                row.dataName,
+                row.version,
+                row.id,
+                row.createdAt,
+                row.size,
+              );
+            }
+          })
+          .immediate(),
+      );
+    } catch (e) {
+      // Another writer held the catalog past the busy timeout: the next query keeps it instead.
+      if (!isBusy(e)) throw e;
+    }
   }
 
   removeVersion(key: CatalogVersionKey): void {
@@ -255,6 +296,21 @@ export class SqliteCatalog implements Catalog {
         )
         .values(...where.params, rowidOf(after), limit + 1) as SqlValue[][];
       return toPage(found, limit, fromValues);
+    });
+  }
+
+  scanKept(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<KeptRow> {
+    return this.#guard((db) => {
+      const where = whereClause(filter);
+      const found = db
+        .query(
+          `SELECT rowid, ${ALL_COLUMNS}, ${KEPT_CONTENT_COLUMN} FROM catalog WHERE ${where.sql} AND rowid > ? ORDER BY rowid LIMIT ?`,
+        )
+        .values(...where.params, rowidOf(after), limit + 1) as SqlValue[][];
+      return toPage(found, limit, (v) => ({
+        row: fromValues(v),
+        content: (v[v.length - 1] as unknown as Uint8Array | null) ?? null,
+      }));
     });
   }
 

@@ -6,6 +6,7 @@ import type { Host } from "../../core/ports/host.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
 import type { CacheFiles } from "./cache-files.ts";
 import type { DirtyMarks } from "./dirty-marks.ts";
+import type { VersionedMeta } from "./remote-index.ts";
 import type { SyncStateFile } from "./sync-state-file.ts";
 
 export interface SyncEngineConfig {
@@ -35,4 +36,9 @@ export interface EngineParts {
   files: CacheFiles;
   state: SyncStateFile;
   marks: DirtyMarks;
+  /**
+   * The meta this engine last read or committed, in this process: a push takes it as the version
+   * its commit is conditional on instead of reading the meta again (docs/architecture.md, "Sync").
+   */
+  lastMeta?: VersionedMeta | undefined;
 }

@@ -1,6 +1,7 @@
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import { partitionKey } from "../../core/sync/partition-key.ts";
+import { sweepDue } from "../../core/sync/shard-collection.ts";
 import {
   byPartition,
   type EntryMap,
@@ -32,6 +33,8 @@ export interface CommitInput {
    * republished over a lost one still moves forward for every clone that saw no more.
    */
   seenSeq: number;
+  /** Throws when a meta read again (another writer committed first) must not be committed over. */
+  followable?: ((meta: VersionedMeta | null) => void) | undefined;
 }
 
 export interface Committed {
@@ -39,6 +42,8 @@ export interface Committed {
   version: string;
   /** The new entries of every partition this commit rewrote. */
   rewritten: Map<string, EntryMap>;
+  /** Whether this commit sweeps `_index/` for old shards (docs/architecture.md, "Old shards"). */
+  sweep: boolean;
 }
 
 /**
@@ -88,21 +93,31 @@ export async function commitIndex(
       (error: unknown) => shardCollectedMeanwhile(error),
     );
     if (moved) continue;
+    // The shards it replaces, and those it wrote in attempts that lost the race, become old.
+    const named = new Set([...partitions.values()].map((ref) => ref.key));
+    const replaced = [...touched].filter((pk) => {
+      const before = current?.meta.partitions.get(pk);
+      return before !== undefined && !named.has(before.key);
+    }).length;
+    const orphaned = [...written.values()].filter((ref) => !named.has(ref.key)).length;
+    const { sweep, unswept } = sweepDue(current?.meta.unswept ?? 0, replaced + orphaned);
     const meta: IndexMeta = {
       version: 2,
       commitSeq: Math.max(current?.meta.commitSeq ?? 0, input.seenSeq) + 1,
       partitions,
       committedAt: new Date(context.clock.now()).toISOString(),
+      ...(unswept > 0 ? { unswept } : {}),
     };
     run.signal.throwIfAborted();
     await input.beforeCommit?.(run.signal);
     const version = await remote.commit(meta, current?.version ?? null, run.signal);
     if (version !== null) {
       run.progress("commit", touched.size + 1, touched.size + 1);
-      return { meta, version, rewritten };
+      return { meta, version, rewritten, sweep };
     }
     if (!input.retry) return null;
     current = await remote.readMeta(run.signal);
+    input.followable?.(current);
   }
   throw new SwampError(
     "sync_failed",
@@ -134,6 +149,7 @@ export async function commitIndex(
     if (!(error instanceof ShardMissing)) throw error;
     const now = await remote.readMeta(run.signal);
     if (now === null || now.version === current?.version) throw error.reason;
+    input.followable?.(now);
     current = now;
     return true;
   }

@@ -67,6 +67,7 @@ export async function pull(parts: EngineParts, run: SyncRun, mode: PullMode): Pr
     const meta = await remote.readMeta(run.signal, { discardUnreadable: republish });
     const unchanged = state.commitSeq === meta?.meta.commitSeq && state.metaVersion === meta.version;
     if (meta && trusted && unchanged && everyPartitionSynced(state) && run.options.verify !== true) {
+      parts.lastMeta = meta;
       return {
         downloaded: 0,
         deleted: 0,
@@ -441,6 +442,7 @@ class Puller {
       state.indexId = id;
       state.lastPullAt = now;
     });
+    this.parts.lastMeta = meta && metaVersion !== null ? { meta, version: metaVersion } : undefined;
   }
 
   /**

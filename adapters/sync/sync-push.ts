@@ -27,7 +27,7 @@ import { hashFile, sha256Hex } from "./hash-file.ts";
 import { type Committed, commitIndex } from "./index-commit.ts";
 import { walkCache } from "./local-walk.ts";
 import { PendingVersions } from "./pending-versions.ts";
-import { RemoteIndex } from "./remote-index.ts";
+import { RemoteIndex, type VersionedMeta } from "./remote-index.ts";
 import { collectOldShards } from "./shard-collection.ts";
 import { slidingWindow } from "./sliding-window.ts";
 import { pull, regressedIndex } from "./sync-pull.ts";
@@ -48,6 +48,16 @@ const MAX_REBASE_ROUNDS = 5;
  * versions of that name are renumbered and the push goes round again (docs/architecture.md).
  */
 export async function push(parts: EngineParts, run: SyncRun): Promise<PushResult> {
+  try {
+    return await pushRounds(parts, run);
+  } catch (error) {
+    // Whatever went wrong, the next push reads the meta afresh.
+    parts.lastMeta = undefined;
+    throw error;
+  }
+}
+
+async function pushRounds(parts: EngineParts, run: SyncRun): Promise<PushResult> {
   const state = parts.state.readState();
   const clean = parts.marks.pending(state);
   if (clean.paths.size === 0 && !clean.bulk && (await parts.state.indexTrusted(state))) {
@@ -101,16 +111,23 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     plan.remoteDeletions = [];
     plan.uploads = [...plan.uploads, ...lostObjects(index, local, await storedRels(parts, run))].sort();
   }
-  // Read before anything is sent: nothing goes up against an index that went back.
+  // Known before anything is sent: nothing goes up against an index that went back. The meta this
+  // engine last read (the command's pull, under the same leases) or committed is as good as a
+  // fresh read: the commit is conditional on its version, and a meta that moved meanwhile is read
+  // again and checked again before anything is committed over it.
   const remote = new RemoteIndex(run.store, parts.config.remotePrefix, () => parts.config.host.uuid());
-  const base = await remote.readMeta(run.signal, { discardUnreadable: run.options.republish === true });
-  const regression = indexRegression(
-    { commitSeq: snapshot.state.commitSeq, partitions: Object.keys(snapshot.state.partitions) },
-    base?.meta ?? null,
-  );
-  if (regression !== null && !run.options.republish) {
-    throw regressedIndex(run.store.description, parts.config.remotePrefix, regression);
-  }
+  const base =
+    parts.lastMeta !== undefined && !run.options.republish
+      ? parts.lastMeta
+      : await remote.readMeta(run.signal, { discardUnreadable: run.options.republish === true });
+  const known = { commitSeq: snapshot.state.commitSeq, partitions: Object.keys(snapshot.state.partitions) };
+  const followable = (meta: VersionedMeta | null) => {
+    const regression = indexRegression(known, meta?.meta ?? null);
+    if (regression !== null && !run.options.republish) {
+      throw regressedIndex(run.store.description, parts.config.remotePrefix, regression);
+    }
+  };
+  followable(base);
 
   const upserts: EntryMap = new Map();
   const mtimes = new Map<string, number>();
@@ -159,7 +176,9 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
       delta: { upserts, deletions },
       beforeCommit: run.options.beforeCommit,
       retry: true,
+      followable,
     });
+    parts.lastMeta = committed ? { meta: committed.meta, version: committed.version } : undefined;
   }
   // Only the objects whose entries this commit removed: an entry someone replaced stays theirs.
   const removed = committed ? [...deletions.keys()].filter((rel) => !stillListed(committed, rel)) : [];
@@ -181,7 +200,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     state.indexId = id;
     state.lastPushAt = now;
   });
-  if (committed) {
+  if (committed?.sweep) {
     await collectOldShards(run, parts.config.remotePrefix, committed.meta, parts.config.concurrency.push);
   }
   const result: Omit<PushResult, "rebased"> = {

@@ -140,7 +140,7 @@ async function writeContent(
     );
   }
   if (output === undefined) {
-    write(process.stdout, bytes);
+    write("stdout", bytes);
     return;
   }
   const file = resolve(output);

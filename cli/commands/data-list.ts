@@ -5,6 +5,7 @@ import type { CatalogRow } from "../../core/ports/catalog.ts";
 import { scanAll } from "../../core/query/scan-catalog.ts";
 import { defineCommand, modelArgument, type OptsOf, selectModel, text } from "../command-spec.ts";
 import type { RepoContext } from "../context.ts";
+import { isTerminal } from "../flush.ts";
 import type { Invocation } from "../run.ts";
 import { offline } from "./offline.ts";
 import { nonEmptyOption, selectModelType } from "./selectors.ts";
@@ -70,7 +71,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
     const title = `Data for ${listing.title}`;
     if (rows.length === 0)
       return `${title}\n  No data yet. Write some with 'swamp data put ${listing.header.modelName} <name> --value …'.`;
-    const width = process.stdout.columns ?? 120;
+    const width = (isTerminal(1) && process.stdout.columns) || 120;
     const nsWidth = Math.max(...rows.map((r) => nsLabel(r.namespace).length));
     const lines = [title];
     for (const group of groups) {

@@ -56,6 +56,7 @@ export async function run(inv: Invocation<Opts>): Promise<void> {
       catalog,
       content: content.reader,
       ownNamespace: ctx.namespace,
+      keeper: catalog,
       plan,
       ...(limit !== undefined ? { limit } : {}),
     }),

@@ -101,7 +101,7 @@ async function migrate(
   report: TransferReport,
 ) {
   const { onProgress } = report;
-  const health = await target.verifier().verify(signal);
+  const health = await (await target.verifier()).verify(signal);
   if (!health.healthy) throw new SwampError("store_unavailable", health.message);
   const claimed = await claimNamespace(remote.store, target.resolver.namespace, ctx, signal);
 

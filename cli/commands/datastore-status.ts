@@ -172,12 +172,13 @@ async function snapshot(
   signal: AbortSignal,
 ): Promise<StatusSnapshot> {
   const session = await ctx.remote();
+  const verifier = await ctx.verifier();
   const leases = leaseDocs(ctx, signal).catch((e: Error) => ({
     global: { key: globalLockKey(ctx.namespace), held: false, stale: false, error: e.message },
     models: [],
   }));
   const [health, locks, namespaces, remote] = await Promise.all([
-    ctx.verifier().verify(signal),
+    verifier.verify(signal),
     leases,
     Promise.all([listing(signal), leases]).then(([found, own]) =>
       namespaceDocs(ctx, found, own.global, signal),

@@ -1,6 +1,6 @@
 import type { Clock } from "../../core/ports/clock.ts";
 import type { SyncProgress } from "../../core/ports/sync-service.ts";
-import { write } from "../flush.ts";
+import { isTerminal, write } from "../flush.ts";
 import { formatElapsed, type ProgressView, progressBarLine, progressLogLine } from "./format.ts";
 
 /** Where progress goes: stderr, whether it is a terminal, its width, and the time. */
@@ -112,10 +112,11 @@ export function stderrReport(
   out: { json: boolean; quiet: boolean; verbose: boolean },
   clock: Pick<Clock, "now">,
 ): TransferReport {
+  const tty = isTerminal(2);
   const terminal: ProgressTerminal = {
-    tty: Boolean(process.stderr.isTTY),
-    columns: process.stderr.columns || 80,
-    write: (text) => write(process.stderr, text),
+    tty,
+    columns: (tty && process.stderr.columns) || 80,
+    write: (text) => write("stderr", text),
     now: () => clock.now(),
   };
   return new TransferReport(progressMode(out, terminal.tty), terminal);

@@ -1,5 +1,6 @@
 import { Box, render, Text, useApp, useInput, useWindowSize } from "ink";
 import { useEffect, useState } from "react";
+import { flushed } from "../flush.ts";
 import {
   chosenRow,
   type NamespaceLeases,
@@ -98,6 +99,8 @@ function StatusView({ source }: { source: LiveSource }) {
 
 /** Runs the live view until the user presses q. */
 export async function runStatusView(source: LiveSource): Promise<void> {
+  // Ink writes to process.stdout: what was written before through Bun's handles goes first.
+  await flushed();
   const app = render(<StatusView source={source} />, { exitOnCtrlC: false });
   await app.waitUntilExit();
 }

@@ -160,7 +160,7 @@ function unindexedObjects(
             code: "index_shard_unreferenced",
             subject: key,
             problem: true,
-            message: `an index shard no meta names, ${age} old: left by a push that never committed or lost its commit race.`,
+            message: `an index shard no meta names, ${age} old: replaced by a later commit and not swept yet (a push sweeps once enough are old), or left by a push that never committed.`,
             fix: REPAIR_COMMAND,
             repair: { kind: "delete_shard", key, version: object.version },
           }

@@ -51,6 +51,16 @@ export interface CatalogPage<R> {
 /** Some fields of a row, with the handle that fetches the whole row (`scan({ handles })`). */
 export type CatalogSlice<F extends keyof CatalogRow> = Pick<CatalogRow, F> & { handle: CatalogRowHandle };
 
+/**
+ * A row with the content the catalog keeps for it (docs/architecture.md, "Kept content"): the
+ * version's bytes, or null when the catalog keeps none (too large, binary, another namespace's, or
+ * not read since the row was written).
+ */
+export interface KeptRow {
+  row: CatalogRow;
+  content: Uint8Array | null;
+}
+
 /** What `compact` did: the write log folded into the catalog (if it keeps one), the space given back. */
 export interface CompactionStats {
   /** Entries the write log held before compaction; 0 without a log. */
@@ -71,6 +81,8 @@ export interface CatalogReader {
     after: CatalogCursor | null,
     limit: number,
   ): CatalogPage<CatalogSlice<F>>;
+  /** Like `scan`, with the content the catalog keeps for each row. */
+  scanKept(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<KeptRow>;
   /**
    * Whether a rebuild (`replaceNamespace`) has filled `namespace`'s rows since the catalog was
    * created: each namespace is populated on its own, so a repo that changes namespace backfills it.
@@ -87,8 +99,19 @@ export interface CatalogReader {
 
 /** Writing the catalog: every mutation of the data repository is written through, each call at once. */
 export interface CatalogWriter {
-  /** Adds a new version as the only latest of its name within its workflow step (`row.isLatest` is ignored). */
-  addVersion(row: CatalogRow): void;
+  /**
+   * Adds a new version as the only latest of its name within its workflow step (`row.isLatest` is
+   * ignored), keeping `content` for it when given.
+   */
+  addVersion(row: CatalogRow, content?: Uint8Array | null): void;
+  /**
+   * Keeps each entry's content for its row, if that row is still the one read (same version, id,
+   * creation time and size); rows rewritten or removed since are left alone. Best effort: a catalog
+   * busy with another writer may keep nothing, and nothing fails. Whatever rewrites a row (the
+   * same version added again, `replaceName`, `replaceNamespace`, `replaceForeign`) or removes it
+   * drops what was kept for it.
+   */
+  keepContent(entries: readonly KeptRow[]): void;
   /** Removes one version; the highest remaining version of each workflow step becomes its latest. */
   removeVersion(key: CatalogVersionKey): void;
   /** The rows of one data name become `rows`, flagged as given; none removes the name. */

@@ -1,19 +1,22 @@
 import { SwampError } from "../errors.ts";
-import type { CatalogReader, CatalogRow } from "../ports/catalog.ts";
+import type { CatalogReader, CatalogRow, CatalogWriter, KeptRow } from "../ports/catalog.ts";
 import type { ContentReader } from "../ports/content-reader.ts";
 import { DataFunctions } from "./data-functions.ts";
+import { keptContentOf } from "./kept-content.ts";
 import { toPlainValue } from "./plain-value.ts";
 import { type CompiledExpression, planQuery, type QueryPlan } from "./query-plan.ts";
 import { type DataRecord, loadContents, toCelRecord, toDataRecord } from "./query-record.ts";
-import { contentKind, EMPTY_CONTENT, type RecordContent } from "./record-content.ts";
+import { contentKind, decodeContent, EMPTY_CONTENT, type RecordContent } from "./record-content.ts";
 import { ContentlessContext, RecordContext } from "./record-context.ts";
-import { scanAll, scanCatalog, scanCatalogFields } from "./scan-catalog.ts";
+import { scanCatalogFields, scanCatalogKept } from "./scan-catalog.ts";
 
 export interface QuerySources {
   catalog: CatalogReader;
   content: ContentReader;
   /** The repo's namespace ("" in solo mode): where bare model names in `data.*` calls resolve. */
   ownNamespace: string;
+  /** Where the content read of the repo's own rows is kept for later queries; none: nothing is kept. */
+  keeper?: Pick<CatalogWriter, "keepContent">;
 }
 
 export interface RunQueryInput extends QuerySources {
@@ -45,7 +48,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryOutcome> {
     return { kind: "select", results, total: results.length, limited };
   }
   // The output carries content only for JSON records.
-  await fillContent(matches, input.content, (row) => contentKind(row.contentType) === "json");
+  await fillContent(matches, input, (row) => contentKind(row.contentType) === "json");
   const results = matches.map((match) => toDataRecord(match.row, match.loaded ?? EMPTY_CONTENT));
   return { kind: "records", results, total: results.length, limited };
 }
@@ -58,7 +61,7 @@ function dataFunctions(sources: QuerySources): DataFunctions {
       const plan = planQuery(predicate, select);
       const { matches } = await findMatches(plan, sources, data, Infinity);
       if (plan.evaluateSelect !== undefined) return matches.map((match) => match.selected);
-      await fillContent(matches, sources.content, () => true);
+      await fillContent(matches, sources, () => true);
       return matches.map((match) => toCelRecord(match.row, match.loaded ?? EMPTY_CONTENT));
     },
   });
@@ -78,7 +81,7 @@ async function findMatches(
     ? candidatesWithContent(plan, sources, data, wanted)
     : candidatesBySlice(plan, sources, data, wanted);
   for await (const page of candidates) {
-    const loaded = plan.selectReadsContent ? await completeContents(page, sources.content) : page.loaded;
+    const loaded = plan.selectReadsContent ? await completeContents(page, sources) : page.loaded;
     for (let i = 0; i < page.rows.length; i++) {
       const row = page.rows[i] as CatalogRow;
       if (plan.latestOnly && !row.isLatest) continue;
@@ -105,8 +108,8 @@ interface Candidates {
 
 /**
  * Whole rows the pushdown lets through, for a predicate that reads content. It is first evaluated
- * without content; only the rows it cannot decide that way have their content read (another
- * namespace's is fetched from the datastore) and are evaluated again.
+ * without content; only the rows it cannot decide that way are evaluated again with their content:
+ * what the catalog keeps, else read (another namespace's is fetched from the datastore).
  */
 async function* candidatesWithContent(
   plan: QueryPlan,
@@ -114,7 +117,8 @@ async function* candidatesWithContent(
   data: DataFunctions,
   wanted: () => number,
 ): AsyncGenerator<Candidates> {
-  for (const page of scanCatalog(sources.catalog, plan.pushdown)) {
+  for (const kept of scanCatalogKept(sources.catalog, plan.pushdown)) {
+    const page = kept.map((entry) => entry.row);
     const decided = plan.decidableWithoutContent
       ? page.map((row) => decideWithoutContent(plan, new ContentlessContext(row, data)))
       : new Array<undefined>(page.length).fill(undefined);
@@ -122,11 +126,11 @@ async function* candidatesWithContent(
       const pending = decided[i];
       if (pending instanceof Promise) decided[i] = await pending;
     }
-    const undecided = page.filter((_, i) => decided[i] === undefined);
-    const read = await loadContents(undecided, sources.content);
+    const undecided = kept.filter((_, i) => decided[i] === undefined);
+    const read = await contentsOf(undecided, sources);
     const keep = await holds(
       plan,
-      undecided.map((row, i) => new RecordContext(row, read[i], data)),
+      undecided.map(({ row }, i) => new RecordContext(row, read[i], data)),
       wanted(),
     );
     const rows: CatalogRow[] = [];
@@ -172,8 +176,16 @@ async function* candidatesBySlice(
     const contexts = page.map((slice) => new RecordContext(slice as unknown as CatalogRow, undefined, data));
     const keep = await holds(plan, contexts, wanted());
     const handles = page.filter((_, i) => keep[i]).map((slice) => slice.handle);
+    if (handles.length === 0) continue;
     // With the pushdown again: a row rewritten since its slice was read must still qualify.
-    if (handles.length > 0) yield { rows: scanAll(sources.catalog, { ...plan.pushdown, handles }) };
+    const kept: KeptRow[] = [];
+    for (const rows of scanCatalogKept(sources.catalog, { ...plan.pushdown, handles })) kept.push(...rows);
+    yield {
+      rows: kept.map((entry) => entry.row),
+      loaded: kept.map(({ row, content }) =>
+        content === null ? undefined : decodeContent(row.contentType, content),
+      ),
+    };
   }
 }
 
@@ -191,10 +203,10 @@ async function holds(plan: QueryPlan, contexts: RecordContext[], max: number): P
 }
 
 /** The content of every candidate: what the predicate loaded, and the rest read now. */
-async function completeContents(page: Candidates, reader: ContentReader): Promise<RecordContent[]> {
+async function completeContents(page: Candidates, sources: QuerySources): Promise<RecordContent[]> {
   const loaded = page.loaded ?? [];
   const missing = page.rows.filter((_, i) => loaded[i] === undefined);
-  const read = await loadContents(missing, reader);
+  const read = await readContents(missing, sources);
   let next = 0;
   return page.rows.map((_, i) => loaded[i] ?? (read[next++] as RecordContent));
 }
@@ -202,17 +214,51 @@ async function completeContents(page: Candidates, reader: ContentReader): Promis
 /** Loads the content of matches the predicate did not need it for, where `wanted` asks for it. */
 async function fillContent(
   matches: Match[],
-  reader: ContentReader,
+  sources: QuerySources,
   wanted: (row: CatalogRow) => boolean,
 ): Promise<void> {
   const missing = matches.filter((match) => match.loaded === undefined && wanted(match.row));
-  const read = await loadContents(
+  const read = await readContents(
     missing.map((match) => match.row),
-    reader,
+    sources,
   );
   missing.forEach((match, i) => {
     match.loaded = read[i];
   });
+}
+
+/** Each row's decoded content: what the catalog keeps for it, else read. */
+async function contentsOf(kept: readonly KeptRow[], sources: QuerySources): Promise<RecordContent[]> {
+  const out = new Array<RecordContent>(kept.length);
+  const missing: number[] = [];
+  kept.forEach(({ row, content }, i) => {
+    if (content === null) missing.push(i);
+    else out[i] = decodeContent(row.contentType, content);
+  });
+  const read = await readContents(
+    missing.map((i) => (kept[i] as KeptRow).row),
+    sources,
+  );
+  missing.forEach((i, j) => {
+    out[i] = read[j] as RecordContent;
+  });
+  return out;
+}
+
+/**
+ * Reads the rows' content; the catalog keeps what it may of the repo's own rows' for the next
+ * query (docs/architecture.md, "Kept content"). Another namespace's content is never kept: it is
+ * read from its datastore each time, as its rows may be stale.
+ */
+async function readContents(rows: readonly CatalogRow[], sources: QuerySources): Promise<RecordContent[]> {
+  const toKeep: KeptRow[] = [];
+  const loaded = await loadContents(rows, sources.content, (row, bytes) => {
+    if (row.namespace !== sources.ownNamespace) return;
+    const content = keptContentOf(row.contentType, row.size, bytes);
+    if (content !== null) toKeep.push({ row, content });
+  });
+  if (toKeep.length > 0) sources.keeper?.keepContent(toKeep);
+  return loaded;
 }
 
 /** The expression's value, or `fallback` when CEL fails on this row. SwampErrors (e.g. ambiguity) abort. */

@@ -104,10 +104,14 @@ export function toCelRecord(row: CatalogRow, loaded: RecordContent): CelDataReco
 
 const CONCURRENT_READS = 16;
 
-/** Decoded content of each row, reading bytes only for records whose exposed values depend on them. */
+/**
+ * Decoded content of each row, reading bytes only for records whose exposed values depend on them;
+ * `read` is told of each row's bytes as they come.
+ */
 export async function loadContents(
   rows: readonly CatalogRow[],
   reader: ContentReader,
+  read?: (row: CatalogRow, bytes: Uint8Array | null) => void,
 ): Promise<RecordContent[]> {
   const out: RecordContent[] = new Array(rows.length);
   let next = 0;
@@ -115,7 +119,13 @@ export async function loadContents(
     while (next < rows.length) {
       const i = next++;
       const row = rows[i] as CatalogRow;
-      out[i] = decodeContent(row.contentType, needsBytes(row.contentType) ? await reader.read(row) : null);
+      if (!needsBytes(row.contentType)) {
+        out[i] = decodeContent(row.contentType, null);
+        continue;
+      }
+      const bytes = await reader.read(row);
+      read?.(row, bytes);
+      out[i] = decodeContent(row.contentType, bytes);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, rows.length) }, worker));

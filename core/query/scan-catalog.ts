@@ -5,6 +5,7 @@ import type {
   CatalogReader,
   CatalogRow,
   CatalogSlice,
+  KeptRow,
 } from "../ports/catalog.ts";
 
 export const SCAN_PAGE_SIZE = 1000;
@@ -24,6 +25,11 @@ function* pages<R>(read: (after: CatalogCursor | null) => CatalogPage<R>): Gener
 /** Pages of rows matching `filter`, in the order they were last written. */
 export function scanCatalog(catalog: CatalogReader, filter: CatalogFilter): Generator<CatalogRow[]> {
   return pages((after) => catalog.scan(filter, after, SCAN_PAGE_SIZE));
+}
+
+/** Pages of rows matching `filter` with the content the catalog keeps for them, in the order they were last written. */
+export function scanCatalogKept(catalog: CatalogReader, filter: CatalogFilter): Generator<KeptRow[]> {
+  return pages((after) => catalog.scanKept(filter, after, SCAN_PAGE_SIZE));
 }
 
 /** Pages of `fields` of the rows matching `filter`, in the order they were last written. */

@@ -8,6 +8,22 @@ import { INDEX_PREFIX, type IndexMeta, META_KEY } from "./sync-index.ts";
  */
 export const SHARD_GRACE_MS = 60 * 60 * 1000;
 export const MAX_SHARD_DELETIONS = 100;
+/**
+ * A commit lists `_index/` only once this many shards were replaced since the last sweep: most
+ * commits replace one or two shards, so a sweep costs a listing every several commits, not one per
+ * commit, and what is left between sweeps stays small.
+ */
+export const SWEEP_AFTER = 16;
+
+/**
+ * Whether the commit that replaced `replaced` shards on top of `owed` sweeps, and what its meta
+ * then owes: nothing after a sweep (what the sweep leaves, too young or over its cap, is found by a
+ * later one, which lists everything).
+ */
+export function sweepDue(owed: number, replaced: number): { sweep: boolean; unswept: number } {
+  const unswept = owed + replaced;
+  return unswept >= SWEEP_AFTER ? { sweep: true, unswept: 0 } : { sweep: false, unswept };
+}
 
 /** A listed object under `_index/`, its key relative to the namespace root. */
 export interface ListedObject {

@@ -27,6 +27,11 @@ export interface IndexMeta {
   commitSeq: number;
   partitions: Map<string, PartitionRef>;
   committedAt: string;
+  /**
+   * Shards replaced (or written and never named) since the last sweep of `_index/`: a commit sweeps
+   * only once there are enough to sweep (docs/architecture.md, "Old shards"). Absent: none known.
+   */
+  unswept?: number;
 }
 
 export interface Rejected {
@@ -54,6 +59,7 @@ export function serializeMeta(meta: IndexMeta): string {
     commitSeq: meta.commitSeq,
     partitions,
     committedAt: meta.committedAt,
+    ...(meta.unswept ? { unswept: meta.unswept } : {}),
   });
 }
 
@@ -85,6 +91,9 @@ export function parseMeta(text: string): IndexMeta | string {
     commitSeq: doc.commitSeq as number,
     partitions,
     committedAt: typeof doc.committedAt === "string" ? doc.committedAt : "",
+    ...(Number.isSafeInteger(doc.unswept) && (doc.unswept as number) > 0
+      ? { unswept: doc.unswept as number }
+      : {}),
   };
 }
 

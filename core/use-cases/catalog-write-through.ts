@@ -3,6 +3,7 @@ import { toCatalogRow } from "../catalog-row.ts";
 import type { DataMetadata, DataNameKey, ModelKey } from "../data-record.ts";
 import type { CatalogNameKey, CatalogWriter, CompactionStats } from "../ports/catalog.ts";
 import type { DataRepository } from "../ports/data-repository.ts";
+import { keptContentOf } from "../query/kept-content.ts";
 
 export interface CatalogWriteThroughDeps {
   /** Opened on the first change, once: commands that change nothing never open the catalog. */
@@ -31,12 +32,17 @@ export class CatalogWriteThrough {
 
   /**
    * A version was written: it is its name's latest. A tombstone (`lifecycle: "deleted"`, as a
-   * rename leaves under the old name) takes the name out instead, as a backfill skips it.
+   * rename leaves under the old name) takes the name out instead, as a backfill skips it. The
+   * catalog keeps `content`, when given and small enough, where queries read it without opening
+   * the version (docs/architecture.md, "Kept content").
    */
-  async written(model: ModelKey, meta: DataMetadata): Promise<void> {
+  async written(model: ModelKey, meta: DataMetadata, content?: Uint8Array): Promise<void> {
     const catalog = await this.#catalog();
     if (meta.lifecycle === "deleted") catalog.replaceName(this.#nameKey(model, meta.name), []);
-    else catalog.addVersion(toCatalogRow(this.namespace, model, meta, true));
+    else {
+      const row = toCatalogRow(this.namespace, model, meta, true);
+      catalog.addVersion(row, keptContentOf(row.contentType, row.size, content ?? null));
+    }
   }
 
   /** One version was deleted: the highest one left becomes the latest. */

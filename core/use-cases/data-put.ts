@@ -78,7 +78,7 @@ export async function dataPut(deps: DataPutDeps, input: DataPutInput): Promise<D
         tags: { ...input.tags, type: input.kind, specName: input.spec ?? input.name, modelName: model.name },
         ownerDefinition: owner,
       });
-      await deps.catalog.written(model, written);
+      await deps.catalog.written(model, written, content);
       return written;
     },
     "data put",
@@ -101,6 +101,9 @@ async function resolveOrCreateModel(
     const found = await models.resolve(ref, type);
     if (found) return found;
     const others = await models.named(ref);
+    // Another writer may have created this very model since `resolve` looked: it is the one.
+    const created = others.find((m) => m.type === type);
+    if (created) return created;
     if (others.length > 0) throw typeConflict(ref, type, others);
     return models.create(ref, type);
   }

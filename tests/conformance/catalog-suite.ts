@@ -440,6 +440,79 @@ export function catalogConformance(name: string, make: () => Promise<CatalogFixt
       expect(catalog.changeCursor("security")).toBeNull();
     });
 
+    describe("kept content", () => {
+      const bytes = (text: string) => new TextEncoder().encode(text);
+      /** Each row's kept content as text ("-" for none), keyed `name@version`, in scan order. */
+      const keptOf = (filter: CatalogFilter = {}) =>
+        catalog
+          .scanKept(filter, null, 1000)
+          .rows.map(
+            ({ row, content }) =>
+              `${row.dataName}@${row.version}=${content === null ? "-" : new TextDecoder().decode(content)}`,
+          );
+
+      test("addVersion keeps the content given; scanKept pages like scan and scan is unchanged", () => {
+        catalog.addVersion(catalogRow({ dataName: "a" }), bytes('{"n":1}'));
+        catalog.addVersion(catalogRow({ dataName: "b" }));
+        catalog.addVersion(catalogRow({ dataName: "c" }), null);
+        expect(keptOf()).toEqual(['a@1={"n":1}', "b@1=-", "c@1=-"]);
+        expect(keptOf({ dataName: "a" })).toEqual(['a@1={"n":1}']);
+        const first = catalog.scanKept({}, null, 2);
+        expect(first.rows.map(({ row }) => row)).toEqual(catalog.scan({}, null, 2).rows);
+        expect(catalog.scanKept({}, first.next, 2).rows.map(({ row }) => row.dataName)).toEqual(["c"]);
+      });
+
+      test("keepContent lands on the row as read, never on one rewritten or removed since", () => {
+        const a = catalogRow({ dataName: "a" });
+        const b = catalogRow({ dataName: "b" });
+        const gone = catalogRow({ dataName: "gone" });
+        for (const row of [a, b, gone]) catalog.addVersion(row);
+        catalog.replaceName(nameOf(b), [{ ...b, createdAt: "2026-02-02T00:00:00.000Z" }]);
+        catalog.replaceName(nameOf(gone), []);
+        catalog.keepContent([
+          { row: a, content: bytes("A") },
+          { row: b, content: bytes("B") },
+          { row: gone, content: bytes("G") },
+        ]);
+        expect(keptOf()).toEqual(["a@1=A", "b@1=-"]);
+        expect(countRows(catalog)).toBe(2);
+      });
+
+      test("a version removed, its name replaced or deleted, or written again drops what was kept", () => {
+        const v1 = catalogRow({ version: 1 });
+        const v2 = catalogRow({ version: 2 });
+        catalog.addVersion(v1, bytes("1"));
+        catalog.addVersion(v2, bytes("2"));
+        catalog.addVersion(catalogRow({ dataName: "other" }), bytes("o"));
+        catalog.removeVersion({ ...mainKey(), version: 2 });
+        expect(keptOf()).toEqual(["main@1=1", "other@1=o"]);
+        catalog.addVersion(v2, bytes("2"));
+        catalog.addVersion(v2);
+        expect(keptOf({ dataName: "main" })).toEqual(["main@1=1", "main@2=-"]);
+        catalog.replaceName(mainKey(), [{ ...v1, isLatest: true }]);
+        expect(keptOf({ dataName: "main" })).toEqual(["main@1=-"]);
+        catalog.replaceName(mainKey("other"), []);
+        catalog.addVersion(catalogRow({ dataName: "other" }));
+        expect(keptOf({ dataName: "other" })).toEqual(["other@1=-"]);
+      });
+
+      test("a rebuild and a foreign pull write their rows with nothing kept", async () => {
+        catalog.addVersion(catalogRow({ dataName: "own" }), bytes("x"));
+        catalog.addVersion(catalogRow({ namespace: "infra", dataName: "theirs" }), bytes("y"));
+        await catalog.replaceNamespace("", inBatches([catalogRow({ dataName: "own" })]));
+        catalog.replaceForeign("infra", [catalogRow({ dataName: "theirs" })], "2026-01-01T00:00:00.000Z");
+        expect(keptOf().sort()).toEqual(["own@1=-", "theirs@1=-"]);
+      });
+
+      test("the kept bytes come back as given, and a caller's copy cannot change them", () => {
+        const given = new Uint8Array([0, 255, 10, 0x7b]);
+        catalog.addVersion(catalogRow(), given);
+        given[0] = 9;
+        const [kept] = catalog.scanKept({}, null, 10).rows;
+        expect([...(kept?.content ?? [])]).toEqual([0, 255, 10, 0x7b]);
+      });
+    });
+
     test("compact keeps the rows", () => {
       seedRows(
         catalog,

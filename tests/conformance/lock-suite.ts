@@ -563,6 +563,47 @@ export function lockConformance(name: string, makeStore: (clock: Clock) => Promi
         expect((await writer.inspectAll()).models).toEqual([]);
       });
 
+      test("withModels looks at the global lease only after writing its model lease, once per model", async () => {
+        const seen: string[] = [];
+        const global = globalLockKey("ns");
+        const model = modelLockKey("ns", "t", "1");
+        const recording = passThrough(world.store, {
+          get: (key, signal) => {
+            seen.push(`get ${key}`);
+            return world.store.get(key, signal);
+          },
+          put: (key, body, when, signal) => {
+            seen.push(`put ${key}`);
+            return world.store.put(key, body, when, signal);
+          },
+        });
+        const writer = world.coordinator({ store: recording });
+        expect(await writer.withModels([{ type: "t", id: "1" }], async () => "ran")).toBe("ran");
+        const reads = seen.filter((op) => op === `get ${global}`);
+        expect(reads).toHaveLength(1);
+        expect(seen.indexOf(`get ${global}`)).toBeGreaterThan(seen.indexOf(`put ${model}`));
+        expect(seen.indexOf(`put ${model}`)).toBeGreaterThan(-1);
+      });
+
+      test("a structural command that takes the global lease after a writer's check drains that writer", async () => {
+        const writer = world.coordinator();
+        const order: string[] = [];
+        let structural: Promise<string> | undefined;
+        const running = writer.withModels([{ type: "t", id: "1" }], async () => {
+          structural = world.coordinator().withStructural(async () => {
+            order.push("structural");
+            return "structural";
+          });
+          await world.clock.advance(3000);
+          order.push("writer");
+          return "writer";
+        });
+        expect(await running).toBe("writer");
+        await world.clock.advance(2000);
+        expect(await structural).toBe("structural");
+        expect(order).toEqual(["writer", "structural"]);
+      });
+
       test("withModels times out on a live global lease, naming its holder", async () => {
         const globalLease = await world.coordinator().globalLock().acquire();
         const running = swampFailure(

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, test } from "bun:test";
+import { SWEEP_AFTER } from "../../core/sync/shard-collection.ts";
 import { parseMeta } from "../../core/sync/sync-index.ts";
 import { FakeTimeStore } from "../support/fake-time-store.ts";
 import { keysOf, META, MODEL_1, type SyncStoreFixture } from "../support/sync-machine.ts";
@@ -27,15 +28,15 @@ export function shardCollectionConformance(name: string, makeStore: () => Promis
       timed = new FakeTimeStore(world.store, world.clock);
     });
 
-    test("a push deletes unreferenced shards past the grace period; never a referenced, young or foreign one", async () => {
+    test("a push sweeps once enough shards were replaced: old unreferenced ones go; never a referenced, young or foreign one", async () => {
       const a = await machine();
       await a.write(`${MODEL_1}/web/state`, "model");
-      for (const n of [1, 2, 3]) {
+      const pushFiles = async (n: number) => {
         await a.write("files/x", `v${n}`);
         await a.engine.pushChanged();
         await world.clock.advance(60_000);
-      }
-      // Young: every shard stays, referenced or not.
+      };
+      for (const n of [1, 2, 3]) await pushFiles(n);
       const firstThree = await shards();
       expect(firstThree).toHaveLength(4);
       await timed.put("_index/notes.txt", new TextEncoder().encode("not a shard"));
@@ -44,22 +45,33 @@ export function shardCollectionConformance(name: string, makeStore: () => Promis
       // A concurrent committer's shard, written but not yet named by a meta.
       const pending = "_index/files.00000000000000aa.json";
       await timed.put(pending, new TextEncoder().encode('{"version":1,"entries":{}}'));
-      await a.write("files/x", "v4");
-      await a.engine.pushChanged();
+      // Push n replaces the n-1 th `files` shard: no sweep until SWEEP_AFTER were replaced.
+      for (let n = 4; n <= SWEEP_AFTER; n++) await pushFiles(n);
+      const unswept = await shards();
+      expect(unswept).toHaveLength(1 + SWEEP_AFTER + 2);
+      expect(firstThree.every((key) => unswept.includes(key))).toBe(true);
 
+      await pushFiles(SWEEP_AFTER + 1);
       const left = await shards();
       const named = await referenced();
-      expect(left).toEqual([...named, pending, "_index/notes.txt"].sort());
-      // The model's shard is old but referenced; the three superseded `files` shards went.
-      expect(named.filter((key) => firstThree.includes(key))).toHaveLength(1);
+      // The model's shard is old but referenced; the three old superseded `files` shards went; the
+      // young superseded ones, the pending one and the foreign object stay.
       expect(firstThree.filter((key) => left.includes(key))).toEqual(
         named.filter((key) => firstThree.includes(key)),
       );
+      expect(named.filter((key) => firstThree.includes(key))).toHaveLength(1);
+      const young = unswept.filter((key) => !firstThree.includes(key));
+      expect(left).toEqual([...new Set([...named, ...young])].sort());
+      expect(left).toContain(pending);
+      expect(left).toContain("_index/notes.txt");
 
       const b = await machine();
       const pulled = await b.engine.pullChanged();
       expect(pulled.rejected).toEqual([]);
-      expect([await b.read("files/x"), await b.read(`${MODEL_1}/web/state`)]).toEqual(["v4", "model"]);
+      expect([await b.read("files/x"), await b.read(`${MODEL_1}/web/state`)]).toEqual([
+        `v${SWEEP_AFTER + 1}`,
+        "model",
+      ]);
     });
   });
 }

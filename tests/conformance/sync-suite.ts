@@ -195,6 +195,61 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       expect(counting.total()).toBe(0);
     });
 
+    test("a push after a pull commits on the meta the pull read, without reading it again", async () => {
+      const a = await machine();
+      await a.write(`${MODEL_1}/web/state`, "1");
+      await a.engine.pushChanged();
+      const metaOps: string[] = [];
+      const watching = passThrough(world.store, {
+        get: (key, signal) => {
+          if (key === META) metaOps.push("get");
+          return world.store.get(key, signal);
+        },
+        put: (key, body, when, signal) => {
+          if (key === META) metaOps.push("put");
+          return world.store.put(key, body, when, signal);
+        },
+      });
+      a.engine = a.engineOver(watching);
+      await a.engine.pullChanged();
+      await a.write(`${MODEL_1}/web/state`, "2");
+      expect((await a.engine.pushChanged()).uploaded).toBe(1);
+      expect(metaOps).toEqual(["get", "put"]);
+    });
+
+    test("a commit that landed between the pull and the push is read again and merged, never overwritten", async () => {
+      const a = await machine();
+      const b = await machine();
+      await a.write(`${MODEL_1}/web/state`, "1");
+      await a.engine.pushChanged();
+      await a.engine.pullChanged();
+      await b.engine.pullChanged();
+      await b.write(`${MODEL_2}/db/state`, "7");
+      await b.engine.pushChanged();
+      await a.write(`${MODEL_1}/web/state`, "2");
+      expect((await a.engine.pushChanged()).uploaded).toBe(1);
+      const c = await machine();
+      await c.engine.pullChanged();
+      expect([await c.read(`${MODEL_1}/web/state`), await c.read(`${MODEL_2}/db/state`)]).toEqual(["2", "7"]);
+    });
+
+    test("an index that went back between the pull and the push is never committed over", async () => {
+      const a = await machine();
+      await a.write(`${MODEL_1}/web/state`, "1");
+      await a.engine.pushChanged();
+      await a.write(`${MODEL_2}/db/state`, "1");
+      await a.engine.pushChanged();
+      await a.engine.pullChanged();
+      const replaced = await world.store.get(META);
+      const older = JSON.parse(new TextDecoder().decode(replaced?.body));
+      older.commitSeq = 1;
+      const body = new TextEncoder().encode(JSON.stringify(older));
+      await world.store.put(META, body, { version: replaced?.version ?? "" });
+      await a.write(`${MODEL_1}/web/state`, "2");
+      expect((await swampFailure(a.engine.pushChanged())).code).toBe("index_regressed");
+      expect(JSON.parse(new TextDecoder().decode((await world.store.get(META))?.body)).commitSeq).toBe(1);
+    });
+
     test("concurrent pushes to different partitions both land (the meta commit retries and merges)", async () => {
       const a = await machine();
       const b = await machine();

@@ -32,10 +32,9 @@ async function freePort(): Promise<number> {
 /**
  * Starts moto's S3 server (serialized: moto_serial.py) and waits until `GET /moto-api/` answers. Throws when it
  * cannot start, so the test that needs it fails rather than skips. Call `stop()` in `afterAll`.
- * `port`: the one a stopped server used, to start it again there (a free one by default).
  */
-export async function startMoto(port?: number): Promise<MotoServer> {
-  port ??= await freePort();
+export async function startMoto(): Promise<MotoServer> {
+  const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const serial = join(import.meta.dir, "moto_serial.py");
   const proc = Bun.spawn(["python3", serial, "127.0.0.1", String(port)], {

@@ -25,4 +25,25 @@ describe("TrackedStore.settle", () => {
     expect(store.inflight).toBe(0);
     expect(await call).toBeNull();
   });
+
+  test("waits for a listing's page however many turns it takes", async () => {
+    const inner = new MemoryObjectStore(new FakeClock());
+    await inner.put("a", new Uint8Array([1]));
+    const slow = Object.assign(Object.create(inner) as MemoryObjectStore, {
+      list: async function* (prefix: string) {
+        await afterTurns(300_000);
+        yield* inner.list(prefix);
+      },
+    });
+    const store = new TrackedStore(slow);
+    const keys: string[] = [];
+    const reading = (async () => {
+      for await (const info of store.view().list("")) keys.push(info.key);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    await store.settle();
+    expect(store.inflight).toBe(0);
+    await reading;
+    expect(keys).toEqual(["a"]);
+  });
 });

@@ -44,7 +44,7 @@ export class TrackedStore implements ObjectStore {
   }
 
   #parent: TrackedStore | undefined;
-  /** Calls in flight (a listing being read has no single promise: it counts in `inflight` only). */
+  /** Calls in flight: each request's promise, and each item a listing waits for. */
   readonly #calls = new Set<Promise<unknown>>();
 
   head(key: string, signal?: AbortSignal): Promise<ObjectInfo | null> {
@@ -69,12 +69,21 @@ export class TrackedStore implements ObjectStore {
     });
   }
 
+  /** A listing counts as in flight from its first page to its end; each page it waits for is a call. */
   async *list(prefix: string, after?: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
+    const pages = this.inner.list(prefix, after, signal)[Symbol.asyncIterator]();
     this.#count(1);
     try {
-      yield* this.inner.list(prefix, after, signal);
+      for (;;) {
+        const next = pages.next();
+        this.#remember(next);
+        const step = await next;
+        if (step.done) return;
+        yield step.value;
+      }
     } finally {
       this.#count(-1);
+      await pages.return?.();
     }
   }
 

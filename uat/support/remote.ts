@@ -3,7 +3,6 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  ListBucketsCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -15,9 +14,10 @@ import {
   type GcsTestServerOptions,
   startGcsTestServer,
 } from "../../tests/support/gcs-test-server.ts";
-import { type MotoServer, startMoto } from "../../tests/support/moto-server.ts";
+import { startMoto } from "../../tests/support/moto-server.ts";
 import { afterThisFile } from "./cleanup.ts";
 import type { Env } from "./swamp.ts";
+import { startTcpGate } from "./tcp-gate.ts";
 
 export type RemoteKind = "s3" | "gcs";
 export const REMOTE_KINDS: readonly RemoteKind[] = ["s3", "gcs"];
@@ -75,30 +75,35 @@ const bucketName = () => `uat-${process.pid}-${++buckets}-${crypto.randomUUID().
  * Starts the server for `kind`; stopped after the file. Throws (never skips) if it cannot start.
  * `gcs` options shape the GCS test server's answers (ignored for s3).
  */
-export async function startRemote(kind: RemoteKind, gcs: GcsTestServerOptions = {}): Promise<RemoteServer> {
-  const server = kind === "s3" ? s3Server(await startMoto()) : gcsServer(await startGcsTestServer(gcs));
+export async function startRemote(
+  kind: RemoteKind,
+  gcs: GcsTestServerOptions = {},
+  options: { outages?: boolean } = {},
+): Promise<RemoteServer> {
+  const server =
+    kind === "s3" ? await s3Server(options.outages === true) : gcsServer(await startGcsTestServer(gcs));
   afterThisFile(() => server.stop());
   return server;
 }
 
-function s3Server(started: MotoServer): RemoteServer {
-  let moto: MotoServer | null = started;
+/**
+ * moto, behind a TCP gate when the test takes the store down and back (`outages`): moto keeps
+ * its objects in memory, so an outage must not stop it.
+ */
+async function s3Server(outages: boolean): Promise<RemoteServer> {
+  const started = await startMoto();
+  const gate = outages ? await startTcpGate(started.port) : null;
+  const front = gate ?? started;
   const client = new S3Client({
     endpoint: started.endpoint,
     forcePathStyle: true,
     region: "us-east-1",
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   });
-  // moto keeps everything in memory: what a stopped server held, put back when it restarts.
-  let kept: Map<string, Map<string, Uint8Array>> | null = null;
-  const running = () => {
-    if (moto === null) throw new Error("the S3 server is stopped: restart() it first");
-    return moto;
-  };
   return {
     kind: "s3",
-    endpoint: started.endpoint,
-    port: started.port,
+    endpoint: gate?.url ?? started.endpoint,
+    port: front.port,
     env: AWS_ENV,
     setupArgs: (bucket, options = {}) => [
       "datastore",
@@ -110,7 +115,7 @@ function s3Server(started: MotoServer): RemoteServer {
       "--region",
       "us-east-1",
       "--endpoint",
-      options.endpoint ?? started.endpoint,
+      options.endpoint ?? gate?.url ?? started.endpoint,
       "--force-path-style",
     ],
     async createBucket() {
@@ -118,34 +123,21 @@ function s3Server(started: MotoServer): RemoteServer {
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return s3Bucket(client, name);
     },
-    reset: () => running().reset(),
+    reset: () => started.reset(),
     async stopServing() {
-      const server = running();
-      kept = new Map();
-      for (const { Name } of (await client.send(new ListBucketsCommand({}))).Buckets ?? []) {
-        if (Name === undefined) continue;
-        const bucket = s3Bucket(client, Name);
-        const objects = new Map<string, Uint8Array>();
-        for (const key of await bucket.keys()) objects.set(key, (await bucket.get(key)) ?? new Uint8Array());
-        kept.set(Name, objects);
-      }
-      moto = null;
-      await server.stop();
+      if (!gate)
+        throw new Error("start the S3 server with startRemote('s3', {}, { outages: true }) to take it down");
+      await gate.close();
     },
     async restart() {
-      if (moto !== null) throw new Error("the S3 server is running: stopServing() it first");
-      moto = await startMoto(started.port);
-      for (const [name, objects] of kept ?? []) {
-        await client.send(new CreateBucketCommand({ Bucket: name }));
-        const bucket = s3Bucket(client, name);
-        for (const [key, body] of objects) await bucket.put(key, body);
-      }
-      kept = null;
+      if (!gate)
+        throw new Error("start the S3 server with startRemote('s3', {}, { outages: true }) to take it down");
+      await gate.open();
     },
     async stop() {
       client.destroy();
-      await moto?.stop();
-      moto = null;
+      await gate?.stop();
+      await started.stop();
     },
   };
 }

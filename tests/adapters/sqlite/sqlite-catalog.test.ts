@@ -62,6 +62,7 @@ const VERSION_4_COLUMNS = [
 const TABLE_OF_VERSION = [
   { version: "4", columns: VERSION_4_COLUMNS },
   { version: "5", columns: VERSION_4_COLUMNS },
+  { version: "6", columns: [...VERSION_4_COLUMNS, "kept_content BLOB"] },
 ];
 
 describe("SqliteCatalog", () => {
@@ -109,7 +110,10 @@ describe("SqliteCatalog", () => {
       dflt_value: string | null;
     }[];
     db.close();
-    expect(columns.map((c) => c.name)).toEqual(CATALOG_FIELDS.map((field) => CATALOG_COLUMNS[field].sql));
+    expect(columns.map((c) => c.name)).toEqual([
+      ...CATALOG_FIELDS.map((field) => CATALOG_COLUMNS[field].sql),
+      "kept_content",
+    ]);
     // Catalogs on disk keep the table they were created with: other columns need another version.
     const described = columns.map(
       (c) =>
@@ -288,8 +292,9 @@ describe("SqliteCatalog", () => {
     await populate(first, [catalogRow()]);
     first.addVersion(catalogRow({ namespace: "infra", dataName: "theirs" }));
     first.close();
-    // What version 4 left: one populated mark and one cursor for the whole catalog.
+    // What version 4 left: its table, one populated mark and one cursor for the whole catalog.
     const db = new Database(dbPath);
+    db.run("ALTER TABLE catalog DROP COLUMN kept_content");
     db.run("DELETE FROM catalog_meta WHERE key <> 'schema_version'");
     db.run("UPDATE catalog_meta SET value = '4' WHERE key = 'schema_version'");
     db.run("INSERT INTO catalog_meta (key, value) VALUES ('populated', 'true'), ('change_cursor', 'c-old')");
@@ -305,6 +310,32 @@ describe("SqliteCatalog", () => {
     expect(check.query("SELECT key, value FROM catalog_meta").all()).toEqual([
       { key: "schema_version", value: CATALOG_SCHEMA_VERSION },
     ]);
+    check.close();
+  });
+
+  test("a version 5 catalog keeps its rows, marks and cursors, and gains the kept content column", async () => {
+    const first = await SqliteCatalog.open(dbPath, { clock });
+    await populate(first, [catalogRow()]);
+    first.setChangeCursor("", "c-5");
+    first.close();
+    const db = new Database(dbPath);
+    db.run("ALTER TABLE catalog DROP COLUMN kept_content");
+    db.run("UPDATE catalog_meta SET value = '5' WHERE key = 'schema_version'");
+    db.close();
+    const catalog = await SqliteCatalog.open(dbPath, { clock });
+    expect(catalog.isPopulated("")).toBe(true);
+    expect(catalog.changeCursor("")).toBe("c-5");
+    const [kept] = catalog.scanKept({}, null, 10).rows;
+    expect(kept).toEqual({ row: catalogRow(), content: null });
+    catalog.keepContent([{ row: catalogRow(), content: new TextEncoder().encode('{"n":1}') }]);
+    expect(new TextDecoder().decode(catalog.scanKept({}, null, 10).rows[0]?.content ?? undefined)).toBe(
+      '{"n":1}',
+    );
+    catalog.close();
+    const check = new Database(dbPath);
+    expect(check.query("SELECT value FROM catalog_meta WHERE key = 'schema_version'").get()).toEqual({
+      value: CATALOG_SCHEMA_VERSION,
+    });
     check.close();
   });
 

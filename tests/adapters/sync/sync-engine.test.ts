@@ -8,6 +8,7 @@ import { CacheFiles } from "../../../adapters/sync/cache-files.ts";
 import { SyncEngine } from "../../../adapters/sync/sync-engine.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
 import { causeChain } from "../../../core/errors.ts";
+import { SWEEP_AFTER } from "../../../core/sync/shard-collection.ts";
 import { processTempName } from "../../../core/temp-files.ts";
 import { entryFor } from "../../support/broken-shard.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -256,8 +257,11 @@ describe("SyncEngine", () => {
     await b.write("logs/z", "z");
     await b.sync.pushChanged();
     await a.sync.pullChanged();
-    await a.write("files/x", "1");
-    await a.sync.pushChanged();
+    // Enough replaced `files` shards that a's next commit sweeps (docs/architecture.md, "Old shards").
+    for (let n = 0; n < SWEEP_AFTER; n++) {
+      await a.write("files/x", `1.${n}`);
+      await a.sync.pushChanged();
+    }
     await clock.advance(2 * HOUR);
     // b never read the `files` shard, so its push reads it as its base: a commits first and collects it.
     const meta = JSON.parse(new TextDecoder().decode((await store.get("_index/_meta.json"))?.body));

@@ -6,6 +6,7 @@ import type {
   CatalogPage,
   CatalogRow,
   CatalogSlice,
+  KeptRow,
 } from "../../../core/ports/catalog.ts";
 import { type QueryOutcome, runQuery } from "../../../core/query/query-engine.ts";
 import { planQuery } from "../../../core/query/query-plan.ts";
@@ -180,6 +181,11 @@ class RecordingCatalog extends MemoryCatalog {
   }
   override scan(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<CatalogRow> {
     const page = super.scan(filter, after, limit);
+    this.wholeRows += page.rows.length;
+    return page;
+  }
+  override scanKept(filter: CatalogFilter, after: CatalogCursor | null, limit: number): CatalogPage<KeptRow> {
+    const page = super.scanKept(filter, after, limit);
     this.wholeRows += page.rows.length;
     return page;
   }

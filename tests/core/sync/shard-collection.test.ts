@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { collectableShards, type ListedObject, SHARD_GRACE_MS } from "../../../core/sync/shard-collection.ts";
-import type { IndexMeta } from "../../../core/sync/sync-index.ts";
+import {
+  collectableShards,
+  type ListedObject,
+  SHARD_GRACE_MS,
+  SWEEP_AFTER,
+  sweepDue,
+} from "../../../core/sync/shard-collection.ts";
+import { type IndexMeta, parseMeta, serializeMeta } from "../../../core/sync/sync-index.ts";
 
 const NOW = 10 * SHARD_GRACE_MS;
 const sha = "ab".repeat(32);
@@ -48,5 +54,22 @@ describe("collectableShards", () => {
 
   test("an object written after the store's now (clock skew) is young", () => {
     expect(collectableShards([old("_index/files.5555555555555555.json", -60_000)], meta())).toEqual([]);
+  });
+});
+
+describe("sweepDue", () => {
+  test("a commit sweeps once SWEEP_AFTER shards were replaced since the last sweep, then owes nothing", () => {
+    expect(sweepDue(0, 1)).toEqual({ sweep: false, unswept: 1 });
+    expect(sweepDue(SWEEP_AFTER - 2, 1)).toEqual({ sweep: false, unswept: SWEEP_AFTER - 1 });
+    expect(sweepDue(SWEEP_AFTER - 1, 1)).toEqual({ sweep: true, unswept: 0 });
+    expect(sweepDue(0, SWEEP_AFTER + 40)).toEqual({ sweep: true, unswept: 0 });
+  });
+
+  test("the meta carries the count; a meta without it (older builds) owes nothing", () => {
+    const owed = parseMeta(serializeMeta({ ...meta("_index/files.0123456789abcdef.json"), unswept: 5 }));
+    expect(typeof owed === "string" ? owed : owed.unswept).toBe(5);
+    const none = parseMeta(serializeMeta(meta("_index/files.0123456789abcdef.json")));
+    expect(typeof none === "string" ? none : none.unswept).toBeUndefined();
+    expect(serializeMeta(meta())).not.toContain("unswept");
   });
 });

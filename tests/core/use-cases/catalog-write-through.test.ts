@@ -57,6 +57,28 @@ describe("CatalogWriteThrough", () => {
     expect(rowsOf(catalog)).toEqual([["main", 1, true]]);
   });
 
+  test("a written version keeps its content when given, textual and of its size, for queries", async () => {
+    const { repo, catalog, through } = setup();
+    const json = bytes('{"n":1}');
+    await through.written(VPC, await repo.write(VPC, "kept", json, manualVersion()), json);
+    await through.written(VPC, await repo.write(VPC, "unknown", json, manualVersion()));
+    const binary = { ...manualVersion(), contentType: "application/octet-stream" };
+    await through.written(VPC, await repo.write(VPC, "binary", json, binary), json);
+    await through.written(VPC, await repo.write(VPC, "other", json, manualVersion()), bytes("{}"));
+    const kept = catalog
+      .scanKept({}, null, 10)
+      .rows.map(({ row, content }) => [
+        row.dataName,
+        content === null ? null : new TextDecoder().decode(content),
+      ]);
+    expect(kept).toEqual([
+      ["kept", '{"n":1}'],
+      ["unknown", null],
+      ["binary", null],
+      ["other", null],
+    ]);
+  });
+
   test("a tombstone and a deleted name take the name out", async () => {
     const { repo, catalog, through } = setup();
     await through.written(VPC, await repo.write(VPC, "old", bytes("1"), manualVersion()));

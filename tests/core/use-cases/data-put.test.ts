@@ -104,6 +104,23 @@ describe("dataPut", () => {
     expect(await deps.models.named("vpc")).toHaveLength(1);
   });
 
+  test("a model another writer creates between the lookup and the check is the one written to, not a conflict", async () => {
+    const { deps } = setup();
+    const registry = deps.models;
+    // The other writer's definition lands just after this writer's lookup found nothing.
+    const racing = Object.assign(Object.create(registry) as FsModelRegistry, {
+      resolve: async (ref: string, type?: string) => {
+        const found = await registry.resolve(ref, type);
+        if (!found) await registry.create("vpc", "aws/ec2/vpc");
+        return found;
+      },
+    });
+    const written = await dataPut({ ...deps, models: racing }, input());
+    const [model, ...others] = await registry.named("vpc");
+    expect(others).toEqual([]);
+    expect(written.modelId).toBe(model?.id ?? "");
+  });
+
   test("--model-type chooses among models that already share a name", async () => {
     const { deps } = setup();
     await deps.models.create("vpc", "aws/ec2/vpc");
