@@ -37,7 +37,10 @@ function rcloneEnv(endpoint: string, home: string): Record<string, string> {
   };
 }
 
-/** Push `source` (a dir holding the files), then sync it again unchanged, then pull into `work/pulled`. */
+/**
+ * Push `source` (a dir holding the files), sync it again unchanged, pull into `work/pulled`, then
+ * pull again unchanged.
+ */
 export async function benchRclone(
   proxy: CountingProxy,
   bucket: string,
@@ -61,5 +64,11 @@ export async function benchRclone(
   const zeroDiff = await counted(proxy, sync(source, remote));
   const pull = await counted(proxy, sync(remote, pulled));
   expectCount("rclone sync (pull)", countFiles(pulled).files, files);
-  return { push: push.measured, zeroDiff: zeroDiff.measured, pull: pull.measured };
+  const zeroDiffPull = await counted(proxy, sync(remote, pulled));
+  return {
+    push: push.measured,
+    zeroDiff: zeroDiff.measured,
+    pull: pull.measured,
+    zeroDiffPull: zeroDiffPull.measured,
+  };
 }

@@ -1,7 +1,9 @@
 // The remote benchmark's data: exactly FILE_COUNT files of about 1 KB in a repo's `.swamp/data`,
 // shaped as real records so that swamp's pull (which refreshes the catalog) reads them as data.
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+// The repo also holds each name's `latest` marker, as a real one does; markers are derived and
+// never synced (docs/architecture.md), so they are not among the files any client moves.
+import { cpSync, readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
 import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
@@ -9,10 +11,10 @@ import type { ModelDefinition } from "../core/data-record.ts";
 import { forEachConcurrent } from "./seed.ts";
 
 const MODELS = 4;
-const NAMES_PER_MODEL = 100;
+const NAMES_PER_MODEL = 125;
 const VERSIONS = 2;
-/** Each version is a `raw` and a `metadata.yaml`; each name has one `latest` marker. */
-export const FILE_COUNT = MODELS * NAMES_PER_MODEL * (2 * VERSIONS + 1);
+/** Each version is a `raw` and a `metadata.yaml`. */
+export const FILE_COUNT = MODELS * NAMES_PER_MODEL * VERSIONS * 2;
 const RAW_BYTES = 1024;
 /** A tag that brings `metadata.yaml` to about 1 KB too. */
 const METADATA_PADDING = 560;
@@ -57,14 +59,25 @@ export async function seedDataFiles(swampDir: string): Promise<SeededFiles> {
   return { files, bytes, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Regular files and their total size under `dir`. */
+/** A name's `latest` marker: derived, never synced. */
+const isMarker = (path: string) => basename(path) === "latest";
+
+/** Regular files and their total size under `dir`, `latest` markers left out. */
 export function countFiles(dir: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
+    if (!entry.isFile() || isMarker(entry.name)) continue;
     files++;
     bytes += statSync(join(entry.parentPath, entry.name)).size;
   }
   return { files, bytes };
+}
+
+/** Copies the seeded files (no `latest` markers) from `{swampDir}/data` to `{dest}/data`: what the peers move. */
+export function copyDataFiles(swampDir: string, dest: string): void {
+  cpSync(join(swampDir, "data"), join(dest, "data"), {
+    recursive: true,
+    filter: (source) => !isMarker(source),
+  });
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { CountingProxy } from "../uat/support/counting-proxy.ts";
 import type { Command } from "./measure.ts";
 import { counted, expectCount, hermeticEnv } from "./remote-measure.ts";
-import type { Measured } from "./remote-report.ts";
+import type { Measured, Operation } from "./remote-report.ts";
 
 /** Moto takes any credentials. */
 const AWS_ENV = { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
@@ -36,13 +36,6 @@ export function cloneBenchRepo(source: BenchRepo, root: string): BenchRepo {
   return clone;
 }
 
-export interface SwampRuns {
-  push: Measured;
-  zeroDiff: Measured;
-  zeroDiffPull: Measured;
-  pull: Measured;
-}
-
 export interface SwampTarget {
   binary: string;
   proxy: CountingProxy;
@@ -56,7 +49,7 @@ export async function benchSwamp(
   writer: BenchRepo,
   cloneRoot: string,
   files: number,
-): Promise<SwampRuns> {
+): Promise<Record<Operation, Measured>> {
   const swamp = (repo: BenchRepo, args: string[]): Command => ({
     argv: [target.binary, ...args, "--json"],
     cwd: repo.dir,

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 export interface SeenRequest {
   method: string;
   path: string;
+  /** The request body's size as the client declared it (Content-Length; 0 without one). */
+  bytes: number;
   /** Cut by `refuse`: the connection was dropped and the request never reached the server. */
   refused?: boolean;
 }
@@ -43,7 +45,11 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   let refusalStatus: number | undefined;
   let stripped = new Set<string>();
   const server: Server = createServer((req, res) => {
-    const request: SeenRequest = { method: req.method ?? "?", path: req.url ?? "" };
+    const request: SeenRequest = {
+      method: req.method ?? "?",
+      path: req.url ?? "",
+      bytes: Number(req.headers["content-length"] ?? 0) || 0,
+    };
     seen.push(request);
     if (refusing?.(request)) {
       request.refused = true;
