@@ -7,6 +7,8 @@ import type { CountingProxy } from "../uat/support/counting-proxy.ts";
 import { counted, expectCount, hermeticEnv } from "./remote-measure.ts";
 import type { Measured } from "./remote-report.ts";
 import { countFiles } from "./remote-seed.ts";
+// Moto takes any credentials; they reach the store through the SDK's chain, as swamp's do.
+import { AWS_ENV } from "./remote-swamp.ts";
 
 const SCRIPT = join(import.meta.dir, "remote-raw.ts");
 
@@ -18,8 +20,6 @@ export function compileRawLimit(dir: string): string {
   if (built.exitCode !== 0) throw new Error(`compiling ${SCRIPT} failed:\n${built.stderr.toString()}`);
   return outfile;
 }
-/** Moto takes any credentials; they reach the store through the SDK's chain, as swamp's do. */
-const AWS_ENV = { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
 
 /** Push `source` (a dir holding `data/`) to `prefix`, then pull it into `work/pulled`. */
 export async function benchRawLimit(

@@ -9,7 +9,7 @@ import { counted, expectCount, hermeticEnv } from "./remote-measure.ts";
 import type { Measured, Operation } from "./remote-report.ts";
 
 /** Moto takes any credentials. */
-const AWS_ENV = { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
+export const AWS_ENV = { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
 
 /** A repo checkout with its own HOME and SWAMP_HOME (so its own cache). */
 export interface BenchRepo {
