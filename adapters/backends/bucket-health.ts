@@ -2,6 +2,7 @@ import { DeadlineExceeded, exceededDeadline, formatSeconds, unansweredMessage } 
 import { SwampError } from "../../core/errors.ts";
 import type { DatastoreVerifier, HealthResult } from "../../core/ports/datastore-verifier.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { NETWORK_WORDS } from "../store-decorators/plain-failure.ts";
 
 /**
  * A bucket's health: one listing request (a missing bucket or bad credentials fail it), bounded
@@ -36,17 +37,6 @@ function unhealthy(store: string, error: unknown): string {
   return `${store} is not reachable: ${words}. Check the bucket name, endpoint and credentials.`;
 }
 
-/** Network error codes in the words a person uses. */
-const PLAIN_CODES: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset",
-  ETIMEDOUT: "connection timed out",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host not found",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-};
-
 /** The root cause of a failed request in a few words: "connection refused", "no answer within 3 s", or the innermost message. */
 export function plainCause(error: unknown): string {
   const chain: unknown[] = [];
@@ -54,9 +44,9 @@ export function plainCause(error: unknown): string {
   for (const e of chain) {
     if (e instanceof DeadlineExceeded) return `no answer within ${formatSeconds(e.budget.ms)}`;
     const code = (e as { code?: unknown }).code;
-    const named = typeof code === "string" ? PLAIN_CODES[code] : undefined;
-    const found = named ?? Object.keys(PLAIN_CODES).find((c) => (e as Error).message.includes(c));
-    if (found) return named ?? (PLAIN_CODES[found] as string);
+    const named = typeof code === "string" ? NETWORK_WORDS[code] : undefined;
+    const found = named ?? Object.keys(NETWORK_WORDS).find((c) => (e as Error).message.includes(c));
+    if (found) return named ?? (NETWORK_WORDS[found] as string);
   }
   const innermost = chain.at(-1);
   return innermost instanceof Error

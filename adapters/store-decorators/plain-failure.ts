@@ -24,8 +24,18 @@ export interface PlainFailure {
   hint: string;
 }
 
-const REFUSED = new Set(["ECONNREFUSED", "ConnectionRefused"]);
-const DNS = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME"]);
+/** Socket error codes (Node's and Bun's) in the words a person uses; one table for every message. */
+export const NETWORK_WORDS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused",
+  ConnectionRefused: "connection refused",
+  ECONNRESET: "connection reset",
+  ETIMEDOUT: "connection timed out",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host not found",
+  EAI_NONAME: "host not found",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+};
 
 /** Maps an SDK or socket failure to its plain cause: a missing bucket, no connection, no DNS, denied, slow. */
 export function plainFailure(error: unknown, site: StoreSite): PlainFailure {
@@ -39,10 +49,11 @@ export function plainFailure(error: unknown, site: StoreSite): PlainFailure {
       hint: `Create it, or point this repo at another bucket with 'swamp datastore setup ${site.kind} --bucket NAME'.`,
     };
   }
-  if (REFUSED.has(code) || /connection refused/i.test(message)) {
+  const plain = NETWORK_WORDS[code];
+  if (plain === "connection refused" || /connection refused/i.test(message)) {
     return { reason: `Cannot reach ${site.endpoint} (connection refused)`, hint: reachable };
   }
-  if (DNS.has(code) || name === "DNSException") {
+  if (plain === "host not found" || name === "DNSException") {
     return {
       reason: `Cannot find the host of ${site.endpoint} (DNS lookup failed)`,
       hint: `Check the endpoint ('swamp datastore setup ${site.kind} --help' shows how to change it) and this machine's DNS.`,
