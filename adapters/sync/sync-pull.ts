@@ -202,6 +202,8 @@ class Puller {
     const bodies = new Map<string, Uint8Array>();
     let done = 0;
     let bytes = 0;
+    // The phase starts before its first file lands: a step's figures (-v) begin here, not there.
+    if (placeable.length > 0) this.run.progress("download", 0, placeable.length, { bytes });
     await slidingWindow(
       placeable,
       this.parts.config.concurrency.pull,
@@ -264,6 +266,8 @@ class Puller {
     done = 0;
     let bytes = 0;
     const bytesTotal = plan.downloads.reduce((sum, rel) => sum + (remote.get(rel)?.size ?? 0), 0);
+    if (plan.downloads.length > 0)
+      this.run.progress("download", 0, plan.downloads.length, { bytes, bytesTotal });
     await slidingWindow(
       plan.downloads,
       this.parts.config.concurrency.pull,
