@@ -137,3 +137,11 @@ function positiveInt(value: string | undefined): number | undefined {
   const n = Number(value.trim());
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
+
+/**
+ * An index partition with more entries than this is split into hash buckets, each its own shard,
+ * so a put rewrites one bucket, not the whole model (docs/architecture.md, "Split partitions").
+ */
+export const INDEX_SPLIT_ENTRIES = 128;
+/** A catalog export part holds at most about this many rows; a bigger model's part is split by name. */
+export const EXPORT_PART_ROWS = 500;

@@ -1,6 +1,9 @@
+import { gunzipSync, gzipSync } from "node:zlib";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { parseUnit } from "../../core/sync/index-buckets.ts";
 import {
+  bucketShardKey,
   type EntryMap,
   type IndexMeta,
   META_KEY,
@@ -87,8 +90,13 @@ export class RemoteIndex {
   ): Promise<{ entries: EntryMap; rejected: Rejected[] } | { unreadable: string } | null> {
     const object = await this.store.get(this.prefix + ref.key, signal);
     if (object === null) return null;
-    if (sha256Hex(object.body) !== ref.sha256) return { unreadable: "its checksum does not match the meta" };
-    const { text, notUtf8 } = decodeUtf8(object.body);
+    // A bucket's shard is named in the meta by the first 16 hex digits of its hash only.
+    const sha256 = sha256Hex(object.body);
+    if (ref.sha256.length < 16 || !sha256.startsWith(ref.sha256))
+      return { unreadable: "its checksum does not match the meta" };
+    const bytes = isBucket(partition) ? gunzipped(object.body) : object.body;
+    if (bytes === null) return { unreadable: "not gzipped" };
+    const { text, notUtf8 } = decodeUtf8(bytes);
     const shard = parseShard(text, partition, { notUtf8, scope: scopeOf(this.prefix) });
     return typeof shard === "string" ? { unreadable: shard } : shard;
   }
@@ -98,15 +106,18 @@ export class RemoteIndex {
    * (an existing one is this write's own, landed by a retried request).
    */
   async writeShard(partition: string, entries: EntryMap, signal?: AbortSignal): Promise<PartitionRef> {
-    const body = serializeShard(entries, this.newId());
+    const text = new TextEncoder().encode(serializeShard(entries, this.newId()));
+    // Only builds that read split partitions read buckets, so theirs may be gzipped.
+    const body = isBucket(partition) ? gzipSync(text) : text;
     const sha256 = sha256Hex(body);
-    const ref = { key: shardKey(partition, sha256), sha256, entries: entries.size };
-    const result = await this.store.put(
-      this.prefix + ref.key,
-      new TextEncoder().encode(body),
-      { absent: true },
-      signal,
-    );
+    const ref = isBucket(partition)
+      ? {
+          key: bucketShardKey(partition, sha256.slice(0, 16)),
+          sha256: sha256.slice(0, 16),
+          entries: entries.size,
+        }
+      : { key: shardKey(partition, sha256), sha256, entries: entries.size };
+    const result = await this.store.put(this.prefix + ref.key, body, { absent: true }, signal);
     if (!result.ok && result.reason !== "exists") {
       throw new SwampError(
         "sync_failed",
@@ -126,6 +137,18 @@ export class RemoteIndex {
       signal,
     );
     return result.ok ? result.version : null;
+  }
+}
+
+function isBucket(unit: string): boolean {
+  return parseUnit(unit).buckets > 1;
+}
+
+function gunzipped(bytes: Uint8Array): Uint8Array | null {
+  try {
+    return gunzipSync(bytes);
+  } catch {
+    return null;
   }
 }
 
