@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryObjectStore } from "../../../adapters/memory/memory-object-store.ts";
+import { surveyBucket } from "../../../adapters/sync/bucket-survey.ts";
+import { indexFindings } from "../../../core/doctor/index-findings.ts";
 import { bucketOf, parseUnit } from "../../../core/sync/index-buckets.ts";
 import { type IndexMeta, parseMeta } from "../../../core/sync/sync-index.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -191,5 +193,27 @@ describe('split index partitions (docs/architecture.md, "Split partitions")', ()
     const pulled = await b.engine.pullChanged();
     expect(pulled.downloaded).toBe(60);
     expect(pulled.rejected).toEqual([]);
+  });
+
+  test("doctor's survey reads every bucket: a healthy split index has no finding, a lost bucket shard is named", async () => {
+    const a = await world.machine();
+    await putRecords(a, MODEL_1, 1, 30);
+    await a.engine.pushChanged();
+    await world.clock.advance(2 * 60 * 60 * 1000);
+    const findings = async () => {
+      const survey = await surveyBucket(world.store, "", new AbortController().signal);
+      return indexFindings({
+        prefix: "",
+        ...survey,
+        known: { commitSeq: 0, partitions: [] },
+        graceMs: 60_000,
+        cacheHolds: () => true,
+      });
+    };
+    expect(await findings()).toEqual([]);
+    const bucket = [...(await meta()).partitions.values()].find((ref) => ref.key.endsWith(".json.gz"));
+    if (bucket === undefined) throw new Error("no bucket shard");
+    await world.store.delete(bucket.key);
+    expect((await findings()).map((f) => [f.code, f.subject])).toEqual([["index_shard_missing", bucket.key]]);
   });
 });
