@@ -25,6 +25,7 @@ import { hostileKeyConformance } from "./sync-hostile-suite.ts";
 import { lazyConformance } from "./sync-lazy-suite.ts";
 import { scopeConformance } from "./sync-scope-suite.ts";
 import { shardCollectionConformance } from "./sync-shards-suite.ts";
+import { splitConformance } from "./sync-split-suite.ts";
 import { versionConformance } from "./sync-versions-suite.ts";
 
 /** A store whose `put` fails on every `every`-th call while `armed`. */
@@ -436,6 +437,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
   versionConformance(name, makeStore);
   hostileKeyConformance(name, makeStore);
   shardCollectionConformance(name, makeStore);
+  splitConformance(name, makeStore);
   scopeConformance(name, makeStore);
   lazyConformance(name, makeStore);
 }
