@@ -7,6 +7,7 @@ import {
   type EntryMap,
   type IndexMeta,
   META_KEY,
+  NEWER_INDEX,
   type PartitionRef,
   parseMeta,
   parseShard,
@@ -38,7 +39,8 @@ export class RemoteIndex {
 
   /**
    * The meta, or null when the namespace has no index yet. An unreadable meta throws, unless
-   * `discardUnreadable` (a republish): then it is deleted, exactly that version, and read as none.
+   * `discardUnreadable` (a republish): then it is deleted, exactly that version, and read as none;
+   * never a meta of a later format (an older build must not replace a newer build's index).
    */
   async readMeta(
     signal?: AbortSignal,
@@ -46,6 +48,12 @@ export class RemoteIndex {
   ): Promise<VersionedMeta | null> {
     const meta = await this.inspectMeta(signal);
     if (meta === null || "meta" in meta) return meta;
+    if (meta.unreadable.startsWith(NEWER_INDEX)) {
+      throw new SwampError(
+        "sync_failed",
+        `The index ${this.prefix}${META_KEY} on ${this.store.description} was ${meta.unreadable}: this build cannot read it, and a republish would not replace it. Nothing was changed. Upgrade swamp on this machine, then run the command again.`,
+      );
+    }
     if (options.discardUnreadable) {
       const gone = await this.store.delete(this.prefix + META_KEY, { version: meta.version }, signal);
       if (gone.ok) return null;

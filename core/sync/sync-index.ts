@@ -44,6 +44,8 @@ export interface Rejected {
 }
 
 export const INDEX_PREFIX = "_index/";
+/** Why a meta of a later format is refused: never discarded, never committed over. */
+export const NEWER_INDEX = "written by a newer swamp";
 export const META_KEY = `${INDEX_PREFIX}_meta.json`;
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -105,7 +107,9 @@ export function parseMeta(text: string): IndexMeta | string {
   const doc = parseObject(text);
   if (doc === null) return "not a JSON object";
   if (doc.version !== 2 && doc.version !== 3)
-    return `unsupported index version ${JSON.stringify(doc.version)}`;
+    return typeof doc.version === "number" && doc.version > 3
+      ? `${NEWER_INDEX} (index version ${doc.version})`
+      : `unsupported index version ${JSON.stringify(doc.version)}`;
   if (!Number.isSafeInteger(doc.commitSeq) || (doc.commitSeq as number) < 0) return "bad commitSeq";
   const raw = doc.partitions;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "bad partitions";

@@ -4,6 +4,7 @@ import { indexFindings } from "../../core/doctor/index-findings.ts";
 import { bucketOf, parseUnit } from "../../core/sync/index-buckets.ts";
 import { type IndexMeta, parseMeta } from "../../core/sync/sync-index.ts";
 import { passThrough } from "../support/pass-through-store.ts";
+import { swampFailure } from "../support/swamp-failure.ts";
 import {
   keysOf,
   type Machine,
@@ -223,6 +224,24 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       expect((await findings()).map((f) => [f.code, f.subject])).toEqual([
         ["index_shard_missing", bucket.key],
       ]);
+    });
+
+    test("a meta of a later format stops pulls and pushes, and even a republish does not replace it", async () => {
+      const a = await world.machine();
+      await putRecords(a, MODEL_1, 1, 2);
+      await a.engine.pushChanged();
+      const later = JSON.stringify({
+        ...JSON.parse(new TextDecoder().decode((await world.store.get(META))?.body)),
+        version: 4,
+      });
+      await world.store.put(META, new TextEncoder().encode(later));
+      const b = await world.machine();
+      for (const attempt of [() => b.engine.pullChanged(), () => b.engine.pullChanged({ republish: true })]) {
+        const failure = await swampFailure(attempt());
+        expect(failure.message).toContain("written by a newer swamp (index version 4)");
+        expect(failure.message).toContain("Upgrade swamp");
+      }
+      expect(new TextDecoder().decode((await world.store.get(META))?.body)).toBe(later);
     });
   });
 }
