@@ -88,11 +88,15 @@ export async function commitIndex(
       [...touched],
       context.concurrency.push,
       async (pk) => {
-        const delta = deltas.get(pk) ?? noChange;
         const buckets = layout.get(pk) ?? 1;
-        const units = unitsOf(pk, buckets, delta);
+        const byUnit = splitDelta(deltas.get(pk) ?? noChange, (rel) =>
+          unitKey(pk, buckets, bucketOf(rel, buckets)),
+        );
+        const units = buckets === 1 ? [pk] : [...byUnit.keys()];
         const next = new Map<string, EntryMap>();
-        for (const unit of units) next.set(unit, applyDelta(await baseOf(unit), delta));
+        await eachUnit(units, async (unit) => {
+          next.set(unit, applyDelta(await baseOf(unit), byUnit.get(unit) ?? noChange));
+        });
         const total =
           sizeOf(pk, buckets, before) -
           sum(units.map((unit) => before.get(unit)?.entries ?? 0)) +
@@ -101,19 +105,24 @@ export async function commitIndex(
         const sources = new Map(units.map((unit) => [unit, before.get(unit)?.sha256 ?? ""]));
         if (count !== buckets) {
           // The bucket count changed: every bucket of the partition is rewritten, once.
-          const all = new Map<string, IndexEntry>();
-          for (let bucket = 0; bucket < buckets; bucket++) {
-            const unit = unitKey(pk, buckets, bucket);
+          const all = Array.from({ length: buckets }, (_, bucket) => unitKey(pk, buckets, bucket));
+          const untouched = all.filter((unit) => !next.has(unit));
+          await eachUnit(untouched, async (unit) => {
+            next.set(unit, new Map(await baseOf(unit)));
+          });
+          const entries = new Map<string, IndexEntry>();
+          for (const unit of all) {
             sources.set(unit, before.get(unit)?.sha256 ?? "");
-            for (const [rel, e] of next.get(unit) ?? (await baseOf(unit))) all.set(rel, e);
+            for (const [rel, e] of next.get(unit) ?? []) entries.set(rel, e);
             partitions.delete(unit);
           }
           next.clear();
-          for (const [bucket, entries] of splitEntries(all, count).entries())
-            next.set(unitKey(pk, count, bucket), entries);
+          for (const [bucket, ofBucket] of splitEntries(entries, count).entries())
+            next.set(unitKey(pk, count, bucket), ofBucket);
         }
         const memo = [...sources].map(([unit, sha]) => `${unit}=${sha}`).join("\n");
-        for (const [unit, entries] of next) {
+        await eachUnit([...next.keys()], async (unit) => {
+          const entries = next.get(unit) as EntryMap;
           rewritten.set(unit, entries);
           // An emptied partition stays, pointing at an empty shard: a partition that disappears
           // from the meta is always damage (docs/architecture.md, "The index only moves forward").
@@ -124,7 +133,7 @@ export async function commitIndex(
             written.set(key, shard);
           }
           partitions.set(unit, shard);
-        }
+        });
         run.progress("commit", ++done, touched.size + 1);
       },
       run.signal,
@@ -161,6 +170,11 @@ export async function commitIndex(
     `other writers kept committing to the index first (${MAX_COMMIT_ATTEMPTS} attempts)`,
   );
 
+  /** Reads or writes the shards of one partition, a window at a time (a bucket count change touches all). */
+  function eachUnit(units: readonly string[], work: (unit: string) => Promise<void>): Promise<void> {
+    return slidingWindow(units, context.concurrency.push, work, run.signal);
+  }
+
   /** The entries of a shard of the current meta: this clone's own when it knows that shard. */
   async function baseOf(unit: string): Promise<ReadonlyMap<string, IndexEntry>> {
     if (current === null) return known.get(unit);
@@ -192,15 +206,6 @@ export async function commitIndex(
     current = now;
     return true;
   }
-}
-
-/** The units of `pk` a delta touches: the whole partition, or the buckets its paths hash to. */
-function unitsOf(pk: string, buckets: number, delta: IndexDelta): string[] {
-  if (buckets === 1) return [pk];
-  const units = new Set<string>();
-  for (const rel of [...delta.upserts.keys(), ...delta.deletions.keys()])
-    units.add(unitKey(pk, buckets, bucketOf(rel, buckets)));
-  return [...units];
 }
 
 /** The entries of a partition in the meta, over all its buckets. */

@@ -48,6 +48,12 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       "swamp-index-split",
     );
 
+    /** A pull that brings everything in: no entry refused (a shard holding another bucket's entries would be). */
+    const pulledClean = async (m: Machine) => {
+      const pulled = await m.engine.pullChanged();
+      expect(pulled.rejected).toEqual([]);
+      return pulled;
+    };
     const meta = async (): Promise<IndexMeta> => {
       const parsed = parseMeta(new TextDecoder().decode((await world.store.get(META))?.body));
       if (typeof parsed === "string") throw new Error(parsed);
@@ -75,13 +81,13 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       expect((await meta()).version).toBe(3);
       expect((await meta()).partitions.has("files")).toBe(true);
       const b = await world.machine();
-      await b.engine.pullChanged();
+      await pulledClean(b);
       expect(await b.read(`${MODEL_1}/web/40/raw`)).toBe("content 40");
 
       const traced = recording(world);
       a.engine = a.engineOver(traced.store);
       await putRecords(a, MODEL_1, 41, 41);
-      await a.engine.pullChanged();
+      await pulledClean(a);
       traced.log.length = 0;
       await a.engine.pushChanged();
       const indexPuts = traced.log.filter((r) => r.op === "put" && r.key.startsWith("_index/"));
@@ -91,7 +97,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
 
       const tracedB = recording(world);
       b.engine = b.engineOver(tracedB.store);
-      const pulled = await b.engine.pullChanged();
+      const pulled = await pulledClean(b);
       expect(pulled.downloaded).toBe(2);
       expect(tracedB.log.filter((r) => r.key.startsWith("_index/")).map((r) => r.key)).toEqual([
         META,
@@ -100,7 +106,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       expect(await b.read(`${MODEL_1}/web/41/metadata.yaml`)).toBe("version: 41\n");
       // Zero diff: the meta alone.
       tracedB.log.length = 0;
-      await b.engine.pullChanged();
+      await pulledClean(b);
       expect(tracedB.log).toHaveLength(1);
     });
 
@@ -110,7 +116,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       for (let i = 0; i < 40; i++) await a.write(`${MODEL_1}/s${i}/state`, "0");
       await a.engine.pushChanged();
       const b = await world.machine();
-      await b.engine.pullChanged();
+      await pulledClean(b);
       const buckets = (await bucketsOf(MODEL_1)).length;
       const bucket = (i: number) => bucketOf(`${MODEL_1}/s${i}/state`, buckets);
       // b's second file shares a bucket with a's; its first does not.
@@ -125,7 +131,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       await b.engine.pushChanged();
       expect((await bucketsOf(MODEL_1)).length).toBe(buckets);
       const c = await world.machine();
-      await c.engine.pullChanged();
+      await pulledClean(c);
       for (const [i, body] of [
         [0, "a"],
         [other, "b"],
@@ -133,9 +139,9 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       ] as const)
         expect(await c.read(`${MODEL_1}/s${i}/state`)).toBe(body);
       for (let v = 1; v <= 30; v++) expect(await c.read(`${MODEL_1}/web/${v}/raw`)).toBe(`content ${v}`);
-      await a.engine.pullChanged();
+      await pulledClean(a);
       expect(await a.read(`${MODEL_1}/s${same}/state`)).toBe("b");
-      await b.engine.pullChanged();
+      await pulledClean(b);
       expect(await b.read(`${MODEL_1}/s0/state`)).toBe("a");
     });
 
@@ -145,7 +151,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       await putRecords(a, MODEL_1, 1, 10);
       await a.write(`${MODEL_2}/web/1/raw`, "other");
       await a.engine.pushChanged();
-      await b.engine.pullChanged();
+      await pulledClean(b);
       const before = await bucketsOf(MODEL_1);
       await putRecords(a, MODEL_1, 11, 60);
       await a.engine.pushChanged();
@@ -153,7 +159,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       expect(after.length).toBeGreaterThan(before.length);
       expect(after.some((unit) => before.includes(unit))).toBe(false);
       // B follows a change of bucket count as an ordinary change, not as a lost partition.
-      const pulled = await b.engine.pullChanged();
+      const pulled = await pulledClean(b);
       expect(pulled.downloaded).toBe(100);
       for (let v = 1; v <= 60; v += 7) expect(await b.read(`${MODEL_1}/web/${v}/raw`)).toBe(`content ${v}`);
       // B deletes nearly everything: the partition goes back to one shard, the meta to version 2.
@@ -161,7 +167,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       await b.engine.pushChanged();
       expect(await bucketsOf(MODEL_1)).toEqual([MODEL_1.split("/").join("--")]);
       expect(JSON.parse(new TextDecoder().decode((await world.store.get(META))?.body)).version).toBe(2);
-      const pulledA = await a.engine.pullChanged();
+      const pulledA = await pulledClean(a);
       expect(pulledA.deleted).toBe(118);
       expect(await a.read(`${MODEL_1}/web/1/raw`)).toBe("content 1");
       expect(await a.read(`${MODEL_1}/web/2/raw`)).toBeNull();
@@ -174,13 +180,13 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       await a.write(`${MODEL_1}/notes`, "first");
       await a.engine.pushChanged();
       const b = await world.machine();
-      await b.engine.pullChanged();
+      await pulledClean(b);
       await a.write(`${MODEL_1}/notes`, "replaced");
       await a.engine.pushChanged();
       await b.remove(`${MODEL_1}/notes`);
       await b.engine.pushChanged();
       const c = await world.machine();
-      await c.engine.pullChanged();
+      await pulledClean(c);
       expect(await c.read(`${MODEL_1}/notes`)).toBe("replaced");
     });
 
@@ -197,7 +203,7 @@ export function splitConformance(name: string, makeStore: () => Promise<SyncStor
       await a.engine.pushChanged({ republish: true });
       expect((await bucketsOf(MODEL_1)).length).toBeGreaterThan(1);
       const b = await world.machine();
-      const pulled = await b.engine.pullChanged();
+      const pulled = await pulledClean(b);
       expect(pulled.downloaded).toBe(60);
       expect(pulled.rejected).toEqual([]);
     });
