@@ -181,7 +181,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     parts.lastMeta = committed ? { meta: committed.meta, version: committed.version } : undefined;
   }
   // Only the objects whose entries this commit removed: an entry someone replaced stays theirs.
-  const removed = committed ? stillOwned(committed, [...deletions.keys()]) : [];
+  const removed = committed ? removedBy(committed, [...deletions.keys()]) : [];
   const orphaned = await deleteObjects(parts, run, removed);
 
   run.signal.throwIfAborted();
@@ -260,7 +260,7 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
 }
 
 /** The deleted paths whose entries this commit removed (not those another clone replaced). */
-function stillOwned(committed: Committed, deleted: readonly string[]): string[] {
+function removedBy(committed: Committed, deleted: readonly string[]): string[] {
   const layout = layoutOf(committed.meta.partitions.keys());
   return deleted.filter((rel) => committed.rewritten.get(unitOf(rel, layout))?.has(rel) !== true);
 }
