@@ -45,6 +45,11 @@ export interface Committed {
   version: string;
   /** The new entries of every shard (unit) this commit rewrote. */
   rewritten: Map<string, EntryMap>;
+  /**
+   * The rewritten units built only from what this client knew plus its delta (no other writer's
+   * shard read): their entries are the client's own, with no need to compare them.
+   */
+  own: Set<string>;
   /** Whether this commit sweeps `_index/` for old shards (docs/architecture.md, "Old shards"). */
   sweep: boolean;
 }
@@ -82,6 +87,7 @@ export async function commitIndex(
     const layout = layoutOf(before.keys());
     const partitions = new Map(before);
     const rewritten = new Map<string, EntryMap>();
+    const own = new Set<string>();
     let done = 0;
     run.progress("commit", 0, touched.size + 1);
     const moved = await slidingWindow(
@@ -94,8 +100,14 @@ export async function commitIndex(
         );
         const units = buckets === 1 ? [pk] : [...byUnit.keys()];
         const next = new Map<string, EntryMap>();
+        const read = new Set<string>();
+        const base = async (unit: string) => {
+          const found = await baseOf(unit);
+          if (!found.own) read.add(unit);
+          return found.entries;
+        };
         await eachUnit(units, async (unit) => {
-          next.set(unit, applyDelta(await baseOf(unit), byUnit.get(unit) ?? noChange));
+          next.set(unit, applyDelta(await base(unit), byUnit.get(unit) ?? noChange));
         });
         const total =
           sizeOf(pk, buckets, before) -
@@ -108,7 +120,7 @@ export async function commitIndex(
           const all = Array.from({ length: buckets }, (_, bucket) => unitKey(pk, buckets, bucket));
           const untouched = all.filter((unit) => !next.has(unit));
           await eachUnit(untouched, async (unit) => {
-            next.set(unit, new Map(await baseOf(unit)));
+            next.set(unit, new Map(await base(unit)));
           });
           const entries = new Map<string, IndexEntry>();
           for (const unit of all) {
@@ -119,11 +131,14 @@ export async function commitIndex(
           next.clear();
           for (const [bucket, ofBucket] of splitEntries(entries, count).entries())
             next.set(unitKey(pk, count, bucket), ofBucket);
+          // Each new bucket may hold entries of any old one.
+          if (read.size > 0) for (const unit of next.keys()) read.add(unit);
         }
         const memo = [...sources].map(([unit, sha]) => `${unit}=${sha}`).join("\n");
         await eachUnit([...next.keys()], async (unit) => {
           const entries = next.get(unit) as EntryMap;
           rewritten.set(unit, entries);
+          if (!read.has(unit)) own.add(unit);
           // An emptied partition stays, pointing at an empty shard: a partition that disappears
           // from the meta is always damage (docs/architecture.md, "The index only moves forward").
           const key = `${unit}\n${memo}`;
@@ -159,7 +174,7 @@ export async function commitIndex(
     const version = await remote.commit(meta, current?.version ?? null, run.signal);
     if (version !== null) {
       run.progress("commit", touched.size + 1, touched.size + 1);
-      return { meta: { ...meta, version: metaVersionOf(partitions) }, version, rewritten, sweep };
+      return { meta: { ...meta, version: metaVersionOf(partitions) }, version, rewritten, own, sweep };
     }
     if (!input.retry) return null;
     current = await remote.readMeta(run.signal);
@@ -176,11 +191,11 @@ export async function commitIndex(
   }
 
   /** The entries of a shard of the current meta: this clone's own when it knows that shard. */
-  async function baseOf(unit: string): Promise<ReadonlyMap<string, IndexEntry>> {
-    if (current === null) return known.get(unit);
+  async function baseOf(unit: string): Promise<{ entries: ReadonlyMap<string, IndexEntry>; own: boolean }> {
+    if (current === null) return { entries: known.get(unit), own: true };
     const ref = current.meta.partitions.get(unit);
-    if (ref === undefined) return new Map();
-    if (input.known[unit]?.sha256 === ref.sha256) return known.get(unit);
+    if (ref === undefined) return { entries: new Map(), own: false };
+    if (input.known[unit]?.sha256 === ref.sha256) return { entries: known.get(unit), own: true };
     const shard = await remote.readShard(unit, ref, run.signal);
     if (shard === null) {
       throw new ShardMissing(
@@ -190,7 +205,7 @@ export async function commitIndex(
         ),
       );
     }
-    return shard.entries;
+    return { entries: shard.entries, own: false };
   }
 
   /**

@@ -225,9 +225,11 @@ async function leftInStore(
   scope: readonly string[] | null,
 ): Promise<string[]> {
   const inScope = scope === null ? () => true : dirtyMatcher(scope);
-  const absent = [...index].filter(([rel, entry]) => entry.remoteOnly && !walked.has(rel) && inScope(rel));
+  const absent: string[] = [];
+  for (const [rel, entry] of index)
+    if (entry.remoteOnly && !walked.has(rel) && inScope(rel)) absent.push(rel);
   const kept: string[] = [];
-  await slidingWindow(absent, HASH_CONCURRENCY, async ([rel]) => {
+  await slidingWindow(absent, HASH_CONCURRENCY, async (rel) => {
     const metadata = contentMetadataOf(rel);
     if (metadata === null) return;
     // A version this cache never held (its metadata refused by a pull) was not deleted here either.
@@ -402,15 +404,12 @@ function refreshedIndex(
   uploadedMtimes: ReadonlyMap<string, number>,
 ): Map<string, LocalEntry> {
   const next: Map<string, LocalEntry> = applyDelta(index, delta);
-  for (const [rel, entry] of next) {
-    const mtime = uploadedMtimes.get(rel);
-    const file = local.get(rel);
-    if (mtime !== undefined && entry.sha256 === file?.sha256)
-      next.set(rel, { ...entry, localMtimeMs: mtime });
-    else if (file?.sha256 === entry.sha256) {
-      const stat = stats.get(rel);
-      if (stat) next.set(rel, { ...entry, localMtimeMs: stat.mtimeMs });
-    }
+  // Only walked files can be refreshed: the walk covers the dirty paths, not the whole index.
+  for (const [rel, file] of local) {
+    const entry = next.get(rel);
+    if (entry === undefined || entry.sha256 !== file.sha256) continue;
+    const mtime = uploadedMtimes.get(rel) ?? stats.get(rel)?.mtimeMs;
+    if (mtime !== undefined) next.set(rel, { ...entry, localMtimeMs: mtime });
   }
   return next;
 }
@@ -428,10 +427,12 @@ function recordCommit(
   delta: IndexDelta,
 ): void {
   const partitions: Record<string, { key: string; sha256: string }> = { ...state.partitions };
-  const known = new UnitEntries(applyDelta(index, delta));
+  // Grouped only when a unit was built on another writer's shard (rare): a put stays flat.
+  const known = new UnitEntries(lazyDelta(index, delta));
   for (const [unit, entries] of committed.rewritten) {
     const ref = committed.meta.partitions.get(unit);
-    if (ref && sameEntries(entries, known.get(unit))) partitions[unit] = { key: ref.key, sha256: ref.sha256 };
+    const mine = committed.own.has(unit) || sameEntries(entries, known.get(unit));
+    if (ref && mine) partitions[unit] = { key: ref.key, sha256: ref.sha256 };
     else delete partitions[unit];
   }
   // The buckets of a partition whose bucket count changed are gone; its new ones are above.
@@ -446,6 +447,14 @@ function recordCommit(
     state.commitSeq = committed.meta.commitSeq;
     state.metaVersion = committed.version;
   }
+}
+
+/** `applyDelta(index, delta)`, computed only when iterated. */
+function* lazyDelta(
+  index: ReadonlyMap<string, LocalEntry>,
+  delta: IndexDelta,
+): Iterable<[string, IndexEntry]> {
+  yield* applyDelta(index, delta);
 }
 
 function sameEntries(

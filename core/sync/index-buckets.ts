@@ -100,11 +100,18 @@ function capacity(entries: number, splitAt: number): number {
  * its buckets is asked for, once per bucket count.
  */
 export class UnitEntries<E> {
+  #entries: Iterable<[string, E]> | null;
   readonly #byPk = new Map<string, Map<string, E>>();
   readonly #bucketed = new Map<string, Map<string, E>[]>();
 
+  /** Grouped on first use: a commit whose every base is read from the store never groups them. */
   constructor(entries: Iterable<[string, E]>) {
-    for (const [rel, entry] of entries) {
+    this.#entries = entries;
+  }
+
+  #grouped(): Map<string, Map<string, E>> {
+    if (this.#entries === null) return this.#byPk;
+    for (const [rel, entry] of this.#entries) {
       const pk = partitionKey(rel);
       let group = this.#byPk.get(pk);
       if (!group) {
@@ -113,15 +120,17 @@ export class UnitEntries<E> {
       }
       group.set(rel, entry);
     }
+    this.#entries = null;
+    return this.#byPk;
   }
 
   partitions(): IterableIterator<string> {
-    return this.#byPk.keys();
+    return this.#grouped().keys();
   }
 
   /** Every entry of a partition, whatever its buckets. */
   partition(pk: string): ReadonlyMap<string, E> {
-    return this.#byPk.get(pk) ?? new Map();
+    return this.#grouped().get(pk) ?? new Map();
   }
 
   get(unit: string): ReadonlyMap<string, E> {

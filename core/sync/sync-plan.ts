@@ -6,10 +6,18 @@ import { parseVersionFile } from "./version-files.ts";
  * index (the remote as of the last sync) and the paths changed locally since then.
  */
 
+const FEW_PATHS = 8;
+
 /** Whether a path is covered by the dirty set (itself or under a dirty directory). */
 export function dirtyMatcher(dirty: Iterable<string>): (rel: string) => boolean {
   const paths = new Set(dirty);
   if (paths.size === 0) return () => false;
+  if (paths.size <= FEW_PATHS) {
+    // A put's few dirty paths, matched against every index entry: a prefix test per path is cheaper.
+    const few = [...paths];
+    return (rel) =>
+      few.some((p) => rel.startsWith(p) && (rel.length === p.length || rel.charCodeAt(p.length) === 47));
+  }
   return (rel) => {
     if (paths.has(rel)) return true;
     for (let cut = rel.lastIndexOf("/"); cut > 0; cut = rel.lastIndexOf("/", cut - 1)) {
@@ -78,9 +86,9 @@ export function planPush(
     .map(([rel]) => rel);
   const inScope = scope === null ? () => true : dirtyMatcher(scope);
   const isShielded = dirtyMatcher(shielded);
-  const remoteDeletions = [...index.keys()].filter(
-    (rel) => !files.has(rel) && inScope(rel) && !isShielded(rel),
-  );
+  const remoteDeletions: string[] = [];
+  for (const rel of index.keys())
+    if (!files.has(rel) && inScope(rel) && !isShielded(rel)) remoteDeletions.push(rel);
   return { uploads: uploads.sort(), remoteDeletions: remoteDeletions.sort() };
 }
 
