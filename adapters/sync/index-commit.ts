@@ -23,8 +23,8 @@ const MAX_COMMIT_ATTEMPTS = 10;
 export interface CommitInput {
   /** The meta read when the operation started; null when the store had none. */
   base: VersionedMeta | null;
-  /** What this client knows of the remote index (its local index)... */
-  entries: ReadonlyMap<string, IndexEntry>;
+  /** What this client knows of the remote index (its local index, or that index by unit)... */
+  entries: ReadonlyMap<string, IndexEntry> | KnownUnits;
   /** ...and which partition shards that knowledge reflects. */
   known: Readonly<Record<string, { sha256: string }>>;
   delta: IndexDelta;
@@ -38,6 +38,12 @@ export interface CommitInput {
   seenSeq: number;
   /** Throws when a meta read again (another writer committed first) must not be committed over. */
   followable?: ((meta: VersionedMeta | null) => void) | undefined;
+}
+
+/** A local index read by unit (a partition, or a bucket of any count). */
+export interface KnownUnits {
+  get(unit: string): ReadonlyMap<string, IndexEntry>;
+  partitions(): Iterable<string>;
 }
 
 export interface Committed {
@@ -74,7 +80,7 @@ export async function commitIndex(
   input: CommitInput,
 ): Promise<Committed | null> {
   const splitAt = context.indexSplitEntries ?? INDEX_SPLIT_ENTRIES;
-  const known = new UnitEntries(input.entries);
+  const known = "partitions" in input.entries ? input.entries : new UnitEntries(input.entries);
   const deltas = splitDelta(input.delta, partitionKey);
   const noChange: IndexDelta = { upserts: new Map(), deletions: new Map() };
   /** Shards written in earlier attempts, by unit and the shards they were built from. */

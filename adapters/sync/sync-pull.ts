@@ -425,10 +425,10 @@ class Puller {
     metaVersion: string | null,
   ): Promise<void> {
     this.run.signal.throwIfAborted();
-    const id = await this.parts.state.writeIndex(index);
+    const layout = layoutOf(meta?.partitions.keys() ?? []);
+    const id = await this.parts.state.writeIndex(index, layout);
     this.run.signal.throwIfAborted();
     const now = new Date(this.parts.config.clock.now()).toISOString();
-    const layout = layoutOf(meta?.partitions.keys() ?? []);
     for (const rel of this.#held) this.#unsynced.add(unitOf(rel, layout));
     this.parts.state.update((state) => {
       state.commitSeq = meta?.commitSeq ?? 0;

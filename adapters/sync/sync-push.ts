@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type { PushResult, RebasedVersion } from "../../core/ports/sync-service.ts";
-import { layoutOf, UnitEntries, unitOf } from "../../core/sync/index-buckets.ts";
+import { inUnit, layoutOf, unitOf } from "../../core/sync/index-buckets.ts";
 import { indexRegression } from "../../core/sync/index-progress.ts";
 import type { EntryMap, IndexEntry } from "../../core/sync/sync-index.ts";
 import {
@@ -24,7 +24,7 @@ import { removeStaleTemps } from "../fs/stale-temps.ts";
 import type { FileStat } from "./cache-files.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
-import { type Committed, commitIndex } from "./index-commit.ts";
+import { type Committed, commitIndex, type KnownUnits } from "./index-commit.ts";
 import { walkCache } from "./local-walk.ts";
 import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex, type VersionedMeta } from "./remote-index.ts";
@@ -86,20 +86,25 @@ type Round =
   | { collisions: VersionFile[]; index: ReadonlyMap<string, LocalEntry> };
 
 async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, string>): Promise<Round> {
-  let snapshot = await parts.state.snapshot();
+  let opened = await parts.state.open();
   let fullWalk = false;
-  if (snapshot.index === null) {
+  if (opened.stored === null) {
     // No trusted local index: learn the remote first (keeping every local change), then walk everything.
     await pull(parts, run, { preferLocal: true });
-    snapshot = await parts.state.snapshot();
+    opened = await parts.state.open();
     fullWalk = true;
   }
+  const snapshot = { state: opened.state, stored: opened.stored ?? parts.state.emptyIndex() };
   const pending = parts.marks.pending(snapshot.state);
   fullWalk ||= pending.bulk;
-  const index = snapshot.index ?? new Map<string, LocalEntry>();
   const root = await parts.files.root();
   const scope = fullWalk ? null : [...pending.paths].sort();
   const walk = await walkCache(root, scope, (rel) => parts.files.check(rel));
+  // Only the units the walk and the dirty set fall in are read: a put stays flat as the index grows.
+  const index =
+    scope === null || run.options.republish
+      ? snapshot.stored.all()
+      : snapshot.stored.covering(scope, walk.files.keys());
   await removeStaleTemps(
     walk.temps.map((rel) => join(root, rel)),
     parts.config.clock.now(),
@@ -158,7 +163,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   await send(claims);
   const lost = new Set(collisions.map(({ nameRel, version }) => `${nameRel}/${version}/`));
   await send(rest.filter((rel) => ![...lost].some((dir) => rel.startsWith(dir))));
-  if (collisions.length > 0) return { collisions, index };
+  if (collisions.length > 0) return { collisions, index: snapshot.stored.all() };
   const deletions = new Map<string, string>();
   for (const rel of [...plan.remoteDeletions, ...vanished]) {
     const known = index.get(rel);
@@ -170,7 +175,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   if (upserts.size > 0 || deletions.size > 0 || run.options.republish) {
     committed = await commitIndex(remote, run, parts.config, {
       base,
-      entries: index,
+      entries: snapshot.stored,
       known: snapshot.state.partitions,
       seenSeq: snapshot.state.seenSeq,
       delta: { upserts, deletions },
@@ -189,14 +194,15 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     upserts,
     deletions: new Map(removed.map((rel) => [rel, deletions.get(rel) ?? ""])),
   };
-  const nextIndex = refreshedIndex(index, local, walk.files, applied, mtimes);
-  const id = await parts.state.writeIndex(nextIndex);
+  const changes = refreshedEntries(index, local, walk.files, applied, mtimes);
+  const layout = committed ? layoutOf(committed.meta.partitions.keys()) : snapshot.stored.layout;
+  const id = await parts.state.writeStored((next) => snapshot.stored.changed(next, changes, layout));
   run.signal.throwIfAborted();
   const settle = parts.marks.settled(pending);
   const now = new Date(parts.config.clock.now()).toISOString();
   parts.state.update((state) => {
     settle(state);
-    if (committed) recordCommit(state, committed, index, applied);
+    if (committed) recordCommit(state, committed, snapshot.stored, applied);
     state.indexId = id;
     state.lastPushAt = now;
   });
@@ -392,26 +398,28 @@ async function deleteObjects(parts: EngineParts, run: SyncRun, rels: string[]): 
 }
 
 /**
- * The local index after the push: what it knew, plus this push's own changes, never what other
- * writers committed meanwhile (their files are not here yet: the next pull brings them). Local
- * mtimes refreshed for files whose bytes are known to match their entry.
+ * The local index's changes after the push: its own changes, never what other writers committed
+ * meanwhile (their files are not here yet: the next pull brings them); null for an entry gone.
+ * Local mtimes refreshed for walked files whose bytes are known to match their entry.
  */
-function refreshedIndex(
+function refreshedEntries(
   index: ReadonlyMap<string, LocalEntry>,
   local: ReadonlyMap<string, LocalFile>,
   stats: ReadonlyMap<string, FileStat>,
   delta: IndexDelta,
   uploadedMtimes: ReadonlyMap<string, number>,
-): Map<string, LocalEntry> {
-  const next: Map<string, LocalEntry> = applyDelta(index, delta);
-  // Only walked files can be refreshed: the walk covers the dirty paths, not the whole index.
+): Map<string, LocalEntry | null> {
+  const changes = new Map<string, LocalEntry | null>();
+  for (const [rel, sha256] of delta.deletions) if (index.get(rel)?.sha256 === sha256) changes.set(rel, null);
+  for (const [rel, entry] of delta.upserts) changes.set(rel, entry);
   for (const [rel, file] of local) {
-    const entry = next.get(rel);
-    if (entry === undefined || entry.sha256 !== file.sha256) continue;
+    const entry = changes.has(rel) ? changes.get(rel) : index.get(rel);
+    if (!entry || entry.sha256 !== file.sha256) continue;
     const mtime = uploadedMtimes.get(rel) ?? stats.get(rel)?.mtimeMs;
-    if (mtime !== undefined) next.set(rel, { ...entry, localMtimeMs: mtime });
+    if (mtime !== undefined && mtime !== entry.localMtimeMs)
+      changes.set(rel, { ...entry, localMtimeMs: mtime });
   }
-  return next;
+  return changes;
 }
 
 /**
@@ -420,18 +428,12 @@ function refreshedIndex(
  * forgotten, so the next pull reads it. The commitSeq and meta version are adopted only when every
  * partition is known.
  */
-function recordCommit(
-  state: SyncState,
-  committed: Committed,
-  index: ReadonlyMap<string, LocalEntry>,
-  delta: IndexDelta,
-): void {
+function recordCommit(state: SyncState, committed: Committed, index: KnownUnits, delta: IndexDelta): void {
   const partitions: Record<string, { key: string; sha256: string }> = { ...state.partitions };
-  // Grouped only when a unit was built on another writer's shard (rare): a put stays flat.
-  const known = new UnitEntries(lazyDelta(index, delta));
   for (const [unit, entries] of committed.rewritten) {
     const ref = committed.meta.partitions.get(unit);
-    const mine = committed.own.has(unit) || sameEntries(entries, known.get(unit));
+    // Compared only when a unit was built on another writer's shard (rare).
+    const mine = committed.own.has(unit) || sameEntries(entries, withDelta(index.get(unit), unit, delta));
     if (ref && mine) partitions[unit] = { key: ref.key, sha256: ref.sha256 };
     else delete partitions[unit];
   }
@@ -449,12 +451,13 @@ function recordCommit(
   }
 }
 
-/** `applyDelta(index, delta)`, computed only when iterated. */
-function* lazyDelta(
-  index: ReadonlyMap<string, LocalEntry>,
-  delta: IndexDelta,
-): Iterable<[string, IndexEntry]> {
-  yield* applyDelta(index, delta);
+/** A unit's entries with the delta's changes to that unit. */
+function withDelta(entries: ReadonlyMap<string, IndexEntry>, unit: string, delta: IndexDelta): EntryMap {
+  const ofUnit = (rel: string) => inUnit(rel, unit);
+  return applyDelta(entries, {
+    upserts: new Map([...delta.upserts].filter(([rel]) => ofUnit(rel))),
+    deletions: new Map([...delta.deletions].filter(([rel]) => ofUnit(rel))),
+  });
 }
 
 function sameEntries(

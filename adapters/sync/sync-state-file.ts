@@ -3,9 +3,11 @@ import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
-import type { IndexEntry } from "../../core/sync/sync-index.ts";
-import { outOfScope, type SyncScope } from "../../core/sync/sync-keys.ts";
+import type { SyncScope } from "../../core/sync/sync-keys.ts";
 import { removeStaleTempsIn } from "../fs/stale-temps.ts";
+import { type LocalEntry, StoredIndex } from "./local-index.ts";
+
+export type { LocalEntry } from "./local-index.ts";
 
 /**
  * The engine's local state, in its state dir and never uploaded:
@@ -14,20 +16,11 @@ import { removeStaleTempsIn } from "../fs/stale-temps.ts";
  *   before it returns; every write re-reads the file, so writers in one process never undo
  *   each other's changes.
  * - `index.json`: every entry of the remote index as of the last sync, plus the local mtime of
- *   files known to match it. It is trusted only when its id matches the one in state.json, so a
- *   crash between the two writes (or two processes interleaving) falls back to the slow path.
+ *   files known to match it, one line per unit (local-index.ts). It is trusted only when its id
+ *   matches the one in state.json, so a crash between the two writes (or two processes
+ *   interleaving) falls back to the slow path.
  * Missing or corrupt files never throw: they mean "first sync".
  */
-export interface LocalEntry extends IndexEntry {
-  /** The local file's mtime when it was last known to hold exactly this entry's bytes. */
-  localMtimeMs?: number;
-  /**
-   * Version content a lazy pull left in the store (docs/architecture.md, "Lazy hydration"): its
-   * absence from the cache is not a local deletion while its version's metadata is here.
-   */
-  remoteOnly?: true;
-}
-
 export interface SyncState {
   version: 3;
   /** -1: unknown (never synced, or the local index is not trusted). */
@@ -120,36 +113,49 @@ export class SyncStateFile {
     return head.includes(`"id":${JSON.stringify(state.indexId)}`);
   }
 
-  async snapshot(): Promise<Snapshot> {
+  /** The state and its local index as stored, read a unit at a time; null means "first sync". */
+  async open(): Promise<{ state: SyncState; stored: StoredIndex | null }> {
     const state = this.readState();
-    if (state.indexId === null) return { state, index: null };
+    if (state.indexId === null) return { state, stored: null };
     try {
-      const doc = JSON.parse(await readFile(join(this.stateDir, INDEX_FILE), "utf8")) as {
-        id?: unknown;
-        entries?: Record<string, LocalEntry>;
-      };
-      if (doc.id !== state.indexId || typeof doc.entries !== "object" || doc.entries === null) {
-        return { state, index: null };
-      }
-      const entries = Object.entries(doc.entries).filter(([rel]) => !outOfScope(rel, this.scope));
-      return { state, index: new Map(entries) };
+      const stored = StoredIndex.parse(await readFile(join(this.stateDir, INDEX_FILE), "utf8"), this.scope);
+      return { state, stored: stored?.id === state.indexId ? stored : null };
     } catch {
-      return { state, index: null };
+      return { state, stored: null };
     }
   }
 
+  async snapshot(): Promise<Snapshot> {
+    const { state, stored } = await this.open();
+    return { state, index: stored?.all() ?? null };
+  }
+
+  /** An index holding nothing, grouped by nothing. */
+  emptyIndex(): StoredIndex {
+    return StoredIndex.of("", new Map(), new Map(), this.scope);
+  }
+
   /**
-   * Writes a new index.json and returns its id; record it in state.json afterwards. Temps that
-   * interrupted commands left in the state dir go (docs/architecture.md, "Temporary files").
+   * Writes a new index.json of `entries` (grouped by `layout`, the bucket counts of the meta synced)
+   * and returns its id; record it in state.json afterwards.
    */
-  async writeIndex(entries: ReadonlyMap<string, LocalEntry>): Promise<string> {
+  writeIndex(entries: ReadonlyMap<string, LocalEntry>, layout: ReadonlyMap<string, number>): Promise<string> {
+    return this.writeStored((id) => StoredIndex.of(id, entries, layout, this.scope));
+  }
+
+  /**
+   * Writes the index `build` makes under a new id, and returns that id. Temps that interrupted
+   * commands left in the state dir go (docs/architecture.md, "Temporary files").
+   */
+  async writeStored(build: (id: string) => StoredIndex): Promise<string> {
     const id = this.host.uuid();
+    const text = build(id).text();
     await mkdir(this.stateDir, { recursive: true });
     await removeStaleTempsIn(this.stateDir, this.clock.now());
     const path = join(this.stateDir, INDEX_FILE);
     const tmp = `${path}.${id}.tmp`;
     try {
-      await writeFile(tmp, JSON.stringify({ version: 1, id, entries: Object.fromEntries(entries) }));
+      await writeFile(tmp, text);
       await rename(tmp, path);
     } finally {
       await rm(tmp, { force: true });

@@ -63,6 +63,12 @@ export function layoutOf(units: Iterable<string>): Map<string, number> {
   return layout;
 }
 
+/** Whether `rel` belongs to `unit`. */
+export function inUnit(rel: string, unit: string): boolean {
+  const { pk, buckets, bucket } = parseUnit(unit);
+  return partitionKey(rel) === pk && bucketOf(rel, buckets) === bucket;
+}
+
 export function unitOf(rel: string, layout: ReadonlyMap<string, number>): string {
   const pk = partitionKey(rel);
   const buckets = layout.get(pk) ?? 1;

@@ -24,3 +24,20 @@ export function partitionKey(rel: string): string {
   if (subdir === "workflow-runs") return dirs.slice(0, 2).join(SEPARATOR);
   return subdir;
 }
+
+/**
+ * The partition of every path under the folder `dir`, when its own segments settle it (a model's
+ * folder down to its id, a run's folder, any other top-level folder); null when paths under it may
+ * fall in several partitions.
+ */
+export function childrenPartition(dir: string): string | null {
+  const segments = dir.split("/");
+  const subdir = segments[0] as string;
+  if (subdir === "") return null;
+  if (MODEL_SUBDIRS.has(subdir)) {
+    const idAt = segments.findIndex((segment, i) => i >= 2 && MODEL_ID_PATTERN.test(segment));
+    return idAt === -1 ? null : segments.slice(0, idAt + 1).join(SEPARATOR);
+  }
+  if (subdir === "workflow-runs") return segments.length >= 2 ? segments.slice(0, 2).join(SEPARATOR) : null;
+  return subdir;
+}
