@@ -261,6 +261,7 @@ export class RemoteSession implements CommandSync {
     try {
       await publishCatalogExport({
         catalog: await this.ctx.catalog(),
+        feed: this.ctx.changeLog(),
         namespace: this.ctx.namespace,
         cacheDir: this.ctx.resolver.datastoreRoot(),
         stateFile: join(this.stateDir, "catalog-export.json"),

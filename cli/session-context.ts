@@ -4,6 +4,7 @@ import type { DataNameKey } from "../core/data-record.ts";
 import type { ResolvedDatastore } from "../core/datastore-config.ts";
 import type { PathResolver } from "../core/path-resolver.ts";
 import type { CatalogReader } from "../core/ports/catalog.ts";
+import type { ChangeFeed } from "../core/ports/change-feed.ts";
 import type { Clock } from "../core/ports/clock.ts";
 import type { Host } from "../core/ports/host.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
@@ -28,6 +29,8 @@ export interface SessionContext {
   cacheStore(): Promise<ObjectStore>;
   models(): FsModelRegistry;
   recordChanges(names: readonly DataNameKey[]): Promise<void>;
+  /** The datastore's change feed, which the catalog follows. */
+  changeLog(): ChangeFeed;
   catalogWriteThrough(): CatalogWriteThrough;
   /** The catalog, complete for the repo's namespace (backfilled when it is not known to be). */
   catalog(): Promise<CatalogReader>;

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { MemoryCatalog } from "../../adapters/memory/memory-catalog.ts";
 import { MemoryObjectStore } from "../../adapters/memory/memory-object-store.ts";
 import { fetchCatalogExport } from "../../cli/catalog-export-fetch.ts";
 import { publishCatalogExport } from "../../cli/catalog-export-publish.ts";
-import { decodeExportPart } from "../../core/catalog-export.ts";
+import { decodeExportPart, exportPartPath } from "../../core/catalog-export.ts";
 import { catalogRow, seedRows } from "../conformance/catalog-suite.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 
@@ -156,5 +156,133 @@ describe('a big model\'s export is split by data name (docs/architecture.md, "Ca
         "name-5/2/true",
       ].sort(),
     );
+  });
+});
+
+describe("with the change feed, only the parts of the names changed since the last publish are looked at", () => {
+  let dir: string;
+  let catalog: MemoryCatalog;
+  let changed: string[] | null;
+  let scans: number;
+  const MODEL = { type: "aws/ec2/vpc", id: "model-1" };
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `name-${i}`);
+  /** A catalog that counts the rows it is asked to scan field by field (a whole scan of the namespace). */
+  const counting = () =>
+    new Proxy(catalog, {
+      get(target, key, receiver) {
+        if (key === "scanFields") {
+          return (...args: Parameters<MemoryCatalog["scanFields"]>) => {
+            const page = target.scanFields(...args);
+            scans += page.rows.length;
+            return page;
+          };
+        }
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  const publish = (cache: string, feed: boolean) => {
+    catalog.setChangeCursor("infra", `at-${Math.random()}`);
+    return publishCatalogExport({
+      catalog: counting(),
+      ...(feed
+        ? {
+            feed: {
+              since: async () =>
+                changed === null
+                  ? { kind: "unknown" as const, cursor: "" }
+                  : {
+                      kind: "names" as const,
+                      cursor: "",
+                      names: changed.map((name) => ({ ...MODEL, name })),
+                    },
+            },
+          }
+        : {}),
+      namespace: "infra",
+      cacheDir: join(dir, cache),
+      stateFile: join(dir, `${cache}.json`),
+      markDirty: () => {},
+      partRows: 4,
+    });
+  };
+  /** Every part of a cache folder, by path, as bytes. */
+  const files = (cache: string) => {
+    const root = join(dir, cache, ".catalog-export");
+    return readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((rel) => rel.endsWith(".json.gz"))
+      .sort()
+      .map((rel) => [rel, readFileSync(join(root, rel)).toString("base64")]);
+  };
+  /** The feed's publish and a publish of every row from scratch give the same files. */
+  const sameAsWhole = async () => {
+    rmSync(join(dir, "whole"), { recursive: true, force: true });
+    rmSync(join(dir, "whole.json"), { force: true });
+    await publish("whole", false);
+    expect(files("fed")).toEqual(files("whole"));
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "catalog-export-feed-"));
+    catalog = new MemoryCatalog();
+    seedRows(
+      catalog,
+      names(15).map((dataName) => catalogRow({ namespace: "infra", dataName })),
+    );
+    changed = null;
+    await publish("fed", true);
+    scans = 0;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const putVersion2 = (name: string) =>
+    catalog.replaceName({ ...MODEL, namespace: "infra", name }, [
+      catalogRow({ namespace: "infra", dataName: name, version: 1, isLatest: false }),
+      catalogRow({ namespace: "infra", dataName: name, version: 2 }),
+    ]);
+
+  test("a put rewrites its name's part without scanning the namespace, as a whole publish would write it", async () => {
+    putVersion2("name-5");
+    changed = ["name-5"];
+    expect(await publish("fed", true)).toMatchObject({ rows: 16, parts: 4, written: 1, removed: 0 });
+    expect(scans).toBe(0);
+    await sameAsWhole();
+    changed = [];
+    expect(await publish("fed", true)).toMatchObject({ written: 0, removed: 0 });
+  });
+
+  test("a part that is not as written here (another clone's, pulled) has its model read whole", async () => {
+    const other = files("fed")[0]?.[0] as string;
+    const path = join(dir, "fed", ".catalog-export", other);
+    const foreign = gunzipSync(readFileSync(path)).toString().replace('"rows":[', '"rows": [');
+    writeFileSync(path, gzipSync(foreign));
+    const name = names(15).find((n) => exportPartPath(MODEL, 4, n).endsWith(other)) as string;
+    putVersion2(name);
+    changed = [name];
+    expect(await publish("fed", true)).toMatchObject({ written: 1 });
+    expect(scans).toBe(16);
+    await sameAsWhole();
+  });
+
+  test("a name deleted, a model outgrowing its parts, a part gone from the cache: each as a whole publish", async () => {
+    catalog.replaceName({ ...MODEL, namespace: "infra", name: "name-2" }, []);
+    changed = ["name-2"];
+    expect(await publish("fed", true)).toMatchObject({ rows: 14, written: 1 });
+    await sameAsWhole();
+    seedRows(
+      catalog,
+      names(20)
+        .slice(15)
+        .map((dataName) => catalogRow({ namespace: "infra", dataName })),
+    );
+    changed = names(20).slice(15);
+    expect(await publish("fed", true)).toMatchObject({ rows: 19, parts: 8 });
+    await sameAsWhole();
+    const [gone] = files("fed")[2] ?? [];
+    rmSync(join(dir, "fed", ".catalog-export", gone as string));
+    changed = [];
+    expect(await publish("fed", true)).toMatchObject({ written: 1 });
+    await sameAsWhole();
   });
 });
