@@ -50,6 +50,8 @@ export class RepoContext {
   #remote?: Promise<RemoteSession>;
   /** Set once the remote session is open; cache mutations need it synchronously (markDirty). */
   #session?: RemoteSession;
+  /** A change of this command could not be recorded in the datastore's change log. */
+  #unlogged = false;
 
   private constructor(
     readonly repoDir: string,
@@ -310,6 +312,7 @@ export class RepoContext {
     try {
       await log.append(names);
     } catch (e) {
+      if (where === this.resolver) this.#unlogged = true;
       // The change itself is done and stays: failing to announce it must not fail the command.
       this.out.warn(
         `Could not record ${names.length} changed data name(s) in ${log.path} (${(e as Error).message}); the change itself is saved. Other repos using this datastore miss it in 'swamp data query' and 'swamp data list' until their catalog is rebuilt: fix that file's permissions, then delete .swamp/data/_catalog.db in those repos.`,
@@ -354,12 +357,17 @@ export class RepoContext {
     });
   }
 
-  /** Where this command's data changes reach the catalog (docs/architecture.md, "Writing data"). */
+  /**
+   * Where this command's data changes reach the catalog (docs/architecture.md, "Catalog"). On a
+   * folder datastore a version written reaches it through the change log, as long as the log
+   * recorded every change; on a bucket the push publishes the catalog, so it is written at once.
+   */
   catalogWriteThrough(): CatalogWriteThrough {
     return new CatalogWriteThrough({
       catalog: () => this.catalogForWrite(),
       repo: this.data(),
       namespace: this.namespace,
+      ...(this.isRemote ? {} : { followsChangeLog: () => !this.#unlogged }),
     });
   }
 
