@@ -1,5 +1,4 @@
-import { constants } from "node:fs";
-import { type FileHandle, link, open, rename, rm, stat, writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { DataNameKey } from "../../core/data-record.ts";
 import type { ChangeFeed, ChangesSince } from "../../core/ports/change-feed.ts";
@@ -17,6 +16,7 @@ import {
   planRead,
   stampOf,
 } from "./change-log-format.ts";
+import { fsp, fsSync } from "./lazy-fs.ts";
 
 /**
  * Past this size the next append replaces the log by an empty one. Replacing gives it a new
@@ -26,10 +26,10 @@ import {
 export const COMPACT_AT_BYTES = 1024 * 1024;
 /** A header is about 70 bytes; one without a newline within this many is damaged. */
 const HEADER_MAX_BYTES = 256;
-const APPEND = constants.O_WRONLY | constants.O_APPEND;
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 const isMissing = (e: unknown) => errno(e) === "ENOENT" || errno(e) === "ENOTDIR";
+const appendFlags = () => fsSync().constants.O_WRONLY | fsSync().constants.O_APPEND;
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /**
@@ -109,7 +109,7 @@ export class ChangeLog implements ChangeFeed {
 
   async #stamp(): Promise<string> {
     try {
-      return stampOf(await stat(this.path, { bigint: true }));
+      return stampOf(await fsp().stat(this.path, { bigint: true }));
     } catch (e) {
       if (isMissing(e)) return this.#absent;
       throw e;
@@ -118,12 +118,12 @@ export class ChangeLog implements ChangeFeed {
 
   async #openForAppend(): Promise<FileHandle> {
     try {
-      return await open(this.path, APPEND);
+      return await fsp().open(this.path, appendFlags());
     } catch (e) {
       if (!isMissing(e)) throw e;
     }
     await this.#create();
-    return open(this.path, APPEND);
+    return fsp().open(this.path, appendFlags());
   }
 
   get #absent(): string {
@@ -132,7 +132,7 @@ export class ChangeLog implements ChangeFeed {
 
   async #openOrNull(): Promise<FileHandle | null> {
     try {
-      return await open(this.path, "r");
+      return await fsp().open(this.path, "r");
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -143,11 +143,11 @@ export class ChangeLog implements ChangeFeed {
   async #create(): Promise<void> {
     const fresh = await this.#freshFile();
     try {
-      await link(fresh.temp, this.path);
+      await fsp().link(fresh.temp, this.path);
     } catch (e) {
       if (errno(e) !== "EEXIST") throw e;
     } finally {
-      await rm(fresh.temp, { force: true });
+      await fsp().rm(fresh.temp, { force: true });
     }
   }
 
@@ -155,9 +155,9 @@ export class ChangeLog implements ChangeFeed {
   async #replace(): Promise<LogCursor> {
     const fresh = await this.#freshFile();
     try {
-      await rename(fresh.temp, this.path);
+      await fsp().rename(fresh.temp, this.path);
     } catch (e) {
-      await rm(fresh.temp, { force: true });
+      await fsp().rm(fresh.temp, { force: true });
       throw e;
     }
     return fresh.cursor;
@@ -168,9 +168,9 @@ export class ChangeLog implements ChangeFeed {
     const temp = join(dirname(this.path), `.${this.host.uuid()}.tmp`);
     const id = this.host.uuid();
     const header = formatHeader(id);
-    await writeFile(temp, header, { flag: "wx" });
+    await fsp().writeFile(temp, header, { flag: "wx" });
     // A rename keeps inode, size and mtime: the temp file's stamp is the log's once it is in place.
-    const stamp = stampOf(await stat(temp, { bigint: true }));
+    const stamp = stampOf(await fsp().stat(temp, { bigint: true }));
     return { temp, cursor: { id, offset: Buffer.byteLength(header), stamp } };
   }
 }
