@@ -16,7 +16,7 @@ import {
   planRead,
   stampOf,
 } from "./change-log-format.ts";
-import { fsp, fsSync } from "./lazy-fs.ts";
+import { fsp } from "./lazy-fs.ts";
 
 /**
  * Past this size the next append replaces the log by an empty one. Replacing gives it a new
@@ -29,7 +29,7 @@ const HEADER_MAX_BYTES = 256;
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 const isMissing = (e: unknown) => errno(e) === "ENOENT" || errno(e) === "ENOTDIR";
-const appendFlags = () => fsSync().constants.O_WRONLY | fsSync().constants.O_APPEND;
+const appendFlags = () => fsp().constants.O_WRONLY | fsp().constants.O_APPEND;
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /**
