@@ -102,8 +102,8 @@ export class FsDataRepository implements DataRepository {
   ): Promise<DataMetadata> {
     const nameDir = this.nameDir(model, name);
     this.mutated(nameDir);
-    await fsp().mkdir(nameDir, { recursive: true });
     const previous = await highestComplete(nameDir);
+    if (previous === null) await fsp().mkdir(nameDir, { recursive: true });
     const previousMeta = previous === null ? null : await this.readMetadata(join(nameDir, String(previous)));
     const id = previousMeta?.id ?? this.options.host.uuid();
     // Key order as in the reference's metadata.yaml; the version is set once it is claimed.

@@ -74,9 +74,14 @@ export class FsObjectStore implements ObjectStore {
         `Cannot store "${key}": names ending in ${TEMP_SUFFIX} or ${MUTEX_SUFFIX} are reserved for the filesystem datastore's own temp and lock files. Rename the file.`,
       );
     }
-    await mkdir(dirname(path), { recursive: true });
     const temp = this.#tempPath(path);
-    await writeFile(temp, body, { flag: "wx" });
+    // The folder usually exists (a lock object is rewritten in place): made only when it is missing.
+    await writeFile(temp, body, { flag: "wx" }).catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, body, { flag: "wx" });
+    });
+    let moved = false;
     try {
       if (when && "absent" in when) return await this.#create(path, temp);
       return await withFileMutex(`${path}${MUTEX_SUFFIX}`, this.host, async () => {
@@ -85,10 +90,11 @@ export class FsObjectStore implements ObjectStore {
         if (failure) return failure;
         const version = await this.#stamp(temp, current);
         await rename(temp, path);
+        moved = true;
         return { ok: true, version };
       });
     } finally {
-      await rm(temp, { force: true });
+      if (!moved) await rm(temp, { force: true });
     }
   }
 

@@ -59,7 +59,8 @@ async function writeAtomically(path: string, body: string, host: MutexHost): Pro
   try {
     await fsp().writeFile(tmp, body);
     await fsp().rename(tmp, path);
-  } finally {
+  } catch (e) {
     await fsp().rm(tmp, { force: true });
+    throw e;
   }
 }
