@@ -1,5 +1,5 @@
-import { dirname, join } from "node:path";
 import { fsp } from "./lazy-fs.ts";
+import { dirname, join } from "./paths.ts";
 
 /**
  * Writes `bytes` to `path` through a temporary file next to it: a reader sees the old file or the

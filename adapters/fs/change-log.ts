@@ -1,5 +1,4 @@
 import type { FileHandle } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import type { DataNameKey } from "../../core/data-record.ts";
 import type { ChangeFeed, ChangesSince } from "../../core/ports/change-feed.ts";
 import type { Host } from "../../core/ports/host.ts";
@@ -17,6 +16,7 @@ import {
   stampOf,
 } from "./change-log-format.ts";
 import { fsp } from "./lazy-fs.ts";
+import { dirname, join } from "./paths.ts";
 
 /**
  * Past this size the next append replaces the log by an empty one. Replacing gives it a new

@@ -1,7 +1,7 @@
-import { dirname, join } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { fsp } from "./lazy-fs.ts";
+import { dirname, join } from "./paths.ts";
 
 /** A mutex older than this is a crash leftover: the sections it guards last milliseconds. */
 const MUTEX_STALE_MS = 10_000;

@@ -1,4 +1,3 @@
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { DataMetadata, DataNameKey, ModelKey } from "../../core/data-record.ts";
 import { validateDataName } from "../../core/data-rules.ts";
 import { invalid, SwampError } from "../../core/errors.ts";
@@ -9,6 +8,7 @@ import { type MarkerUpdate, refreshLatestMarker } from "./latest-marker.ts";
 import { fsp } from "./lazy-fs.ts";
 import { formatMetadata, parseMetadataText } from "./metadata-file.ts";
 import { readWholeSync } from "./native-read.ts";
+import { basename, dirname, join, relative, resolve, sep } from "./paths.ts";
 import { removeStaleTempsIn } from "./stale-temps.ts";
 import { walkVersionBatches } from "./threaded-version-walk.ts";
 import { highestComplete } from "./version-dirs.ts";

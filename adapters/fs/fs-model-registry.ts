@@ -1,4 +1,3 @@
-import { join, resolve } from "node:path";
 import type { ModelDefinition } from "../../core/data-record.ts";
 import { validateModelName } from "../../core/data-rules.ts";
 import { invalid } from "../../core/errors.ts";
@@ -7,6 +6,7 @@ import type { Host } from "../../core/ports/host.ts";
 import type { ModelRegistry } from "../../core/ports/model-registry.ts";
 import { fsp } from "./lazy-fs.ts";
 import { filesUnder, readWholeSync } from "./native-read.ts";
+import { join, resolve } from "./paths.ts";
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 

@@ -1,6 +1,5 @@
 import type { BigIntStats, Dirent } from "node:fs";
 import { link, mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
@@ -13,6 +12,7 @@ import type {
 } from "../../core/ports/object-store.ts";
 import { systemHost } from "../system/system-host.ts";
 import { withFileMutex } from "./file-mutex.ts";
+import { dirname, join } from "./paths.ts";
 import { removeStaleTemps } from "./stale-temps.ts";
 
 const MUTEX_SUFFIX = ".mutex";

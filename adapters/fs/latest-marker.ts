@@ -1,7 +1,7 @@
-import { join } from "node:path";
 import { LATEST_MARKER } from "../../core/sync/version-files.ts";
 import { type MutexHost, withFileMutex } from "./file-mutex.ts";
 import { fsp } from "./lazy-fs.ts";
+import { join } from "./paths.ts";
 import { removeStaleTemps } from "./stale-temps.ts";
 import { entriesOf, highestComplete } from "./version-dirs.ts";
 

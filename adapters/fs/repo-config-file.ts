@@ -1,10 +1,10 @@
-import { dirname, join, resolve } from "node:path";
 import type { Document } from "yaml";
 import { SwampError } from "../../core/errors.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 import { fsp } from "./lazy-fs.ts";
 import { isFile, readWholeSync } from "./native-read.ts";
+import { dirname, join, resolve } from "./paths.ts";
 import { parsePlainYamlMapping } from "./plain-yaml.ts";
 
 /** The marker file that makes a directory a swamp repo. */

@@ -1,6 +1,6 @@
-import { basename, join } from "node:path";
 import { isStaleTemp, isTempName } from "../../core/temp-files.ts";
 import { fsp } from "./lazy-fs.ts";
+import { basename, join } from "./paths.ts";
 
 /**
  * Removes the temp files and dirs among `paths` (entries of directories the caller listed anyway)

@@ -1,5 +1,5 @@
-import { join } from "node:path";
 import { isFile, namesIn } from "./native-read.ts";
+import { join } from "./paths.ts";
 import { METADATA, VERSION_DIR } from "./version-walk.ts";
 
 /** The entries of a directory; none when it is missing. */

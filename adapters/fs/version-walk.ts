@@ -1,7 +1,7 @@
 // The synchronous walk over a datastore's version dirs, shared by the in-thread walk and its worker.
 import type { Dirent } from "node:fs";
-import { sep } from "node:path";
 import { fsSync } from "./lazy-fs.ts";
+import { sep } from "./paths.ts";
 
 /** One complete version found by the walk: its model, its metadata file and that file's text. */
 export interface FoundVersion {

@@ -1,7 +1,7 @@
-import { join } from "node:path";
 import type { Host } from "../../core/ports/host.ts";
 import { fsp } from "../fs/lazy-fs.ts";
 import { namesIn } from "../fs/native-read.ts";
+import { join } from "../fs/paths.ts";
 
 /**
  * Leases this machine's commands are taking or hold, one small file each, written before the
