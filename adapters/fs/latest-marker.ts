@@ -1,4 +1,5 @@
 import { LATEST_MARKER } from "../../core/sync/version-files.ts";
+import { isTempName } from "../../core/temp-files.ts";
 import { type MutexHost, withFileMutex } from "./file-mutex.ts";
 import { fsp } from "./lazy-fs.ts";
 import { join } from "./paths.ts";
@@ -28,7 +29,7 @@ export async function refreshLatestMarker(
     return await withFileMutex(join(nameDir, MUTEX), deps.host, async () => {
       const names = await entriesOf(nameDir);
       await removeStaleTemps(
-        names.map((name) => join(nameDir, name)),
+        names.filter(isTempName).map((name) => join(nameDir, name)),
         deps.now,
       );
       const top = await highestComplete(nameDir, names);
