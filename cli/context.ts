@@ -1,6 +1,6 @@
 import type { StoreDeps } from "../adapters/backends/backend-adapter.ts";
 import { ChangeLog } from "../adapters/fs/change-log.ts";
-import { FsDataRepository } from "../adapters/fs/fs-data-repository.ts";
+import { FsDataRepository, type FsDataRepositoryOptions } from "../adapters/fs/fs-data-repository.ts";
 import { FsModelRegistry } from "../adapters/fs/fs-model-registry.ts";
 import { join } from "../adapters/fs/paths.ts";
 import { locateRepo, readRepoConfig } from "../adapters/fs/repo-config-file.ts";
@@ -279,8 +279,10 @@ export class RepoContext {
     return { locks, sync: remote, warn: (message) => this.out.warn(message) };
   }
 
-  data(): FsDataRepository {
+  /** `bulkContentReads` for a command that reads the content of many versions (a query). */
+  data(reads: Pick<FsDataRepositoryOptions, "bulkContentReads"> = {}): FsDataRepository {
     return new FsDataRepository(dataRootOf(this.resolver), {
+      ...reads,
       clock: this.clock,
       host: this.host,
       // Recorded before each mutation, so a crash leaves the cache dirty for the next push.

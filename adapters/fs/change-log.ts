@@ -87,7 +87,7 @@ export class ChangeLog implements ChangeFeed {
   }
 
   async #read(handle: FileHandle, cursor: LogCursor | null): Promise<ChangesSince> {
-    const stats = await handle.stat({ bigint: true });
+    const stats = await handle.stat();
     const size = Number(stats.size);
     const head = await readRange(handle, 0, Math.min(size, HEADER_MAX_BYTES));
     const headerEnd = head.indexOf(0x0a) + 1;
@@ -109,7 +109,8 @@ export class ChangeLog implements ChangeFeed {
 
   async #stamp(): Promise<string> {
     try {
-      return stampOf(await fsp().stat(this.path, { bigint: true }));
+      // Bun.file's stat: a read that finds the log unchanged never loads node:fs/promises.
+      return stampOf(await Bun.file(this.path).stat());
     } catch (e) {
       if (isMissing(e)) return this.#absent;
       throw e;
@@ -160,7 +161,7 @@ export class ChangeLog implements ChangeFeed {
     const header = formatHeader(id);
     await fsp().writeFile(temp, header, { flag: "wx" });
     // A rename keeps inode, size and mtime: the temp file's stamp is the log's once it is in place.
-    const stamp = stampOf(await fsp().stat(temp, { bigint: true }));
+    const stamp = stampOf(await fsp().stat(temp));
     return { temp, cursor: { id, offset: Buffer.byteLength(header), stamp } };
   }
 }

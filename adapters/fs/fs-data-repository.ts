@@ -5,9 +5,9 @@ import type { Clock } from "../../core/ports/clock.ts";
 import type { DataRepository, NewVersion, StoredVersion } from "../../core/ports/data-repository.ts";
 import type { MutexHost } from "./file-mutex.ts";
 import { type MarkerUpdate, refreshLatestMarker } from "./latest-marker.ts";
-import { fsp } from "./lazy-fs.ts";
+import { fsp, fsSync } from "./lazy-fs.ts";
 import { formatMetadata, parseMetadataText } from "./metadata-file.ts";
-import { readWholeSync } from "./native-read.ts";
+import { isFile } from "./native-read.ts";
 import { basename, dirname, join, relative, resolve, sep } from "./paths.ts";
 import { removeStaleTempsIn } from "./stale-temps.ts";
 import { walkVersionBatches } from "./threaded-version-walk.ts";
@@ -30,6 +30,8 @@ export interface FsDataRepositoryOptions {
    * `readContent` reads again after it. Throws when the content cannot be fetched.
    */
   fetchContent?: (relPath: string) => Promise<void>;
+  /** Content is read by the thousand (a query): synchronously, through node:fs (see readVersionContentNow). */
+  bulkContentReads?: boolean;
 }
 
 /** Attempts at claiming a version number before giving up (docs/architecture.md, "Datastore tree"). */
@@ -51,16 +53,34 @@ const exists = (path: string) =>
 /** A complete version whose content is not in the folder. */
 const NOT_HERE = Symbol("content not here");
 
+type VersionContent = Uint8Array | null | typeof NOT_HERE;
+
 /**
  * A version's content; null when the dir is no version (without metadata.yaml it is a crash
- * leftover). Synchronous: a query reads thousands of small files, and every async call costs a
- * round trip through the thread pool, several times what the read itself costs.
+ * leftover). Synchronous, for a query: it reads thousands of small files, and every async call
+ * costs a round trip through the thread pool, several times what the read itself costs.
  */
-function readVersionContent(dir: string): Uint8Array | null | typeof NOT_HERE {
-  // A version's metadata.yaml is never empty: size 0 is its absence.
-  if (Bun.file(join(dir, METADATA)).size === 0) return null;
+function readVersionContentNow(dir: string): VersionContent {
+  const fs = fsSync();
   try {
-    return readWholeSync(join(dir, RAW));
+    fs.statSync(join(dir, METADATA));
+  } catch (e) {
+    if (isMissing(e)) return null;
+    throw e;
+  }
+  try {
+    return fs.readFileSync(join(dir, RAW));
+  } catch (e) {
+    if (isMissing(e)) return NOT_HERE;
+    throw e;
+  }
+}
+
+/** The same for one read (`data get`): through Bun.file, so that it never loads node:fs. */
+async function readVersionContent(dir: string): Promise<VersionContent> {
+  if (!(await isFile(join(dir, METADATA)))) return null;
+  try {
+    return await Bun.file(join(dir, RAW)).bytes();
   } catch (e) {
     if (isMissing(e)) return NOT_HERE;
     throw e;
@@ -187,11 +207,12 @@ export class FsDataRepository implements DataRepository {
 
   async readContent(model: ModelKey, name: string, version: number): Promise<Uint8Array | null> {
     const dir = this.versionDir(model, name, version);
-    const bytes = readVersionContent(dir);
+    const read = this.options.bulkContentReads ? readVersionContentNow : readVersionContent;
+    const bytes = await read(dir);
     if (bytes !== NOT_HERE) return bytes;
     if (this.options.fetchContent === undefined) return null;
     await this.options.fetchContent(relative(this.root, join(dir, RAW)).split(sep).join("/"));
-    const fetched = readVersionContent(dir);
+    const fetched = await read(dir);
     return fetched === NOT_HERE ? null : fetched;
   }
 
@@ -251,7 +272,7 @@ export class FsDataRepository implements DataRepository {
 
   private async readMetadata(versionDir: string): Promise<DataMetadata> {
     const path = join(versionDir, METADATA);
-    return parseMetadata(new TextDecoder().decode(readWholeSync(path)), path);
+    return parseMetadata(await Bun.file(path).text(), path);
   }
 
   private async completeVersions(nameDir: string): Promise<number[]> {

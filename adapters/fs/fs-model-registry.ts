@@ -5,7 +5,7 @@ import { normalizeModelType } from "../../core/model-type.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { ModelRegistry } from "../../core/ports/model-registry.ts";
 import { fsp } from "./lazy-fs.ts";
-import { filesUnder, readWholeSync } from "./native-read.ts";
+import { filesUnder } from "./native-read.ts";
 import { join, resolve } from "./paths.ts";
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
@@ -95,7 +95,7 @@ export class FsModelRegistry implements ModelRegistry {
   private async read(path: string, type: string, fileName: string): Promise<ModelDefinition | null> {
     let text: string;
     try {
-      text = new TextDecoder().decode(readWholeSync(path));
+      text = await Bun.file(path).text();
     } catch (e) {
       if (errno(e) === "ENOENT" || errno(e) === "ENOTDIR") return null;
       throw e;

@@ -1,6 +1,7 @@
 /**
  * Reads through Bun's own file APIs, which cost nothing to load in the compiled binary (see
- * lazy-fs.ts): the read path of `data get` and of every command's start uses these only.
+ * lazy-fs.ts): the read path of `data get` and of every command's start uses these and Bun.file
+ * only. (Not Bun.mmap: it opens files for writing, which a read-only datastore refuses.)
  */
 
 const ALL = new Bun.Glob("*");
@@ -33,21 +34,4 @@ export function filesUnder(dir: string, pattern: string): string[] {
 /** Whether `path` is a regular file (a directory is not). */
 export function isFile(path: string): Promise<boolean> {
   return Bun.file(path).exists();
-}
-
-/**
- * A small file's bytes, synchronously (a query reads thousands, and an async read costs a trip
- * through the thread pool), copied out of a mapping at once. For files swamp replaces by a rename
- * and never rewrites in place (versions, model definitions, .swamp.yaml): one truncated by someone
- * else within the microseconds of the copy would crash the process instead of failing the read.
- * Throws as node:fs does when the file is missing.
- */
-export function readWholeSync(path: string): Uint8Array {
-  try {
-    return Bun.mmap(path).slice();
-  } catch (e) {
-    // An empty file cannot be mapped.
-    if ((e as NodeJS.ErrnoException).code === "EINVAL" && Bun.file(path).size === 0) return new Uint8Array();
-    throw e;
-  }
 }

@@ -3,7 +3,7 @@ import { SwampError } from "../../core/errors.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 import { fsp } from "./lazy-fs.ts";
-import { isFile, readWholeSync } from "./native-read.ts";
+import { isFile } from "./native-read.ts";
 import { dirname, join, resolve } from "./paths.ts";
 import { parsePlainYamlMapping } from "./plain-yaml.ts";
 
@@ -114,7 +114,7 @@ const configPath = (repoDir: string) => join(resolve(repoDir), REPO_CONFIG_FILE)
 
 async function readConfigText(repoDir: string, path: string): Promise<string> {
   try {
-    return new TextDecoder().decode(readWholeSync(path));
+    return await Bun.file(path).text();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") throw noRepo(resolve(repoDir));
     throw e;

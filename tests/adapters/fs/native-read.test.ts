@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { filesUnder, isFile, namesIn, readWholeSync } from "../../../adapters/fs/native-read.ts";
+import { filesUnder, isFile, namesIn } from "../../../adapters/fs/native-read.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -39,30 +39,5 @@ describe("native reads", () => {
     expect(await isFile(join(dir, "a", "one.yaml"))).toBe(true);
     expect(await isFile(join(dir, "a"))).toBe(false);
     expect(await isFile(join(dir, "missing"))).toBe(false);
-  });
-
-  test("readWholeSync reads a file's bytes, an empty file as none, and throws like node:fs otherwise", () => {
-    const dir = tree();
-    expect(new TextDecoder().decode(readWholeSync(join(dir, "a", "one.yaml")))).toBe("one");
-    expect(readWholeSync(join(dir, "top.yaml"))).toEqual(new Uint8Array());
-    const code = (path: string) => {
-      try {
-        readWholeSync(path);
-        return "read";
-      } catch (e) {
-        return (e as NodeJS.ErrnoException).code;
-      }
-    };
-    expect(code(join(dir, "missing"))).toBe("ENOENT");
-    expect(code(join(dir, "top.yaml", "below"))).toBe("ENOTDIR");
-    expect(code(join(dir, "a"))).toBe("EISDIR");
-  });
-
-  test("a copy, not the mapping: the bytes stay when the file is replaced", () => {
-    const dir = tree();
-    const path = join(dir, "a", "one.yaml");
-    const bytes = readWholeSync(path);
-    writeFileSync(path, "changed");
-    expect(new TextDecoder().decode(bytes)).toBe("one");
   });
 });
