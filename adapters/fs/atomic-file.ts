@@ -1,5 +1,5 @@
-import { rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { fsp } from "./lazy-fs.ts";
+import { dirname, join } from "./paths.ts";
 
 /**
  * Writes `bytes` to `path` through a temporary file next to it: a reader sees the old file or the
@@ -8,10 +8,10 @@ import { dirname, join } from "node:path";
 export async function writeFileAtomic(path: string, bytes: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    await fsp().writeFile(tmp, bytes);
+    await fsp().rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await fsp().rm(tmp, { force: true });
     throw e;
   }
 }

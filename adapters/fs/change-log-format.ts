@@ -91,8 +91,8 @@ export function decodeCursor(text: string | null): LogCursor | null {
 }
 
 /** What one `stat` tells of the file: any append or replacement changes it. */
-export function stampOf(stats: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint }): string {
-  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+export function stampOf(stats: { dev: number; ino: number; size: number; mtimeMs: number }): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 /** The fast path: the file is exactly as the reader left it. */

@@ -1,6 +1,4 @@
-import { constants } from "node:fs";
-import { type FileHandle, link, open, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import type { FileHandle } from "node:fs/promises";
 import type { DataNameKey } from "../../core/data-record.ts";
 import type { ChangeFeed, ChangesSince } from "../../core/ports/change-feed.ts";
 import type { Host } from "../../core/ports/host.ts";
@@ -17,6 +15,8 @@ import {
   planRead,
   stampOf,
 } from "./change-log-format.ts";
+import { fsp } from "./lazy-fs.ts";
+import { dirname, join } from "./paths.ts";
 
 /**
  * Past this size the next append replaces the log by an empty one. Replacing gives it a new
@@ -26,10 +26,10 @@ import {
 export const COMPACT_AT_BYTES = 1024 * 1024;
 /** A header is about 70 bytes; one without a newline within this many is damaged. */
 const HEADER_MAX_BYTES = 256;
-const APPEND = constants.O_WRONLY | constants.O_APPEND;
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 const isMissing = (e: unknown) => errno(e) === "ENOENT" || errno(e) === "ENOTDIR";
+const appendFlags = () => fsp().constants.O_WRONLY | fsp().constants.O_APPEND;
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /**
@@ -47,18 +47,18 @@ export class ChangeLog implements ChangeFeed {
   /** Records that `names` changed. Call it once the change is complete, so a reader of the line sees the change. */
   async append(names: readonly DataNameKey[]): Promise<void> {
     if (names.length === 0) return;
-    const line = Buffer.from(formatNames(names));
-    const handle = await this.#openForAppend();
-    let size: number;
+    const line = formatNames(names);
+    // One write(2) of the line (writeFile repeats only a partial write, which a local disk does not
+    // make for a line this short); no FileHandle, whose class costs a command about a millisecond.
+    const append = () => fsp().writeFile(this.path, line, { flag: appendFlags() });
     try {
-      const { bytesWritten } = await handle.write(line, 0, line.length);
-      if (bytesWritten !== line.length)
-        throw new Error(`only ${bytesWritten} of ${line.length} bytes were written`);
-      size = (await handle.stat()).size;
-    } finally {
-      await handle.close();
+      await append();
+    } catch (e) {
+      if (!isMissing(e)) throw e;
+      await this.#create();
+      await append();
     }
-    if (size > COMPACT_AT_BYTES) await this.#replace();
+    if ((await fsp().stat(this.path)).size > COMPACT_AT_BYTES) await this.#replace();
   }
 
   async since(encoded: string | null): Promise<ChangesSince> {
@@ -87,7 +87,7 @@ export class ChangeLog implements ChangeFeed {
   }
 
   async #read(handle: FileHandle, cursor: LogCursor | null): Promise<ChangesSince> {
-    const stats = await handle.stat({ bigint: true });
+    const stats = await handle.stat();
     const size = Number(stats.size);
     const head = await readRange(handle, 0, Math.min(size, HEADER_MAX_BYTES));
     const headerEnd = head.indexOf(0x0a) + 1;
@@ -109,21 +109,12 @@ export class ChangeLog implements ChangeFeed {
 
   async #stamp(): Promise<string> {
     try {
-      return stampOf(await stat(this.path, { bigint: true }));
+      // Bun.file's stat: a read that finds the log unchanged never loads node:fs/promises.
+      return stampOf(await Bun.file(this.path).stat());
     } catch (e) {
       if (isMissing(e)) return this.#absent;
       throw e;
     }
-  }
-
-  async #openForAppend(): Promise<FileHandle> {
-    try {
-      return await open(this.path, APPEND);
-    } catch (e) {
-      if (!isMissing(e)) throw e;
-    }
-    await this.#create();
-    return open(this.path, APPEND);
   }
 
   get #absent(): string {
@@ -132,7 +123,7 @@ export class ChangeLog implements ChangeFeed {
 
   async #openOrNull(): Promise<FileHandle | null> {
     try {
-      return await open(this.path, "r");
+      return await fsp().open(this.path, "r");
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -143,11 +134,11 @@ export class ChangeLog implements ChangeFeed {
   async #create(): Promise<void> {
     const fresh = await this.#freshFile();
     try {
-      await link(fresh.temp, this.path);
+      await fsp().link(fresh.temp, this.path);
     } catch (e) {
       if (errno(e) !== "EEXIST") throw e;
     } finally {
-      await rm(fresh.temp, { force: true });
+      await fsp().rm(fresh.temp, { force: true });
     }
   }
 
@@ -155,9 +146,9 @@ export class ChangeLog implements ChangeFeed {
   async #replace(): Promise<LogCursor> {
     const fresh = await this.#freshFile();
     try {
-      await rename(fresh.temp, this.path);
+      await fsp().rename(fresh.temp, this.path);
     } catch (e) {
-      await rm(fresh.temp, { force: true });
+      await fsp().rm(fresh.temp, { force: true });
       throw e;
     }
     return fresh.cursor;
@@ -168,9 +159,9 @@ export class ChangeLog implements ChangeFeed {
     const temp = join(dirname(this.path), `.${this.host.uuid()}.tmp`);
     const id = this.host.uuid();
     const header = formatHeader(id);
-    await writeFile(temp, header, { flag: "wx" });
+    await fsp().writeFile(temp, header, { flag: "wx" });
     // A rename keeps inode, size and mtime: the temp file's stamp is the log's once it is in place.
-    const stamp = stampOf(await stat(temp, { bigint: true }));
+    const stamp = stampOf(await fsp().stat(temp));
     return { temp, cursor: { id, offset: Buffer.byteLength(header), stamp } };
   }
 }

@@ -1,7 +1,7 @@
-import { link, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type { Host } from "../../core/ports/host.ts";
+import { fsp } from "./lazy-fs.ts";
+import { dirname, join } from "./paths.ts";
 
 /** A mutex older than this is a crash leftover: the sections it guards last milliseconds. */
 const MUTEX_STALE_MS = 10_000;
@@ -39,7 +39,7 @@ async function holding<T>(mutex: string, host: MutexHost, fn: () => Promise<T>):
   const deadline = Date.now() + MUTEX_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {
-      await writeFile(mutex, `${host.hostname}\n${host.pid}\n`, { flag: "wx" });
+      await fsp().writeFile(mutex, `${host.hostname}\n${host.pid}\n`, { flag: "wx" });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -56,15 +56,21 @@ async function holding<T>(mutex: string, host: MutexHost, fn: () => Promise<T>):
   try {
     return await fn();
   } finally {
-    await rm(mutex, { force: true });
+    await fsp().rm(mutex, { force: true });
   }
 }
 
 /** Removes a mutex left by a dead process or a crash. True when the caller should retry at once. */
 async function breakIfStale(mutex: string, host: MutexHost): Promise<boolean> {
-  const stats = await stat(mutex, { bigint: true }).catch(() => null);
+  const stats = await fsp()
+    .stat(mutex, { bigint: true })
+    .catch(() => null);
   if (!stats) return true;
-  const [hostname, pidText] = (await readFile(mutex, "utf8").catch(() => "")).split("\n");
+  const [hostname, pidText] = (
+    await fsp()
+      .readFile(mutex, "utf8")
+      .catch(() => "")
+  ).split("\n");
   const pid = Number(pidText);
   const holderDead = hostname === host.hostname && pid > 0 && !host.isPidAlive(pid);
   const tooOld = Date.now() - Number(stats.mtimeNs / 1_000_000n) > MUTEX_STALE_MS;
@@ -73,14 +79,19 @@ async function breakIfStale(mutex: string, host: MutexHost): Promise<boolean> {
   // each other's fresh mutex.
   const grave = join(dirname(mutex), `.${host.uuid()}.tmp`);
   try {
-    await rename(mutex, grave);
+    await fsp().rename(mutex, grave);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return true;
     throw error;
   }
-  const moved = await stat(grave, { bigint: true }).catch(() => null);
-  if (moved && moved.ino !== stats.ino) await link(grave, mutex).catch(() => undefined);
-  await rm(grave, { force: true });
+  const moved = await fsp()
+    .stat(grave, { bigint: true })
+    .catch(() => null);
+  if (moved && moved.ino !== stats.ino)
+    await fsp()
+      .link(grave, mutex)
+      .catch(() => undefined);
+  await fsp().rm(grave, { force: true });
   return true;
 }

@@ -1,6 +1,3 @@
-import { readFileSync, statSync } from "node:fs";
-import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { DataMetadata, DataNameKey, ModelKey } from "../../core/data-record.ts";
 import { validateDataName } from "../../core/data-rules.ts";
 import { invalid, SwampError } from "../../core/errors.ts";
@@ -8,7 +5,10 @@ import type { Clock } from "../../core/ports/clock.ts";
 import type { DataRepository, NewVersion, StoredVersion } from "../../core/ports/data-repository.ts";
 import type { MutexHost } from "./file-mutex.ts";
 import { type MarkerUpdate, refreshLatestMarker } from "./latest-marker.ts";
+import { fsp, fsSync } from "./lazy-fs.ts";
 import { formatMetadata, parseMetadataText } from "./metadata-file.ts";
+import { isFile } from "./native-read.ts";
+import { basename, dirname, join, relative, resolve, sep } from "./paths.ts";
 import { removeStaleTempsIn } from "./stale-temps.ts";
 import { walkVersionBatches } from "./threaded-version-walk.ts";
 import { highestComplete } from "./version-dirs.ts";
@@ -30,6 +30,8 @@ export interface FsDataRepositoryOptions {
    * `readContent` reads again after it. Throws when the content cannot be fetched.
    */
   fetchContent?: (relPath: string) => Promise<void>;
+  /** Content is read by the thousand (a query): synchronously, through node:fs (see readVersionContentNow). */
+  bulkContentReads?: boolean;
 }
 
 /** Attempts at claiming a version number before giving up (docs/architecture.md, "Datastore tree"). */
@@ -41,28 +43,44 @@ const RAW = "raw";
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 const isMissing = (e: unknown) => errno(e) === "ENOENT" || errno(e) === "ENOTDIR";
 const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    (e) => (isMissing(e) ? false : Promise.reject(e)),
-  );
+  fsp()
+    .stat(path)
+    .then(
+      () => true,
+      (e) => (isMissing(e) ? false : Promise.reject(e)),
+    );
 
 /** A complete version whose content is not in the folder. */
 const NOT_HERE = Symbol("content not here");
 
+type VersionContent = Uint8Array | null | typeof NOT_HERE;
+
 /**
  * A version's content; null when the dir is no version (without metadata.yaml it is a crash
- * leftover). Synchronous: a query reads thousands of small files, and every async call costs a
- * round trip through the thread pool, several times what the read itself costs.
+ * leftover). Synchronous, for a query: it reads thousands of small files, and every async call
+ * costs a round trip through the thread pool, several times what the read itself costs.
  */
-function readVersionContent(dir: string): Uint8Array | null | typeof NOT_HERE {
+function readVersionContentNow(dir: string): VersionContent {
+  const fs = fsSync();
   try {
-    statSync(join(dir, METADATA));
+    fs.statSync(join(dir, METADATA));
   } catch (e) {
     if (isMissing(e)) return null;
     throw e;
   }
   try {
-    return readFileSync(join(dir, RAW));
+    return fs.readFileSync(join(dir, RAW));
+  } catch (e) {
+    if (isMissing(e)) return NOT_HERE;
+    throw e;
+  }
+}
+
+/** The same for one read (`data get`): through Bun.file, so that it never loads node:fs. */
+async function readVersionContent(dir: string): Promise<VersionContent> {
+  if (!(await isFile(join(dir, METADATA)))) return null;
+  try {
+    return await Bun.file(join(dir, RAW)).bytes();
   } catch (e) {
     if (isMissing(e)) return NOT_HERE;
     throw e;
@@ -104,8 +122,8 @@ export class FsDataRepository implements DataRepository {
   ): Promise<DataMetadata> {
     const nameDir = this.nameDir(model, name);
     this.mutated(nameDir);
-    await mkdir(nameDir, { recursive: true });
     const previous = await highestComplete(nameDir);
+    if (previous === null) await fsp().mkdir(nameDir, { recursive: true });
     const previousMeta = previous === null ? null : await this.readMetadata(join(nameDir, String(previous)));
     const id = previousMeta?.id ?? this.options.host.uuid();
     // Key order as in the reference's metadata.yaml; the version is set once it is claimed.
@@ -123,15 +141,15 @@ export class FsDataRepository implements DataRepository {
       renamedTo: version.renamedTo,
     };
     const tmp = join(nameDir, `.${this.options.host.uuid()}.tmp`);
-    await mkdir(tmp);
+    await fsp().mkdir(tmp);
     let metadata: DataMetadata | undefined;
     try {
-      await writeFile(join(tmp, RAW), content);
+      await fsp().writeFile(join(tmp, RAW), content);
       for (let attempt = 1, next = (previous ?? 0) + 1; metadata === undefined; attempt++, next++) {
         const candidate = withoutUndefined({ id, name, version: next, ...rest });
-        await writeFile(join(tmp, METADATA), formatMetadata(candidate));
+        await fsp().writeFile(join(tmp, METADATA), formatMetadata(candidate));
         try {
-          await rename(tmp, join(nameDir, String(next)));
+          await fsp().rename(tmp, join(nameDir, String(next)));
           metadata = candidate;
         } catch (e) {
           const taken = errno(e) === "ENOTEMPTY" || errno(e) === "EEXIST" || errno(e) === "ENOTDIR";
@@ -145,7 +163,7 @@ export class FsDataRepository implements DataRepository {
         }
       }
     } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
+      await fsp().rm(tmp, { recursive: true, force: true });
       throw e;
     }
     await this.refreshMarker(nameDir, "advance");
@@ -189,11 +207,12 @@ export class FsDataRepository implements DataRepository {
 
   async readContent(model: ModelKey, name: string, version: number): Promise<Uint8Array | null> {
     const dir = this.versionDir(model, name, version);
-    const bytes = readVersionContent(dir);
+    const read = this.options.bulkContentReads ? readVersionContentNow : readVersionContent;
+    const bytes = await read(dir);
     if (bytes !== NOT_HERE) return bytes;
     if (this.options.fetchContent === undefined) return null;
     await this.options.fetchContent(relative(this.root, join(dir, RAW)).split(sep).join("/"));
-    const fetched = readVersionContent(dir);
+    const fetched = await read(dir);
     return fetched === NOT_HERE ? null : fetched;
   }
 
@@ -213,12 +232,12 @@ export class FsDataRepository implements DataRepository {
     // Renamed away first so that no reader ever sees a half-deleted version.
     const trash = join(nameDir, `.${this.options.host.uuid()}.tmp`);
     try {
-      await rename(dir, trash);
+      await fsp().rename(dir, trash);
     } catch (e) {
       if (isMissing(e)) return 0;
       throw e;
     }
-    await rm(trash, { recursive: true, force: true });
+    await fsp().rm(trash, { recursive: true, force: true });
     await this.rewriteLatestMarker(nameDir);
     await this.changed(model, name);
     return 1;
@@ -232,12 +251,12 @@ export class FsDataRepository implements DataRepository {
     this.mutated(nameDir);
     const trash = join(modelDir, `.${this.options.host.uuid()}.tmp`);
     try {
-      await rename(nameDir, trash);
+      await fsp().rename(nameDir, trash);
     } catch (e) {
       if (isMissing(e)) return 0;
       throw e;
     }
-    await rm(trash, { recursive: true, force: true });
+    await fsp().rm(trash, { recursive: true, force: true });
     await removeStaleTempsIn(modelDir, this.options.clock.now());
     await this.changed(model, name);
     return count;
@@ -272,9 +291,11 @@ export class FsDataRepository implements DataRepository {
     this.mutated(nameDir);
     if ((await this.refreshMarker(nameDir, "exact")) !== null) return;
     // Non-recursive: a concurrent writer's temp dir keeps the name dir alive.
-    await rmdir(nameDir).catch((e) => {
-      if (errno(e) !== "ENOTEMPTY" && errno(e) !== "EEXIST" && !isMissing(e)) throw e;
-    });
+    await fsp()
+      .rmdir(nameDir)
+      .catch((e) => {
+        if (errno(e) !== "ENOTEMPTY" && errno(e) !== "EEXIST" && !isMissing(e)) throw e;
+      });
   }
 
   private async changed(model: ModelKey, name: string): Promise<void> {
@@ -317,7 +338,7 @@ export class FsDataRepository implements DataRepository {
 
 async function readdirOrEmpty(dir: string) {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    return await fsp().readdir(dir, { withFileTypes: true });
   } catch (e) {
     if (isMissing(e)) return [];
     throw e;

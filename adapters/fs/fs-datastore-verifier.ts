@@ -1,8 +1,8 @@
 import { rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { DatastoreVerifier, HealthResult } from "../../core/ports/datastore-verifier.ts";
 import type { Host } from "../../core/ports/host.ts";
+import { join } from "./paths.ts";
 
 /** A filesystem datastore is healthy when its path is a directory we can write to and delete from. */
 export class FsDatastoreVerifier implements DatastoreVerifier {

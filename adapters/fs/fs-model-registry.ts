@@ -1,12 +1,12 @@
-import type { Dirent } from "node:fs";
-import { link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import type { ModelDefinition } from "../../core/data-record.ts";
 import { validateModelName } from "../../core/data-rules.ts";
 import { invalid } from "../../core/errors.ts";
 import { normalizeModelType } from "../../core/model-type.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { ModelRegistry } from "../../core/ports/model-registry.ts";
+import { fsp } from "./lazy-fs.ts";
+import { filesUnder } from "./native-read.ts";
+import { join, resolve } from "./paths.ts";
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 
@@ -53,16 +53,16 @@ export class FsModelRegistry implements ModelRegistry {
     const normalized = normalizeModelType(type);
     const path = this.definitionPath(name, normalized);
     const dir = join(path, "..");
-    await mkdir(dir, { recursive: true });
+    await fsp().mkdir(dir, { recursive: true });
     const ref: ModelDefinition = { type: normalized, id: this.host.uuid(), name };
     const tmp = join(dir, `.${this.host.uuid()}.tmp`);
-    await writeFile(
+    await fsp().writeFile(
       tmp,
       Bun.YAML.stringify({ id: ref.id, name, type: normalized, version: 1, tags: {} }, null, 2),
     );
     try {
-      // link() is create-only: of several racing creators exactly one definition wins.
-      await link(tmp, path);
+      // fsp().link() is create-only: of several racing creators exactly one definition wins.
+      await fsp().link(tmp, path);
       return ref;
     } catch (e) {
       if (errno(e) !== "EEXIST") throw e;
@@ -70,35 +70,20 @@ export class FsModelRegistry implements ModelRegistry {
       if (!winner) throw e;
       return winner;
     } finally {
-      await rm(tmp, { force: true });
+      await fsp().rm(tmp, { force: true });
     }
   }
 
   async list(): Promise<ModelDefinition[]> {
-    const found: ModelDefinition[] = [];
-    const visit = async (segments: string[]): Promise<void> => {
-      let entries: Dirent[];
-      try {
-        entries = await readdir(join(this.modelsDir, ...segments), { withFileTypes: true });
-      } catch (e) {
-        if (errno(e) === "ENOENT" || errno(e) === "ENOTDIR") return;
-        throw e;
-      }
-      await Promise.all(
-        entries.map(async (entry) => {
-          if (entry.isDirectory()) return visit([...segments, entry.name]);
-          if (!entry.isFile() || !entry.name.endsWith(".yaml") || segments.length === 0) return;
-          const type = segments.join("/");
-          const ref = await this.read(
-            join(this.modelsDir, ...segments, entry.name),
-            type,
-            entry.name.slice(0, -5),
-          );
-          if (ref) found.push(ref);
-        }),
-      );
-    };
-    await visit([]);
+    // One native walk: a definition is a .yaml file at least one type folder deep.
+    const files = filesUnder(this.modelsDir, "**/*.yaml").filter((rel) => rel.includes("/"));
+    const read = await Promise.all(
+      files.map((rel) => {
+        const at = rel.lastIndexOf("/");
+        return this.read(join(this.modelsDir, rel), rel.slice(0, at), rel.slice(at + 1, -5));
+      }),
+    );
+    const found = read.filter((ref) => ref !== null);
     return found.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
   }
 

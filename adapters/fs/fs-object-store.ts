@@ -1,6 +1,5 @@
 import type { BigIntStats, Dirent } from "node:fs";
 import { link, mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
@@ -13,6 +12,7 @@ import type {
 } from "../../core/ports/object-store.ts";
 import { systemHost } from "../system/system-host.ts";
 import { withFileMutex } from "./file-mutex.ts";
+import { dirname, join } from "./paths.ts";
 import { removeStaleTemps } from "./stale-temps.ts";
 
 const MUTEX_SUFFIX = ".mutex";
@@ -74,9 +74,14 @@ export class FsObjectStore implements ObjectStore {
         `Cannot store "${key}": names ending in ${TEMP_SUFFIX} or ${MUTEX_SUFFIX} are reserved for the filesystem datastore's own temp and lock files. Rename the file.`,
       );
     }
-    await mkdir(dirname(path), { recursive: true });
     const temp = this.#tempPath(path);
-    await writeFile(temp, body, { flag: "wx" });
+    // The folder usually exists (a lock object is rewritten in place): made only when it is missing.
+    await writeFile(temp, body, { flag: "wx" }).catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, body, { flag: "wx" });
+    });
+    let moved = false;
     try {
       if (when && "absent" in when) return await this.#create(path, temp);
       return await withFileMutex(`${path}${MUTEX_SUFFIX}`, this.host, async () => {
@@ -85,10 +90,11 @@ export class FsObjectStore implements ObjectStore {
         if (failure) return failure;
         const version = await this.#stamp(temp, current);
         await rename(temp, path);
+        moved = true;
         return { ok: true, version };
       });
     } finally {
-      await rm(temp, { force: true });
+      if (!moved) await rm(temp, { force: true });
     }
   }
 

@@ -1,7 +1,8 @@
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { LATEST_MARKER } from "../../core/sync/version-files.ts";
+import { isTempName } from "../../core/temp-files.ts";
 import { type MutexHost, withFileMutex } from "./file-mutex.ts";
+import { fsp } from "./lazy-fs.ts";
+import { join } from "./paths.ts";
 import { removeStaleTemps } from "./stale-temps.ts";
 import { entriesOf, highestComplete } from "./version-dirs.ts";
 
@@ -28,16 +29,21 @@ export async function refreshLatestMarker(
     return await withFileMutex(join(nameDir, MUTEX), deps.host, async () => {
       const names = await entriesOf(nameDir);
       await removeStaleTemps(
-        names.map((name) => join(nameDir, name)),
+        names.filter(isTempName).map((name) => join(nameDir, name)),
         deps.now,
       );
       const top = await highestComplete(nameDir, names);
       const marker = join(nameDir, LATEST_MARKER);
       if (top === null) {
-        await rm(marker, { force: true });
+        await fsp().rm(marker, { force: true });
         return null;
       }
-      const held = Number.parseInt(await readFile(marker, "utf8").catch(() => "0"), 10);
+      const held = Number.parseInt(
+        await fsp()
+          .readFile(marker, "utf8")
+          .catch(() => "0"),
+        10,
+      );
       const stale = update === "exact" ? held !== top : !(held >= top);
       if (stale) await writeAtomically(marker, String(top), deps.host);
       return top;
@@ -52,9 +58,10 @@ export async function refreshLatestMarker(
 async function writeAtomically(path: string, body: string, host: MutexHost): Promise<void> {
   const tmp = join(path, "..", `.${host.uuid()}.tmp`);
   try {
-    await writeFile(tmp, body);
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
+    await fsp().writeFile(tmp, body);
+    await fsp().rename(tmp, path);
+  } catch (e) {
+    await fsp().rm(tmp, { force: true });
+    throw e;
   }
 }

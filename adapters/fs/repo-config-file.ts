@@ -1,9 +1,10 @@
-import { link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
 import type { Document } from "yaml";
 import { SwampError } from "../../core/errors.ts";
 import type { Host } from "../../core/ports/host.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
+import { fsp } from "./lazy-fs.ts";
+import { isFile } from "./native-read.ts";
+import { dirname, join, resolve } from "./paths.ts";
 import { parsePlainYamlMapping } from "./plain-yaml.ts";
 
 /** The marker file that makes a directory a swamp repo. */
@@ -89,8 +90,8 @@ export interface InitRepoResult {
 export async function initRepo(dir: string, deps: { host: Pick<Host, "uuid"> }): Promise<InitRepoResult> {
   const repoDir = resolve(dir);
   const configPath = join(repoDir, REPO_CONFIG_FILE);
-  await mkdir(join(repoDir, ".swamp"), { recursive: true });
-  await mkdir(join(repoDir, "models"), { recursive: true });
+  await fsp().mkdir(join(repoDir, ".swamp"), { recursive: true });
+  await fsp().mkdir(join(repoDir, "models"), { recursive: true });
 
   if (!(await isFile(configPath))) {
     const repoId = deps.host.uuid();
@@ -113,7 +114,7 @@ const configPath = (repoDir: string) => join(resolve(repoDir), REPO_CONFIG_FILE)
 
 async function readConfigText(repoDir: string, path: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return await Bun.file(path).text();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") throw noRepo(resolve(repoDir));
     throw e;
@@ -162,26 +163,20 @@ function toRepoConfig(path: string, data: Record<string, unknown>): RepoConfig {
   return config;
 }
 
-/** Writes a complete file at `path` only if nothing is there: link(2) of a finished temp file never clobbers. */
+/** Writes a complete file at `path` only if nothing is there: fsp().link(2) of a finished temp file never clobbers. */
 async function createExclusively(path: string, text: string): Promise<boolean> {
   const temp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
-  await writeFile(temp, text);
+  await fsp().writeFile(temp, text);
   try {
-    await link(temp, path);
+    await fsp().link(temp, path);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw e;
   } finally {
-    await unlink(temp).catch(() => {});
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
+    await fsp()
+      .unlink(temp)
+      .catch(() => {});
   }
 }
 

@@ -1,6 +1,6 @@
-import { lstat, readdir, rm } from "node:fs/promises";
-import { basename, join } from "node:path";
 import { isStaleTemp, isTempName } from "../../core/temp-files.ts";
+import { fsp } from "./lazy-fs.ts";
+import { basename, join } from "./paths.ts";
 
 /**
  * Removes the temp files and dirs among `paths` (entries of directories the caller listed anyway)
@@ -21,10 +21,12 @@ export async function removeStaleTemps(
       const newest = await newestWrite(path);
       if (newest === null || !isStaleTemp(newest, now)) continue;
     }
-    await rm(path, { recursive: true, force: true }).then(
-      () => removed++,
-      () => {},
-    );
+    await fsp()
+      .rm(path, { recursive: true, force: true })
+      .then(
+        () => removed++,
+        () => {},
+      );
   }
   return removed;
 }
@@ -35,7 +37,9 @@ export async function removeStaleTempsIn(
   now: number,
   writerGone?: (name: string) => boolean,
 ): Promise<number> {
-  const names = await readdir(dir).catch(() => [] as string[]);
+  const names = await fsp()
+    .readdir(dir)
+    .catch(() => [] as string[]);
   return removeStaleTemps(
     names.map((name) => join(dir, name)),
     now,
@@ -48,12 +52,18 @@ export async function removeStaleTempsIn(
  * so a file it holds that is still being written keeps it young.
  */
 async function newestWrite(path: string): Promise<number | null> {
-  const info = await lstat(path).catch(() => null);
+  const info = await fsp()
+    .lstat(path)
+    .catch(() => null);
   if (info === null) return null;
   if (!info.isDirectory()) return info.mtimeMs;
   let newest = info.mtimeMs;
-  for (const name of await readdir(path).catch(() => [] as string[])) {
-    const child = await lstat(join(path, name)).catch(() => null);
+  for (const name of await fsp()
+    .readdir(path)
+    .catch(() => [] as string[])) {
+    const child = await fsp()
+      .lstat(join(path, name))
+      .catch(() => null);
     if (child !== null) newest = Math.max(newest, child.mtimeMs);
   }
   return newest;

@@ -1,20 +1,10 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { isFile, namesIn } from "./native-read.ts";
+import { join } from "./paths.ts";
 import { METADATA, VERSION_DIR } from "./version-walk.ts";
-
-const isMissing = (e: unknown) => {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code === "ENOENT" || code === "ENOTDIR";
-};
 
 /** The entries of a directory; none when it is missing. */
 export async function entriesOf(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (e) {
-    if (isMissing(e)) return [];
-    throw e;
-  }
+  return namesIn(dir);
 }
 
 /**
@@ -27,11 +17,7 @@ export async function highestComplete(nameDir: string, names?: readonly string[]
     .map(Number)
     .sort((a, b) => b - a);
   for (const n of numbers) {
-    const complete = await stat(join(nameDir, String(n), METADATA)).then(
-      () => true,
-      (e) => (isMissing(e) ? false : Promise.reject(e)),
-    );
-    if (complete) return n;
+    if (await isFile(join(nameDir, String(n), METADATA))) return n;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // The synchronous walk over a datastore's version dirs, shared by the in-thread walk and its worker.
-import { type Dirent, readdirSync, readFileSync } from "node:fs";
-import { sep } from "node:path";
+import type { Dirent } from "node:fs";
+import { fsSync } from "./lazy-fs.ts";
+import { sep } from "./paths.ts";
 
 /** One complete version found by the walk: its model, its metadata file and that file's text. */
 export interface FoundVersion {
@@ -71,7 +72,9 @@ function visit({ path, segments, type, id }: WalkDir, queue: WalkDir[], found: F
 
 function readdirSyncOrEmpty(dir: string): Dirent[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    return fsSync()
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory());
   } catch (e) {
     if (isMissing(e)) return [];
     throw e;
@@ -80,7 +83,7 @@ function readdirSyncOrEmpty(dir: string): Dirent[] {
 
 function readTextSyncOrNull(path: string): string | null {
   try {
-    return readFileSync(path, "utf8");
+    return fsSync().readFileSync(path, "utf8");
   } catch (e) {
     if (isMissing(e) || errno(e) === "EISDIR") return null;
     throw e;

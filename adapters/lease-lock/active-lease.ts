@@ -151,7 +151,7 @@ export class ActiveLease implements Lease {
         const free = freeLockBody(this.#info.epoch, clock.now());
         const result = await store.put(key, free, { version: this.#version }, deadline.signal);
         if (result.ok) {
-          this.#deps.journal?.rememberFreed?.(store.description, key, {
+          await this.#deps.journal?.rememberFreed?.(store.description, key, {
             version: result.version,
             epoch: this.#info.epoch,
           });
@@ -161,7 +161,7 @@ export class ActiveLease implements Lease {
             ? null
             : await versionIfOurs(store, key, this.#info.nonce, deadline.signal);
         if (!ours) {
-          this.#deps.journal?.forget(this.#info.nonce);
+          await this.#deps.journal?.forget(this.#info.nonce);
           return;
         }
         this.#version = ours;

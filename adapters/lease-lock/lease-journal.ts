@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Host } from "../../core/ports/host.ts";
+import { fsp } from "../fs/lazy-fs.ts";
+import { namesIn } from "../fs/native-read.ts";
+import { join } from "../fs/paths.ts";
 
 /**
  * Leases this machine's commands are taking or hold, one small file each, written before the
@@ -11,15 +10,15 @@ import type { Host } from "../../core/ports/host.ts";
  * that its process is gone and frees exactly that lease (by nonce), so nothing stays held.
  */
 export interface LeaseJournal {
-  record(key: string, nonce: string): void;
-  forget(nonce: string): void;
+  record(key: string, nonce: string): Promise<void>;
+  forget(nonce: string): Promise<void>;
   /**
    * The lock object this machine last freed at `key` of `store`: its version and epoch. The next
    * acquisition writes over exactly that version without reading it first; the write's precondition
    * is the proof that it is still free (docs/architecture.md, "Leases").
    */
-  freed?(store: string, key: string): FreedLock | null;
-  rememberFreed?(store: string, key: string, freed: FreedLock): void;
+  freed?(store: string, key: string): Promise<FreedLock | null>;
+  rememberFreed?(store: string, key: string, freed: FreedLock): Promise<void>;
 }
 
 export interface FreedLock {
@@ -37,20 +36,24 @@ interface Entry {
 const SUFFIX = ".lease.json";
 const FREED_SUFFIX = ".freed.json";
 
+/**
+ * Through Bun's file APIs and node:fs/promises only: node:fs alone costs a compiled command about
+ * a millisecond and a half to load (see adapters/fs/lazy-fs.ts).
+ */
 export class FileLeaseJournal implements LeaseJournal {
   constructor(
     readonly dir: string,
     private readonly host: Host,
   ) {}
 
-  record(key: string, nonce: string): void {
+  async record(key: string, nonce: string): Promise<void> {
     const entry: Entry = { key, nonce, pid: this.host.pid, hostname: this.host.hostname };
-    mkdirSync(this.dir, { recursive: true });
-    writeFileSync(this.#path(nonce), JSON.stringify(entry));
+    // Bun.write creates the folder when it is missing.
+    await Bun.write(this.#path(nonce), JSON.stringify(entry));
   }
 
-  forget(nonce: string): void {
-    rmSync(this.#path(nonce), { force: true });
+  async forget(nonce: string): Promise<void> {
+    await fsp().rm(this.#path(nonce), { force: true });
   }
 
   /**
@@ -59,26 +62,26 @@ export class FileLeaseJournal implements LeaseJournal {
    * (the store unreachable) stays for the next command. Costs one directory read when empty.
    */
   async recover(release: (key: string, nonce: string) => Promise<boolean>): Promise<string[]> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const names = namesIn(this.dir);
     const freed: string[] = [];
     for (const name of names.filter((n) => n.endsWith(SUFFIX))) {
       const entry = await readEntry(join(this.dir, name));
       if (entry === null) {
-        rmSync(join(this.dir, name), { force: true });
+        await fsp().rm(join(this.dir, name), { force: true });
         continue;
       }
       if (entry.hostname !== this.host.hostname || this.host.isPidAlive(entry.pid)) continue;
       const released = await release(entry.key, entry.nonce).catch(() => null);
       if (released === null) continue;
       if (released) freed.push(entry.key);
-      this.forget(entry.nonce);
+      await this.forget(entry.nonce);
     }
     return freed;
   }
 
-  freed(store: string, key: string): FreedLock | null {
+  async freed(store: string, key: string): Promise<FreedLock | null> {
     try {
-      const doc = JSON.parse(readFileSync(this.#freedPath(store, key), "utf8")) as Partial<FreedLock> & {
+      const doc = JSON.parse(await Bun.file(this.#freedPath(store, key)).text()) as Partial<FreedLock> & {
         store?: unknown;
         key?: unknown;
       };
@@ -94,17 +97,17 @@ export class FileLeaseJournal implements LeaseJournal {
     }
   }
 
-  rememberFreed(store: string, key: string, freed: FreedLock): void {
+  async rememberFreed(store: string, key: string, freed: FreedLock): Promise<void> {
     try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(this.#freedPath(store, key), JSON.stringify({ store, key, ...freed }));
+      await Bun.write(this.#freedPath(store, key), JSON.stringify({ store, key, ...freed }));
     } catch {
       // Only a saving: the next acquisition reads the lock object, as without it.
     }
   }
 
   #freedPath(store: string, key: string): string {
-    const id = createHash("sha256").update(`${store}\n${key}`).digest("hex").slice(0, 32);
+    // Bun's hasher: node:crypto costs milliseconds to load, more than a put's own work.
+    const id = new Bun.CryptoHasher("sha256").update(`${store}\n${key}`).digest("hex").slice(0, 32);
     return join(this.dir, `${id}${FREED_SUFFIX}`);
   }
 
@@ -115,7 +118,7 @@ export class FileLeaseJournal implements LeaseJournal {
 
 async function readEntry(path: string): Promise<Entry | null> {
   try {
-    const doc = JSON.parse(await readFile(path, "utf8")) as Partial<Entry>;
+    const doc = JSON.parse(await Bun.file(path).text()) as Partial<Entry>;
     const ok =
       typeof doc.key === "string" &&
       typeof doc.nonce === "string" &&

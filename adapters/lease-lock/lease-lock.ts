@@ -106,7 +106,7 @@ export class LeaseLock implements Lock {
     let races = 0;
     let holder: LockState | null = null;
     // The lock object this machine freed last: tried once, without reading it (see #look).
-    let freed = this.#journal?.freed?.(this.#store.description, this.key) ?? null;
+    let freed = (await this.#journal?.freed?.(this.#store.description, this.key)) ?? null;
     const stopped = (error: unknown) =>
       waitStopped(signal, error, this.key, (ran) =>
         holder
@@ -147,7 +147,7 @@ export class LeaseLock implements Lock {
         });
         const when: Precondition = version !== null ? { version } : { absent: true };
         // Noted before the write: a command killed while it lands still leaves a trace to free it by.
-        this.#journal?.record(this.key, nonce);
+        await this.#journal?.record(this.key, nonce);
         const lease = await trackLeaseWork(
           this.#where,
           this.#take(info, when, deadline, signal, stopped),

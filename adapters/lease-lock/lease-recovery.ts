@@ -1,4 +1,4 @@
-import { startDeadline } from "../../core/deadline.ts";
+import { type Deadline, startDeadline } from "../../core/deadline.ts";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
@@ -15,12 +15,14 @@ export async function freeLeasesOfGoneProcesses(
   journal: FileLeaseJournal,
   deps: { store: ObjectStore; clock: Clock; host: Host },
 ): Promise<string[]> {
-  const deadline = startDeadline(deps.clock, LEASE_RELEASE_BUDGET);
+  // Started by the first release: most commands find nothing to free.
+  let deadline: Deadline | undefined;
   try {
-    return await journal.recover((key, nonce) =>
-      new LeaseLock({ ...deps, key, random: Math.random }).forceRelease(nonce, deadline.signal),
-    );
+    return await journal.recover((key, nonce) => {
+      deadline ??= startDeadline(deps.clock, LEASE_RELEASE_BUDGET);
+      return new LeaseLock({ ...deps, key, random: Math.random }).forceRelease(nonce, deadline.signal);
+    });
   } finally {
-    deadline.dispose();
+    deadline?.dispose();
   }
 }

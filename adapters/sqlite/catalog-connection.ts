@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { existsSync, renameSync, statSync } from "node:fs";
+import { fsSync } from "../fs/lazy-fs.ts";
 import { ensureSchema } from "./catalog-schema.ts";
 
 const errorCode = (e: unknown) => (e instanceof Error ? (e as Error & { code?: unknown }).code : undefined);
@@ -12,9 +12,32 @@ export function isCorrupt(e: unknown): boolean {
   return typeof code === "string" && (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB");
 }
 
-/** The inode of the catalog file, to tell whether another process has replaced it meanwhile. */
-export const inodeOf = (dbPath: string): number | undefined =>
-  statSync(dbPath, { throwIfNoEntry: false })?.ino;
+/**
+ * The inode of the catalog file, to tell whether another process has replaced it meanwhile.
+ * Through Bun.file: opening the catalog never loads node:fs (see adapters/fs/lazy-fs.ts).
+ */
+export const inodeOf = (dbPath: string): Promise<number | undefined> =>
+  Bun.file(dbPath)
+    .stat()
+    .then(
+      (stats) => stats.ino,
+      () => undefined,
+    );
+
+/** inodeOf for a statement that found the file damaged (synchronous, and rare). */
+export const inodeNow = (dbPath: string): number | undefined =>
+  fsSync().statSync(dbPath, { throwIfNoEntry: false })?.ino;
+
+/** Makes the catalog's folder when it is missing. */
+export async function ensureFolder(dir: string): Promise<void> {
+  const found = await Bun.file(dir)
+    .stat()
+    .then(
+      (stats) => stats.isDirectory(),
+      () => false,
+    );
+  if (!found) fsSync().mkdirSync(dir, { recursive: true });
+}
 
 /** The catalog is a rebuildable index: losing the last commits on power loss is acceptable. */
 export const SYNCHRONOUS = "NORMAL";
@@ -45,9 +68,10 @@ export function connect(dbPath: string): Database {
 /** Renames the catalog and its WAL files to `<db>.corrupt-<time>`; returns the new path. */
 export function moveAside(dbPath: string, now: number): string {
   const target = `${dbPath}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, "-")}`;
-  renameSync(dbPath, target);
+  const fs = fsSync();
+  fs.renameSync(dbPath, target);
   for (const suffix of ["-wal", "-shm"]) {
-    if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, target + suffix);
+    if (fs.existsSync(dbPath + suffix)) fs.renameSync(dbPath + suffix, target + suffix);
   }
   return target;
 }

@@ -1,6 +1,4 @@
 import type { Database, SQLQueryBindings } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type {
   Catalog,
@@ -15,9 +13,18 @@ import type {
   KeptRow,
 } from "../../core/ports/catalog.ts";
 import type { Clock, Random } from "../../core/ports/clock.ts";
+import { dirname } from "../fs/paths.ts";
 import { systemClock } from "../system/system-clock.ts";
 import { CatalogBulkLoad, type LoadMarks } from "./catalog-bulk-load.ts";
-import { connect, inodeOf, isBusy, isCorrupt, moveAside } from "./catalog-connection.ts";
+import {
+  connect,
+  ensureFolder,
+  inodeNow,
+  inodeOf,
+  isBusy,
+  isCorrupt,
+  moveAside,
+} from "./catalog-connection.ts";
 import { ALL_COLUMNS, columnsOf, fromValues, INSERT, sliceDecoder, toBindings } from "./catalog-row-codec.ts";
 import { changeCursorKey, foreignPulledKey, KEPT_CONTENT_COLUMN, populatedKey } from "./catalog-schema.ts";
 
@@ -113,10 +120,10 @@ export class SqliteCatalog implements Catalog {
   #inode: number | undefined;
   #rebuiltReason: string | null = null;
 
-  private constructor(path: string, db: Database, options: SqliteCatalogOptions) {
+  private constructor(path: string, db: Database, inode: number | undefined, options: SqliteCatalogOptions) {
     this.#path = path;
     this.#db = db;
-    this.#inode = inodeOf(path);
+    this.#inode = inode;
     this.#clock = options.clock ?? systemClock;
     this.#onRebuilt = options.onRebuilt;
   }
@@ -130,11 +137,12 @@ export class SqliteCatalog implements Catalog {
   static async open(dbPath: string, options: SqliteCatalogOptions = {}): Promise<SqliteCatalog> {
     const clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
-    mkdirSync(dirname(dbPath), { recursive: true });
+    await ensureFolder(dirname(dbPath));
     for (let attempt = 1; ; attempt++) {
-      const inode = inodeOf(dbPath);
+      const inode = await inodeOf(dbPath);
       try {
-        return new SqliteCatalog(dbPath, connect(dbPath), options);
+        const db = connect(dbPath);
+        return new SqliteCatalog(dbPath, db, await inodeOf(dbPath), options);
       } catch (e) {
         if (isBusy(e) && attempt < OPEN_ATTEMPTS) {
           await clock.sleep(100 * 2 ** (attempt - 1) + random() * 100);
@@ -148,9 +156,10 @@ export class SqliteCatalog implements Catalog {
         }
         if (!isCorrupt(e)) throw e;
         // Another process may have replaced the corrupt file already: only move aside the file we saw.
-        if (inodeOf(dbPath) !== inode && attempt < OPEN_ATTEMPTS) continue;
+        if ((await inodeOf(dbPath)) !== inode && attempt < OPEN_ATTEMPTS) continue;
         const movedTo = moveAside(dbPath, clock.now());
-        const catalog = new SqliteCatalog(dbPath, connect(dbPath), options);
+        const db = connect(dbPath);
+        const catalog = new SqliteCatalog(dbPath, db, await inodeOf(dbPath), options);
         catalog.#rebuilt(rebuiltNotice(dbPath, e, movedTo));
         return catalog;
       }
@@ -401,9 +410,9 @@ export class SqliteCatalog implements Catalog {
   #recover(e: unknown): void {
     this.#db.close();
     // Another process may have replaced the damaged file already: only move aside the one we opened.
-    const movedTo = inodeOf(this.#path) === this.#inode ? moveAside(this.#path, this.#clock.now()) : null;
+    const movedTo = inodeNow(this.#path) === this.#inode ? moveAside(this.#path, this.#clock.now()) : null;
     this.#db = connect(this.#path);
-    this.#inode = inodeOf(this.#path);
+    this.#inode = inodeNow(this.#path);
     this.#rebuilt(rebuiltNotice(this.#path, e, movedTo));
   }
 

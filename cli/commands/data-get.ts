@@ -1,5 +1,5 @@
-import { relative, resolve } from "node:path";
 import { writeFileAtomic } from "../../adapters/fs/atomic-file.ts";
+import { relative, resolve } from "../../adapters/fs/paths.ts";
 import { contentText, contentView } from "../../core/content-view.ts";
 import type { DataMetadata, ModelDefinition, ModelKey } from "../../core/data-record.ts";
 import { SwampError } from "../../core/errors.ts";

@@ -109,7 +109,7 @@ function contentReader(ctx: RepoContext): QueryContent {
 
 /** This repo's own rows: their content is in its datastore (the folder, or the bucket's cache). */
 function ownContent(ctx: RepoContext): ContentReader {
-  const repo = ctx.data();
+  const repo = ctx.data({ bulkContentReads: true });
   return {
     read: (row: CatalogRow) =>
       repo.readContent({ type: row.typeNormalized, id: row.modelId }, row.dataName, row.version),

@@ -11,6 +11,11 @@ export interface CatalogWriteThroughDeps {
   /** Read again for the names a sync changed. */
   repo: DataRepository;
   namespace: string;
+  /**
+   * True while every change of this command is in the change log that the catalog follows before
+   * it answers: a version written is then left to that follow (see `written`).
+   */
+  followsChangeLog?: () => boolean;
 }
 
 /**
@@ -34,9 +39,12 @@ export class CatalogWriteThrough {
    * A version was written: it is its name's latest. A tombstone (`lifecycle: "deleted"`, as a
    * rename leaves under the old name) takes the name out instead, as a backfill skips it. The
    * catalog keeps `content`, when given and small enough, where queries read it without opening
-   * the version (docs/architecture.md, "Kept content").
+   * the version (docs/architecture.md, "Kept content"). When the change log holds the change, the
+   * catalog's next read re-reads the name from it anyway (this does not move its cursor), so the
+   * write is left to that read and the command never opens the catalog.
    */
   async written(model: ModelKey, meta: DataMetadata, content?: Uint8Array): Promise<void> {
+    if (this.#deps.followsChangeLog?.()) return;
     const catalog = await this.#catalog();
     if (meta.lifecycle === "deleted") catalog.replaceName(this.#nameKey(model, meta.name), []);
     else {

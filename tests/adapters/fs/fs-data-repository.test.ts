@@ -312,27 +312,35 @@ describe("FsDataRepository", () => {
     expect(readdirSync(modelDir)).toEqual(["other"]);
   });
 
-  test("content absent beside its metadata is fetched through fetchContent, then read; no version asks nothing", async () => {
-    await repo.write(VPC, "main", bytes('{"a":1}'), manualVersion());
-    const raw = join(nameDir("main"), "1", "raw");
-    const asked: string[] = [];
-    const lazy = new FsDataRepository(root, {
-      clock,
-      host: systemHost(),
-      fetchContent: async (rel) => {
-        asked.push(rel);
-        writeFileSync(raw, '{"a":1}');
-      },
+  for (const bulkContentReads of [false, true]) {
+    test(`content absent beside its metadata is fetched through fetchContent, then read; no version asks nothing (${bulkContentReads ? "bulk" : "single"} reads)`, async () => {
+      await repo.write(VPC, "main", bytes('{"a":1}'), manualVersion());
+      const raw = join(nameDir("main"), "1", "raw");
+      const asked: string[] = [];
+      const lazy = new FsDataRepository(root, {
+        clock,
+        host: systemHost(),
+        bulkContentReads,
+        fetchContent: async (rel) => {
+          asked.push(rel);
+          writeFileSync(raw, '{"a":1}');
+        },
+      });
+      rmSync(raw);
+      expect(text(await lazy.readContent(VPC, "main", 1))).toBe('{"a":1}');
+      expect(asked).toEqual([`data/aws/ec2/vpc/${VPC.id}/main/1/raw`]);
+      expect(text(await lazy.readContent(VPC, "main", 1))).toBe('{"a":1}');
+      expect(await lazy.readContent(VPC, "main", 2)).toBeNull();
+      expect(asked).toHaveLength(1);
+      rmSync(raw);
+      const plain = new FsDataRepository(root, { clock, host: systemHost(), bulkContentReads });
+      expect(await plain.readContent(VPC, "main", 1)).toBeNull();
+      writeFileSync(raw, "");
+      expect(await plain.readContent(VPC, "main", 1)).toEqual(new Uint8Array());
+      rmSync(join(nameDir("main"), "1", "metadata.yaml"));
+      expect(await plain.readContent(VPC, "main", 1)).toBeNull();
     });
-    rmSync(raw);
-    expect(text(await lazy.readContent(VPC, "main", 1))).toBe('{"a":1}');
-    expect(asked).toEqual([`data/aws/ec2/vpc/${VPC.id}/main/1/raw`]);
-    expect(text(await lazy.readContent(VPC, "main", 1))).toBe('{"a":1}');
-    expect(await lazy.readContent(VPC, "main", 2)).toBeNull();
-    expect(asked).toHaveLength(1);
-    rmSync(raw);
-    expect(await repo.readContent(VPC, "main", 1)).toBeNull();
-  });
+  }
 
   test("onMutate hears about a write before the version exists", async () => {
     const seen: number[][] = [];

@@ -31,8 +31,8 @@ describe("FileLeaseJournal", () => {
 
   test("frees the leases of processes that are gone, keeps live ones and forgets what it freed", async () => {
     const alive = new Set([1, 3]);
-    new FileLeaseJournal(dir, host(1, alive)).record("live.lock", "n1");
-    new FileLeaseJournal(dir, host(2, alive)).record("dead.lock", "n2");
+    await new FileLeaseJournal(dir, host(1, alive)).record("live.lock", "n1");
+    await new FileLeaseJournal(dir, host(2, alive)).record("dead.lock", "n2");
     const released: string[] = [];
     const freed = await new FileLeaseJournal(dir, host(3, alive)).recover(async (key, nonce) => {
       released.push(`${key}:${nonce}`);
@@ -45,8 +45,8 @@ describe("FileLeaseJournal", () => {
 
   test("an entry whose release failed stays for the next command; one already free is forgotten", async () => {
     const journal = new FileLeaseJournal(dir, host(9, new Set()));
-    journal.record("a.lock", "na");
-    journal.record("b.lock", "nb");
+    await journal.record("a.lock", "na");
+    await journal.record("b.lock", "nb");
     const freed = await journal.recover(async (key) => {
       if (key === "a.lock") throw new Error("store unreachable");
       return false;
@@ -57,8 +57,8 @@ describe("FileLeaseJournal", () => {
 
   test("a released lease is forgotten; an unreadable entry is dropped; another host's is left alone", async () => {
     const journal = new FileLeaseJournal(dir, host(9, new Set()));
-    journal.record("a.lock", "na");
-    journal.forget("na");
+    await journal.record("a.lock", "na");
+    await journal.forget("na");
     await writeFile(join(dir, "junk.lease.json"), "{not json");
     await writeFile(
       join(dir, "other.lease.json"),

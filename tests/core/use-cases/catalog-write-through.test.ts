@@ -2,9 +2,11 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ChangeLog } from "../../../adapters/fs/change-log.ts";
 import { FsDataRepository } from "../../../adapters/fs/fs-data-repository.ts";
 import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
+import { followDatastoreChanges } from "../../../core/catalog-follow.ts";
 import { CatalogWriteThrough } from "../../../core/use-cases/catalog-write-through.ts";
 import { bytes, manualVersion, VPC } from "../../support/data-fixtures.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -103,5 +105,53 @@ describe("CatalogWriteThrough", () => {
       ["main", 1, false],
       ["main", 2, true],
     ]);
+  });
+
+  describe("beside a change log the catalog follows", () => {
+    function logged(recorded: boolean) {
+      const dir = mkdtempSync(join(tmpdir(), "swamp-write-through-log-"));
+      dirs.push(dir);
+      const host = systemHost();
+      const feed = new ChangeLog(join(dir, ".swamp-changes.log"), host);
+      const repo = new FsDataRepository(dir, {
+        clock: new FakeClock({ start: 0 }),
+        host,
+        afterMutate: (name) => feed.append([name]),
+      });
+      const catalog = new MemoryCatalog();
+      let opened = 0;
+      const through = new CatalogWriteThrough({
+        catalog: async () => {
+          opened++;
+          return catalog;
+        },
+        repo,
+        namespace: "ns",
+        followsChangeLog: () => recorded,
+      });
+      const follow = () => followDatastoreChanges({ feed, repo, catalog, namespace: "ns" });
+      return { repo, catalog, through, follow, opened: () => opened };
+    }
+
+    test("a version written is left to the catalog's next read, which finds it in the log", async () => {
+      const { repo, catalog, through, follow, opened } = logged(true);
+      expect((await follow()).kind).toBe("rebuilt");
+      await through.written(VPC, await repo.write(VPC, "main", bytes("1"), manualVersion()));
+      await through.written(VPC, await repo.write(VPC, "main", bytes("2"), manualVersion()));
+      expect(opened()).toBe(0);
+      expect(rowsOf(catalog)).toEqual([]);
+      expect(await follow()).toEqual({ kind: "refreshed", names: 1, rows: 2 });
+      expect(rowsOf(catalog)).toEqual([
+        ["main", 1, false],
+        ["main", 2, true],
+      ]);
+    });
+
+    test("once the log missed a change, versions are written through at once", async () => {
+      const { repo, catalog, through, opened } = logged(false);
+      await through.written(VPC, await repo.write(VPC, "main", bytes("1"), manualVersion()));
+      expect(opened()).toBe(1);
+      expect(rowsOf(catalog)).toEqual([["main", 1, true]]);
+    });
   });
 });
