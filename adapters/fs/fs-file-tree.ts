@@ -8,6 +8,9 @@ import type { Host } from "../../core/ports/host.ts";
 import { refreshLatestMarker } from "./latest-marker.ts";
 import { listFiles, removeFiles } from "./tree-copy.ts";
 
+/** Files up to this size are digested from one read; larger ones streamed. */
+const READ_WHOLE_BYTES = 1024 * 1024;
+
 /** A folder on the local disk as a `FileTree` (docs/architecture.md, "Migration"). */
 export class FsFileTree implements FileTree {
   constructor(
@@ -31,6 +34,11 @@ export class FsFileTree implements FileTree {
     });
     if (!info?.isFile()) return null;
     const hash = createHash("sha256");
+    if (info.size <= READ_WHOLE_BYTES) {
+      // One read: a stream's set-up costs more than a small file's bytes.
+      const bytes = await readFile(file);
+      return { size: bytes.byteLength, sha256: hash.update(bytes).digest("hex") };
+    }
     let size = 0;
     for await (const chunk of createReadStream(file)) {
       hash.update(chunk as Buffer);
