@@ -13,6 +13,9 @@ const READ_WHOLE_BYTES = 1024 * 1024;
 
 /** A folder on the local disk as a `FileTree` (docs/architecture.md, "Migration"). */
 export class FsFileTree implements FileTree {
+  /** Folders this tree made for copies. */
+  readonly #made = new Set<string>();
+
   constructor(
     readonly root: string,
     private readonly deps: { clock: Clock; host: Host },
@@ -55,19 +58,26 @@ export class FsFileTree implements FileTree {
   async copyFrom(source: FileTree, path: string): Promise<boolean> {
     const to = join(this.root, path);
     if (await stat(to).catch(() => null)) return false;
-    await mkdir(dirname(to), { recursive: true });
-    const tmp = join(dirname(to), `.${this.deps.host.uuid()}.tmp`);
+    const dir = dirname(to);
+    // A move copies many files into each folder: each is made once.
+    if (!this.#made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#made.add(dir);
+    }
+    const tmp = join(dir, `.${this.deps.host.uuid()}.tmp`);
     try {
       if (source instanceof FsFileTree) await copyFile(join(source.root, path), tmp);
       else await writeFile(tmp, await source.read(path));
       await rename(tmp, to);
-    } finally {
+    } catch (error) {
       await rm(tmp, { force: true });
+      throw error;
     }
     return true;
   }
 
   remove(paths: readonly string[]): Promise<void> {
+    this.#made.clear();
     return removeFiles(this.root, paths);
   }
 
