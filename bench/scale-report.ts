@@ -4,6 +4,7 @@ import { formatMs, table } from "./report.ts";
 
 export interface ScaleReport {
   binary: string;
+  store: "s3" | "gcs";
   cpus: number;
   loadAverage: { start: number; end: number };
   records: number;
@@ -62,10 +63,10 @@ export function renderScaleReport(r: ScaleReport): string {
   ];
   const seeding = r.seeding.map(
     (s) =>
-      `seeded ${s.records} records: ${s.writeSeconds.toFixed(1)} s writing the files, ${s.pushSeconds.toFixed(1)} s for ds setup s3 + the first ds sync`,
+      `seeded ${s.records} records: ${s.writeSeconds.toFixed(1)} s writing the files, ${s.pushSeconds.toFixed(1)} s for ds setup ${r.store} + the first ds sync`,
   );
   return [
-    `swamp scale benchmark: one model of ${r.records} records in a namespace on moto, behind a counting proxy`,
+    `swamp scale benchmark: one model of ${r.records} records in a namespace on ${r.store === "s3" ? "moto" : "the GCS test server"}, behind a counting proxy`,
     `machine: ${r.cpus} CPUs, load average ${r.loadAverage.start.toFixed(2)} at start, ${r.loadAverage.end.toFixed(2)} at end; the run took ${(r.elapsedSeconds / 60).toFixed(1)} min`,
     ...seeding,
     "",

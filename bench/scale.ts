@@ -1,14 +1,15 @@
-// `bun bench/scale.ts [--records N] [--json]`: whether swamp's costs stay flat as a namespaced S3
-// datastore grows (issue 12), on moto behind a counting proxy, with the issue's aims:
+// `bun bench/scale.ts [--records N] [--store s3|gcs] [--json]`: whether swamp's costs stay flat as a
+// namespaced datastore grows (issue 12), on moto (default) or the project's GCS test server behind a
+// counting proxy, with the issue's aims:
 //   1. a one-record `data put` into a model holding N records (default 100,000): requests, the
 //      bytes uploaded under `_index/` and the catalog export (Content-Length of the PUTs), time;
 //   2. a `ds sync` of that datastore with nothing changed: requests;
 //   3. a fresh clone's `ds sync --pull` of 2 × min(N, 10,000) files (20,000 by default) from another
 //      namespace of the same bucket: requests, wall, CPU.
 // The records are written straight into the repo's files (as bench/seed.ts does), then one
-// `ds setup s3 --namespace` pushes them; that seeding is most of the run (it prints its times): at
-// --records 10000 the whole run took about 10 minutes on a busy 2-CPU machine, moto being the
-// bottleneck; the default pushes 10× the files.
+// `ds setup s3|gcs --namespace` pushes them; that seeding is most of the run (it prints its times):
+// at --records 10000 the whole run took about 10 minutes on moto on a busy 2-CPU machine, moto being
+// the bottleneck; the default pushes 10× the files, which the GCS test server takes far faster.
 // Never fails because of time.
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ import { systemClock } from "../adapters/system/system-clock.ts";
 import { systemHost } from "../adapters/system/system-host.ts";
 import type { ModelDefinition } from "../core/data-record.ts";
 import { requestPath, type SeenRequest } from "../uat/support/counting-proxy.ts";
+import { GCS_BENCH_PROJECT, startGcsWorld } from "./gcs-world.ts";
 import { type Command, runChild, summarize } from "./measure.ts";
 import { startMotoWorld } from "./moto-world.ts";
 import { counted } from "./remote-measure.ts";
@@ -37,6 +39,7 @@ const AIM = { putRequests: 6, putIndexBytes: 64 * 1024, zeroDiffRequests: 1 };
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const records = Number(args.includes("--records") ? args[args.indexOf("--records") + 1] : 100_000);
+const store = (args.includes("--store") ? args[args.indexOf("--store") + 1] : "s3") as ScaleReport["store"];
 const binary = join(import.meta.dir, "..", "dist", "swamp");
 const progress = (line: string) => console.error(`bench: ${line}`);
 
@@ -44,6 +47,10 @@ if (!Number.isSafeInteger(records) || records < 2) {
   console.error(
     `--records must be a whole number of at least 2; got ${records}. Example: bun bench/scale.ts --records 10000`,
   );
+  process.exit(2);
+}
+if (store !== "s3" && store !== "gcs") {
+  console.error(`--store must be s3 or gcs; got ${store}. Example: bun bench/scale.ts --store gcs`);
   process.exit(2);
 }
 
@@ -58,7 +65,7 @@ const putArgs = (name: string, value: unknown) => [
   ...["data", "put", MODEL, name, "--model-type", MODEL_TYPE, "--value", JSON.stringify(value)],
 ];
 
-/** A namespaced repo whose model MODEL holds `count` records (one `data put`, the rest written in place), pushed by `ds setup s3`. */
+/** A namespaced repo whose model MODEL holds `count` records (one `data put`, the rest written in place), pushed by `ds setup s3|gcs`. */
 async function seededNamespace(root: string, namespace: string, count: number, proxyUrl: string) {
   const repo = makeBenchRepo(root);
   await runChild(swamp(repo, ["repo", "init"]));
@@ -82,26 +89,28 @@ async function seededNamespace(root: string, namespace: string, count: number, p
   const writeSeconds = (performance.now() - started) / 1000;
   started = performance.now();
   const setup = [
-    ...["datastore", "setup", "s3", "--bucket", BUCKET, "--prefix", PREFIX, "--namespace", namespace],
-    ...["--region", "us-east-1", "--endpoint", proxyUrl, "--force-path-style"],
+    ...["datastore", "setup", store, "--bucket", BUCKET, "--prefix", PREFIX, "--namespace", namespace],
+    ...(store === "s3"
+      ? ["--region", "us-east-1", "--endpoint", proxyUrl, "--force-path-style"]
+      : ["--project", GCS_BENCH_PROJECT, "--api-endpoint", proxyUrl]),
   ];
   const pushed = await runChild(swamp(repo, setup));
   // Besides the records' files, the push carries the model's own files.
   const filesPushed = JSON.parse(pushed.stdout).filesPushed as number;
   if (!(filesPushed >= 2 * count))
-    throw new Error(`ds setup s3 pushed ${filesPushed} files, expected at least ${2 * count}`);
+    throw new Error(`ds setup ${store} pushed ${filesPushed} files, expected at least ${2 * count}`);
   // The first push after a setup publishes the namespace's catalog export (setup does not).
   await runChild(swamp(repo, ["datastore", "sync"]));
   const pushSeconds = (performance.now() - started) / 1000;
   return { repo, seeding: { records: count, writeSeconds, pushSeconds } };
 }
 
-/** Bytes of the PUT bodies under `_index/` and under the catalog export. */
+/** Bytes of the uploads (S3 PUT, GCS POST) under `_index/` and under the catalog export. */
 function uploaded(seen: SeenRequest[]): { index: number; catalogExport: number } {
   let index = 0;
   let catalogExport = 0;
   for (const q of seen) {
-    if (q.method !== "PUT") continue;
+    if (q.method !== "PUT" && q.method !== "POST") continue;
     const path = requestPath(q);
     if (path.includes("/_index/")) index += q.bytes;
     else if (path.includes("/.catalog-export")) catalogExport += q.bytes;
@@ -116,12 +125,12 @@ interface PutRun extends Measured {
 
 const median = <T>(runs: T[], pick: (r: T) => number) => summarize(runs.map(pick)).median;
 
-const world = await startMotoWorld("scale", BUCKET);
+const world = store === "s3" ? await startMotoWorld("scale", BUCKET) : await startGcsWorld("scale", BUCKET);
 const { work, proxy } = world;
 try {
   const loadStart = loadavg()[0] ?? 0;
   const started = performance.now();
-  progress(`writing ${records} records into model ${MODEL}, then ds setup s3 --namespace big`);
+  progress(`writing ${records} records into model ${MODEL}, then ds setup ${store} --namespace big`);
   const big = await seededNamespace(join(work, "big"), "big", records, proxy.url);
 
   progress(`a warm-up put, then ${RUNS} one-record puts into ${records} records`);
@@ -170,6 +179,7 @@ try {
   };
   const report: ScaleReport = {
     binary,
+    store,
     cpus: availableParallelism(),
     loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
     records,

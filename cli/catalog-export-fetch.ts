@@ -58,11 +58,15 @@ async function readExport(
   cost.bytes += manifest.body.length;
   const found = decodeExportManifest(new TextDecoder().decode(manifest.body), namespace);
   if (found.kind === "rows") return found.rows;
-  const keys: string[] = [];
+  const listed: { key: string; at: number }[] = [];
   cost.requests++;
   for await (const info of store.list(`${namespace}/${EXPORT_PARTS_DIR}/`, undefined, signal)) {
-    if (isExportPart(info.key.slice(namespace.length + 1))) keys.push(info.key);
+    if (isExportPart(info.key.slice(namespace.length + 1)))
+      listed.push({ key: info.key, at: info.modifiedAt ?? 0 });
   }
+  // Oldest first: while a push re-splits a model, its old parts and new ones are both listed for a
+  // moment, and the same row from the newer part comes later, so it wins the catalog's upsert.
+  const keys = listed.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1)).map(({ key }) => key);
   const parts: CatalogRow[][] = new Array(keys.length);
   await slidingWindow(
     keys,

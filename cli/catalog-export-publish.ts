@@ -8,11 +8,12 @@ import {
   EXPORT_PARTS_DIR,
   encodeExportPart,
   exportManifest,
+  exportPartCount,
   exportPartPath,
   isExportPart,
 } from "../core/catalog-export.ts";
 import type { ModelKey } from "../core/data-record.ts";
-import type { CatalogCursor, CatalogPage, CatalogReader } from "../core/ports/catalog.ts";
+import type { CatalogCursor, CatalogPage, CatalogReader, CatalogRowHandle } from "../core/ports/catalog.ts";
 
 const PAGE = 10_000;
 const STATE_VERSION = 1;
@@ -24,6 +25,8 @@ export interface ExportDeps {
   cacheDir: string;
   /** Where the fingerprint of each part last written is kept (beside the sync state). */
   stateFile: string;
+  /** Rows per part above which a model's part is split (default EXPORT_PART_ROWS). */
+  partRows?: number;
   /** Marks a cache-relative path changed before it changes (SyncService.markDirty). */
   markDirty(rel: string): void;
 }
@@ -45,23 +48,17 @@ export interface ExportOutcome {
  * file is gone), so a clone that did not change a model never rewrites that model's part.
  */
 export async function publishCatalogExport(deps: ExportDeps): Promise<ExportOutcome> {
-  const models = modelsOf(deps.catalog, deps.namespace);
+  const models = partsOf(deps.catalog, deps.namespace, deps.partRows);
   const state = await readState(deps.stateFile);
   const onDisk = new Set(await listParts(deps.cacheDir));
   const next: Record<string, string> = {};
   const outcome: ExportOutcome = { rows: 0, parts: models.size, written: 0, removed: 0, bytesWritten: 0 };
-  for (const [path, { model, versions }] of models) {
+  for (const [path, { model, versions, handles }] of models) {
     outcome.rows += versions.length;
     const fingerprint = createHash("sha256").update(versions.sort().join("\n")).digest("hex");
     next[path] = fingerprint;
     if (state[path] === fingerprint && onDisk.has(path)) continue;
-    const rows = readAll((after) =>
-      deps.catalog.scan(
-        { namespace: deps.namespace, typeNormalized: model.type, modelId: model.id },
-        after,
-        PAGE,
-      ),
-    );
+    const rows = readAll((after) => deps.catalog.scan({ namespace: deps.namespace, handles }, after, PAGE));
     const body = gzipSync(encodeExportPart(deps.namespace, model, rows));
     deps.markDirty(path);
     await writeFileIn(deps.cacheDir, path, body);
@@ -84,26 +81,38 @@ export async function publishCatalogExport(deps: ExportDeps): Promise<ExportOutc
   return outcome;
 }
 
+interface Part {
+  model: ModelKey;
+  /** Each row as `name/version/latest`. */
+  versions: string[];
+  handles: CatalogRowHandle[];
+}
+
 /**
- * The namespace's models by part, each with its versions as `name/version/latest`. A version's row
- * never changes but for its latest flag (its metadata is immutable), so these say whether a part's
- * rows changed without reading whole rows.
+ * The namespace's parts, each with its rows' versions as `name/version/latest` and their handles.
+ * A version's row never changes but for its latest flag (its metadata is immutable), so these say
+ * whether a part's rows changed without reading whole rows. A model of many rows is in several
+ * parts, by data name (docs/architecture.md, "Catalog export").
  */
-function modelsOf(
-  catalog: CatalogReader,
-  namespace: string,
-): Map<string, { model: ModelKey; versions: string[] }> {
+function partsOf(catalog: CatalogReader, namespace: string, partRows?: number): Map<string, Part> {
   const fields = ["typeNormalized", "modelId", "dataName", "version", "isLatest"] as const;
   const slices = readAll((after) => catalog.scanFields({ namespace }, fields, after, PAGE));
-  const models = new Map<string, { model: ModelKey; versions: string[] }>();
+  const rowsOf = new Map<string, number>();
+  for (const s of slices) {
+    const model = `${s.typeNormalized}/${s.modelId}`;
+    rowsOf.set(model, (rowsOf.get(model) ?? 0) + 1);
+  }
+  const parts = new Map<string, Part>();
   for (const s of slices) {
     const model = { type: s.typeNormalized, id: s.modelId };
-    const path = exportPartPath(model);
-    const entry = models.get(path) ?? { model, versions: [] };
-    entry.versions.push(`${s.dataName}/${s.version}/${s.isLatest ? 1 : 0}`);
-    models.set(path, entry);
+    const count = exportPartCount(rowsOf.get(`${model.type}/${model.id}`) ?? 0, partRows);
+    const path = exportPartPath(model, count, s.dataName);
+    const part = parts.get(path) ?? { model, versions: [], handles: [] };
+    part.versions.push(`${s.dataName}/${s.version}/${s.isLatest ? 1 : 0}`);
+    part.handles.push(s.handle);
+    parts.set(path, part);
   }
-  return models;
+  return parts;
 }
 
 /** Every row of a paged scan. */

@@ -28,7 +28,7 @@ import type {
   SyncService,
 } from "../core/ports/sync-service.ts";
 import { SYNC_STATE_DIRNAME } from "../core/sync/sync-keys.ts";
-import { DEFAULT_STATUS_TIMEOUT_MS, syncDeadline } from "../core/tunables.ts";
+import { DEFAULT_STATUS_TIMEOUT_MS, indexSplitEntries, syncDeadline } from "../core/tunables.ts";
 import { type CommandSync, fenceLeases } from "../core/use-cases/leased-work.ts";
 import { findRootData } from "../core/use-cases/namespace-survey.ts";
 import { publishCatalogExport } from "./catalog-export-publish.ts";
@@ -112,6 +112,7 @@ export class RemoteSession implements CommandSync {
       host: ctx.host,
       concurrency: { pull: remote.tunables.pullConcurrency, push: remote.tunables.pushConcurrency },
       hydration: ctx.config.hydrationStrategy ?? "full",
+      indexSplitEntries: indexSplitEntries(ctx.env),
     });
     return new RemoteSession(ctx, remote.location, store, prefix, engine, stateDir);
   }

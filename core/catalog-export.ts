@@ -1,12 +1,15 @@
 import { CATALOG_COLUMNS, CATALOG_FIELDS, type CatalogField, type ColumnStorage } from "./catalog-columns.ts";
 import type { ModelKey } from "./data-record.ts";
 import type { CatalogRow } from "./ports/catalog.ts";
+import { hashText } from "./sync/index-buckets.ts";
+import { EXPORT_PART_ROWS } from "./tunables.ts";
 
 /**
  * A namespace's published catalog (docs/architecture.md, "Catalog export"): a small manifest at
  * `{ns}/.catalog-export.json` and one part per model at `{ns}/.catalog-export/{type…}/{modelId}.json.gz`
- * (gzipped JSON), each part every version's row of that model, columns named once. A push rewrites
- * only the parts whose rows changed; a reader lists the parts.
+ * (gzipped JSON), each part every version's row of that model, columns named once; a big model's
+ * rows are split by data name into `{modelId}/{parts}-{i}.json.gz`. A push rewrites only the parts
+ * whose rows changed; a reader lists the parts.
  */
 
 /** Cache- and namespace-relative path of the manifest. */
@@ -26,9 +29,21 @@ export function exportManifest(namespace: string): string {
   return `${JSON.stringify({ format: MANIFEST_FORMAT, version: FORMAT_VERSION, namespace, parts: `${EXPORT_PARTS_DIR}/` })}\n`;
 }
 
-/** The part holding `model`'s rows. */
-export function exportPartPath(model: ModelKey): string {
-  return `${EXPORT_PARTS_DIR}/${model.type}/${model.id}${PART_SUFFIX}`;
+/** How many parts hold a model of `rows` rows: one, or 2^k of at most about `perPart` rows each. */
+export function exportPartCount(rows: number, perPart = EXPORT_PART_ROWS): number {
+  let parts = 1;
+  while (rows / parts > perPart) parts *= 2;
+  return parts;
+}
+
+/**
+ * The part holding `model`'s rows of `dataName` when the model is in `parts` parts: a put changes
+ * one name's rows (its new version, and the latest flag of the one before), so one part.
+ */
+export function exportPartPath(model: ModelKey, parts = 1, dataName = ""): string {
+  const base = `${EXPORT_PARTS_DIR}/${model.type}/${model.id}`;
+  if (parts === 1) return `${base}${PART_SUFFIX}`;
+  return `${base}/${parts}-${hashText(dataName) & (parts - 1)}${PART_SUFFIX}`;
 }
 
 /** Whether a namespace-relative key is a part. */

@@ -137,3 +137,17 @@ function positiveInt(value: string | undefined): number | undefined {
   const n = Number(value.trim());
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
+
+/**
+ * An index partition with more entries than this is split into hash buckets, each its own shard,
+ * so a put rewrites one bucket, not the whole model (docs/architecture.md, "Split partitions").
+ */
+export const INDEX_SPLIT_ENTRIES = 128;
+export const INDEX_SPLIT_VARIABLE = "SWAMP_INDEX_SPLIT_ENTRIES";
+
+/** `SWAMP_INDEX_SPLIT_ENTRIES` (a positive integer; tests set it small to split every partition) > 128. */
+export function indexSplitEntries(env: Env): number {
+  return positiveInt(env[INDEX_SPLIT_VARIABLE]) ?? INDEX_SPLIT_ENTRIES;
+}
+/** A catalog export part holds at most about this many rows; a bigger model's part is split by name. */
+export const EXPORT_PART_ROWS = 500;

@@ -28,6 +28,11 @@ export interface SyncEngineConfig {
   hydration?: "full" | "lazy";
   /** Bounds each pull and each push on its own, besides the caller's signal. */
   deadlineMs?: number;
+  /**
+   * Above this many entries an index partition is split into buckets (docs/architecture.md,
+   * "Split partitions"); default INDEX_SPLIT_ENTRIES. Tests set it small.
+   */
+  indexSplitEntries?: number;
 }
 
 /** What the pull and push halves share. */

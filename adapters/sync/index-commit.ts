@@ -1,15 +1,18 @@
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
+import {
+  bucketCount,
+  bucketOf,
+  layoutOf,
+  splitEntries,
+  UnitEntries,
+  unitKey,
+} from "../../core/sync/index-buckets.ts";
 import { partitionKey } from "../../core/sync/partition-key.ts";
 import { sweepDue } from "../../core/sync/shard-collection.ts";
-import {
-  byPartition,
-  type EntryMap,
-  type IndexEntry,
-  type IndexMeta,
-  type PartitionRef,
-} from "../../core/sync/sync-index.ts";
+import type { EntryMap, IndexEntry, IndexMeta, PartitionRef } from "../../core/sync/sync-index.ts";
 import { applyDelta, type IndexDelta, splitDelta } from "../../core/sync/sync-plan.ts";
+import { INDEX_SPLIT_ENTRIES } from "../../core/tunables.ts";
 import type { RemoteIndex, VersionedMeta } from "./remote-index.ts";
 import { slidingWindow } from "./sliding-window.ts";
 import type { SyncRun } from "./sync-run.ts";
@@ -40,32 +43,44 @@ export interface CommitInput {
 export interface Committed {
   meta: IndexMeta;
   version: string;
-  /** The new entries of every partition this commit rewrote. */
+  /** The new entries of every shard (unit) this commit rewrote. */
   rewritten: Map<string, EntryMap>;
   /** Whether this commit sweeps `_index/` for old shards (docs/architecture.md, "Old shards"). */
   sweep: boolean;
 }
 
+export interface CommitContext {
+  clock: Clock;
+  concurrency: { push: number };
+  /** Above this many entries a partition is split (docs/architecture.md, "Split partitions"). */
+  indexSplitEntries?: number | undefined;
+}
+
 /**
  * Commits a delta by one conditional write of the meta: writes new shards for the touched
- * partitions on top of the meta's current shards, then replaces the meta only if nobody
- * committed since it was read. When the meta is absent, every known partition is published.
+ * partitions (only the touched buckets of a split one) on top of the meta's current shards, then
+ * replaces the meta only if nobody committed since it was read. When the meta is absent, every
+ * known partition is published.
  */
 export async function commitIndex(
   remote: RemoteIndex,
   run: SyncRun,
-  context: { clock: Clock; concurrency: { push: number } },
+  context: CommitContext,
   input: CommitInput,
 ): Promise<Committed | null> {
-  const known = byPartition(input.entries);
+  const splitAt = context.indexSplitEntries ?? INDEX_SPLIT_ENTRIES;
+  const known = new UnitEntries(input.entries);
   const deltas = splitDelta(input.delta, partitionKey);
   const noChange: IndexDelta = { upserts: new Map(), deletions: new Map() };
+  /** Shards written in earlier attempts, by unit and the shards they were built from. */
   const written = new Map<string, PartitionRef>();
   let current = input.base;
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
     const touched = new Set(deltas.keys());
-    if (current === null) for (const pk of known.keys()) touched.add(pk);
-    const partitions = new Map(current?.meta.partitions ?? []);
+    if (current === null) for (const pk of known.partitions()) touched.add(pk);
+    const before = current?.meta.partitions ?? new Map<string, PartitionRef>();
+    const layout = layoutOf(before.keys());
+    const partitions = new Map(before);
     const rewritten = new Map<string, EntryMap>();
     let done = 0;
     run.progress("commit", 0, touched.size + 1);
@@ -73,18 +88,52 @@ export async function commitIndex(
       [...touched],
       context.concurrency.push,
       async (pk) => {
-        const ref = current?.meta.partitions.get(pk);
-        const memo = `${pk}\n${ref?.sha256 ?? ""}`;
-        const entries = applyDelta(await baseOf(pk, ref), deltas.get(pk) ?? noChange);
-        rewritten.set(pk, entries);
-        // An emptied partition stays, pointing at an empty shard: a partition that disappears
-        // from the meta is always damage (docs/architecture.md, "The index only moves forward").
-        let shard = written.get(memo);
-        if (shard === undefined) {
-          shard = await remote.writeShard(pk, entries, run.signal);
-          written.set(memo, shard);
+        const buckets = layout.get(pk) ?? 1;
+        const byUnit = splitDelta(deltas.get(pk) ?? noChange, (rel) =>
+          unitKey(pk, buckets, bucketOf(rel, buckets)),
+        );
+        const units = buckets === 1 ? [pk] : [...byUnit.keys()];
+        const next = new Map<string, EntryMap>();
+        await eachUnit(units, async (unit) => {
+          next.set(unit, applyDelta(await baseOf(unit), byUnit.get(unit) ?? noChange));
+        });
+        const total =
+          sizeOf(pk, buckets, before) -
+          sum(units.map((unit) => before.get(unit)?.entries ?? 0)) +
+          sum([...next.values()].map((entries) => entries.size));
+        const count = bucketCount(buckets, total, splitAt);
+        const sources = new Map(units.map((unit) => [unit, before.get(unit)?.sha256 ?? ""]));
+        if (count !== buckets) {
+          // The bucket count changed: every bucket of the partition is rewritten, once.
+          const all = Array.from({ length: buckets }, (_, bucket) => unitKey(pk, buckets, bucket));
+          const untouched = all.filter((unit) => !next.has(unit));
+          await eachUnit(untouched, async (unit) => {
+            next.set(unit, new Map(await baseOf(unit)));
+          });
+          const entries = new Map<string, IndexEntry>();
+          for (const unit of all) {
+            sources.set(unit, before.get(unit)?.sha256 ?? "");
+            for (const [rel, e] of next.get(unit) ?? []) entries.set(rel, e);
+            partitions.delete(unit);
+          }
+          next.clear();
+          for (const [bucket, ofBucket] of splitEntries(entries, count).entries())
+            next.set(unitKey(pk, count, bucket), ofBucket);
         }
-        partitions.set(pk, shard);
+        const memo = [...sources].map(([unit, sha]) => `${unit}=${sha}`).join("\n");
+        await eachUnit([...next.keys()], async (unit) => {
+          const entries = next.get(unit) as EntryMap;
+          rewritten.set(unit, entries);
+          // An emptied partition stays, pointing at an empty shard: a partition that disappears
+          // from the meta is always damage (docs/architecture.md, "The index only moves forward").
+          const key = `${unit}\n${memo}`;
+          let shard = written.get(key);
+          if (shard === undefined) {
+            shard = await remote.writeShard(unit, entries, run.signal);
+            written.set(key, shard);
+          }
+          partitions.set(unit, shard);
+        });
         run.progress("commit", ++done, touched.size + 1);
       },
       run.signal,
@@ -95,10 +144,7 @@ export async function commitIndex(
     if (moved) continue;
     // The shards it replaces, and those it wrote in attempts that lost the race, become old.
     const named = new Set([...partitions.values()].map((ref) => ref.key));
-    const replaced = [...touched].filter((pk) => {
-      const before = current?.meta.partitions.get(pk);
-      return before !== undefined && !named.has(before.key);
-    }).length;
+    const replaced = [...before.values()].filter((ref) => !named.has(ref.key)).length;
     const orphaned = [...written.values()].filter((ref) => !named.has(ref.key)).length;
     const { sweep, unswept } = sweepDue(current?.meta.unswept ?? 0, replaced + orphaned);
     const meta: IndexMeta = {
@@ -113,7 +159,7 @@ export async function commitIndex(
     const version = await remote.commit(meta, current?.version ?? null, run.signal);
     if (version !== null) {
       run.progress("commit", touched.size + 1, touched.size + 1);
-      return { meta, version, rewritten, sweep };
+      return { meta: { ...meta, version: metaVersionOf(partitions) }, version, rewritten, sweep };
     }
     if (!input.retry) return null;
     current = await remote.readMeta(run.signal);
@@ -124,11 +170,18 @@ export async function commitIndex(
     `other writers kept committing to the index first (${MAX_COMMIT_ATTEMPTS} attempts)`,
   );
 
-  async function baseOf(pk: string, ref: PartitionRef | undefined): Promise<ReadonlyMap<string, IndexEntry>> {
-    if (current === null) return known.get(pk) ?? new Map();
+  /** Reads or writes the shards of one partition, a window at a time (a bucket count change touches all). */
+  function eachUnit(units: readonly string[], work: (unit: string) => Promise<void>): Promise<void> {
+    return slidingWindow(units, context.concurrency.push, work, run.signal);
+  }
+
+  /** The entries of a shard of the current meta: this clone's own when it knows that shard. */
+  async function baseOf(unit: string): Promise<ReadonlyMap<string, IndexEntry>> {
+    if (current === null) return known.get(unit);
+    const ref = current.meta.partitions.get(unit);
     if (ref === undefined) return new Map();
-    if (input.known[pk]?.sha256 === ref.sha256) return known.get(pk) ?? new Map();
-    const shard = await remote.readShard(pk, ref, run.signal);
+    if (input.known[unit]?.sha256 === ref.sha256) return known.get(unit);
+    const shard = await remote.readShard(unit, ref, run.signal);
     if (shard === null) {
       throw new ShardMissing(
         new SwampError(
@@ -153,6 +206,22 @@ export async function commitIndex(
     current = now;
     return true;
   }
+}
+
+/** The entries of a partition in the meta, over all its buckets. */
+function sizeOf(pk: string, buckets: number, partitions: ReadonlyMap<string, PartitionRef>): number {
+  let total = 0;
+  for (let bucket = 0; bucket < buckets; bucket++)
+    total += partitions.get(unitKey(pk, buckets, bucket))?.entries ?? 0;
+  return total;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function metaVersionOf(partitions: ReadonlyMap<string, PartitionRef>): 2 | 3 {
+  return layoutOf(partitions.keys()).size > 0 ? 3 : 2;
 }
 
 class ShardMissing extends Error {

@@ -1,9 +1,13 @@
+import { gunzipSync, gzipSync } from "node:zlib";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { parseUnit } from "../../core/sync/index-buckets.ts";
 import {
+  bucketShardKey,
   type EntryMap,
   type IndexMeta,
   META_KEY,
+  NEWER_INDEX,
   type PartitionRef,
   parseMeta,
   parseShard,
@@ -35,7 +39,8 @@ export class RemoteIndex {
 
   /**
    * The meta, or null when the namespace has no index yet. An unreadable meta throws, unless
-   * `discardUnreadable` (a republish): then it is deleted, exactly that version, and read as none.
+   * `discardUnreadable` (a republish): then it is deleted, exactly that version, and read as none;
+   * never a meta of a later format (an older build must not replace a newer build's index).
    */
   async readMeta(
     signal?: AbortSignal,
@@ -43,6 +48,12 @@ export class RemoteIndex {
   ): Promise<VersionedMeta | null> {
     const meta = await this.inspectMeta(signal);
     if (meta === null || "meta" in meta) return meta;
+    if (meta.unreadable.startsWith(NEWER_INDEX)) {
+      throw new SwampError(
+        "sync_failed",
+        `The index ${this.prefix}${META_KEY} on ${this.store.description} was ${meta.unreadable}: this build cannot read it, and a republish would not replace it. Nothing was changed. Upgrade swamp on this machine, then run the command again.`,
+      );
+    }
     if (options.discardUnreadable) {
       const gone = await this.store.delete(this.prefix + META_KEY, { version: meta.version }, signal);
       if (gone.ok) return null;
@@ -87,8 +98,13 @@ export class RemoteIndex {
   ): Promise<{ entries: EntryMap; rejected: Rejected[] } | { unreadable: string } | null> {
     const object = await this.store.get(this.prefix + ref.key, signal);
     if (object === null) return null;
-    if (sha256Hex(object.body) !== ref.sha256) return { unreadable: "its checksum does not match the meta" };
-    const { text, notUtf8 } = decodeUtf8(object.body);
+    // A bucket's shard is named in the meta by the first 16 hex digits of its hash only.
+    const sha256 = sha256Hex(object.body);
+    if (ref.sha256.length < 16 || !sha256.startsWith(ref.sha256))
+      return { unreadable: "its checksum does not match the meta" };
+    const bytes = isBucket(partition) ? gunzipped(object.body) : object.body;
+    if (bytes === null) return { unreadable: "not gzipped" };
+    const { text, notUtf8 } = decodeUtf8(bytes);
     const shard = parseShard(text, partition, { notUtf8, scope: scopeOf(this.prefix) });
     return typeof shard === "string" ? { unreadable: shard } : shard;
   }
@@ -98,15 +114,18 @@ export class RemoteIndex {
    * (an existing one is this write's own, landed by a retried request).
    */
   async writeShard(partition: string, entries: EntryMap, signal?: AbortSignal): Promise<PartitionRef> {
-    const body = serializeShard(entries, this.newId());
+    const text = new TextEncoder().encode(serializeShard(entries, this.newId()));
+    // Only builds that read split partitions read buckets, so theirs may be gzipped.
+    const body = isBucket(partition) ? gzipSync(text) : text;
     const sha256 = sha256Hex(body);
-    const ref = { key: shardKey(partition, sha256), sha256, entries: entries.size };
-    const result = await this.store.put(
-      this.prefix + ref.key,
-      new TextEncoder().encode(body),
-      { absent: true },
-      signal,
-    );
+    const ref = isBucket(partition)
+      ? {
+          key: bucketShardKey(partition, sha256.slice(0, 16)),
+          sha256: sha256.slice(0, 16),
+          entries: entries.size,
+        }
+      : { key: shardKey(partition, sha256), sha256, entries: entries.size };
+    const result = await this.store.put(this.prefix + ref.key, body, { absent: true }, signal);
     if (!result.ok && result.reason !== "exists") {
       throw new SwampError(
         "sync_failed",
@@ -126,6 +145,18 @@ export class RemoteIndex {
       signal,
     );
     return result.ok ? result.version : null;
+  }
+}
+
+function isBucket(unit: string): boolean {
+  return parseUnit(unit).buckets > 1;
+}
+
+function gunzipped(bytes: Uint8Array): Uint8Array | null {
+  try {
+    return gunzipSync(bytes);
+  } catch {
+    return null;
   }
 }
 

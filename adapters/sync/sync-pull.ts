@@ -1,16 +1,9 @@
 import { SwampError } from "../../core/errors.ts";
 import type { PullResult, RebasedVersion } from "../../core/ports/sync-service.ts";
+import { layoutOf, UnitEntries, unitOf } from "../../core/sync/index-buckets.ts";
 import { indexRegression } from "../../core/sync/index-progress.ts";
-import { partitionKey } from "../../core/sync/partition-key.ts";
 import { foldCase, pathConflicts } from "../../core/sync/path-conflicts.ts";
-import {
-  byPartition,
-  type EntryMap,
-  type IndexEntry,
-  type IndexMeta,
-  type PartitionRef,
-  type Rejected,
-} from "../../core/sync/sync-index.ts";
+import type { EntryMap, IndexEntry, IndexMeta, PartitionRef, Rejected } from "../../core/sync/sync-index.ts";
 import { leftOutQuietly } from "../../core/sync/sync-keys.ts";
 import { dirtyMatcher, planPull } from "../../core/sync/sync-plan.ts";
 import {
@@ -110,8 +103,10 @@ class Puller {
   readonly #rebased: RebasedVersion[] = [];
   readonly #notices: string[] = [];
   readonly #changed: string[] = [];
-  /** Partitions with an entry that was not brought in: not recorded as synced, read again next time. */
+  /** Shards with an entry that was not brought in: not recorded as synced, read again next time. */
   readonly #unsynced = new Set<string>();
+  /** Entries not brought in: their shards, under the layout of the meta recorded, are unsynced too. */
+  readonly #held = new Set<string>();
   #downloaded = 0;
   #deleted = 0;
 
@@ -135,13 +130,13 @@ class Puller {
 
   async fromIndex(meta: IndexMeta): Promise<PullResult> {
     const known = this.snapshot.index && !this.run.options.verify ? this.snapshot.state.partitions : {};
-    const localByPartition = byPartition(this.#local);
+    const localByPartition = new UnitEntries(this.#local);
     const entries: EntryMap = new Map();
     const toFetch = [...meta.partitions].filter(([pk, ref]) => known[pk]?.sha256 !== ref.sha256);
     const fetched = new Set(toFetch.map(([pk]) => pk));
     for (const [pk] of meta.partitions) {
       if (fetched.has(pk)) continue;
-      for (const [rel, e] of localByPartition.get(pk) ?? []) entries.set(rel, entryOf(e));
+      for (const [rel, e] of localByPartition.get(pk)) entries.set(rel, entryOf(e));
     }
     const refused: string[] = [];
     let done = 0;
@@ -433,6 +428,8 @@ class Puller {
     const id = await this.parts.state.writeIndex(index);
     this.run.signal.throwIfAborted();
     const now = new Date(this.parts.config.clock.now()).toISOString();
+    const layout = layoutOf(meta?.partitions.keys() ?? []);
+    for (const rel of this.#held) this.#unsynced.add(unitOf(rel, layout));
     this.parts.state.update((state) => {
       state.commitSeq = meta?.commitSeq ?? 0;
       state.seenSeq = Math.max(state.seenSeq, state.commitSeq);
@@ -485,7 +482,7 @@ class Puller {
     const old = this.#local.get(rel);
     if (old) entries.set(rel, old);
     else entries.delete(rel);
-    this.#unsynced.add(partitionKey(rel));
+    this.#held.add(rel);
   }
 
   #result(): PullResult {

@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SwampError } from "../../core/errors.ts";
 import type { PushResult, RebasedVersion } from "../../core/ports/sync-service.ts";
+import { layoutOf, UnitEntries, unitOf } from "../../core/sync/index-buckets.ts";
 import { indexRegression } from "../../core/sync/index-progress.ts";
-import { partitionKey } from "../../core/sync/partition-key.ts";
-import { byPartition, type EntryMap, type IndexEntry } from "../../core/sync/sync-index.ts";
+import type { EntryMap, IndexEntry } from "../../core/sync/sync-index.ts";
 import {
   applyDelta,
   dirtyMatcher,
@@ -181,7 +181,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
     parts.lastMeta = committed ? { meta: committed.meta, version: committed.version } : undefined;
   }
   // Only the objects whose entries this commit removed: an entry someone replaced stays theirs.
-  const removed = committed ? [...deletions.keys()].filter((rel) => !stillListed(committed, rel)) : [];
+  const removed = committed ? removedBy(committed, [...deletions.keys()]) : [];
   const orphaned = await deleteObjects(parts, run, removed);
 
   run.signal.throwIfAborted();
@@ -259,8 +259,10 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
   return [yes, no];
 }
 
-function stillListed(committed: Committed, rel: string): boolean {
-  return committed.rewritten.get(partitionKey(rel))?.has(rel) === true;
+/** The deleted paths whose entries this commit removed (not those another clone replaced). */
+function removedBy(committed: Committed, deleted: readonly string[]): string[] {
+  const layout = layoutOf(committed.meta.partitions.keys());
+  return deleted.filter((rel) => committed.rewritten.get(unitOf(rel, layout))?.has(rel) !== true);
 }
 
 function nameRelOf(version: RebasedVersion): string {
@@ -426,12 +428,15 @@ function recordCommit(
   delta: IndexDelta,
 ): void {
   const partitions: Record<string, { key: string; sha256: string }> = { ...state.partitions };
-  const known = byPartition(applyDelta(index, delta));
-  for (const [pk, entries] of committed.rewritten) {
-    const ref = committed.meta.partitions.get(pk);
-    if (ref && sameEntries(entries, known.get(pk))) partitions[pk] = { key: ref.key, sha256: ref.sha256 };
-    else delete partitions[pk];
+  const known = new UnitEntries(applyDelta(index, delta));
+  for (const [unit, entries] of committed.rewritten) {
+    const ref = committed.meta.partitions.get(unit);
+    if (ref && sameEntries(entries, known.get(unit))) partitions[unit] = { key: ref.key, sha256: ref.sha256 };
+    else delete partitions[unit];
   }
+  // The buckets of a partition whose bucket count changed are gone; its new ones are above.
+  for (const unit of Object.keys(partitions))
+    if (!committed.meta.partitions.has(unit)) delete partitions[unit];
   const complete =
     Object.keys(partitions).length === committed.meta.partitions.size &&
     [...committed.meta.partitions].every(([pk, ref]) => partitions[pk]?.sha256 === ref.sha256);

@@ -2,7 +2,7 @@ import { formatDuration } from "../duration-text.ts";
 import { isNamespaceSlug } from "../namespace.ts";
 import type { ObjectInfo } from "../ports/object-store.ts";
 import { indexRegression, type KnownIndex } from "../sync/index-progress.ts";
-import { INDEX_PREFIX, type IndexEntry, type IndexMeta, META_KEY } from "../sync/sync-index.ts";
+import { INDEX_PREFIX, type IndexEntry, type IndexMeta, META_KEY, NEWER_INDEX } from "../sync/sync-index.ts";
 import { checkRemoteRel } from "../sync/sync-keys.ts";
 import { isLatestMarker } from "../sync/version-files.ts";
 import type { Finding } from "./finding.ts";
@@ -48,6 +48,17 @@ export interface BucketFacts {
 export function indexFindings(facts: BucketFacts): Finding[] {
   const { prefix, meta } = facts;
   const metaKey = `${prefix}${META_KEY}`;
+  if (meta.kind === "unreadable" && meta.reason.startsWith(NEWER_INDEX)) {
+    return [
+      {
+        code: "index_newer",
+        subject: metaKey,
+        problem: true,
+        message: `the index was ${meta.reason}: this build can neither read it nor replace it. Upgrade swamp on this machine, then run doctor again.`,
+        fix: DOCTOR_COMMAND,
+      },
+    ];
+  }
   if (meta.kind === "unreadable") {
     return [
       damage(

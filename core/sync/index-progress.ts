@@ -1,3 +1,4 @@
+import { parseUnit } from "./index-buckets.ts";
 import type { IndexMeta } from "./sync-index.ts";
 
 /**
@@ -20,7 +21,11 @@ export function indexRegression(known: KnownIndex, remote: IndexMeta | null): st
   if (remote.commitSeq < known.commitSeq) {
     return `its commit sequence went back from ${known.commitSeq} to ${remote.commitSeq}`;
   }
-  const lost = known.partitions.filter((pk) => !remote.partitions.has(pk));
+  // Partitions, not shards: a split partition's buckets change when its bucket count does.
+  const remotePartitions = new Set([...remote.partitions.keys()].map((unit) => parseUnit(unit).pk));
+  const lost = [...new Set(known.partitions.map((unit) => parseUnit(unit).pk))].filter(
+    (pk) => !remotePartitions.has(pk),
+  );
   if (lost.length > 0) {
     const shown = lost.slice(0, 3).join(", ");
     const more = lost.length > 3 ? ` and ${lost.length - 3} more` : "";

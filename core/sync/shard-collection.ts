@@ -34,7 +34,8 @@ export interface ListedObject {
   serverNow: number;
 }
 
-const SHARD_NAME = /^[^/]+\.[0-9a-f]{16}\.json$/;
+/** A partition's shard, or a bucket's (below its partition's folder, gzipped). */
+const SHARD_NAME = /^[^/]+(\.[0-9a-f]{16}\.json|\/\d+\.\d+\.[0-9a-f]{16}\.json\.gz)$/;
 
 export function collectableShards(
   listed: Iterable<ListedObject>,

@@ -1,3 +1,4 @@
+import { bucketOf, parseUnit, unitKey } from "./index-buckets.ts";
 import { partitionKey } from "./partition-key.ts";
 import { checkScopedRel, leftOutQuietly, type SyncScope } from "./sync-keys.ts";
 
@@ -18,13 +19,16 @@ export type EntryMap = Map<string, IndexEntry>;
 export interface PartitionRef {
   /** The shard object, e.g. `_index/data--aws--3f…--1.0123456789abcdef.json`. */
   key: string;
+  /** A bucket's shard (docs/architecture.md, "Split partitions"): its first 16 hex digits only. */
   sha256: string;
   entries: number;
 }
 
 export interface IndexMeta {
-  version: 2;
+  /** 3 when a partition is split: set by serializeMeta from the partitions, read by parseMeta. */
+  version: 2 | 3;
   commitSeq: number;
+  /** By unit (core/sync/index-buckets.ts): a partition's key, or one bucket of a split partition. */
   partitions: Map<string, PartitionRef>;
   committedAt: string;
   /**
@@ -40,6 +44,8 @@ export interface Rejected {
 }
 
 export const INDEX_PREFIX = "_index/";
+/** Why a meta of a later format is refused: never discarded, never committed over. */
+export const NEWER_INDEX = "written by a newer swamp";
 export const META_KEY = `${INDEX_PREFIX}_meta.json`;
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -50,12 +56,45 @@ export function shardKey(partition: string, sha256: string): string {
   return `${INDEX_PREFIX}${partition}.${sha256.slice(0, 16)}.json`;
 }
 
+/** A bucket's shard: gzipped, below a folder of its partition, so older builds' sweeps never match it. */
+export function bucketShardKey(unit: string, sha16: string): string {
+  const { pk, buckets, bucket } = parseUnit(unit);
+  return `${INDEX_PREFIX}${pk}/${buckets}.${bucket}.${sha16}.json.gz`;
+}
+
+/**
+ * The meta's text. With no split partition it is version 2, byte for byte what older builds
+ * write and read; a split partition makes it version 3 and is written compactly as
+ * `{entries, buckets: "{sha16}:{entries} …"}` in bucket order (docs/architecture.md, "Split partitions").
+ */
 export function serializeMeta(meta: IndexMeta): string {
+  const plain: [string, PartitionRef][] = [];
+  const split = new Map<string, { entries: number; buckets: string[] }>();
+  for (const [unit, ref] of meta.partitions) {
+    const { pk, buckets, bucket } = parseUnit(unit);
+    if (buckets === 1) {
+      plain.push([pk, ref]);
+      continue;
+    }
+    let group = split.get(pk);
+    if (!group) {
+      group = { entries: 0, buckets: new Array<string>(buckets).fill("") };
+      split.set(pk, group);
+    }
+    group.entries += ref.entries;
+    group.buckets[bucket] = `${ref.sha256}:${ref.entries}`;
+  }
   const partitions = Object.fromEntries(
-    [...meta.partitions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([pk, ref]) => [pk, { ...ref }]),
+    [
+      ...plain.map(([pk, ref]): [string, unknown] => [pk, { ...ref }]),
+      ...[...split].map(([pk, group]): [string, unknown] => [
+        pk,
+        { entries: group.entries, buckets: group.buckets.join(" ") },
+      ]),
+    ].sort(([a], [b]) => (a < b ? -1 : 1)),
   );
   return JSON.stringify({
-    version: 2,
+    version: split.size > 0 ? 3 : 2,
     commitSeq: meta.commitSeq,
     partitions,
     committedAt: meta.committedAt,
@@ -67,27 +106,23 @@ export function serializeMeta(meta: IndexMeta): string {
 export function parseMeta(text: string): IndexMeta | string {
   const doc = parseObject(text);
   if (doc === null) return "not a JSON object";
-  if (doc.version !== 2) return `unsupported index version ${JSON.stringify(doc.version)}`;
+  if (doc.version !== 2 && doc.version !== 3)
+    return typeof doc.version === "number" && doc.version > 3
+      ? `${NEWER_INDEX} (index version ${doc.version})`
+      : `unsupported index version ${JSON.stringify(doc.version)}`;
   if (!Number.isSafeInteger(doc.commitSeq) || (doc.commitSeq as number) < 0) return "bad commitSeq";
   const raw = doc.partitions;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "bad partitions";
   const partitions = new Map<string, PartitionRef>();
   for (const [pk, value] of Object.entries(raw)) {
-    const ref = value as Partial<PartitionRef> | null;
-    if (
-      typeof ref?.key !== "string" ||
-      !ref.key.startsWith(INDEX_PREFIX) ||
-      checkShardName(ref.key.slice(INDEX_PREFIX.length)) !== null ||
-      typeof ref.sha256 !== "string" ||
-      !SHA256.test(ref.sha256) ||
-      !Number.isSafeInteger(ref.entries)
-    ) {
-      return `bad partition ${JSON.stringify(pk)}`;
-    }
-    partitions.set(pk, { key: ref.key, sha256: ref.sha256, entries: ref.entries as number });
+    const ok =
+      doc.version === 3 && typeof (value as { buckets?: unknown })?.buckets === "string"
+        ? parseBuckets(pk, value as { buckets: string }, partitions)
+        : parsePlain(pk, value, partitions);
+    if (!ok || pk.includes("/")) return `bad partition ${JSON.stringify(pk)}`;
   }
   return {
-    version: 2,
+    version: doc.version,
     commitSeq: doc.commitSeq as number,
     partitions,
     committedAt: typeof doc.committedAt === "string" ? doc.committedAt : "",
@@ -95,6 +130,38 @@ export function parseMeta(text: string): IndexMeta | string {
       ? { unswept: doc.unswept as number }
       : {}),
   };
+}
+
+function parsePlain(pk: string, value: unknown, into: Map<string, PartitionRef>): boolean {
+  const ref = value as Partial<PartitionRef> | null;
+  if (
+    typeof ref?.key !== "string" ||
+    !ref.key.startsWith(INDEX_PREFIX) ||
+    checkShardName(ref.key.slice(INDEX_PREFIX.length)) !== null ||
+    typeof ref.sha256 !== "string" ||
+    !SHA256.test(ref.sha256) ||
+    !Number.isSafeInteger(ref.entries)
+  ) {
+    return false;
+  }
+  into.set(pk, { key: ref.key, sha256: ref.sha256, entries: ref.entries as number });
+  return true;
+}
+
+const BUCKET = /^([0-9a-f]{16}):(\d{1,15})$/;
+
+function parseBuckets(pk: string, value: { buckets: string }, into: Map<string, PartitionRef>): boolean {
+  const buckets = value.buckets.split(" ");
+  const n = buckets.length;
+  if (n < 2 || (n & (n - 1)) !== 0) return false;
+  for (const [i, text] of buckets.entries()) {
+    const match = BUCKET.exec(text);
+    if (match === null) return false;
+    const unit = unitKey(pk, n, i);
+    const sha16 = match[1] as string;
+    into.set(unit, { key: bucketShardKey(unit, sha16), sha256: sha16, entries: Number(match[2]) });
+  }
+  return true;
 }
 
 /**
@@ -159,9 +226,10 @@ function checkEntry(value: unknown): string | null {
   return null;
 }
 
-function checkPartition(rel: string, partition: string): string | null {
-  const expected = partitionKey(rel);
-  return expected === partition ? null : `filed under index partition ${partition}, belongs to ${expected}`;
+function checkPartition(rel: string, unit: string): string | null {
+  const { buckets } = parseUnit(unit);
+  const expected = unitKey(partitionKey(rel), buckets, bucketOf(rel, buckets));
+  return expected === unit ? null : `filed under index partition ${unit}, belongs to ${expected}`;
 }
 
 function checkShardName(name: string): string | null {
@@ -177,19 +245,4 @@ function parseObject(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-/** Groups entries by partition. */
-export function byPartition<E>(entries: Iterable<[string, E]>): Map<string, Map<string, E>> {
-  const groups = new Map<string, Map<string, E>>();
-  for (const [rel, entry] of entries) {
-    const pk = partitionKey(rel);
-    let group = groups.get(pk);
-    if (!group) {
-      group = new Map();
-      groups.set(pk, group);
-    }
-    group.set(rel, entry);
-  }
-  return groups;
 }

@@ -6,7 +6,7 @@ import { sha256Hex } from "../../adapters/sync/hash-file.ts";
 import { startDeadline } from "../../core/deadline.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore, Precondition, WriteResult } from "../../core/ports/object-store.ts";
-import { serializeMeta } from "../../core/sync/sync-index.ts";
+import { parseMeta, serializeMeta } from "../../core/sync/sync-index.ts";
 import { syncDeadline } from "../../core/tunables.ts";
 import { passThrough } from "../support/pass-through-store.ts";
 import { swampFailure } from "../support/swamp-failure.ts";
@@ -25,6 +25,7 @@ import { hostileKeyConformance } from "./sync-hostile-suite.ts";
 import { lazyConformance } from "./sync-lazy-suite.ts";
 import { scopeConformance } from "./sync-scope-suite.ts";
 import { shardCollectionConformance } from "./sync-shards-suite.ts";
+import { splitConformance } from "./sync-split-suite.ts";
 import { versionConformance } from "./sync-versions-suite.ts";
 
 /** A store whose `put` fails on every `every`-th call while `armed`. */
@@ -118,7 +119,13 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
       const keys = await keysOf(world.store, "team/");
       expect(keys).toContain(`team/${META}`);
       expect(keys).toContain(`team/${MODEL_1}/web/state`);
-      expect(keys.filter((k) => k.startsWith("team/_index/") && k !== `team/${META}`).length).toBe(4);
+      const meta = parseMeta(new TextDecoder().decode((await world.store.get(`team/${META}`))?.body));
+      if (typeof meta === "string") throw new Error(meta);
+      // One shard per partition (four here), or per bucket of a split one.
+      expect(new Set([...meta.partitions.keys()].map((unit) => unit.split("/")[0])).size).toBe(4);
+      expect(keys.filter((k) => k.startsWith("team/_index/") && k !== `team/${META}`).sort()).toEqual(
+        [...meta.partitions.values()].map((ref) => `team/${ref.key}`).sort(),
+      );
       expect(keys.some((k) => k.includes(".swamp-sync"))).toBe(false);
 
       const pulled = await b.engine.pullChanged();
@@ -430,6 +437,7 @@ export function syncConformance(name: string, makeStore: () => Promise<SyncStore
   versionConformance(name, makeStore);
   hostileKeyConformance(name, makeStore);
   shardCollectionConformance(name, makeStore);
+  splitConformance(name, makeStore);
   scopeConformance(name, makeStore);
   lazyConformance(name, makeStore);
 }

@@ -11,6 +11,8 @@ import type { FakeClock } from "./fake-clock.ts";
 export interface SyncStoreFixture {
   store: ObjectStore;
   cleanup(): Promise<void>;
+  /** Split index partitions above this many entries (default: the engine's own threshold). */
+  indexSplitEntries?: number;
 }
 
 export const MODEL_1 = "data/aws/ec2/0b6c9a52-8f1e-4d7a-9c39-1f0d2a6b7c11";
@@ -29,6 +31,7 @@ export class Machine {
     store: ObjectStore,
     readonly prefix: string,
     readonly hydration: "full" | "lazy" = "full",
+    readonly indexSplitEntries?: number,
   ) {
     this.engine = this.engineOver(store);
   }
@@ -44,6 +47,7 @@ export class Machine {
       concurrency: { pull: 8, push: 8 },
       hydration: this.hydration,
       ...(deadlineMs === undefined ? {} : { deadlineMs }),
+      ...(this.indexSplitEntries === undefined ? {} : { indexSplitEntries: this.indexSplitEntries }),
     });
   }
 

@@ -54,6 +54,7 @@ export function useSyncWorld(makeStore: () => Promise<SyncStoreFixture>, label: 
         over ?? world.fixture.store,
         prefix,
         hydration,
+        world.fixture.indexSplitEntries,
       );
     },
   };

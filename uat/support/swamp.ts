@@ -75,9 +75,13 @@ export function makeSandbox(): Sandbox {
   return { home, swampHome, env: { HOME: home, SWAMP_HOME: swampHome } };
 }
 
-/** The child's whole environment: PATH inherited, a private HOME, no colour; nothing else leaks in. */
+/**
+ * The child's whole environment: PATH inherited, a private HOME, no colour; nothing else leaks in
+ * but SWAMP_INDEX_SPLIT_ENTRIES, so any UAT can run with its index partitions split (README).
+ */
 function childEnv(extra: Env = {}): Record<string, string> {
-  const base: Env = { PATH: process.env.PATH, NO_COLOR: "1", ...extra };
+  const split = process.env.SWAMP_INDEX_SPLIT_ENTRIES;
+  const base: Env = { PATH: process.env.PATH, NO_COLOR: "1", SWAMP_INDEX_SPLIT_ENTRIES: split, ...extra };
   if (base.HOME === undefined) Object.assign(base, makeSandbox().env, extra);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;

@@ -6,3 +6,10 @@ syncConformance("memory", async () => ({
   store: new MemoryObjectStore(new FakeClock()),
   cleanup: async () => {},
 }));
+
+// Every partition over two entries split into buckets (docs/architecture.md, "Split partitions").
+syncConformance("memory, split partitions", async () => ({
+  store: new MemoryObjectStore(new FakeClock()),
+  cleanup: async () => {},
+  indexSplitEntries: 2,
+}));

@@ -150,6 +150,14 @@ describe("indexFindings", () => {
     expect(vanished[0]?.message).toContain("it has vanished (this clone last synced at commit 3)");
   });
 
+  test("an index of a later format is not damage to republish over: the fix is a newer swamp", () => {
+    const found = indexFindings(
+      facts({ meta: { kind: "unreadable", reason: "written by a newer swamp (index version 4)" } }),
+    );
+    expect(found.map((f) => [f.code, f.fix])).toEqual([["index_newer", "swamp doctor"]]);
+    expect(found[0]?.message).toContain("Upgrade swamp");
+  });
+
   test("an empty store without an index is a new datastore: nothing to say", () => {
     const found = indexFindings(
       facts({ meta: { kind: "absent" }, listed: [], known: { commitSeq: -1, partitions: [] } }),
