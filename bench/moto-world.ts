@@ -27,7 +27,7 @@ export function s3Client(endpoint: string): S3Client {
 export async function startMotoWorld(label: string, bucket: string): Promise<MotoWorld> {
   const work = mkdtempSync(join(tmpdir(), `swamp-bench-${label}-`));
   const moto = await startMoto();
-  const proxy = await startCountingProxy(moto.endpoint);
+  const proxy = await startCountingProxy(moto.endpoint, { keepAlive: true });
   const close = async () => {
     await proxy.stop();
     await moto.stop();

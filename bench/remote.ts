@@ -3,8 +3,9 @@
 // run: push and pull of 2,000 files of about 1 KB, a sync with nothing changed each way, and a
 // lease acquire + release. Each round gives every client fresh prefixes and runs them in turn,
 // the first one rotating; figures are medians of the rounds (default 3). Every request goes
-// through one counting proxy in front of moto; on a 2-CPU machine it adds a little wall time to
-// every client (more to the one that makes more requests). Installs nothing: without rclone it
+// through one counting proxy in front of moto, which keeps the clients' connections as a real
+// store does; on a 2-CPU machine it adds a little wall time to every client (more to the one
+// that makes more requests). Installs nothing: without rclone it
 // compares swamp to the SDK limit only. Never fails because of time.
 import { cpSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";

@@ -8,8 +8,14 @@ import type { Host } from "../../core/ports/host.ts";
 import { refreshLatestMarker } from "./latest-marker.ts";
 import { listFiles, removeFiles } from "./tree-copy.ts";
 
+/** Files up to this size are digested from one read; larger ones streamed. */
+const READ_WHOLE_BYTES = 1024 * 1024;
+
 /** A folder on the local disk as a `FileTree` (docs/architecture.md, "Migration"). */
 export class FsFileTree implements FileTree {
+  /** Folders this tree made for copies. */
+  readonly #made = new Set<string>();
+
   constructor(
     readonly root: string,
     private readonly deps: { clock: Clock; host: Host },
@@ -31,6 +37,11 @@ export class FsFileTree implements FileTree {
     });
     if (!info?.isFile()) return null;
     const hash = createHash("sha256");
+    if (info.size <= READ_WHOLE_BYTES) {
+      // One read: a stream's set-up costs more than a small file's bytes.
+      const bytes = await readFile(file);
+      return { size: bytes.byteLength, sha256: hash.update(bytes).digest("hex") };
+    }
     let size = 0;
     for await (const chunk of createReadStream(file)) {
       hash.update(chunk as Buffer);
@@ -47,19 +58,26 @@ export class FsFileTree implements FileTree {
   async copyFrom(source: FileTree, path: string): Promise<boolean> {
     const to = join(this.root, path);
     if (await stat(to).catch(() => null)) return false;
-    await mkdir(dirname(to), { recursive: true });
-    const tmp = join(dirname(to), `.${this.deps.host.uuid()}.tmp`);
+    const dir = dirname(to);
+    // A move copies many files into each folder: each is made once.
+    if (!this.#made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#made.add(dir);
+    }
+    const tmp = join(dir, `.${this.deps.host.uuid()}.tmp`);
     try {
       if (source instanceof FsFileTree) await copyFile(join(source.root, path), tmp);
       else await writeFile(tmp, await source.read(path));
       await rename(tmp, to);
-    } finally {
+    } catch (error) {
       await rm(tmp, { force: true });
+      throw error;
     }
     return true;
   }
 
   remove(paths: readonly string[]): Promise<void> {
+    this.#made.clear();
     return removeFiles(this.root, paths);
   }
 

@@ -1,5 +1,6 @@
 import { readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { slidingWindow } from "../../core/sliding-window.ts";
 
 /** Every file under `dir` as forward-slash paths relative to it, skipping what `skip` rejects. */
 export async function listFiles(
@@ -25,13 +26,15 @@ export async function listFiles(
   return out.sort();
 }
 
+const REMOVED_AT_ONCE = 16;
+
 /** Removes the copied files from `src` and any directories left empty by that. */
 export async function removeFiles(src: string, files: readonly string[]): Promise<void> {
   const dirs = new Set<string>();
   for (const rel of files) {
-    await rm(join(src, rel), { force: true });
     for (let d = dirname(rel); d !== "." && d !== ""; d = dirname(d)) dirs.add(d);
   }
+  await slidingWindow(files, REMOVED_AT_ONCE, (rel) => rm(join(src, rel), { force: true }));
   for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
     const left = await readdir(join(src, d)).catch(() => null);
     if (left && left.length === 0) await rm(join(src, d), { recursive: true, force: true });

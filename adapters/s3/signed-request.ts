@@ -104,20 +104,43 @@ function encodeSegment(segment: string): string {
   );
 }
 
-/** The whole body as bytes; fails when the stream breaks or ends short of its Content-Length. */
-async function readBody(stream: IncomingMessage, checkLength: boolean): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    length += chunk.byteLength;
-  }
-  const expected = Number(stream.headers["content-length"] ?? Number.NaN);
-  if (checkLength && Number.isFinite(expected) && expected !== length) {
-    throw Object.assign(new Error(`the answer ended after ${length} of ${expected} bytes`), {
-      code: "ECONNRESET",
+/**
+ * The whole body as bytes; fails when the stream breaks or ends short of its Content-Length.
+ * Read by events, not `for await`: a stream's async iterator costs more than a small body.
+ */
+function readBody(stream: IncomingMessage, checkLength: boolean): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    let ended = false;
+    const cutOff = () =>
+      Object.assign(new Error(`the answer ended after ${length} bytes`), { code: "ECONNRESET" });
+    stream.on("data", (chunk: Uint8Array) => {
+      chunks.push(chunk);
+      length += chunk.byteLength;
     });
-  }
+    stream.once("error", reject);
+    // Closed before its end (the connection dropped): the body is cut off, whatever it declared.
+    stream.once("close", () => {
+      if (!ended) reject(cutOff());
+    });
+    stream.once("end", () => {
+      ended = true;
+      const expected = Number(stream.headers["content-length"] ?? Number.NaN);
+      if (checkLength && Number.isFinite(expected) && expected !== length) {
+        reject(
+          Object.assign(new Error(`the answer ended after ${length} of ${expected} bytes`), {
+            code: "ECONNRESET",
+          }),
+        );
+        return;
+      }
+      resolve(joined(chunks, length));
+    });
+  });
+}
+
+function joined(chunks: readonly Uint8Array[], length: number): Uint8Array {
   const only = chunks.length === 1 ? chunks[0] : undefined;
   if (only) return new Uint8Array(only.buffer, only.byteOffset, only.byteLength);
   const bytes = new Uint8Array(length);

@@ -31,6 +31,8 @@ export class CacheFiles {
   #root: Promise<string> | undefined;
   #staging: Promise<string> | undefined;
   #caseInsensitive: Promise<boolean> | undefined;
+  /** Absolute dirs seen to be folders inside the cache (or made by a write): see resolve. */
+  readonly #folders = new Set<string>();
 
   /**
    * `scope`: what the engine syncs (solo mode leaves namespaces' folders alone); `reserved`:
@@ -58,15 +60,20 @@ export class CacheFiles {
     return this.#root;
   }
 
-  /** The absolute path of `rel`, or why it may not be touched. */
-  async resolve(rel: string): Promise<{ path: string } | { reason: string }> {
+  /**
+   * The absolute path of `rel` and what is there now (a regular file's stat, else null), or why it
+   * may not be touched. A parent seen to be a folder inside the cache is not looked at again by
+   * this engine (one lstat per folder, not per file in it) until the engine removes it.
+   */
+  async resolve(rel: string): Promise<{ path: string; file: FileStat | null } | { reason: string }> {
     const reason = this.check(rel);
     if (reason !== null) return { reason };
     const root = await this.root();
     const segments = rel.split("/");
     let current = root;
     for (const segment of segments.slice(0, -1)) {
-      current = join(current, segment);
+      current = `${current}${sep}${segment}`;
+      if (this.#folders.has(current)) continue;
       const info = await lstat(current).catch(() => null);
       if (info === null) break;
       if (info.isSymbolicLink()) {
@@ -79,12 +86,14 @@ export class CacheFiles {
       } else if (!info.isDirectory()) {
         return { reason: `a parent (${relative(root, current)}) is a file in the cache, not a folder` };
       }
+      this.#folders.add(current);
     }
     const path = join(root, ...segments);
-    if ((await lstat(path).catch(() => null))?.isDirectory()) {
+    const info = await lstat(path).catch(() => null);
+    if (info?.isDirectory()) {
       return { reason: "a folder of that name is in the cache, so the file cannot be written there" };
     }
-    return { path };
+    return { path, file: info?.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : null };
   }
 
   /** The absolute path of the directory `rel`, checked like the parents of a file in it. */
@@ -101,16 +110,29 @@ export class CacheFiles {
 
   /** Writes `bytes` to `path` atomically and returns the new file's stat. */
   async writeAtomic(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<FileStat> {
-    await mkdir(dirname(path), { recursive: true });
+    const staging = await this.#stagingDir();
+    const dir = dirname(path);
+    if (!this.#folders.has(dir)) await this.#makeFolder(dir);
     try {
-      await this.#writeVia(await this.#stagingDir(), path, bytes, signal);
+      await this.#writeVia(staging, path, bytes, signal);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-      // Another filesystem is mounted inside the cache: stage beside the file instead.
-      await this.#writeVia(dirname(path), path, bytes, signal);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") {
+        // Its folder went meanwhile (another command sharing the cache removed it when it emptied).
+        await this.#makeFolder(dir);
+        await this.#writeVia(staging, path, bytes, signal);
+      } else if (code === "EXDEV") {
+        // Another filesystem is mounted inside the cache: stage beside the file instead.
+        await this.#writeVia(dir, path, bytes, signal);
+      } else throw error;
     }
     const info = await stat(path);
     return { size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  async #makeFolder(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    this.#folders.add(dir);
   }
 
   async #writeVia(dir: string, path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
@@ -119,8 +141,9 @@ export class CacheFiles {
       await writeFile(tmp, bytes);
       signal?.throwIfAborted();
       await rename(tmp, path);
-    } finally {
+    } catch (error) {
       await rm(tmp, { force: true });
+      throw error;
     }
   }
 
@@ -176,6 +199,7 @@ export class CacheFiles {
         () => false,
       );
       if (!removed) break;
+      this.#folders.delete(dir);
     }
   }
 }

@@ -60,7 +60,7 @@ export async function hydrate(
       const target = await parts.files.resolve(rel);
       if (entry === undefined) fail(rel, "not in the index this cache last synced");
       else if ("reason" in target) fail(rel, target.reason);
-      else if ((await parts.files.statFile(target.path)) === null) {
+      else if (target.file === null) {
         const object = await run.store.get(prefix + rel, run.signal);
         if (object === null) fail(rel, `listed in the index but missing from ${run.store.description}`);
         else if (sha256Hex(object.body) !== entry.sha256) {

@@ -8,7 +8,10 @@ import { refreshLatestMarker } from "../fs/latest-marker.ts";
 import { formatMetadata, parseMetadataText } from "../fs/metadata-file.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { hashFile } from "./hash-file.ts";
+import { slidingWindow } from "./sliding-window.ts";
 
+/** Markers rewritten at once (disk, not network). */
+const MARKERS_AT_ONCE = 16;
 const VERSION_DIR = /^[1-9]\d{0,15}$/;
 /** Numbers tried past a directory taken meanwhile (a writer in another process) before giving up. */
 const CLAIM_ATTEMPTS = 100;
@@ -62,13 +65,14 @@ export class PendingVersions {
   /** Rewrites each name's `latest` marker from its version directories (markers are never synced). */
   async refreshLatest(nameRels: Iterable<string>): Promise<void> {
     const { host, clock } = this.parts.config;
-    for (const nameRel of new Set(nameRels)) {
+    // Each name under its own mutex: names at once, as a pull's downloads are.
+    await slidingWindow([...new Set(nameRels)], MARKERS_AT_ONCE, async (nameRel) => {
       const dir = await this.#dir(nameRel);
-      if (dir === null) continue;
+      if (dir === null) return;
       const top = await refreshLatestMarker(dir, "exact", { host, now: clock.now() });
       // With no version left, the directories the marker leaves empty go too.
       if (top === null) await this.parts.files.remove(join(dir, LATEST_MARKER));
-    }
+    });
   }
 
   async #dir(nameRel: string): Promise<string | null> {

@@ -312,7 +312,7 @@ class Puller {
       this.#refuse(rel, target.reason, index);
       return;
     }
-    const local = await this.parts.files.statFile(target.path);
+    const local = target.file;
     if (local === null && body === undefined && this.#leftInStore(rel)) {
       index.set(rel, { ...entry, remoteOnly: true });
       return;
@@ -372,7 +372,7 @@ class Puller {
   async #removeLocal(rel: string): Promise<void> {
     const target = await this.parts.files.resolve(rel);
     if ("reason" in target) return;
-    if ((await this.parts.files.statFile(target.path)) === null) return;
+    if (target.file === null) return;
     // Never a pending version, and never a local change waiting to be pushed.
     const keep = this.#keepLocalChanges || parseVersionFile(rel) !== null;
     if (keep && (await hashFile(target.path)) !== this.#local.get(rel)?.sha256) return;

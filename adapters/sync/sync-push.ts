@@ -352,7 +352,7 @@ async function upload(
 ): Promise<Uploaded | null> {
   const target = await parts.files.resolve(rel);
   if ("reason" in target) return null;
-  const before = await parts.files.statFile(target.path);
+  const before = target.file;
   const bytes = before === null ? null : await readFile(target.path).catch(() => null);
   if (before === null || bytes === null) return null;
   const sha256 = sha256Hex(bytes);

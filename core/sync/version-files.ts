@@ -40,6 +40,7 @@ export function contentMetadataOf(rel: string): string | null {
 
 /** Whether `rel` is a data name's `latest` marker. */
 export function isLatestMarker(rel: string): boolean {
+  if (!rel.endsWith(`/${LATEST_MARKER}`)) return false;
   const ref = parseDataPath(rel);
   return ref !== null && rel === `data/${ref.type}/${ref.id}/${ref.name}/${LATEST_MARKER}`;
 }

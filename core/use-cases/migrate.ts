@@ -2,6 +2,7 @@ import { parseDataPath } from "../data-path.ts";
 import type { DataNameKey } from "../data-record.ts";
 import type { FileDigest, FileTree } from "../ports/file-tree.ts";
 import type { SyncProgress } from "../ports/sync-service.ts";
+import { slidingWindow } from "../sliding-window.ts";
 import { isLatestMarker } from "../sync/version-files.ts";
 import type { HeldLease } from "./model-leases.ts";
 
@@ -11,6 +12,9 @@ import type { HeldLease } from "./model-leases.ts";
  * bucket's cache, or the same datastore under (or out of) a namespace. Copy (never overwriting), verify, fence, commit; re-running completes a move that was
  * interrupted, and `planMigration` says what a move would do without writing.
  */
+
+/** Files copied, digested or marked at once (disk, not network). */
+const FILES_AT_ONCE = 16;
 
 /** Never migrated: the repo-local catalog, crash leftovers, and lease objects. */
 export function isInternalFile(rel: string): boolean {
@@ -121,22 +125,23 @@ export async function migrate(deps: MigrateDeps, options: MigrateOptions): Promi
     const { plan, digests } = await planDir(dir, files);
     const conflicts = [...plan.conflicts];
     const progress = copyProgress(plan.copy, digests, options.onProgress);
-    for (const path of plan.copy) {
+    await slidingWindow(plan.copy, FILES_AT_ONCE, async (path) => {
       const copied = await dir.destination.copyFrom(dir.source, path);
       progress(path);
       if (copied) {
         result.filesCopied++;
         result.bytesCopied += digests.get(path)?.size ?? 0;
-        continue;
+        return;
       }
       // Written meanwhile: the same bytes are fine, other bytes a conflict, as in the plan.
       if (!sameBytes(digests.get(path), await dir.destination.digest(path)) && !isMarker(dir.sub, path))
         conflicts.push(path);
-    }
-    for (const ref of dataNamesOf(dir.sub, files)) {
-      // Data names only live in `data/`, so the folder is the data root whenever there are any.
-      await dir.destination.refreshLatestMarker(`${ref.type}/${ref.id}/${ref.name}`);
-    }
+    });
+    conflicts.sort();
+    // Data names only live in `data/`, so the folder is the data root whenever there are any.
+    await slidingWindow(dataNamesOf(dir.sub, files), FILES_AT_ONCE, (ref) =>
+      dir.destination.refreshLatestMarker(`${ref.type}/${ref.id}/${ref.name}`),
+    );
     for (const path of conflicts) result.problems.push({ kind: "conflict", sub: dir.sub, path });
     const missing = await notLanded(dir, files, digests, new Set(conflicts));
     if (missing.length > 0) {
@@ -217,11 +222,17 @@ async function planDir(
     markers: [],
   };
   const digests = new Map<string, FileDigest | null>();
-  for (const path of files) {
-    const source = await dir.source.digest(path);
+  const found = new Map<string, FileDigest | null>();
+  await slidingWindow(files, FILES_AT_ONCE, async (path) => {
+    const [source, there] = await Promise.all([dir.source.digest(path), dir.destination.digest(path)]);
     digests.set(path, source);
+    found.set(path, there);
+  });
+  // In the listing's order, whatever order the digests came back in.
+  for (const path of files) {
+    const source = digests.get(path) ?? null;
+    const there = found.get(path) ?? null;
     plan.bytes += source?.size ?? 0;
-    const there = await dir.destination.digest(path);
     if (there === null) plan.copy.push(path);
     else if (sameBytes(source, there)) plan.present.push(path);
     else if (isMarker(dir.sub, path)) plan.markers.push(path);
@@ -240,10 +251,10 @@ async function notLanded(
   digests: ReadonlyMap<string, FileDigest | null>,
   conflicts: ReadonlySet<string>,
 ): Promise<string[]> {
-  const missing: string[] = [];
-  for (const path of files) {
-    if (conflicts.has(path) || isMarker(dir.sub, path)) continue;
-    if (!sameBytes(digests.get(path), await dir.destination.digest(path))) missing.push(path);
-  }
-  return missing;
+  const landed = new Set<string>();
+  const checked = files.filter((path) => !conflicts.has(path) && !isMarker(dir.sub, path));
+  await slidingWindow(checked, FILES_AT_ONCE, async (path) => {
+    if (sameBytes(digests.get(path), await dir.destination.digest(path))) landed.add(path);
+  });
+  return checked.filter((path) => !landed.has(path));
 }

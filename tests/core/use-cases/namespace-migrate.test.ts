@@ -230,13 +230,17 @@ describe("migrateNamespace", () => {
     expect(await failure(migrateNamespace({ lease: ds.lease }, ds.move(), ds.steps))).toBe("killed");
     const halfway = await ds.files();
     for (const rel of Object.keys(SOLO)) expect(halfway).toContain(rel);
-    expect(halfway.filter((f) => f.startsWith("infra/")).length).toBe(2);
+    // Copies run a few at once: those already under way when the third failed may land too.
+    const landed = halfway.filter((f) => f.startsWith("infra/")).length;
+    expect(landed).toBeGreaterThanOrEqual(2);
+    expect(landed).toBeLessThan(Object.keys(SOLO).length);
     expect(ds.calls).toEqual(["beforeCopy"]);
 
     ds.injure((_rel, tree) => tree);
     const again = await migrateNamespace({ lease: ds.lease }, ds.move(), ds.steps);
     expect(again.result.committed).toBe(true);
-    expect(again.plan.dirs.find((d) => d.sub === "data")?.present.length).toBe(2);
+    const present = again.plan.dirs.reduce((sum, d) => sum + d.present.length, 0);
+    expect(present).toBe(landed);
     expect(await ds.files()).toEqual(Object.keys(under("infra", SOLO)).sort());
   });
 
