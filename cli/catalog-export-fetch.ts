@@ -1,5 +1,4 @@
 import { gunzipSync } from "node:zlib";
-import { slidingWindow } from "../adapters/sync/sliding-window.ts";
 import {
   decodeExportManifest,
   decodeExportPart,
@@ -10,6 +9,7 @@ import {
 } from "../core/catalog-export.ts";
 import type { CatalogRow } from "../core/ports/catalog.ts";
 import type { ObjectStore } from "../core/ports/object-store.ts";
+import { slidingWindow } from "../core/sliding-window.ts";
 
 const CONCURRENCY = 16;
 /** A part removed between the listing and its read (a push dropped that model): list again, this often. */

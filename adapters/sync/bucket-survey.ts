@@ -1,9 +1,9 @@
 import type { ListedObject, MetaReading, ShardReading } from "../../core/doctor/index-findings.ts";
 import { SwampError } from "../../core/errors.ts";
 import type { ObjectStore } from "../../core/ports/object-store.ts";
+import { slidingWindow } from "../../core/sliding-window.ts";
 import { outOfScope, scopeOf } from "../../core/sync/sync-keys.ts";
 import { RemoteIndex } from "./remote-index.ts";
-import { slidingWindow } from "./sliding-window.ts";
 
 /** Shards read at once. */
 const SHARD_CONCURRENCY = 16;

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import type { CacheInspection } from "../../core/ports/sync-service.ts";
+import { slidingWindow } from "../../core/sliding-window.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { hashFile } from "./hash-file.ts";
 import { walkCache } from "./local-walk.ts";
-import { slidingWindow } from "./sliding-window.ts";
 
 /** Local files hashed at once (disk, not network). */
 const HASH_CONCURRENCY = 16;

@@ -1,9 +1,9 @@
 import type { HydrateResult } from "../../core/ports/sync-service.ts";
+import { slidingWindow } from "../../core/sliding-window.ts";
 import { contentMetadataOf } from "../../core/sync/version-files.ts";
 import { unplaceable } from "./cache-files.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { sha256Hex } from "./hash-file.ts";
-import { slidingWindow } from "./sliding-window.ts";
 import type { SyncRun } from "./sync-run.ts";
 import type { LocalEntry, SyncStateFile } from "./sync-state-file.ts";
 

@@ -1,5 +1,6 @@
 import { SwampError } from "../../core/errors.ts";
 import type { Clock } from "../../core/ports/clock.ts";
+import { slidingWindow } from "../../core/sliding-window.ts";
 import {
   bucketCount,
   bucketOf,
@@ -14,7 +15,6 @@ import type { EntryMap, IndexEntry, IndexMeta, PartitionRef } from "../../core/s
 import { applyDelta, type IndexDelta, splitDelta } from "../../core/sync/sync-plan.ts";
 import { INDEX_SPLIT_ENTRIES } from "../../core/tunables.ts";
 import type { RemoteIndex, VersionedMeta } from "./remote-index.ts";
-import { slidingWindow } from "./sliding-window.ts";
 import type { SyncRun } from "./sync-run.ts";
 
 /** Commit attempts before giving up when other writers keep committing first. */

@@ -2,13 +2,13 @@ import { readdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { parseDataPath } from "../../core/data-path.ts";
 import type { RebasedVersion } from "../../core/ports/sync-service.ts";
+import { slidingWindow } from "../../core/sliding-window.ts";
 import type { IndexEntry } from "../../core/sync/sync-index.ts";
 import { LATEST_MARKER, planRebase, VERSION_METADATA } from "../../core/sync/version-files.ts";
 import { refreshLatestMarker } from "../fs/latest-marker.ts";
 import { formatMetadata, parseMetadataText } from "../fs/metadata-file.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { hashFile } from "./hash-file.ts";
-import { slidingWindow } from "./sliding-window.ts";
 
 /** Markers rewritten at once (disk, not network). */
 const MARKERS_AT_ONCE = 16;

@@ -1,6 +1,6 @@
+import { slidingWindow } from "../../core/sliding-window.ts";
 import { collectableShards, type ListedObject } from "../../core/sync/shard-collection.ts";
 import { INDEX_PREFIX, type IndexMeta } from "../../core/sync/sync-index.ts";
-import { slidingWindow } from "./sliding-window.ts";
 import type { SyncRun } from "./sync-run.ts";
 
 /** Objects of `_index/` read per push at most: a bucket with a backlog is trimmed over several pushes. */

@@ -1,5 +1,6 @@
 import { SwampError } from "../../core/errors.ts";
 import type { PullResult, RebasedVersion } from "../../core/ports/sync-service.ts";
+import { slidingWindow } from "../../core/sliding-window.ts";
 import { layoutOf, UnitEntries, unitOf } from "../../core/sync/index-buckets.ts";
 import { indexRegression } from "../../core/sync/index-progress.ts";
 import { foldCase, pathConflicts } from "../../core/sync/path-conflicts.ts";
@@ -18,7 +19,6 @@ import { hashFile, sha256Hex } from "./hash-file.ts";
 import { commitIndex } from "./index-commit.ts";
 import { PendingVersions } from "./pending-versions.ts";
 import { RemoteIndex } from "./remote-index.ts";
-import { slidingWindow } from "./sliding-window.ts";
 import type { SyncRun } from "./sync-run.ts";
 import { everyPartitionSynced, type LocalEntry, type Snapshot } from "./sync-state-file.ts";
 

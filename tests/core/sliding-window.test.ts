@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { slidingWindow } from "../../../adapters/sync/sliding-window.ts";
+import { slidingWindow } from "../../core/sliding-window.ts";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
