@@ -7,6 +7,7 @@ import { FsDataRepository } from "../../../adapters/fs/fs-data-repository.ts";
 import { MemoryCatalog } from "../../../adapters/memory/memory-catalog.ts";
 import { systemHost } from "../../../adapters/system/system-host.ts";
 import { followDatastoreChanges } from "../../../core/catalog-follow.ts";
+import type { DataNameKey } from "../../../core/data-record.ts";
 import { CatalogWriteThrough } from "../../../core/use-cases/catalog-write-through.ts";
 import { bytes, manualVersion, VPC } from "../../support/data-fixtures.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -16,10 +17,17 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup() {
+/** A folder repo and its write-through; with `recorded`, beside a change log the catalog follows. */
+function setup(recorded?: boolean) {
   const dir = mkdtempSync(join(tmpdir(), "swamp-write-through-"));
   dirs.push(dir);
-  const repo = new FsDataRepository(dir, { clock: new FakeClock({ start: 0 }), host: systemHost() });
+  const host = systemHost();
+  const feed = new ChangeLog(join(dir, ".swamp-changes.log"), host);
+  const repo = new FsDataRepository(dir, {
+    clock: new FakeClock({ start: 0 }),
+    host,
+    ...(recorded === undefined ? {} : { afterMutate: (name: DataNameKey) => feed.append([name]) }),
+  });
   const catalog = new MemoryCatalog();
   let opened = 0;
   const through = new CatalogWriteThrough({
@@ -29,8 +37,10 @@ function setup() {
     },
     repo,
     namespace: "ns",
+    ...(recorded === undefined ? {} : { followsChangeLog: () => recorded }),
   });
-  return { repo, catalog, through, opened: () => opened };
+  const follow = () => followDatastoreChanges({ feed, repo, catalog, namespace: "ns" });
+  return { repo, catalog, through, follow, opened: () => opened };
 }
 
 const rowsOf = (catalog: MemoryCatalog) =>
@@ -108,33 +118,8 @@ describe("CatalogWriteThrough", () => {
   });
 
   describe("beside a change log the catalog follows", () => {
-    function logged(recorded: boolean) {
-      const dir = mkdtempSync(join(tmpdir(), "swamp-write-through-log-"));
-      dirs.push(dir);
-      const host = systemHost();
-      const feed = new ChangeLog(join(dir, ".swamp-changes.log"), host);
-      const repo = new FsDataRepository(dir, {
-        clock: new FakeClock({ start: 0 }),
-        host,
-        afterMutate: (name) => feed.append([name]),
-      });
-      const catalog = new MemoryCatalog();
-      let opened = 0;
-      const through = new CatalogWriteThrough({
-        catalog: async () => {
-          opened++;
-          return catalog;
-        },
-        repo,
-        namespace: "ns",
-        followsChangeLog: () => recorded,
-      });
-      const follow = () => followDatastoreChanges({ feed, repo, catalog, namespace: "ns" });
-      return { repo, catalog, through, follow, opened: () => opened };
-    }
-
     test("a version written is left to the catalog's next read, which finds it in the log", async () => {
-      const { repo, catalog, through, follow, opened } = logged(true);
+      const { repo, catalog, through, follow, opened } = setup(true);
       expect((await follow()).kind).toBe("rebuilt");
       await through.written(VPC, await repo.write(VPC, "main", bytes("1"), manualVersion()));
       await through.written(VPC, await repo.write(VPC, "main", bytes("2"), manualVersion()));
@@ -148,7 +133,7 @@ describe("CatalogWriteThrough", () => {
     });
 
     test("once the log missed a change, versions are written through at once", async () => {
-      const { repo, catalog, through, opened } = logged(false);
+      const { repo, catalog, through, opened } = setup(false);
       await through.written(VPC, await repo.write(VPC, "main", bytes("1"), manualVersion()));
       expect(opened()).toBe(1);
       expect(rowsOf(catalog)).toEqual([["main", 1, true]]);
