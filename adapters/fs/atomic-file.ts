@@ -1,3 +1,4 @@
+import { processTempName } from "../../core/temp-files.ts";
 import { fsp } from "./lazy-fs.ts";
 import { dirname, join } from "./paths.ts";
 
@@ -6,7 +7,8 @@ import { dirname, join } from "./paths.ts";
  * whole new one, never a part, and a failed write leaves no temporary file behind.
  */
 export async function writeFileAtomic(path: string, bytes: string | Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
+  // Named by this process, so a sync can sweep it from its state dir once the process is gone.
+  const tmp = join(dirname(path), processTempName(process.pid, crypto.randomUUID()));
   try {
     await fsp().writeFile(tmp, bytes);
     await fsp().rename(tmp, path);

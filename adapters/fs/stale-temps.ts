@@ -1,4 +1,5 @@
-import { isStaleTemp, isTempName } from "../../core/temp-files.ts";
+import type { Host } from "../../core/ports/host.ts";
+import { isStaleTemp, isTempName, tempWriterPid } from "../../core/temp-files.ts";
 import { fsp } from "./lazy-fs.ts";
 import { basename, join } from "./paths.ts";
 
@@ -67,4 +68,15 @@ async function newestWrite(path: string): Promise<number | null> {
     if (child !== null) newest = Math.max(newest, child.mtimeMs);
   }
   return newest;
+}
+
+/**
+ * Whether a temp was written by a process of this machine that has ended (`processTempName`): for
+ * folders only this machine uses, such a temp can go at once.
+ */
+export function writerGoneOn(host: Pick<Host, "pid" | "isPidAlive">): (name: string) => boolean {
+  return (name) => {
+    const pid = tempWriterPid(name);
+    return pid !== null && pid !== host.pid && !host.isPidAlive(pid);
+  };
 }

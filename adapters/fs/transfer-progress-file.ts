@@ -1,9 +1,10 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { SyncProgress } from "../../core/ports/sync-service.ts";
+import { processTempName } from "../../core/temp-files.ts";
 
 export interface TransferRecord extends SyncProgress {
   pid: number;
@@ -24,7 +25,7 @@ export class TransferProgressFile {
   constructor(
     private readonly path: string,
     private readonly clock: Pick<Clock, "now">,
-    private readonly host: Pick<Host, "pid" | "isPidAlive">,
+    private readonly host: Pick<Host, "pid" | "isPidAlive" | "uuid">,
   ) {}
 
   record(progress: SyncProgress): void {
@@ -36,7 +37,8 @@ export class TransferProgressFile {
     const record: TransferRecord = { ...progress, pid: this.host.pid, updatedAt: now };
     try {
       mkdirSync(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.${this.host.pid}.tmp`;
+      // Swept by the next sync once this process is gone (docs/architecture.md, "Temporary files").
+      const tmp = join(dirname(this.path), processTempName(this.host.pid, this.host.uuid()));
       writeFileSync(tmp, JSON.stringify(record));
       renameSync(tmp, this.path);
     } catch {

@@ -9,8 +9,8 @@ import {
   SYNC_STATE_DIRNAME,
   type SyncScope,
 } from "../../core/sync/sync-keys.ts";
-import { processTempName, tempWriterPid } from "../../core/temp-files.ts";
-import { removeStaleTempsIn } from "../fs/stale-temps.ts";
+import { processTempName } from "../../core/temp-files.ts";
+import { removeStaleTempsIn, writerGoneOn } from "../fs/stale-temps.ts";
 
 export interface FileStat {
   size: number;
@@ -177,16 +177,10 @@ export class CacheFiles {
     this.#staging ??= this.root().then(async (root) => {
       const dir = join(root, ...STAGING.split("/"));
       await mkdir(dir, { recursive: true });
-      await removeStaleTempsIn(dir, this.clock.now(), (name) => this.#writerGone(name));
+      await removeStaleTempsIn(dir, this.clock.now(), writerGoneOn(this.host));
       return dir;
     });
     return this.#staging;
-  }
-
-  /** A temp of a process of this machine that has ended: the cache is this machine's alone. */
-  #writerGone(name: string): boolean {
-    const pid = tempWriterPid(name);
-    return pid !== null && pid !== this.host.pid && !this.host.isPidAlive(pid);
   }
 
   /** Removes a file, then the directories it leaves empty (up to the cache dir). */

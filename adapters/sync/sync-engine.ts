@@ -45,17 +45,22 @@ export class SyncEngine implements SyncService {
   }
 
   async pullChanged(options: SyncOptions = {}): Promise<PullResult> {
-    await this.#parts.files.sweepStaging();
+    await this.#sweep();
     return runSync("pull", this.config, options, (run) => pull(this.#parts, run, { preferLocal: false }));
   }
 
   async pushChanged(options: SyncOptions = {}): Promise<PushResult> {
-    await this.#parts.files.sweepStaging();
+    await this.#sweep();
     return runSync("push", this.config, options, (run) => push(this.#parts, run));
   }
 
   hydrate(paths: readonly string[] | null, options: SyncOptions = {}): Promise<HydrateResult> {
     return runSync("pull", this.config, options, (run) => hydrate(this.#parts, run, this.#index, paths));
+  }
+
+  /** What interrupted commands left in the staging and state dirs: a listing each, also when nothing moves. */
+  async #sweep(): Promise<void> {
+    await Promise.all([this.#parts.files.sweepStaging(), this.#parts.state.sweepTemps()]);
   }
 
   markDirty(relPath: string | null): void {

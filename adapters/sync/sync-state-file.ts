@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { Host } from "../../core/ports/host.ts";
 import type { SyncScope } from "../../core/sync/sync-keys.ts";
-import { removeStaleTempsIn } from "../fs/stale-temps.ts";
+import { processTempName } from "../../core/temp-files.ts";
+import { removeStaleTempsIn, writerGoneOn } from "../fs/stale-temps.ts";
 import { type LocalEntry, StoredIndex } from "./local-index.ts";
 
 export type { LocalEntry } from "./local-index.ts";
@@ -93,7 +94,7 @@ export class SyncStateFile {
     change(state);
     mkdirSync(this.stateDir, { recursive: true });
     const path = join(this.stateDir, STATE_FILE);
-    const tmp = `${path}.${this.host.uuid()}.tmp`;
+    const tmp = this.#temp();
     try {
       writeFileSync(tmp, `${JSON.stringify(state)}\n`);
       renameSync(tmp, path);
@@ -130,6 +131,18 @@ export class SyncStateFile {
     return { state, index: stored?.all() ?? null };
   }
 
+  /**
+   * Removes what interrupted commands left in the state dir (docs/architecture.md, "Temporary
+   * files"): one listing. The dir is this machine's alone, so a temp whose process ended goes at once.
+   */
+  async sweepTemps(): Promise<void> {
+    await removeStaleTempsIn(this.stateDir, this.clock.now(), writerGoneOn(this.host));
+  }
+
+  #temp(): string {
+    return join(this.stateDir, processTempName(this.host.pid, this.host.uuid()));
+  }
+
   /** An index holding nothing, grouped by nothing. */
   emptyIndex(): StoredIndex {
     return StoredIndex.of("", new Map(), new Map(), this.scope);
@@ -151,9 +164,9 @@ export class SyncStateFile {
     const id = this.host.uuid();
     const text = build(id).text();
     await mkdir(this.stateDir, { recursive: true });
-    await removeStaleTempsIn(this.stateDir, this.clock.now());
+    await this.sweepTemps();
     const path = join(this.stateDir, INDEX_FILE);
-    const tmp = `${path}.${id}.tmp`;
+    const tmp = this.#temp();
     try {
       await writeFile(tmp, text);
       await rename(tmp, path);

@@ -332,7 +332,7 @@ describe("SyncEngine", () => {
     expect((await a.sync.pushChanged()).uploaded).toBe(1);
   });
 
-  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir, and staging temps of ended processes at once; fresh ones stay", async () => {
+  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir, and staging and state temps of ended processes at once; fresh ones stay", async () => {
     const a = engine();
     const b = engine();
     await a.write("files/x", "1");
@@ -361,13 +361,14 @@ describe("SyncEngine", () => {
     ];
     // Young, but written by a process of this machine that has ended (kill -9 between write and rename).
     const ended = Bun.spawnSync(["true"]).pid;
-    const byWriter = async (pid: number) => {
-      const path = join(staging, processTempName(pid, crypto.randomUUID()));
+    const byWriter = async (pid: number, dir = staging) => {
+      const path = join(dir, processTempName(pid, crypto.randomUUID()));
       await writeFile(path, "half");
       return path;
     };
     stale.push(await byWriter(ended));
     fresh.push(await byWriter(process.ppid));
+    fresh.push(await byWriter(process.ppid, stateDir));
     const stateTemp = join(stateDir, `state.json.${crypto.randomUUID()}.tmp`);
     await writeFile(stateTemp, "{}");
     await utimes(stateTemp, (clock.now() - 2 * HOUR) / 1000, (clock.now() - 2 * HOUR) / 1000);
@@ -386,9 +387,10 @@ describe("SyncEngine", () => {
     expect(fresh.filter((path) => !existsSync(path))).toEqual([]);
     expect(await a.read("files/y")).toBe("2");
 
-    // A pull with nothing to download clears the staging dir too.
-    const left = await byWriter(ended);
+    // A pull with nothing to download clears the staging and state dirs too: a kill -9 mid-transfer
+    // leaves the progress file's temp beside the state.
+    const left = [await byWriter(ended), await byWriter(ended, stateDir)];
     await new SyncEngine({ ...a.sync.config }).pullChanged();
-    expect(existsSync(left)).toBe(false);
+    expect(left.filter((path) => existsSync(path))).toEqual([]);
   });
 });
