@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import type { Clock } from "../../core/ports/clock.ts";
 import type { FileDigest, FileTree } from "../../core/ports/file-tree.ts";
 import type { Host } from "../../core/ports/host.ts";
+import { processTempName } from "../../core/temp-files.ts";
 import { refreshLatestMarker } from "./latest-marker.ts";
 import { listFiles, removeFiles } from "./tree-copy.ts";
 
@@ -64,7 +65,8 @@ export class FsFileTree implements FileTree {
       await mkdir(dir, { recursive: true });
       this.#made.add(dir);
     }
-    const tmp = join(dir, `.${this.deps.host.uuid()}.tmp`);
+    // Named by its process: a sync of a cache clears it once the process is gone.
+    const tmp = join(dir, processTempName(this.deps.host.pid, this.deps.host.uuid()));
     try {
       if (source instanceof FsFileTree) await copyFile(join(source.root, path), tmp);
       else await writeFile(tmp, await source.read(path));

@@ -21,7 +21,7 @@ import {
   VERSION_METADATA,
   type VersionFile,
 } from "../../core/sync/version-files.ts";
-import { removeStaleTemps } from "../fs/stale-temps.ts";
+import { removeStaleTemps, writerGoneOn } from "../fs/stale-temps.ts";
 import type { FileStat } from "./cache-files.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { hashFile, sha256Hex } from "./hash-file.ts";
@@ -108,6 +108,7 @@ async function pushOnce(parts: EngineParts, run: SyncRun, sent: Map<string, stri
   await removeStaleTemps(
     walk.temps.map((rel) => join(root, rel)),
     parts.config.clock.now(),
+    writerGoneOn(parts.config.host),
   );
   const local = await hashChanged(root, walk.files, index, run.signal);
   const unhydrated = await leftInStore(parts, root, index, walk.files, scope);

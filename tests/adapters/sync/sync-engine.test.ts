@@ -332,7 +332,7 @@ describe("SyncEngine", () => {
     expect((await a.sync.pushChanged()).uploaded).toBe(1);
   });
 
-  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir, and staging and state temps of ended processes at once; fresh ones stay", async () => {
+  test("stale temps of interrupted commands go from the staging dir, the walked dirs and the state dir, and those of ended processes at once; fresh ones stay", async () => {
     const a = engine();
     const b = engine();
     await a.write("files/x", "1");
@@ -366,9 +366,9 @@ describe("SyncEngine", () => {
       await writeFile(path, "half");
       return path;
     };
-    stale.push(await byWriter(ended));
-    fresh.push(await byWriter(process.ppid));
-    fresh.push(await byWriter(process.ppid, stateDir));
+    stale.push(await byWriter(ended), await byWriter(ended, join(a.cache, "files")));
+    fresh.push(await byWriter(process.ppid), await byWriter(process.ppid, stateDir));
+    fresh.push(await byWriter(process.ppid, join(a.cache, "files")));
     const stateTemp = join(stateDir, `state.json.${crypto.randomUUID()}.tmp`);
     await writeFile(stateTemp, "{}");
     await utimes(stateTemp, (clock.now() - 2 * HOUR) / 1000, (clock.now() - 2 * HOUR) / 1000);
