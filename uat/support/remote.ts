@@ -212,7 +212,7 @@ function gcsServer(gcs: GcsTestServer): RemoteServer {
     async createBucket() {
       const name = bucketName();
       const [bucket] = await storage.createBucket(name);
-      return {
+      return retryingResets({
         name,
         async keys(prefix = "") {
           const [files] = await bucket.getFiles({ prefix, autoPaginate: true });
@@ -237,13 +237,45 @@ function gcsServer(gcs: GcsTestServer): RemoteServer {
         async delete(key) {
           await bucket.file(key).delete({ ignoreNotFound: true });
         },
-      };
+      });
     },
     reset: async () => gcs.reset(),
     stopServing: () => gcs.stopServing(),
     restart: async () => gcs.serveAgain(),
     stop: () => gcs.stop(),
   };
+}
+
+/**
+ * The GCS SDK, with its retries off, fails a call whose pooled connection the test server closed
+ * as idle just as the call reused it ("read ECONNRESET"): the harness sends such a call again.
+ * Every call here is idempotent (reads, whole-object writes, deletes that ignore a missing object).
+ */
+function retryingResets(bucket: BucketClient): BucketClient {
+  const again =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await call(...args);
+        } catch (error) {
+          if (attempt >= 3 || !isConnectionReset(error)) throw error;
+        }
+      }
+    };
+  return {
+    name: bucket.name,
+    keys: again(bucket.keys),
+    stamps: again(bucket.stamps),
+    get: again(bucket.get),
+    put: again(bucket.put),
+    delete: again(bucket.delete),
+  };
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === "ECONNRESET" || code === "EPIPE" || /ECONNRESET|EPIPE|socket hang up/.test(String(message));
 }
 
 const toBytes = (body: string | Uint8Array) =>
