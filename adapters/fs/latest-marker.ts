@@ -1,5 +1,6 @@
 import { LATEST_MARKER } from "../../core/sync/version-files.ts";
 import { isTempName } from "../../core/temp-files.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
 import { type MutexHost, withFileMutex } from "./file-mutex.ts";
 import { fsp } from "./lazy-fs.ts";
 import { join } from "./paths.ts";
@@ -45,23 +46,12 @@ export async function refreshLatestMarker(
         10,
       );
       const stale = update === "exact" ? held !== top : !(held >= top);
-      if (stale) await writeAtomically(marker, String(top), deps.host);
+      if (stale) await writeFileAtomic(marker, String(top));
       return top;
     });
   } catch (e) {
     // The name dir went away meanwhile (its name was deleted): there is no marker to keep.
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw e;
-  }
-}
-
-async function writeAtomically(path: string, body: string, host: MutexHost): Promise<void> {
-  const tmp = join(path, "..", `.${host.uuid()}.tmp`);
-  try {
-    await fsp().writeFile(tmp, body);
-    await fsp().rename(tmp, path);
-  } catch (e) {
-    await fsp().rm(tmp, { force: true });
     throw e;
   }
 }
