@@ -3,9 +3,10 @@ import { isTempName } from "../../core/temp-files.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 import { type MutexHost, withFileMutex } from "./file-mutex.ts";
 import { fsp } from "./lazy-fs.ts";
+import { namesIn } from "./native-read.ts";
 import { join } from "./paths.ts";
 import { removeStaleTemps } from "./stale-temps.ts";
-import { entriesOf, highestComplete } from "./version-dirs.ts";
+import { highestComplete } from "./version-dirs.ts";
 
 const MUTEX = ".latest.mutex";
 
@@ -28,7 +29,7 @@ export async function refreshLatestMarker(
 ): Promise<number | null> {
   try {
     return await withFileMutex(join(nameDir, MUTEX), deps.host, async () => {
-      const names = await entriesOf(nameDir);
+      const names = namesIn(nameDir);
       await removeStaleTemps(
         names.filter(isTempName).map((name) => join(nameDir, name)),
         deps.now,

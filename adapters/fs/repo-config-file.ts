@@ -163,7 +163,7 @@ function toRepoConfig(path: string, data: Record<string, unknown>): RepoConfig {
   return config;
 }
 
-/** Writes a complete file at `path` only if nothing is there: fsp().link(2) of a finished temp file never clobbers. */
+/** Writes a complete file at `path` only if nothing is there: link(2) of a finished temp file never clobbers. */
 async function createExclusively(path: string, text: string): Promise<boolean> {
   const temp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
   await fsp().writeFile(temp, text);

@@ -2,17 +2,12 @@ import { isFile, namesIn } from "./native-read.ts";
 import { join } from "./paths.ts";
 import { METADATA, VERSION_DIR } from "./version-walk.ts";
 
-/** The entries of a directory; none when it is missing. */
-export async function entriesOf(dir: string): Promise<string[]> {
-  return namesIn(dir);
-}
-
 /**
  * The highest version dir of a data name holding metadata.yaml (crash leftovers without it are
  * not versions), among `names` (the name dir's entries, listed by the caller) or a fresh listing.
  */
 export async function highestComplete(nameDir: string, names?: readonly string[]): Promise<number | null> {
-  const numbers = (names ?? (await entriesOf(nameDir)))
+  const numbers = (names ?? namesIn(nameDir))
     .filter((name) => VERSION_DIR.test(name))
     .map(Number)
     .sort((a, b) => b - a);

@@ -157,14 +157,13 @@ export class SyncStateFile {
   }
 
   /**
-   * Writes the index `build` makes under a new id, and returns that id. Temps that interrupted
-   * commands left in the state dir go (docs/architecture.md, "Temporary files").
+   * Writes the index `build` makes under a new id, and returns that id. (The pull or push writing
+   * it swept the state dir's temps when it started: see sweepTemps.)
    */
   async writeStored(build: (id: string) => StoredIndex): Promise<string> {
     const id = this.host.uuid();
     const text = build(id).text();
     await mkdir(this.stateDir, { recursive: true });
-    await this.sweepTemps();
     const path = join(this.stateDir, INDEX_FILE);
     const tmp = this.#temp();
     try {
